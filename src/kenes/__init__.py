@@ -1,0 +1,3 @@
+"""Kenes: national public consultations on a draft legal text."""
+
+__version__ = "0.1.0"

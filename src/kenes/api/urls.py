@@ -1,0 +1,13 @@
+"""The JSON API: one router per domain, composed here. OpenAPI docs at /api/docs."""
+
+from ninja import NinjaAPI
+
+from kenes.drafts.api import router as drafts_router
+
+api = NinjaAPI(
+    title="Kenes API",
+    version="1",
+    description="Drafts, proposals, answers and the public ledger of a Kenes consultation.",
+    urls_namespace="api-1",
+)
+api.add_router("/drafts", drafts_router)

@@ -1,0 +1,25 @@
+"""The ``kenes`` command: Django's manage.py plus the operator commands.
+
+Operator commands are spelt with hyphens (``kenes import-draft``, ``kenes seed-demo``); they are
+Django management commands whose module names use underscores.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a kenes command, e.g. ``kenes migrate`` or ``kenes import-draft FILE``."""
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and "-" in args[1] and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kenes.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Public pages. Thin: read through selectors, render a template."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kenes.drafts import selectors
+from kenes.drafts.models import pick_language
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"documents": selectors.document_list()})
+
+
+@require_GET
+def draft_toc(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = selectors.version_get(document_slug=slug, label=label)
+    return render(request, "portal/draft_toc.html", {
+        "version": version,
+        "sections": selectors.version_sections(version),
+        "other_versions": version.document.versions.exclude(pk=version.pk),
+        "lang": pick_language(),
+    })
+
+
+@require_GET
+def draft_article(request: HttpRequest, slug: str, label: str, number: str) -> HttpResponse:
+    version = selectors.version_get(document_slug=slug, label=label)
+    view = selectors.article_view(version=version, number=number)
+    lang = pick_language()
+    _text, shown_in = view.article.text_in("search", lang)
+    return render(request, "portal/draft_article.html", {
+        "version": version,
+        "view": view,
+        "article": view.article,
+        "lang": lang,
+        "shown_in": shown_in,
+    })
+
+
+@require_GET
+def draft_search(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = selectors.version_get(document_slug=slug, label=label)
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.article_search(version=version, query=query, lang=pick_language())
+    template = "portal/_search_results.html" if request.headers.get("HX-Request") else \
+        "portal/draft_search.html"
+    return render(request, template, {"version": version, "query": query, "results": results,
+                                      "lang": pick_language()})
+
+
+@require_GET
+def compare_choose(request: HttpRequest) -> HttpResponse:
+    """Pick two versions to compare; ``?a=slug/label&b=slug/label`` redirects to the diff."""
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    error = ""
+    if a and b:
+        try:
+            (slug_a, label_a), (slug_b, label_b) = a.split("/", 1), b.split("/", 1)
+            return redirect("portal:compare", slug_a, label_a, slug_b, label_b)
+        except ValueError:
+            error = _("Choose two versions to compare.")
+    return render(request, "portal/compare_choose.html", {
+        "versions": selectors.version_list(), "a": a, "b": b, "error": error,
+    })
+
+
+@require_GET
+def compare(request: HttpRequest, slug_a: str, label_a: str, slug_b: str, label_b: str
+            ) -> HttpResponse:
+    old = selectors.version_get(document_slug=slug_a, label=label_a)
+    new = selectors.version_get(document_slug=slug_b, label=label_b)
+    lang = pick_language()
+    summary = selectors.version_diff(old=old, new=new, lang=lang)
+    show = request.GET.get("show", "changes")
+    changes = summary.changes if show == "all" else [
+        c for c in summary.changes if c.change.value != "unchanged" or c.renumbered
+    ]
+    return render(request, "portal/compare.html", {
+        "old": old, "new": new, "summary": summary, "counts": summary.counts(),
+        "changes": changes, "show": show, "lang": lang,
+        "api_url": reverse("api-1:drafts_diff") + f"?from={slug_a}/{label_a}&to={slug_b}/"
+                   f"{label_b}&lang={lang}",
+    })
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: the database answers a trivial query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # pragma: no cover - reported, not raised
+        return JsonResponse({"ok": False, "error": type(exc).__name__}, status=503)
+    return JsonResponse({"ok": True})
+
+
+def not_found(request: HttpRequest, exception: Http404) -> HttpResponse:
+    return render(request, "portal/404.html", status=404)
