@@ -66,5 +66,10 @@ def sync_roles() -> dict[str, int]:
 
 
 def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
-    if getattr(sender, "name", "") == "kenes.accounts":
+    """Rebuild the roles once per migrate, after the last app has created its permissions."""
+    from django.apps import apps
+
+    # post_migrate is sent once per app that has models, in INSTALLED_APPS order.
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if sender is with_models[-1]:
         sync_roles()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -37,7 +38,8 @@ def version_sections(version: Version) -> list[Section]:
     """Return the sections of a version with their articles (for the table of contents)."""
     return list(
         version.sections.order_by("position").prefetch_related(
-            Prefetch("articles", queryset=Article.objects.order_by("position"))
+            Prefetch("articles", queryset=Article.objects.select_related(
+                "version__document").order_by("position"))
         )
     )
 
@@ -86,27 +88,24 @@ def article_view(*, version: Version, number: str) -> ArticleView:
 def article_search(*, version: Version, query: str, lang: str, limit: int = 50) -> list[Article]:
     """Return articles of ``version`` containing every word of ``query`` (case-insensitive).
 
-    Draft texts are small (hundreds of articles), so a word-by-word ``icontains`` over the
+    Draft texts are small (hundreds of articles), so a word-by-word substring search over the
     stored whole-article text of both languages is fast enough on SQLite and PostgreSQL.
     """
-    words = [w for w in query.split() if len(w) >= 2][:8]
+    words = [w.casefold() for w in query.split() if len(w) >= 2][:8]
     if not words:
         return []
+    articles = version.articles.select_related("version__document").order_by("position")
+    if connection.vendor == "sqlite":
+        # SQLite's LIKE folds case for ASCII only; fold Cyrillic in Python instead.
+        return [
+            a for a in articles
+            if all(w in f"{a.number}\n{a.search_kk}\n{a.search_ru}".casefold() for w in words)
+        ][:limit]
     condition = Q()
     for word in words:
-        condition &= Q(search_kk__icontains=word) | Q(search_ru__icontains=word) | Q(
-            number=word
-        )
-    results = list(version.articles.filter(condition).order_by("position")[:limit])
-    if not results and any(not w.isascii() for w in words):
-        # SQLite's LIKE folds case for ASCII only; fall back to folding Cyrillic in Python.
-        folded = [w.casefold() for w in words]
-        results = [
-            a
-            for a in version.articles.order_by("position")
-            if all(w in (a.search_kk + "\n" + a.search_ru).casefold() for w in folded)
-        ][:limit]
-    return results
+        condition &= (Q(search_kk__icontains=word) | Q(search_ru__icontains=word)
+                      | Q(number=word))
+    return list(articles.filter(condition)[:limit])
 
 
 def version_to_doc(version: Version, lang: str) -> formats.DraftDoc:

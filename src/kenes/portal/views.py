@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -26,6 +27,7 @@ def draft_toc(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         "sections": selectors.version_sections(version),
         "other_versions": version.document.versions.exclude(pk=version.pk),
         "lang": pick_language(),
+        "fallback": version.text_in("title")[1] != (get_language() or "")[:2],
     })
 
 
@@ -41,6 +43,7 @@ def draft_article(request: HttpRequest, slug: str, label: str, number: str) -> H
         "article": view.article,
         "lang": lang,
         "shown_in": shown_in,
+        "fallback": shown_in != (get_language() or "")[:2],
     })
 
 

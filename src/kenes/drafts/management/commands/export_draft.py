@@ -12,6 +12,10 @@ from kenes.drafts.selectors import version_get, version_to_doc
 class Command(BaseCommand):
     help = "Export one language of a draft version as Kenes draft JSON."
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # "--version LABEL" is ours: let it replace Django's "--version" (program version).
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--document", required=True)
         parser.add_argument("--version", dest="label", required=True)

@@ -14,6 +14,10 @@ class Command(BaseCommand):
         "Importing a second language of an existing version adds it as a parallel text."
     )
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # "--version LABEL" is ours: let it replace Django's "--version" (program version).
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--document", required=True, help="document slug, e.g. constitution")
