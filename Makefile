@@ -40,12 +40,12 @@ serve: install
 	KENES_DEBUG=1 $(BIN)/kenes runserver $(HOST):$(PORT)
 
 test: install-dev node_modules/.installed
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck: install-dev
 	$(BIN)/mypy src/kenes
