@@ -1,0 +1,1 @@
+"""Tamper-evident ledger of Kenes: an append-only, verifiable transparency log."""
