@@ -65,5 +65,6 @@ def test_1995_to_2026_matches_renumbered_articles_by_content():
     assert {("54", None), ("55", None), ("56", None), ("57", None)} <= pairs
     assert {(None, "70"), (None, "71"), (None, "86")} <= pairs
     # every article appears exactly once on each side
-    assert sorted(c.old.number for c in changes if c.old) == sorted(a.number for a in old.articles())
+    old_numbers = sorted(c.old.number for c in changes if c.old)
+    assert old_numbers == sorted(a.number for a in old.articles())
     assert [c.new.number for c in changes if c.new] == [a.number for a in new.articles()]
