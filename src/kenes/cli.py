@@ -9,10 +9,20 @@ from __future__ import annotations
 import os
 import sys
 
+# Commands that run without Django or a database: pure-Python entry points.
+PURE_COMMANDS = {
+    "verify": "kenes.ledger.merkle.verify",
+}
+
 
 def main(argv: list[str] | None = None) -> None:
     """Run a kenes command, e.g. ``kenes migrate`` or ``kenes import-draft FILE``."""
     args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] in PURE_COMMANDS:
+        from importlib import import_module
+
+        module = import_module(PURE_COMMANDS[args[1]])
+        raise SystemExit(module.main(args[2:]))
     if len(args) > 1 and "-" in args[1] and not args[1].startswith("-"):
         args[1] = args[1].replace("-", "_")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kenes.settings")
