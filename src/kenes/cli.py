@@ -11,6 +11,7 @@ import sys
 
 # Commands that run without Django or a database: pure-Python entry points.
 PURE_COMMANDS = {
+    "analyze": "kenes.analysis.cli",
     "verify": "kenes.ledger.merkle.verify",
 }
 

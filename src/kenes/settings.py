@@ -57,11 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_tasks",
     "django_tasks_db",
     "kenes.core",
     "kenes.accounts",
     "kenes.drafts",
+    "kenes.proposals",
+    "kenes.review",
     "kenes.portal",
 ]
 
@@ -174,6 +177,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Uploads and imports: refuse anything larger than this, with a clear message.
 KENES_DRAFT_MAX_BYTES = int(os.environ.get("KENES_DRAFT_MAX_BYTES", str(20 * 1024 * 1024)))
+# The same text from the same author within this many seconds is politely refused.
+KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
+KENES_NOTIFIER = os.environ.get("KENES_NOTIFIER", "console")
+KENES_PUBLIC_URL = os.environ.get("KENES_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("KENES_FROM_EMAIL", "kenes@localhost")
+EMAIL_HOST = os.environ.get("KENES_EMAIL_HOST", "localhost")
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KENES_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
 
 LOGGING = {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("review/", include("kenes.review.urls")),
     path("", include("kenes.portal.urls")),
 ]
 

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from kenes.drafts.api import router as drafts_router
+from kenes.proposals.api import router as proposals_router
 
 api = NinjaAPI(
     title="Kenes API",
@@ -11,3 +12,4 @@ api = NinjaAPI(
     urls_namespace="api-1",
 )
 api.add_router("/drafts", drafts_router)
+api.add_router("/proposals", proposals_router)

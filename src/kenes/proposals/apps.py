@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    name = "kenes.proposals"
+    demo_seed = "kenes.proposals.seed:seed"
+    demo_order = 40
+    verbose_name = _("Proposals")

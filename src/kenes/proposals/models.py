@@ -1,0 +1,184 @@
+"""Proposals: what citizens, experts, organisations and meetings send about a draft.
+
+A proposal is written once by ``proposal_submit`` and never edited; its review state is changed
+only by the review services. Personal data (the contact) is encrypted at rest and never shown
+publicly; the public sees the author as "citizen, <region>".
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kenes.core.crypto import EncryptedTextField
+from kenes.proposals.regions import Region
+
+TEXT_MIN = 10
+TEXT_MAX = 5000
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web form")
+    API = "api", _("API")
+    FILE = "file", _("bulk file")
+    MEETING = "meeting", _("meeting")
+    PAPER = "paper", _("paper form")
+    EMAIL = "email", _("email")
+
+
+class AuthorKind(models.TextChoices):
+    CITIZEN = "citizen", _("citizen")
+    EXPERT = "expert", _("expert")
+    ORGANISATION = "organisation", _("organisation")
+    MEETING = "meeting", _("collective of a meeting")
+
+
+class Language(models.TextChoices):
+    KK = "kk", _("Kazakh")
+    RU = "ru", _("Russian")
+    EN = "en", _("English")
+
+
+class ProposalState(models.TextChoices):
+    # Accepted and given a receipt; nobody has looked at it yet.
+    RECEIVED = "received", _("received")
+    # A reviewer is working on it.
+    IN_REVIEW = "in_review", _("in review")
+    # Has an answer with a decision and a reason (see review.Answer).
+    ANSWERED = "answered", _("answered")
+    # Same substance as another proposal; it is answered with that one.
+    MERGED = "merged", _("merged")
+
+
+class Proposal(models.Model):
+    code = models.CharField(_("receipt code"), max_length=16, unique=True)
+    secret_digest = models.CharField(max_length=64, editable=False)
+    text = models.TextField(_("text"))
+    text_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    language_detected = models.BooleanField(_("language detected automatically"),
+                                            default=False)
+    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
+                                on_delete=models.PROTECT, related_name="proposals")
+    article = models.ForeignKey("drafts.Article", verbose_name=_("article"), null=True,
+                                blank=True, on_delete=models.PROTECT, related_name="proposals")
+    point = models.ForeignKey("drafts.Point", verbose_name=_("point"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="proposals")
+    author_kind = models.CharField(_("author"), max_length=16, choices=AuthorKind.choices,
+                                   default=AuthorKind.CITIZEN)
+    region = models.CharField(_("region"), max_length=2, choices=Region.choices, blank=True)
+    # Personal data: encrypted at rest, shown only to staff with the change permission.
+    contact = EncryptedTextField(_("contact (email or phone)"), blank=True)
+    # Keyed hash of the contact or of the web client, to refuse the same text twice.
+    author_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    consent = models.BooleanField(_("consent to processing"), default=False)
+    consent_text = models.TextField(_("consent text agreed to"), blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    source = models.CharField(_("source"), max_length=200, blank=True,
+                              help_text=_("file, organisation or meeting it came from"))
+    source_ref = models.CharField(_("source reference"), max_length=200, blank=True,
+                                  help_text=_("row of the file, number of the form"))
+    external_id = models.CharField(_("external id"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=ProposalState.choices,
+                             default=ProposalState.RECEIVED, db_index=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"),
+                                 null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_proposals")
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="merged")
+    submitted_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # An external id is imported once per channel and source: re-running an import
+            # skips rows already in.
+            models.UniqueConstraint(fields=["channel", "source", "external_id"],
+                                    condition=~Q(external_id=""),
+                                    name="proposal_external_id_once"),
+        ]
+        indexes = [
+            models.Index(fields=["version", "state", "-submitted_at"]),
+            models.Index(fields=["article", "-submitted_at"]),
+            models.Index(fields=["assignee", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def public_author(self) -> str:
+        """Return how the public sees the author, e.g. "citizen, Astana"."""
+        kind = str(AuthorKind(self.author_kind).label)
+        return f"{kind}, {Region(self.region).label}" if self.region else kind
+
+
+class ApiToken(models.Model):
+    """A bearer token for a channel or organisation that sends proposals through the API."""
+
+    name = models.CharField(_("name"), max_length=200)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices,
+                               default=Channel.API)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class IdempotencyKey(models.Model):
+    """The response to a submission, kept so that a retried request returns it again."""
+
+    # The token's prefix, or "public" for submissions without a token.
+    scope = models.CharField(max_length=16)
+    key = models.CharField(max_length=200)
+    request_digest = models.CharField(max_length=64)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
+
+class StateChange(models.Model):
+    """One change of a proposal's state: who (``actor``, None for the system), when, from, to."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=150, blank=True)
+    from_state = models.CharField(max_length=16, choices=ProposalState.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=ProposalState.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.from_state or '-'} → {self.to_state}"

@@ -1,0 +1,225 @@
+"""Intake: the one way a proposal comes into Kenes, whatever the channel."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kenes.core.crypto import blind_index
+from kenes.drafts.models import Article, Point, Version
+from kenes.proposals import receipts
+from kenes.proposals.models import (
+    TEXT_MAX,
+    TEXT_MIN,
+    AuthorKind,
+    Channel,
+    Language,
+    Proposal,
+    ProposalState,
+    StateChange,
+)
+from kenes.proposals.regions import Region
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
+
+
+class DuplicateProposalError(ValidationError):
+    """The same author sent the same text a moment ago."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A stored proposal and, when it is new, its receipt secret (shown once, never stored)."""
+
+    proposal: Proposal
+    secret: str | None
+    created: bool
+
+
+def secret_key() -> bytes:
+    return hashlib.sha256(b"kenes receipt secret|" + settings.SECRET_KEY.encode()).digest()
+
+
+def normalize_text(text: str) -> str:
+    """Return the text as stored: NFC, no control characters, trimmed."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    return CONTROL_RE.sub("", text).strip()
+
+
+def text_fingerprint(text: str) -> str:
+    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return hashlib.sha256(folded.encode()).hexdigest()
+
+
+def detect_language(text: str, fallback: str) -> tuple[str, bool]:
+    """Return (language, detected?) for a text, limited to kk/ru/en."""
+    from kenes.analysis.langid import detect_language as detect
+
+    lang = detect(text)
+    if lang in Language.values:
+        return lang, True
+    return (fallback if fallback in Language.values else "ru"), False
+
+
+def _resolve_target(version: Version, article_number: str | None, point_number: str | None
+                    ) -> tuple[Article | None, Point | None]:
+    if not article_number:
+        if point_number:
+            raise ValidationError({"point": _("A point needs its article.")})
+        return None, None
+    article = Article.objects.filter(version=version, number=str(article_number).strip()).first()
+    if article is None:
+        raise ValidationError({"article": _("There is no article %(number)s in this draft.")
+                               % {"number": article_number}})
+    if not point_number:
+        return article, None
+    point = Point.objects.filter(article=article, number=str(point_number).strip()).first()
+    if point is None:
+        raise ValidationError({"point": _("Article %(article)s has no point %(point)s.")
+                               % {"article": article.number, "point": point_number}})
+    return article, point
+
+
+def _clean_contact(contact: str) -> str:
+    contact = contact.strip()
+    if not contact:
+        return ""
+    if EMAIL_RE.match(contact) or PHONE_RE.match(contact):
+        return contact
+    raise ValidationError({"contact": _("Give an email address or a phone number, or leave "
+                                        "it empty.")})
+
+
+@transaction.atomic
+def proposal_submit(
+    *,
+    actor: Actor,
+    version: Version,
+    text: str,
+    channel: str,
+    article_number: str | None = None,
+    point_number: str | None = None,
+    language: str | None = None,
+    ui_language: str = "ru",
+    author_kind: str = AuthorKind.CITIZEN,
+    region: str = "",
+    contact: str = "",
+    consent: bool = False,
+    consent_text: str = "",
+    client_token: str = "",
+    source: str = "",
+    source_ref: str = "",
+    external_id: str = "",
+    submitted_at: timezone.datetime | None = None,
+) -> Submitted:
+    """Validate and store a proposal; return it with its receipt secret.
+
+    Idempotent on ``(channel, source, external_id)``: a row imported twice returns the first
+    proposal with ``created=False`` (and no secret). The same text from the same author
+    (contact or ``client_token``) within ``KENES_DUPLICATE_WINDOW`` seconds is refused with
+    :class:`DuplicateProposalError`. Raises ValidationError with per-field messages in the
+    active language.
+    """
+    if external_id:
+        existing = Proposal.objects.filter(channel=channel, source=source,
+                                           external_id=external_id).first()
+        if existing is not None:
+            return Submitted(existing, None, created=False)
+    errors: dict[str, list[str]] = {}
+    clean = normalize_text(text or "")
+    if len(clean) < TEXT_MIN:
+        errors["text"] = [_("The proposal is too short: write at least %(n)s characters.")
+                          % {"n": TEXT_MIN}]
+    elif len(clean) > TEXT_MAX:
+        errors["text"] = [_("The proposal is too long: at most %(n)s characters, this one has "
+                            "%(len)s.") % {"n": TEXT_MAX, "len": len(clean)}]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if author_kind not in AuthorKind.values:
+        errors["author_kind"] = [_("Unknown kind of author.")]
+    if region and region not in Region.values:
+        errors["region"] = [_("Unknown region.")]
+    if language and language not in Language.values:
+        errors["language"] = [_("The language must be kk, ru or en.")]
+    try:
+        contact = _clean_contact(contact or "")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if contact and not consent:
+        errors["consent"] = [_("To leave a contact, agree to the processing of your personal "
+                               "data.")]
+    try:
+        article, point = _resolve_target(version, article_number, point_number)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        article = point = None
+    if errors:
+        raise ValidationError(errors)
+
+    fingerprint = text_fingerprint(clean)
+    author_index = blind_index(contact) if contact else (
+        blind_index("client:" + client_token) if client_token else "")
+    if author_index:
+        window = timezone.now() - timedelta(seconds=settings.KENES_DUPLICATE_WINDOW)
+        if Proposal.objects.filter(author_index=author_index, text_hash=fingerprint,
+                                   submitted_at__gte=window).exists():
+            raise DuplicateProposalError({"text": [_(
+                "You have just sent this same text; it was received. There is no need to "
+                "send it again.")]})
+    if language:
+        lang, detected = language, False
+    else:
+        lang, detected = detect_language(clean, ui_language)
+    secret = receipts.new_secret()
+    user = actor if actor is not None and actor.is_authenticated else None
+    proposal = Proposal(
+        secret_digest=receipts.secret_digest(secret, secret_key()),
+        text=clean, text_hash=fingerprint, language=lang, language_detected=detected,
+        version=version, article=article, point=point, author_kind=author_kind,
+        region=region, contact=contact, author_index=author_index, consent=consent,
+        consent_text=consent_text if consent else "", channel=channel, entered_by=user,
+        source=source[:200], source_ref=source_ref[:200], external_id=external_id[:200],
+        submitted_at=submitted_at or timezone.now(),
+    )
+    for _attempt in range(5):
+        proposal.code = receipts.new_code()
+        try:
+            with transaction.atomic():
+                proposal.save()
+            break
+        except IntegrityError:
+            if external_id and Proposal.objects.filter(
+                    channel=channel, source=source, external_id=external_id).exists():
+                raise  # a concurrent import of the same row; the caller retries
+            continue
+    else:  # pragma: no cover - 30^7 codes make five collisions in a row unreachable
+        raise RuntimeError("could not allocate a unique receipt code")
+    StateChange.objects.create(proposal=proposal, actor=user,
+                               actor_label=user.get_username() if user else "system",
+                               from_state="", to_state=ProposalState.RECEIVED,
+                               details={"channel": channel})
+    if contact:
+        # Only once the proposal is committed is its receipt sent anywhere.
+        transaction.on_commit(lambda: notify_receipt(proposal_id=proposal.pk))
+    return Submitted(proposal, secret, created=True)
+
+
+def notify_receipt(*, proposal_id: int) -> None:
+    """Queue the receipt message to the author's contact (see kenes.proposals.notify)."""
+    from kenes.proposals.tasks import send_receipt
+
+    send_receipt.enqueue(proposal_id=proposal_id)

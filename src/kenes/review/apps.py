@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewConfig(AppConfig):
+    name = "kenes.review"
+    demo_seed = "kenes.review.seed:seed"
+    demo_order = 50
+    verbose_name = _("Review")

