@@ -1,10 +1,18 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from kenes.accounts.roles import Role
 from kenes.accounts.services import staff_user_create
 from kenes.proposals.services import proposal_submit
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service messages in English, so assertions read plainly (kk/ru are tested elsewhere)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
