@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kenes.drafts",
     "kenes.proposals",
     "kenes.review",
+    "kenes.ledger",
     "kenes.portal",
 ]
 

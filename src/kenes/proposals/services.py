@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from kenes.core.crypto import blind_index
 from kenes.drafts.models import Article, Point, Version
+from kenes.ledger.events import commitment
+from kenes.ledger.services import ledger_append
 from kenes.proposals import receipts
 from kenes.proposals.models import (
     TEXT_MAX,
@@ -212,6 +214,15 @@ def proposal_submit(
                                actor_label=user.get_username() if user else "system",
                                from_state="", to_state=ProposalState.RECEIVED,
                                details={"channel": channel})
+    # The public record: the text is bound by a commitment salted with the receipt secret.
+    ledger_append(kind="proposal.received", code=proposal.code, event={
+        "commitment": commitment(secret, clean),
+        "document": version.document.slug, "version": version.label,
+        "article": article.number if article else None,
+        "point": point.number if point else None,
+        "channel": channel, "language": lang, "author_kind": author_kind,
+        "region": region or None,
+    })
     if contact:
         # Only once the proposal is committed is its receipt sent anywhere.
         transaction.on_commit(lambda: notify_receipt(proposal_id=proposal.pk))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kenes.accounts.models import User
 from kenes.drafts.models import Article, Point
+from kenes.ledger.services import ledger_append_many
 from kenes.proposals.models import Proposal, ProposalState, StateChange
 from kenes.review.models import Answer, Decision
 
@@ -53,6 +54,13 @@ def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[st
         p.state = to
         p.updated_at = now  # bulk_update does not apply auto_now
     StateChange.objects.bulk_create(changes)
+    if to != ProposalState.ANSWERED:  # an answer is recorded in full by answers_record
+        ledger_append_many(items=[
+            ("proposal.state", c.proposal.code, {"from": c.from_state, "to": c.to_state,
+                                                 **({"into": details["into"]}
+                                                    if "into" in details else {})})
+            for c in changes
+        ])
 
 
 def _locked(ids: Iterable[int]) -> list[Proposal]:
@@ -155,6 +163,7 @@ def answers_record(
         raise ValidationError(_("Merged proposals are answered with the proposal they were "
                                 "merged into: %(codes)s") % {"codes": ", ".join(merged)})
     group = uuid.uuid4() if len(proposals) > 1 else None
+    before = [p.state for p in proposals]
     user = _user(actor)
     answers = Answer.objects.bulk_create(
         Answer(proposal=p, decision=decision, reason_kk=reason_kk.strip(),
@@ -164,6 +173,16 @@ def answers_record(
     )
     _move(proposals, ProposalState.ANSWERED, actor,
           {"decision": decision, "group": str(group) if group else None})
+    ledger_append_many(items=[
+        ("answer.recorded", p.code, {
+            "answer": a.pk, "from": p_from, "decision": decision,
+            "reason_kk": a.reason_kk, "reason_ru": a.reason_ru,
+            "changed_article": changed_article.number if changed_article else None,
+            "changed_point": changed_point.number if changed_point else None,
+            "group": str(group) if group else None,
+        })
+        for p, a, p_from in zip(proposals, answers, before, strict=True)
+    ])
     Proposal.objects.bulk_update(proposals, ["state", "updated_at"], batch_size=1000)
     return answers
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerConfig(AppConfig):
+    name = "kenes.ledger"
+    demo_seed = "kenes.ledger.seed:seed"
+    demo_order = 90
+    verbose_name = _("Public ledger")

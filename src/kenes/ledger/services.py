@@ -1,0 +1,118 @@
+"""Writes to the ledger: append an event (inside the caller's transaction), sequence entries
+into the Merkle tree and sign a checkpoint, record a witness's cosignature.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kenes.ledger import signing
+from kenes.ledger.events import EVENT_VERSION, canonical
+from kenes.ledger.merkle import (
+    Checkpoint as CheckpointBody,
+)
+from kenes.ledger.merkle import (
+    MerkleTree,
+    hash_leaf,
+    sign_checkpoint,
+)
+from kenes.ledger.models import Checkpoint, Entry, Leaf
+
+# Serialises sequencers on PostgreSQL (SQLite serialises writers by itself).
+SEQUENCER_LOCK_ID = 0x4B454E4553  # "KENES"
+
+
+def ledger_append(*, kind: str, code: str, event: dict[str, Any]) -> Entry:
+    """Append an event; call inside the transaction of the change it records.
+
+    Requires an open transaction, so that the change and its entry commit or fail together.
+    Appending takes no lock on the tree: the sequencer places entries in it later.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("ledger_append must run inside the transaction of its change")
+    payload = {"v": EVENT_VERSION, "type": kind, "code": code,
+               "at": timezone.now().isoformat(timespec="seconds"), **event}
+    return Entry.objects.create(kind=kind, code=code, data=canonical(payload).decode())
+
+
+def ledger_append_many(*, items: list[tuple[str, str, dict[str, Any]]]) -> list[Entry]:
+    """Append many (kind, code, event) entries at once (bulk answers); see ledger_append."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("ledger_append_many must run inside the transaction of its change")
+    at = timezone.now().isoformat(timespec="seconds")
+    return Entry.objects.bulk_create(
+        (Entry(kind=kind, code=code,
+               data=canonical({"v": EVENT_VERSION, "type": kind, "code": code, "at": at,
+                               **event}).decode())
+         for kind, code, event in items),
+        batch_size=2000,
+    )
+
+
+class _TreeCache:
+    """The tree of committed leaves, kept per process and extended from the database."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.tree = MerkleTree()
+
+    def synced(self) -> MerkleTree:
+        with self.lock:
+            size = self.tree.size
+            new = Leaf.objects.filter(index__gte=size).order_by("index").values_list(
+                "index", "leaf_hash")
+            for index, leaf_hash in new.iterator(chunk_size=10000):
+                if index != self.tree.size:
+                    raise RuntimeError(f"ledger leaves are not contiguous at index {index}")
+                self.tree.append(bytes(leaf_hash))
+            return self.tree
+
+    def reset(self) -> None:
+        with self.lock:
+            self.tree = MerkleTree()
+
+
+TREE = _TreeCache()
+
+
+@transaction.atomic
+def ledger_sequence(*, max_batch: int = 50000) -> Checkpoint | None:
+    """Place unsequenced entries in the tree (in id order) and sign a checkpoint of the new size.
+
+    Returns the new checkpoint, or None when nothing was waiting.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCER_LOCK_ID])
+    pending = list(Entry.objects.filter(leaf__isnull=True).order_by("id")
+                   .values_list("id", "data")[:max_batch])
+    if not pending:
+        return None
+    size = (Leaf.objects.aggregate(m=Max("index"))["m"] + 1) if Leaf.objects.exists() else 0
+    try:
+        tree = TREE.synced()
+        if tree.size != size:
+            TREE.reset()
+            tree = TREE.synced()
+        leaves = []
+        for offset, (entry_id, data) in enumerate(pending):
+            leaf_hash = hash_leaf(data.encode())
+            leaves.append(Leaf(index=size + offset, entry_id=entry_id, leaf_hash=leaf_hash))
+        Leaf.objects.bulk_create(leaves, batch_size=5000)
+        for leaf in leaves:
+            tree.append(bytes(leaf.leaf_hash))
+        return _checkpoint_sign(tree)
+    except Exception:
+        TREE.reset()
+        raise
+
+
+def _checkpoint_sign(tree: MerkleTree) -> Checkpoint:
+    body = CheckpointBody(origin=signing.origin(), size=tree.size, root_hash=tree.root())
+    note = sign_checkpoint(body, [signing.signer()])
+    return Checkpoint.objects.create(size=tree.size, root_hash=body.root_hash, note=note)
