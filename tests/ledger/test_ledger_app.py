@@ -165,8 +165,8 @@ def test_audit_detects_reordered_leaves(log):
     for leaf, other in ((a, b), (b, a)):
         sql.append(f"UPDATE ledger_entry SET data = '{other.entry.data}' "
                    f"WHERE id = {leaf.entry_id}")
-        sql.append(f"UPDATE ledger_leaf SET leaf_hash = "
-                   f"{_blob(connection, bytes(other.leaf_hash))} WHERE \"index\" = {leaf.index}")
+        blob = _blob(connection, bytes(other.leaf_hash))
+        sql.append(f"UPDATE ledger_leaf SET leaf_hash = {blob} WHERE \"index\" = {leaf.index}")
     _without_triggers(sql)
     problems = _audit_problems()
     assert problems == [f"checkpoint {Checkpoint.objects.get().size}: root differs from the "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kenes.ledger import signing
-from kenes.ledger.merkle import MerkleTree, MerkleError, hash_leaf, open_checkpoint
+from kenes.ledger.merkle import MerkleError, MerkleTree, hash_leaf, open_checkpoint
 from kenes.ledger.models import Checkpoint, Entry, Leaf
 
 
