@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("review/", include("kenes.review.urls")),
+    path("ledger/", include("kenes.ledger.urls")),
     path("", include("kenes.portal.urls")),
 ]
 

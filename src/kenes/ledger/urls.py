@@ -1,0 +1,3 @@
+app_name = "ledger"
+
+urlpatterns: list[object] = []  # public pages of the ledger (verify a receipt in the browser)
