@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenes.portal import views
+from kenes.portal import proposal_views, views
 
 app_name = "portal"
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("compare/<slug:slug_a>/<slug:label_a>/<slug:slug_b>/<slug:label_b>/", views.compare,
          name="compare"),
     path("healthz", views.healthz, name="healthz"),
+    # Proposals: propose, receipt, tracker, public list (portal/proposal_views.py).
+    path("propose/", proposal_views.propose_choose, name="propose-choose"),
+    path("propose/<slug:slug>/<slug:label>/", proposal_views.propose, name="propose"),
+    path("receipt/<str:code>/", proposal_views.proposal_receipt, name="proposal-receipt"),
+    path("track/", proposal_views.track, name="track"),
+    path("track/<str:code>/", proposal_views.track_proposal, name="track-proposal"),
+    path("proposals/", proposal_views.proposal_list, name="proposals"),
+    path("proposals/on/<slug:slug>/<slug:label>/<str:number>", proposal_views.article_proposals,
+         name="article-proposals"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from kenes.drafts import selectors
 from kenes.drafts.models import pick_language
+from kenes.portal import proposal_views
 
 
 @require_GET
@@ -44,6 +45,7 @@ def draft_article(request: HttpRequest, slug: str, label: str, number: str) -> H
         "lang": lang,
         "shown_in": shown_in,
         "fallback": shown_in != (get_language() or "")[:2],
+        "article_proposals": proposal_views.article_proposals_context(view.article),
     })
 
 

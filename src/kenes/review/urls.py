@@ -1,3 +1,12 @@
+from django.urls import path
+
+from kenes.review import views
+
 app_name = "review"
 
-urlpatterns: list[object] = []  # the review screens (queue, proposal, bulk answer)
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.proposal, name="proposal"),
+    path("<int:pk>/start", views.proposal_start, name="proposal-start"),
+    path("<int:pk>/merge", views.proposal_merge, name="proposal-merge"),
+]

@@ -1,0 +1,391 @@
+"""Public proposal pages: propose, receipt, tracker, public list, proposals on an article.
+
+Thin like the reader's views: writes go through ``proposals.services.proposal_submit``, reads
+through ``proposals.selectors`` and ``drafts.selectors``. The receipt secret is never put in a
+URL: it travels from the submission to the receipt page in the session and is removed from it
+the first time it is shown; the tracker takes it only in a POST body.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kenes.drafts import selectors as drafts
+from kenes.drafts.models import Article, Version, pick_language
+from kenes.portal.forms import ListFilters, ProposalForm, TrackForm
+from kenes.proposals import receipts
+from kenes.proposals.models import Channel, Language, Proposal, ProposalState
+from kenes.proposals.regions import current_lang
+from kenes.proposals.selectors import (
+    PublicFilters,
+    proposal_history,
+    public_counts,
+    public_proposals,
+    receipt_check,
+)
+from kenes.proposals.services import DuplicateProposalError, proposal_submit
+from kenes.review.models import Answer
+
+CLIENT_COOKIE = "kenes_client"
+CLIENT_COOKIE_AGE = 365 * 24 * 3600
+CLIENT_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
+# Session keys: secrets waiting to be shown once ({code: secret}) and codes whose secret the
+# visitor has typed correctly in the tracker.
+SESSION_SECRETS = "kenes_receipt_secrets"
+SESSION_VERIFIED = "kenes_verified_codes"
+PAGE_SIZE = 25
+ARTICLE_LATEST = 5
+
+
+# --- reads that have no selector yet (see the report: review.selectors, drafts.selectors) ---
+
+def _latest_answers(proposal_ids: list[int]) -> dict[int, Answer]:
+    """Return the current (latest) answer of each proposal that has one: one query."""
+    if not proposal_ids:
+        return {}
+    out: dict[int, Answer] = {}
+    rows = (Answer.objects.filter(proposal_id__in=proposal_ids)
+            .select_related("changed_article__version__document", "changed_point")
+            .order_by("proposal_id", "-answered_at", "-id"))
+    for answer in rows:
+        out.setdefault(answer.proposal_id, answer)
+    return out
+
+
+def _article(version: Version, number: str) -> Article | None:
+    if not number:
+        return None
+    return (Article.objects.select_related("section", "version__document")
+            .filter(version=version, number=number).first())
+
+
+def _with_answers(items: list[Proposal]) -> list[Proposal]:
+    answered = [p.pk for p in items if p.state == ProposalState.ANSWERED]
+    answers = _latest_answers(answered)
+    for p in items:
+        p.latest_answer = answers.get(p.pk)  # type: ignore[attr-defined]
+    return items
+
+
+# --- the browser's token, so that the same text sent twice is recognised ---
+
+def _client_token(request: HttpRequest) -> tuple[str, bool]:
+    """Return (token, is_new): the ``kenes_client`` cookie, or a fresh random one."""
+    token = request.COOKIES.get(CLIENT_COOKIE, "")
+    if CLIENT_TOKEN_RE.fullmatch(token):
+        return token, False
+    return secrets.token_urlsafe(24), True
+
+
+def _remember_client(response: HttpResponse, token: str) -> HttpResponse:
+    response.set_cookie(CLIENT_COOKIE, token, max_age=CLIENT_COOKIE_AGE, httponly=True,
+                        samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+# --- propose ---
+
+@require_GET
+def propose_choose(request: HttpRequest) -> HttpResponse:
+    """``/propose/``: the latest version of each document; straight there when only one."""
+    documents = list(drafts.document_list())
+    latest = [(d, list(d.versions.all())[-1]) for d in documents if d.versions.all()]
+    if len(latest) == 1:
+        _doc, version = latest[0]
+        return redirect("portal:propose", version.document.slug, version.label)
+    return render(request, "portal/proposals/choose.html", {"latest": latest})
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = drafts.version_get(document_slug=slug, label=label)
+    token, new_token = _client_token(request)
+    # A target given by the reader's "propose a change here" link stays in the query string,
+    # so a POST back to the same URL keeps it.
+    target = None
+    wanted = request.GET.get("article", "").strip()[:12]
+    if wanted:
+        try:
+            target = drafts.article_view(version=version, number=wanted)
+        except Http404:
+            target = None
+    target_point = None
+    if target is not None:
+        wanted_point = request.GET.get("point", "").strip()[:12]
+        target_point = next((pv.point for pv in target.points
+                             if pv.point and pv.point.number == wanted_point), None)
+    duplicate = ""
+    if request.method == "POST":
+        form = ProposalForm(request.POST)
+        if form.is_valid():
+            try:
+                result = proposal_submit(
+                    actor=request.user, version=version, channel=Channel.WEB,
+                    ui_language=current_lang(), client_token=token, **form.submit_kwargs())
+            except DuplicateProposalError as exc:
+                duplicate = " ".join(exc.messages)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                code = result.proposal.code
+                pending = dict(request.session.get(SESSION_SECRETS, {}))
+                pending[code] = result.secret
+                request.session[SESSION_SECRETS] = pending
+                response = redirect("portal:proposal-receipt", code)
+                return _remember_client(response, token) if new_token else response
+    else:
+        initial: dict[str, Any] = {}
+        if target is not None:
+            initial["article"] = target.article.number
+            if target_point is not None:
+                initial["point"] = target_point.number
+        form = ProposalForm(initial=initial)
+    context = {
+        "version": version,
+        "form": form,
+        "target": target,
+        "target_point": target_point,
+        "sections": [] if target is not None else drafts.version_sections(version),
+        "duplicate": duplicate,
+        "action": request.get_full_path(),
+        "lang": pick_language(),
+    }
+    response = render(request, "portal/proposals/propose.html", context)
+    return _remember_client(response, token) if new_token else response
+
+
+@never_cache
+@require_GET
+def proposal_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """The receipt: the code, and the secret the first time only (then gone from the session)."""
+    proposal = receipt_check(code=code)
+    if proposal is None:
+        raise Http404("no such receipt")
+    if proposal.code != code:
+        return redirect("portal:proposal-receipt", proposal.code)
+    secret = None
+    pending = request.session.get(SESSION_SECRETS)
+    if pending and proposal.code in pending:
+        pending = dict(pending)
+        secret = pending.pop(proposal.code)
+        if pending:
+            request.session[SESSION_SECRETS] = pending
+        else:
+            del request.session[SESSION_SECRETS]
+    shown = " ".join(secret[i:i + 5] for i in range(0, len(secret), 5)) if secret else ""
+    return render(request, "portal/proposals/receipt.html", {
+        "proposal": proposal, "secret": shown, "lang": pick_language(),
+    })
+
+
+# --- tracker ---
+
+def _unknown_code_message(code: str) -> str:
+    if not code.strip():
+        return _("Type the code from your receipt.")
+    if receipts.normalize_code(code) is None:
+        return _("This is not a receipt code. A code looks like KNS-7F3K-9Q2M: three letters "
+                 "and eight letters or digits. Check it and try again.")
+    return _("No proposal has this code. Check each letter and digit; the code was shown "
+             "after sending and may have been sent to your contact.")
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """``/track/``: a code (and, posted only, the secret) leads to the proposal's status."""
+    data = request.POST if request.method == "POST" else (
+        {"code": request.GET["code"]} if "code" in request.GET else None)
+    form = TrackForm(data)
+    status = 200
+    if data is not None and form.is_valid():
+        code = form.cleaned_data["code"]
+        secret = form.cleaned_data["secret"].strip() if request.method == "POST" else ""
+        proposal = receipt_check(code=code)
+        if proposal is None:
+            form.add_error("code", _unknown_code_message(code))
+            status = 404 if code.strip() else 200
+        elif secret and receipt_check(code=proposal.code, secret=secret) is None:
+            form.add_error("secret", _("This secret does not belong to this code. Check it, "
+                                       "or leave it empty to see the status only."))
+        else:
+            if secret:
+                verified = list(request.session.get(SESSION_VERIFIED, []))
+                if proposal.code not in verified:
+                    request.session[SESSION_VERIFIED] = [*verified[-19:], proposal.code]
+            return redirect("portal:track-proposal", proposal.code)
+    return render(request, "portal/proposals/track.html", {"form": form}, status=status)
+
+
+STATE_EXPLANATIONS = {
+    ProposalState.RECEIVED: lambda: _(
+        "Your proposal has been received and registered. Nobody has reviewed it yet; a "
+        "reviewer will read it and prepare an answer."),
+    ProposalState.IN_REVIEW: lambda: _(
+        "A reviewer is reading your proposal and preparing an answer with its reason."),
+    ProposalState.ANSWERED: lambda: _(
+        "Your proposal has been answered. The decision and its reason are below."),
+    ProposalState.MERGED: lambda: _(
+        "Your proposal says the same as another proposal, so both are answered together. "
+        "The answer to that proposal is your answer too."),
+}
+
+DECISION_WORDS = {
+    "accepted": lambda: _("Accepted: the draft is changed as proposed."),
+    "partly_accepted": lambda: _("Partly accepted: part of the proposal is taken into the "
+                                 "draft."),
+    "not_accepted": lambda: _("Not accepted, for the reason given below."),
+    "out_of_scope": lambda: _("Outside the draft's scope: the proposal is about something "
+                              "this draft does not govern."),
+}
+
+
+def _public_history(proposal: Proposal) -> list[Any]:
+    """The state changes a citizen sees: no staff names, no internal assignments."""
+    return [h for h in proposal_history(proposal)
+            if h.from_state != h.to_state or h.to_state == ProposalState.ANSWERED]
+
+
+@require_GET
+def track_proposal(request: HttpRequest, code: str) -> HttpResponse:
+    canonical = receipts.normalize_code(code)
+    proposal = receipt_check(code=canonical) if canonical else None
+    if proposal is None:
+        form = TrackForm({"code": code, "secret": ""})
+        form.is_valid()
+        form.add_error("code", _unknown_code_message(code))
+        return render(request, "portal/proposals/track.html", {"form": form}, status=404)
+    if canonical != code:
+        return redirect("portal:track-proposal", canonical)
+    # A merged proposal is answered through the one it was merged into.
+    answered_by = proposal
+    for _hop in range(5):
+        if answered_by.state != ProposalState.MERGED or answered_by.merged_into_id is None:
+            break
+        answered_by = answered_by.merged_into
+    answer = _latest_answers([answered_by.pk]).get(answered_by.pk)
+    lang = pick_language()
+    other = "ru" if lang == "kk" else "kk"
+    reason, reason_lang = "", lang
+    if answer is not None:
+        own = getattr(answer, f"reason_{lang}")
+        reason, reason_lang = (own, lang) if own else (getattr(answer, f"reason_{other}"), other)
+    verified = proposal.code in request.session.get(SESSION_VERIFIED, [])
+    return render(request, "portal/proposals/tracker.html", {
+        "proposal": proposal,
+        "merged_into": answered_by if answered_by.pk != proposal.pk else None,
+        "explanation": STATE_EXPLANATIONS[ProposalState(proposal.state)](),
+        "history": _public_history(proposal),
+        "answer": answer,
+        "decision_words": DECISION_WORDS[answer.decision]() if answer else "",
+        "reason": reason,
+        "reason_lang": reason_lang,
+        "reason_fallback": bool(reason) and reason_lang != lang,
+        "verified": verified,
+        "lang": lang,
+    })
+
+
+# --- public list ---
+
+@require_GET
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """``/proposals/``: search, filters, counts by state and 25 per page.
+
+    Queries stay constant whatever the page holds: versions, three grouped counts (their sum
+    is the total, so the paginator does not count again), the page, and the page's answers.
+    """
+    f = ListFilters(request.GET)
+    versions = list(drafts.version_list())
+    version = next((v for v in versions if f"{v.document.slug}/{v.label}" == f.version), None)
+    article = _article(version, f.article) if version is not None else None
+    filters = PublicFilters(
+        q=f.q, version_id=version.pk if version else None,
+        article_id=article.pk if article else None, region=f.region, language=f.language,
+        channel=f.channel, author_kind=f.author_kind)
+    if f.article and article is None:
+        filters.article_id = -1  # an unknown article has no proposals
+    # Counts by state ignore the state filter, so each state's number is what its link shows.
+    all_states = public_proposals(filters)
+    counts = public_counts(all_states)
+    by_state = counts.get("state", {})
+    if f.state:
+        filters.state = f.state
+        total = by_state.get(f.state, 0)
+    else:
+        total = sum(by_state.values())
+    qs = public_proposals(filters)
+    paginator = Paginator(qs, PAGE_SIZE)
+    paginator.count = total  # type: ignore[misc]  # known from the grouped counts
+    page = paginator.get_page(request.GET.get("page"))
+    items = _with_answers(list(page.object_list))
+    return render(request, "portal/proposals/list.html", {
+        "f": f,
+        "versions": versions,
+        "version": version,
+        "article": article,
+        "article_unknown": bool(f.article) and article is None,
+        "counts": counts,
+        "state_counts": [(value, label, by_state.get(value, 0))
+                         for value, label in ProposalState.choices],
+        "all_count": sum(by_state.values()),
+        "language_counts": [(label, counts.get("language", {}).get(value, 0))
+                            for value, label in Language.choices
+                            if counts.get("language", {}).get(value)],
+        "channel_counts": [(label, counts.get("channel", {}).get(value, 0))
+                           for value, label in Channel.choices
+                           if counts.get("channel", {}).get(value)],
+        "total": total,
+        "page": page,
+        "items": items,
+        "elided": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "lang": pick_language(),
+    })
+
+
+# --- proposals on one article (the article page's section) ---
+
+def article_proposals_context(article: Article) -> dict[str, Any]:
+    """Return the count and the latest proposals on ``article``: two or three queries.
+
+    The article page loads this with htmx; ``views.draft_article`` may also put it in its
+    context as ``article_proposals`` to render the section without JavaScript.
+    """
+    version = article.version
+    qs = public_proposals(PublicFilters(version_id=version.pk, article_id=article.pk))
+    latest = _with_answers(list(qs[:ARTICLE_LATEST]))
+    count = len(latest) if len(latest) < ARTICLE_LATEST else qs.count()
+    return {
+        "count": count,
+        "latest": latest,
+        "more": count > len(latest),
+        "list_url": reverse("portal:proposals") + "?" + urlencode(
+            {"version": f"{version.document.slug}/{version.label}", "article": article.number}),
+    }
+
+
+@require_GET
+def article_proposals(request: HttpRequest, slug: str, label: str, number: str) -> HttpResponse:
+    version = drafts.version_get(document_slug=slug, label=label)
+    article = _article(version, number)
+    if article is None:
+        raise Http404("no such article")
+    block = article_proposals_context(article)
+    if not request.headers.get("HX-Request"):
+        return redirect(block["list_url"])
+    return render(request, "portal/proposals/_article_proposals.html", {
+        "article_proposals": block, "article": article, "version": version,
+        "lang": pick_language(),
+    })

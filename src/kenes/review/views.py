@@ -1,0 +1,288 @@
+"""Review screens for staff: the queue with bulk actions, and one proposal with its answer.
+
+Thin: parse with a form, read through ``review.selectors``, write through ``review.services``.
+Staff only; reading needs ``proposals.view_proposal``, every POST ``review.add_answer``
+(observers read but cannot act).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kenes.accounts.models import User
+from kenes.drafts.models import pick_language
+from kenes.proposals.models import ProposalState
+from kenes.review import forms, selectors, services
+
+READ_PERM = "proposals.view_proposal"
+ACT_PERM = "review.add_answer"
+CONTACT_PERM = "proposals.change_proposal"
+
+# The keyboard map shown in the "?" help (review.js implements it).
+QUEUE_KEYS = [
+    (["j", "↓"], gettext_lazy("next proposal in the list")),
+    (["k", "↑"], gettext_lazy("previous proposal in the list")),
+    (["x"], gettext_lazy("select or unselect the proposal")),
+    (["Enter"], gettext_lazy("open the proposal")),
+    (["/"], gettext_lazy("search")),
+    (["?"], gettext_lazy("show or hide this help")),
+]
+PROPOSAL_KEYS = [
+    (["1", "2", "3", "4"], gettext_lazy("choose the decision, then type the reason")),
+    (["Ctrl+Enter"], gettext_lazy("record the answer and open the next proposal")),
+    (["Esc"], gettext_lazy("leave the field")),
+    (["n"], gettext_lazy("next proposal without answering")),
+    (["p"], gettext_lazy("previous proposal")),
+    (["u"], gettext_lazy("back to the queue")),
+    (["?"], gettext_lazy("show or hide this help")),
+]
+
+
+def review_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Staff only: others go to the admin login; POST needs the permission to answer."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not user.has_perm(READ_PERM):
+            raise PermissionDenied
+        if request.method == "POST" and not user.has_perm(ACT_PERM):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _filter_query(params: QueryDict) -> str:
+    """Return the queue's filters as a query string (no page), to carry between screens."""
+    kept = QueryDict(mutable=True)
+    for key in forms.FILTER_KEYS:
+        value = params.get(key, "").strip()
+        if value:
+            kept[key] = value
+    return kept.urlencode()
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+def _queue_url(query: str, page: str = "") -> str:
+    params = QueryDict(query, mutable=True)
+    if page.isdigit():
+        params["page"] = page
+    return _with_query(reverse("review:queue"), params.urlencode())
+
+
+def _filter_form(request: HttpRequest, reviewers: list[User]) -> forms.QueueFilterForm:
+    return forms.QueueFilterForm(request.GET, versions=selectors.queue_versions(),
+                                 reviewers=reviewers)
+
+
+def _state_tabs(filters: selectors.QueueFilters, counts: dict[str, int], params: QueryDict
+                ) -> list[dict[str, Any]]:
+    tabs = []
+    open_count = sum(counts.get(s, 0) for s in selectors.OPEN_STATES)
+    options = [(selectors.STATE_OPEN, _("Open"), open_count),
+               *((value, label, counts.get(value, 0)) for value, label in ProposalState.choices),
+               (selectors.STATE_ALL, _("All"), sum(counts.values()))]
+    for value, label, n in options:
+        query = params.copy()
+        query["state"] = value
+        tabs.append({"value": value, "label": label, "count": n,
+                     "query": _filter_query(query), "current": filters.state == value})
+    return tabs
+
+
+@require_http_methods(["GET", "POST"])
+@review_view
+def queue(request: HttpRequest) -> HttpResponse:
+    """The review queue: filters, counts per state, pages of 50, bulk actions."""
+    reviewers = selectors.reviewers()
+    filter_form = _filter_form(request, reviewers)
+    filters = filter_form.filters()
+    query = _filter_query(request.GET)
+    bulk = forms.BulkForm(request.POST or None, reviewers=reviewers)
+    if request.method == "POST" and bulk.is_valid():
+        try:
+            _bulk_apply(request, bulk.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                bulk.add_error(None, message)
+        else:
+            return redirect(_queue_url(query, request.GET.get("page", "")))
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = selectors.queue_page(filters, request.user, number)
+    selected = set(bulk.cleaned_data.get("selected") or []) if bulk.is_bound and hasattr(
+        bulk, "cleaned_data") else set()
+    return render(request, "review/queue.html", {
+        "filter_form": filter_form,
+        "filters": filters,
+        "page": page,
+        "query": query,
+        "tabs": _state_tabs(filters, page.counts, request.GET),
+        "bulk_action": _queue_url(query, str(page.number) if page.number > 1 else ""),
+        "bulk": bulk,
+        "selected": selected,
+        "can_act": request.user.has_perm(ACT_PERM),
+        "more_filters": filter_form.has_more_filters() or bool(filter_form.errors),
+        "shortcuts": QUEUE_KEYS,
+    })
+
+
+def _bulk_apply(request: HttpRequest, data: dict[str, Any]) -> None:
+    ids = data["selected"]
+    action = data["action"]
+    if action == forms.ASSIGN:
+        n = services.proposals_assign(actor=request.user, proposal_ids=ids,
+                                      assignee=data.get("assignee_user"))
+        who = data.get("assignee_user")
+        if who is None:
+            messages.success(request, ngettext(
+                "%(n)s proposal taken back from its reviewer.",
+                "%(n)s proposals taken back from their reviewers.", n) % {"n": n})
+        else:
+            messages.success(request, ngettext(
+                "%(n)s proposal assigned to %(name)s.",
+                "%(n)s proposals assigned to %(name)s.", n) % {"n": n,
+                                                              "name": who.get_username()})
+    elif action == forms.ROUND_ROBIN:
+        load = services.proposals_assign_round_robin(actor=request.user, proposal_ids=ids,
+                                                     reviewers=data["reviewer_users"])
+        shares = ", ".join(f"{name}: {n}" for name, n in load.items())
+        messages.success(request, _("Proposals shared among reviewers (%(shares)s).")
+                         % {"shares": shares})
+    elif action == forms.ANSWER:
+        answers = services.answers_record(
+            actor=request.user, proposal_ids=ids, decision=data["decision"],
+            reason_kk=data.get("reason_kk") or "", reason_ru=data.get("reason_ru") or "")
+        n = len(answers)
+        messages.success(request, ngettext(
+            "%(n)s proposal answered.", "%(n)s proposals answered with one shared reason.",
+            n) % {"n": n})
+
+
+def _next_url(request: HttpRequest, filters: selectors.QueueFilters, query: str,
+              proposal: Any) -> str:
+    following = selectors.queue_next(filters, request.user, proposal)
+    if following is None:
+        messages.info(request, _("That was the last proposal in this queue."))
+        return _with_query(reverse("review:queue"), query)
+    return _with_query(reverse("review:proposal", args=[following.pk]), query)
+
+
+@require_http_methods(["GET", "POST"])
+@review_view
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """One proposal: its text, the article, provenance, history, answers and the answer form."""
+    show_contact = request.user.has_perm(CONTACT_PERM)
+    detail = selectors.proposal_detail(pk, show_contact=show_contact)
+    if detail is None:
+        raise Http404
+    p = detail.proposal
+    filter_form = _filter_form(request, selectors.reviewers())
+    filters = filter_form.filters()
+    query = _filter_query(request.GET)
+    answer_form = forms.AnswerForm(request.POST or None, proposal=p)
+    if request.method == "POST" and answer_form.is_valid():
+        data = answer_form.cleaned_data
+        try:
+            services.answer_record(
+                actor=request.user, proposal=p, decision=data["decision"],
+                reason_kk=data["reason_kk"], reason_ru=data["reason_ru"],
+                changed_article=data["article_obj"], changed_point=data["point_obj"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    answer_form.add_error(name if name in answer_form.fields else None,
+                                          errors)
+            else:
+                answer_form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Answer recorded for %(code)s.") % {"code": p.code})
+            return redirect(_next_url(request, filters, query, p))
+    return _render_proposal(request, detail, query, filters, answer_form=answer_form,
+                            status=400 if answer_form.errors else 200)
+
+
+def _render_proposal(request: HttpRequest, detail: selectors.ProposalDetail, query: str,
+                     filters: selectors.QueueFilters, *, answer_form: forms.AnswerForm | None
+                     = None, merge_form: forms.MergeForm | None = None, status: int = 200
+                     ) -> HttpResponse:
+    p = detail.proposal
+    following = selectors.queue_next(filters, request.user, p)
+    previous = selectors.queue_previous(filters, request.user, p)
+    lang = pick_language()
+    return render(request, "review/proposal.html", {
+        "detail": detail,
+        "proposal": p,
+        "query": query,
+        "next": following,
+        "previous": previous,
+        "answer_form": answer_form or forms.AnswerForm(proposal=p),
+        "merge_form": merge_form or forms.MergeForm(),
+        "can_act": request.user.has_perm(ACT_PERM),
+        "can_answer": p.state != ProposalState.MERGED,
+        "can_merge": p.state in (ProposalState.RECEIVED, ProposalState.IN_REVIEW),
+        "can_start": p.state != ProposalState.IN_REVIEW,
+        "primary_reason": "reason_kk" if lang == "kk" else "reason_ru",
+        "content_lang": lang,
+        "shortcuts": PROPOSAL_KEYS,
+    }, status=status)
+
+
+@require_POST
+@review_view
+def proposal_start(request: HttpRequest, pk: int) -> HttpResponse:
+    p = selectors.proposal_get(pk)
+    if p is None:
+        raise Http404
+    query = _filter_query(request.GET)
+    try:
+        services.proposal_review_start(actor=request.user, proposal=p)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Review of %(code)s started.") % {"code": p.code})
+    return redirect(_with_query(reverse("review:proposal", args=[p.pk]), query))
+
+
+@require_POST
+@review_view
+def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = selectors.proposal_detail(pk, show_contact=request.user.has_perm(CONTACT_PERM))
+    if detail is None:
+        raise Http404
+    p = detail.proposal
+    filters = _filter_form(request, selectors.reviewers()).filters()
+    query = _filter_query(request.GET)
+    merge_form = forms.MergeForm(request.POST)
+    if merge_form.is_valid():
+        target = merge_form.cleaned_data["into"]
+        try:
+            services.proposal_merge(actor=request.user, proposal=p, into=target)
+        except ValidationError as exc:
+            merge_form.add_error("into", exc.messages)
+        else:
+            messages.success(request, _("%(code)s merged into %(into)s.")
+                             % {"code": p.code, "into": target.code})
+            return redirect(_next_url(request, filters, query, p))
+    return _render_proposal(request, detail, query, filters, merge_form=merge_form, status=400)
