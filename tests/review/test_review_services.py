@@ -86,3 +86,14 @@ def test_only_reviewers_can_be_assigned(submit, db):
     with pytest.raises(ValidationError, match="not a reviewer"):
         services.proposals_assign(actor=None, proposal_ids=[submit().proposal.pk],
                                   assignee=observer)
+
+
+def test_round_robin_records_each_assignment_in_the_history(submit, reviewer):
+    ids = [submit(text=f"Мнение {i} о статье шесть.", article_number="6").proposal.pk
+           for i in range(3)]
+    services.proposals_assign_round_robin(actor=reviewer, proposal_ids=ids,
+                                          reviewers=[reviewer])
+    from kenes.proposals.models import StateChange
+
+    assigned = StateChange.objects.filter(proposal_id__in=ids, details__assigned_to="dana")
+    assert assigned.count() == 3

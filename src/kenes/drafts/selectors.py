@@ -61,6 +61,14 @@ class ArticleView:
     next: Article | None
 
 
+def article_find(*, version: Version, number: str) -> Article | None:
+    """Return the article ``number`` of ``version`` (with section and document), or None."""
+    if not number:
+        return None
+    return (Article.objects.select_related("section", "version__document")
+            .filter(version=version, number=number).first())
+
+
 def article_view(*, version: Version, number: str) -> ArticleView:
     article = (
         Article.objects.select_related("section", "version__document")

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kenes.drafts import selectors as drafts
-from kenes.drafts.models import Article, Version, pick_language
+from kenes.drafts.models import Article, pick_language
 from kenes.portal.forms import ListFilters, ProposalForm, TrackForm
 from kenes.proposals import receipts
 from kenes.proposals.models import Channel, Language, Proposal, ProposalState
@@ -37,7 +37,7 @@ from kenes.proposals.selectors import (
     receipt_check,
 )
 from kenes.proposals.services import DuplicateProposalError, proposal_submit
-from kenes.review.models import Answer
+from kenes.review import selectors as review_selectors
 
 CLIENT_COOKIE = "kenes_client"
 CLIENT_COOKIE_AGE = 365 * 24 * 3600
@@ -50,31 +50,9 @@ PAGE_SIZE = 25
 ARTICLE_LATEST = 5
 
 
-# --- reads that have no selector yet (see the report: review.selectors, drafts.selectors) ---
-
-def _latest_answers(proposal_ids: list[int]) -> dict[int, Answer]:
-    """Return the current (latest) answer of each proposal that has one: one query."""
-    if not proposal_ids:
-        return {}
-    out: dict[int, Answer] = {}
-    rows = (Answer.objects.filter(proposal_id__in=proposal_ids)
-            .select_related("changed_article__version__document", "changed_point")
-            .order_by("proposal_id", "-answered_at", "-id"))
-    for answer in rows:
-        out.setdefault(answer.proposal_id, answer)
-    return out
-
-
-def _article(version: Version, number: str) -> Article | None:
-    if not number:
-        return None
-    return (Article.objects.select_related("section", "version__document")
-            .filter(version=version, number=number).first())
-
-
 def _with_answers(items: list[Proposal]) -> list[Proposal]:
     answered = [p.pk for p in items if p.state == ProposalState.ANSWERED]
-    answers = _latest_answers(answered)
+    answers = review_selectors.latest_answers(answered)
     for p in items:
         p.latest_answer = answers.get(p.pk)  # type: ignore[attr-defined]
     return items
@@ -275,7 +253,7 @@ def track_proposal(request: HttpRequest, code: str) -> HttpResponse:
         if answered_by.state != ProposalState.MERGED or answered_by.merged_into_id is None:
             break
         answered_by = answered_by.merged_into
-    answer = _latest_answers([answered_by.pk]).get(answered_by.pk)
+    answer = review_selectors.latest_answers([answered_by.pk]).get(answered_by.pk)
     lang = pick_language()
     other = "ru" if lang == "kk" else "kk"
     reason, reason_lang = "", lang
@@ -310,7 +288,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     f = ListFilters(request.GET)
     versions = list(drafts.version_list())
     version = next((v for v in versions if f"{v.document.slug}/{v.label}" == f.version), None)
-    article = _article(version, f.article) if version is not None else None
+    article = (drafts.article_find(version=version, number=f.article)
+               if version is not None else None)
     filters = PublicFilters(
         q=f.q, version_id=version.pk if version else None,
         article_id=article.pk if article else None, region=f.region, language=f.language,
@@ -379,7 +358,7 @@ def article_proposals_context(article: Article) -> dict[str, Any]:
 @require_GET
 def article_proposals(request: HttpRequest, slug: str, label: str, number: str) -> HttpResponse:
     version = drafts.version_get(document_slug=slug, label=label)
-    article = _article(version, number)
+    article = drafts.article_find(version=version, number=number)
     if article is None:
         raise Http404("no such article")
     block = article_proposals_context(article)

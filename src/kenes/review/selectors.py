@@ -265,3 +265,16 @@ def article_in_version(version_id: int, number: str) -> Article | None:
 
 def point_in_article(article: Article, number: str) -> Point | None:
     return Point.objects.filter(article=article, number=number.strip()).first()
+
+
+def latest_answers(proposal_ids: list[int]) -> dict[int, Answer]:
+    """Return the current (latest) answer of each proposal that has one: one query."""
+    if not proposal_ids:
+        return {}
+    out: dict[int, Answer] = {}
+    rows = (Answer.objects.filter(proposal_id__in=proposal_ids)
+            .select_related("changed_article__version__document", "changed_point")
+            .order_by("proposal_id", "-answered_at", "-id"))
+    for answer in rows:
+        out.setdefault(answer.proposal_id, answer)
+    return out

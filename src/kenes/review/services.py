@@ -81,15 +81,22 @@ def proposals_assign(*, actor: Actor, proposal_ids: Iterable[int], assignee: Use
     proposals = _locked(proposal_ids)
     for p in proposals:
         p.assignee = assignee
-    Proposal.objects.bulk_update(proposals, ["assignee"])
+    _save_assignments(proposals, actor)
+    return len(proposals)
+
+
+def _save_assignments(proposals: Sequence[Proposal], actor: Actor) -> None:
+    """Store the proposals' assignees and record each assignment in their history."""
+    Proposal.objects.bulk_update(proposals, ["assignee"], batch_size=1000)
     user = _user(actor)
     StateChange.objects.bulk_create(
-        StateChange(proposal=p, actor=user, actor_label=user.get_username() if user else
-                    "system", from_state=p.state, to_state=p.state,
-                    details={"assigned_to": assignee.get_username() if assignee else None})
-        for p in proposals
+        (StateChange(proposal=p, actor=user,
+                     actor_label=user.get_username() if user else "system",
+                     from_state=p.state, to_state=p.state,
+                     details={"assigned_to": p.assignee.get_username() if p.assignee else None})
+         for p in proposals),
+        batch_size=1000,
     )
-    return len(proposals)
 
 
 @transaction.atomic
@@ -113,7 +120,7 @@ def proposals_assign_round_robin(*, actor: Actor, proposal_ids: Iterable[int],
         load[reviewer.pk] += len(group)
         for p in group:
             p.assignee = reviewer
-    Proposal.objects.bulk_update(proposals, ["assignee"], batch_size=1000)
+    _save_assignments(proposals, actor)
     return {by_id[pk].get_username(): n for pk, n in load.items()}
 
 
@@ -204,7 +211,7 @@ def proposal_merge(*, actor: Actor, proposal: Proposal, into: Proposal) -> Propo
         raise ValidationError(_("A proposal cannot be merged into itself."))
     locked, target = _locked([proposal.pk, into.pk]) if proposal.pk < into.pk else \
         reversed(_locked([proposal.pk, into.pk]))
-    if target.state == ProposalState.MERGED:
+    if target.state == ProposalState.MERGED and target.merged_into is not None:
         raise ValidationError(_("%(code)s is itself merged; merge into %(other)s instead.")
                               % {"code": target.code, "other": target.merged_into.code})
     _move([locked], ProposalState.MERGED, actor, {"into": target.code})
