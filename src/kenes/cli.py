@@ -13,6 +13,7 @@ import sys
 PURE_COMMANDS = {
     "analyze": "kenes.analysis.cli",
     "verify": "kenes.ledger.merkle.verify",
+    "witness": "kenes.ledger.merkle.witness",
 }
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from kenes.ledger import selectors, signing
+from kenes.ledger import selectors, signing, witnesses
 from kenes.proposals.receipts import normalize_code
 
 router = Router(tags=["ledger"])
@@ -18,12 +18,16 @@ def _checkpoint_text() -> str:
     checkpoint = selectors.checkpoint_latest()
     if checkpoint is None:
         raise HttpError(404, "The ledger has no checkpoint yet.")
-    return checkpoint.note
+    return witnesses.cosigned_note(checkpoint)
 
 
 @router.get("/checkpoint", url_name="ledger_checkpoint")
 def checkpoint(request: HttpRequest) -> HttpResponse:
-    """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note), as text."""
+    """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note), as text.
+
+    The log's signature comes first, followed by the cosignature lines (C2SP
+    tlog-cosignature) of every active witness that has cosigned this checkpoint.
+    """
     return HttpResponse(_checkpoint_text(), content_type="text/plain; charset=utf-8")
 
 
@@ -87,3 +91,27 @@ def receipt(request: HttpRequest, code: str) -> dict[str, Any]:
         raise HttpError(404, "No ledger entry for this receipt code.")
     return {"code": canonical,
             "entries": [{"index": e.index, "kind": e.kind, "data": e.data} for e in entries]}
+
+
+class CosignIn(Schema):
+    checkpoint: str
+    witness: str
+    signature: str
+
+
+@router.post("/cosign", url_name="ledger_cosign")
+def cosign(request: HttpRequest, payload: CosignIn) -> dict[str, Any]:
+    """A registered witness submits its cosignature line for a checkpoint the log signed."""
+    try:
+        row, created = witnesses.cosignature_record(
+            checkpoint_note=payload.checkpoint, witness_name=payload.witness,
+            signature_line=payload.signature)
+    except witnesses.CosignatureRejected as exc:
+        raise HttpError(exc.status, str(exc)) from exc
+    return {"size": row.checkpoint.size, "witness": row.witness.name, "created": created}
+
+
+@router.get("/witnesses", url_name="ledger_witnesses")
+def witness_list(request: HttpRequest) -> dict[str, Any]:
+    """The active witnesses, with the verifier keys their cosignatures verify with."""
+    return {"witnesses": witnesses.witnesses_public()}

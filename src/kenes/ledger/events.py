@@ -8,19 +8,15 @@ receipt (and the text) can link the public leaf to the text.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
+from kenes.ledger.merkle.receipt import commitment
+
+__all__ = ["EVENT_VERSION", "canonical", "commitment"]
+
 EVENT_VERSION = 1
-COMMITMENT_DOMAIN = b"kenes/proposal-commitment/v1\n"
 
 
 def canonical(event: dict[str, Any]) -> bytes:
     return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def commitment(secret: str, text: str) -> str:
-    """Return the hex SHA-256 commitment binding ``text`` under the receipt ``secret``."""
-    data = COMMITMENT_DOMAIN + secret.encode() + b"\n" + text.encode()
-    return hashlib.sha256(data).hexdigest()

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from kenes.ledger import views
+
 app_name = "ledger"
 
-urlpatterns: list[object] = []  # public pages of the ledger (verify a receipt in the browser)
+urlpatterns = [
+    # Verify a receipt in the browser (WebCrypto), with a server-side fallback without JS.
+    path("verify/", views.verify, name="verify"),
+]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kenes.core.crypto import blind_index
 from kenes.drafts.models import Article, Point, Version
 from kenes.ledger.events import commitment
+from kenes.ledger.merkle.receipt import normalize_text
 from kenes.ledger.services import ledger_append
 from kenes.proposals import receipts
 from kenes.proposals.models import (
@@ -34,7 +35,6 @@ from kenes.proposals.regions import Region
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
@@ -54,12 +54,6 @@ class Submitted:
 
 def secret_key() -> bytes:
     return hashlib.sha256(b"kenes receipt secret|" + settings.SECRET_KEY.encode()).digest()
-
-
-def normalize_text(text: str) -> str:
-    """Return the text as stored: NFC, no control characters, trimmed."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    return CONTROL_RE.sub("", text).strip()
 
 
 def text_fingerprint(text: str) -> str:

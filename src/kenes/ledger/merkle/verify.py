@@ -14,6 +14,10 @@ are signed checkpoint notes and PROOF.json is ``{"proof": ["<hex>", ...]}``
 (optionally with ``size1``/``size2``, which must match the checkpoints) or a
 bare list of hex hashes.
 
+Receipt (``receipt --code KNS-XXXX-XXXX --secret SECRET --text-file FILE --log URL|DIR
+[--log-key VKEY] [--kept-checkpoint FILE]``, or ``--receipt FILE``): check a citizen's receipt
+against a live log or an exported directory, one line per check; see :mod:`.receipt`.
+
 The proof primitives of :mod:`.proof` (``verify_inclusion``,
 ``root_from_inclusion_proof``, ``verify_consistency``...) are re-exported here.
 
@@ -263,6 +267,14 @@ def _build_parser() -> argparse.ArgumentParser:
     con.add_argument("new", metavar="NEW_CHECKPOINT")
     con.add_argument("proof", metavar="PROOF.json")
     add_common(con)
+
+    from .receipt import add_receipt_arguments
+
+    rec = sub.add_parser("receipt", help="verify a receipt: commitment, inclusion, answers",
+                         description="Check a receipt against a log URL or an exported "
+                                     "directory; prints one line per check (see "
+                                     "kenes.ledger.merkle.receipt).")
+    add_receipt_arguments(rec)
     return parser
 
 
@@ -292,6 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already printed by argparse
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command == "receipt":
+        from .receipt import run_receipt_command
+
+        return run_receipt_command(args)
     try:
         message = _run(args)
     except _UsageError as exc:

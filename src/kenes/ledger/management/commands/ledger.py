@@ -2,22 +2,38 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kenes.ledger import signing
 from kenes.ledger.audit import ledger_audit
 from kenes.ledger.services import ledger_sequence
 
+ACTIONS = ["sequence", "audit", "export", "key", "add-witness", "witnesses",
+           "deactivate-witness", "activate-witness"]
+
 
 class Command(BaseCommand):
     help = ("Operate the public ledger: `sequence` (once, or --loop every second), `audit` "
-            "(recompute and compare), `export DIR` (static C2SP tlog-tiles copy), `key`.")
+            "(recompute and compare), `export DIR` (static C2SP tlog-tiles copy), `key`, "
+            "`add-witness NAME VKEY [--organisation ORG]` (register a witness's cosignature "
+            "key, from `kenes witness keygen`), `witnesses` (list), `deactivate-witness NAME`, "
+            "`activate-witness NAME`.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["sequence", "audit", "export", "key"])
-        parser.add_argument("directory", nargs="?", type=Path)
+        parser.add_argument("action", choices=ACTIONS)
+        parser.add_argument("operands", nargs="*", metavar="ARG",
+                            help="export: DIR; add-witness: NAME VKEY; (de)activate: NAME")
         parser.add_argument("--loop", action="store_true", help="sequence every --interval s")
         parser.add_argument("--interval", type=float, default=1.0)
+        parser.add_argument("--organisation", default="",
+                            help="add-witness: the organisation running the witness")
+
+    def _operands(self, options: dict[str, Any], count: int, usage: str) -> list[str]:
+        operands = [str(o) for o in options["operands"]]
+        if len(operands) != count:
+            raise CommandError(f"usage: kenes ledger {usage}")
+        return operands
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -41,9 +57,39 @@ class Command(BaseCommand):
                 raise CommandError(f"the ledger diverges: {len(report.problems)} problem(s)")
             self.stdout.write("The ledger is consistent.")
         elif action == "export":
-            if options["directory"] is None:
+            if not options["operands"]:
                 raise CommandError("give the directory to export into")
             from kenes.ledger.export import export_log
 
-            size = export_log(options["directory"])
-            self.stdout.write(f"Exported {size} leaves to {options['directory']}")
+            directory = Path(options["operands"][0])
+            size = export_log(directory)
+            self.stdout.write(f"Exported {size} leaves to {directory}")
+        else:
+            self._witness_action(action, options)
+
+    def _witness_action(self, action: str, options: dict[str, Any]) -> None:
+        from kenes.ledger import witnesses
+
+        try:
+            if action == "add-witness":
+                name, vkey = self._operands(options, 2, "add-witness NAME VKEY "
+                                                        "[--organisation ORG]")
+                witness = witnesses.witness_add(name=name, vkey=vkey,
+                                                organisation=options["organisation"])
+                self.stdout.write(f"Registered witness {witness.name}"
+                                  + (f" ({witness.organisation})" if witness.organisation
+                                     else ""))
+            elif action == "witnesses":
+                from kenes.ledger.models import Witness
+
+                for w in Witness.objects.order_by("name"):
+                    state = "active" if w.active else "inactive"
+                    self.stdout.write(f"{w.name}\t{state}\t{w.organisation}\t{w.vkey}")
+            else:
+                (name,) = self._operands(options, 1, f"{action} NAME")
+                witness = witnesses.witness_set_active(name=name,
+                                                       active=action == "activate-witness")
+                self.stdout.write(f"{witness.name} is now "
+                                  f"{'active' if witness.active else 'inactive'}")
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
