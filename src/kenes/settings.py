@@ -180,6 +180,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 KENES_DRAFT_MAX_BYTES = int(os.environ.get("KENES_DRAFT_MAX_BYTES", str(20 * 1024 * 1024)))
 # The same text from the same author within this many seconds is politely refused.
 KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
+# Sequence ledger entries right after each commit (demo, small deployments). Production runs
+# `kenes ledger sequence --loop` instead, which batches entries every second.
+KENES_LEDGER_AUTOSEQUENCE = _env_bool("KENES_LEDGER_AUTOSEQUENCE", DEBUG)
 KENES_NOTIFIER = os.environ.get("KENES_NOTIFIER", "console")
 KENES_PUBLIC_URL = os.environ.get("KENES_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("KENES_FROM_EMAIL", "kenes@localhost")

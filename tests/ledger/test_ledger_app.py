@@ -187,3 +187,10 @@ def test_audit_detects_an_inserted_leaf(log):
     ])
     Leaf.objects.create(index=2, entry=forged, leaf_hash=hash_leaf(forged.data.encode()))
     assert any("root differs" in p for p in _audit_problems())
+
+
+def test_autosequence_places_a_new_proposal_in_the_log_at_commit(submit, settings):
+    settings.KENES_LEDGER_AUTOSEQUENCE = True
+    code = submit(text="Предложение, которое сразу попадает в журнал.").proposal.code
+    assert Leaf.objects.filter(entry__code=code).exists()
+    assert Checkpoint.objects.order_by("-size").first().size == Leaf.objects.count()

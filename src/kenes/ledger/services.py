@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -37,7 +38,14 @@ def ledger_append(*, kind: str, code: str, event: dict[str, Any]) -> Entry:
         raise RuntimeError("ledger_append must run inside the transaction of its change")
     payload = {"v": EVENT_VERSION, "type": kind, "code": code,
                "at": timezone.now().isoformat(timespec="seconds"), **event}
-    return Entry.objects.create(kind=kind, code=code, data=canonical(payload).decode())
+    entry = Entry.objects.create(kind=kind, code=code, data=canonical(payload).decode())
+    _sequence_after_commit()
+    return entry
+
+
+def _sequence_after_commit() -> None:
+    if settings.KENES_LEDGER_AUTOSEQUENCE:
+        transaction.on_commit(lambda: ledger_sequence(), robust=True)
 
 
 def ledger_append_many(*, items: list[tuple[str, str, dict[str, Any]]]) -> list[Entry]:
@@ -45,6 +53,7 @@ def ledger_append_many(*, items: list[tuple[str, str, dict[str, Any]]]) -> list[
     if not connection.in_atomic_block:
         raise RuntimeError("ledger_append_many must run inside the transaction of its change")
     at = timezone.now().isoformat(timespec="seconds")
+    _sequence_after_commit()
     return Entry.objects.bulk_create(
         (Entry(kind=kind, code=code,
                data=canonical({"v": EVENT_VERSION, "type": kind, "code": code, "at": at,
