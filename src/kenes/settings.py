@@ -178,6 +178,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Uploads and imports: refuse anything larger than this, with a clear message.
 KENES_DRAFT_MAX_BYTES = int(os.environ.get("KENES_DRAFT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Largest proposals file `kenes import-proposals` accepts (bytes).
+KENES_IMPORT_MAX_BYTES = int(os.environ.get("KENES_IMPORT_MAX_BYTES", str(2 * 1024**3)))
 # The same text from the same author within this many seconds is politely refused.
 KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs

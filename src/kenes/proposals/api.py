@@ -1,7 +1,513 @@
-"""JSON API of proposals: submit (idempotent), receipt look-up, public list."""
+"""JSON API of proposals: submit (idempotent), receipt look-up, public list.
+
+- ``POST /api/proposals/`` submits a proposal. ``Authorization: Bearer <token>`` sends it on the
+  token's channel and source; without a token it comes on channel ``api`` from source
+  ``public``. There is no rate limiting here: it belongs to the proxy in front of Kenes.
+  ``Idempotency-Key`` makes retries safe: see :func:`submit`.
+- ``GET /api/proposals/receipt/{code}`` shows a receipt: state, history and the answer.
+- ``GET /api/proposals/`` lists proposals publicly (no personal data), with filters and paging.
+- ``GET /api/proposals/ping`` is a health and benchmark endpoint that touches no database.
+
+Endpoints are thin: they parse, call ``kenes.proposals.tokens`` / ``services`` / ``selectors``
+and render. Error bodies are ``{"detail": "...", "errors": {"field": ["..."]}}`` in the
+request's language (Accept-Language, ``?lang=``).
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+import pydantic
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.security import HttpBearer
+
+from kenes.drafts.models import Article, Version, pick_language
+from kenes.proposals import selectors
+from kenes.proposals.models import (
+    ApiToken,
+    AuthorKind,
+    Channel,
+    Language,
+    Proposal,
+    ProposalState,
+)
+from kenes.proposals.regions import Region
+from kenes.proposals.services import DuplicateProposalError
+from kenes.proposals.tokens import (
+    KEY_MAX,
+    PUBLIC_SCOPE,
+    IdempotencyConflictError,
+    api_token_authenticate,
+    proposal_submit_idempotent,
+    request_digest,
+)
 
 router = Router(tags=["proposals"])
+
+LIST_LIMIT_MAX = 100
+
+
+class _Public:
+    """``request.auth`` of a request without a token (truthy, so ninja lets it through)."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class OptionalBearer(HttpBearer):
+    """A bearer token when one is sent; anonymous (public) access otherwise."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        value = request.headers.get("Authorization", "")
+        if not value:
+            return _Public()
+        scheme, _sep, token = value.partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        return api_token_authenticate(token)
+
+
+# --- Schemas --------------------------------------------------------------------------------
+
+
+class SubmitIn(Schema):
+    """A proposal sent through the API."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    document: str
+    version: str
+    article: str | int | None = None
+    point: str | int | None = None
+    text: str
+    language: str | None = None
+    author_kind: str | None = None
+    region: str | None = None
+    contact: str | None = None
+    consent: bool = False
+    consent_text: str | None = None
+    external_id: str | None = None
+
+
+class ReceiptOut(Schema):
+    code: str
+    secret: str | None
+    replayed: bool
+    state: str
+    language: str
+    submitted_at: datetime
+    tracker_url: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class HistoryOut(Schema):
+    from_state: str
+    state: str
+    at: datetime
+
+
+class AnswerOut(Schema):
+    decision: str
+    reason_kk: str
+    reason_ru: str
+    changed_article: str | None
+    changed_point: str | None
+    answered_at: datetime
+
+
+class ReceiptStatusOut(Schema):
+    code: str
+    state: str
+    secret_checked: bool
+    language: str
+    document: str
+    version: str
+    article: str | None
+    point: str | None
+    text: str
+    submitted_at: datetime
+    merged_into: str | None
+    history: list[HistoryOut]
+    answer: AnswerOut | None
+
+
+class ProposalOut(Schema):
+    code: str
+    text: str
+    language: str
+    state: str
+    author: str
+    author_kind: str
+    region: str
+    channel: str
+    document: str
+    version: str
+    article: str | None
+    point: str | None
+    submitted_at: datetime
+
+
+class ProposalPage(Schema):
+    items: list[ProposalOut]
+    limit: int
+    offset: int | None
+    next_cursor: str | None
+    total: int | None
+    counts: dict[str, dict[str, int]] | None
+
+
+class PingOut(Schema):
+    ok: bool
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _error(status: int, detail: str, errors: dict[str, list[str]] | None = None
+           ) -> Status[dict[str, Any]]:
+    return Status(status, {"detail": detail, "errors": errors or {}})
+
+
+def _pydantic_errors(exc: pydantic.ValidationError) -> dict[str, list[str]]:
+    """Translate pydantic's errors (English only) into per-field messages in our language."""
+    out: dict[str, list[str]] = {}
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = err.get("loc") or ()
+        field = str(loc[0]) if loc else "body"
+        kind = err.get("type", "")
+        if kind == "missing":
+            message = _("This field is required.")
+        elif kind == "extra_forbidden":
+            message = _("Unknown field.")
+        elif kind == "json_invalid":
+            message = _("The body is not valid JSON.")
+        elif kind == "model_type":
+            field, message = "body", _("The body must be a JSON object.")
+        else:
+            message = _("This value has the wrong type.")
+        if message not in out.setdefault(field, []):
+            out[field].append(message)
+    return out
+
+
+def _tracker_url(code: str) -> str:
+    return f"{settings.KENES_PUBLIC_URL}/track/?code={code}"
+
+
+def _canonical_body(data: SubmitIn) -> dict[str, Any]:
+    body = data.model_dump()
+    for name in ("article", "point"):
+        body[name] = str(body[name]).strip() if body[name] not in (None, "") else None
+    return body
+
+
+def _read_body(request: HttpRequest) -> bytes | None:
+    """Return the body, or None when it is over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if limit is not None and declared > limit:
+        return None
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return None
+    if limit is not None and len(body) > limit:
+        return None
+    return body
+
+
+# --- Endpoints ------------------------------------------------------------------------------
+
+
+@router.get("/ping", response=PingOut, url_name="proposals_ping")
+def ping(request: HttpRequest) -> dict[str, bool]:
+    """Health and benchmark endpoint: answers without touching the database."""
+    return {"ok": True}
+
+
+@router.post(
+    "/",
+    auth=OptionalBearer(),
+    response={201: ReceiptOut, 200: ReceiptOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+              413: ErrorOut, 422: ErrorOut},
+    url_name="proposals_submit",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": SubmitIn.model_json_schema()}},
+        },
+        "parameters": [{
+            "name": "Idempotency-Key", "in": "header", "required": False,
+            "schema": {"type": "string", "maxLength": KEY_MAX},
+            "description": "Makes a retry safe: the same key returns the first receipt.",
+        }],
+    },
+)
+def submit(request: HttpRequest) -> Status[dict[str, Any]]:
+    """Submit a proposal; 201 with its receipt code and one-time secret.
+
+    Idempotency: with an ``Idempotency-Key`` header (recommended; scoped per token, or
+    "public" without one) a retry returns **200** with the same receipt code, the current
+    state, ``"replayed": true`` and ``"secret": null`` — the secret is never stored, so it is
+    shown only in the first response; the code alone is enough to follow the proposal. The
+    same key with a different body is refused with 422. The key and the proposal are written
+    in one transaction. A repeated ``external_id`` (tokens only) is answered the same way.
+
+    Errors: 422 per-field messages, 409 the same text from the same contact a moment ago,
+    404 unknown document or version, 413 body over the size limit, 401 invalid token.
+    """
+    body = _read_body(request)
+    if body is None:
+        return _error(413, _("The request is too large: at most %(n)s bytes.")
+                           % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    try:
+        data = SubmitIn.model_validate_json(body or b"{}")
+    except pydantic.ValidationError as exc:
+        return _error(422, _("The proposal was not accepted: correct the fields listed."),
+                           _pydantic_errors(exc))
+    token = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
+    key = request.headers.get("Idempotency-Key", "").strip()
+    errors: dict[str, list[str]] = {}
+    if data.external_id and token is None:
+        errors["external_id"] = [_("An external id can only be sent with an API token.")]
+    elif data.external_id and len(data.external_id) > 200:
+        errors["external_id"] = [_("The external id is longer than 200 characters.")]
+    if errors:
+        return _error(422, _("The proposal was not accepted: correct the fields listed."), errors)
+    version = Version.objects.select_related("document").filter(
+        document__slug=data.document, label=data.version).first()
+    if version is None:
+        return _error(404, _("There is no draft %(document)s/%(version)s.")
+                           % {"document": data.document, "version": data.version},
+                           {"version": [_("Unknown document or version.")]})
+    canonical = _canonical_body(data)
+    try:
+        outcome = proposal_submit_idempotent(
+            actor=None,
+            scope=token.prefix if token else PUBLIC_SCOPE,
+            idempotency_key=key,
+            body_digest=request_digest(canonical),
+            version=version,
+            text=data.text,
+            channel=token.channel if token else Channel.API,
+            source=(token.source or token.name) if token else PUBLIC_SCOPE,
+            article_number=canonical["article"],
+            point_number=canonical["point"],
+            language=data.language or None,
+            ui_language=pick_language(get_language()),
+            author_kind=data.author_kind or AuthorKind.CITIZEN,
+            region=data.region or "",
+            contact=data.contact or "",
+            consent=data.consent,
+            consent_text=data.consent_text or "",
+            external_id=data.external_id or "",
+        )
+    except DuplicateProposalError as exc:
+        return _error(409, " ".join(exc.messages), exc.message_dict)
+    except IdempotencyConflictError as exc:
+        return _error(422, " ".join(exc.messages), exc.message_dict)
+    except ValidationError as exc:
+        return _error(422, _("The proposal was not accepted: correct the fields listed."),
+                           exc.message_dict if hasattr(exc, "error_dict") else
+                           {"body": exc.messages})
+    proposal = outcome.submitted.proposal
+    return Status(200 if outcome.replayed else 201, {
+        "code": proposal.code,
+        "secret": outcome.submitted.secret,
+        "replayed": outcome.replayed,
+        "state": proposal.state,
+        "language": proposal.language,
+        "submitted_at": proposal.submitted_at,
+        "tracker_url": _tracker_url(proposal.code),
+    })
+
+
+def _current_answer(proposal: Proposal) -> dict[str, Any] | None:
+    from kenes.review.models import Answer
+
+    target_id = proposal.merged_into_id or proposal.pk
+    answer = (Answer.objects.filter(proposal_id=target_id)
+              .select_related("changed_article", "changed_point")
+              .order_by("-answered_at", "-id").first())
+    if answer is None:
+        return None
+    return {
+        "decision": answer.decision,
+        "reason_kk": answer.reason_kk,
+        "reason_ru": answer.reason_ru,
+        "changed_article": answer.changed_article.number if answer.changed_article else None,
+        "changed_point": answer.changed_point.number if answer.changed_point else None,
+        "answered_at": answer.answered_at,
+    }
+
+
+@router.get("/receipt/{code}", response={200: ReceiptStatusOut, 404: ErrorOut},
+            url_name="proposals_receipt")
+def receipt(request: HttpRequest, code: str, secret: str | None = None
+            ) -> Status[dict[str, Any]]:
+    """Follow a proposal by its receipt code: state, history, answer. No personal data.
+
+    With ``?secret=`` the secret is checked too (``secret_checked``); a wrong secret answers
+    404 like an unknown code.
+    """
+    proposal = selectors.receipt_check(code=code, secret=secret or None)
+    if proposal is None:
+        return _error(404, _("No proposal has this receipt code. Check the code and try "
+                             "again."))
+    merged_into = (Proposal.objects.filter(pk=proposal.merged_into_id)
+                   .values_list("code", flat=True).first() if proposal.merged_into_id else None)
+    history = [{"from_state": h.from_state, "state": h.to_state, "at": h.at}
+               for h in selectors.proposal_history(proposal) if h.from_state != h.to_state]
+    return Status(200, {
+        "code": proposal.code,
+        "state": proposal.state,
+        "secret_checked": bool(secret),
+        "language": proposal.language,
+        "document": proposal.version.document.slug,
+        "version": proposal.version.label,
+        "article": proposal.article.number if proposal.article else None,
+        "point": proposal.point.number if proposal.point else None,
+        "text": proposal.text,
+        "submitted_at": proposal.submitted_at,
+        "merged_into": merged_into,
+        "history": history,
+        "answer": _current_answer(proposal),
+    })
+
+
+def _encode_cursor(proposal: Proposal) -> str:
+    raw = f"{proposal.submitted_at.isoformat()}|{proposal.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _sep, pk = raw.partition("|")
+        when = parse_datetime(stamp)
+        return (when, int(pk)) if when is not None else None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+LIST_FIELDS = ("code", "text", "language", "state", "author_kind", "region", "channel",
+               "submitted_at", "version", "version__label", "version__document",
+               "version__document__slug", "article", "article__number", "point", "point__number")
+
+
+@router.get("/", response={200: ProposalPage, 404: ErrorOut, 422: ErrorOut},
+            url_name="proposals_list")
+def proposal_list(
+    request: HttpRequest,
+    document: str = "",
+    version: str = "",
+    article: str = "",
+    state: str = "",
+    region: str = "",
+    language: str = "",
+    channel: str = "",
+    author_kind: str = "",
+    q: str = "",
+    limit: int = 20,
+    offset: int = 0,
+    cursor: str = "",
+    counts: bool = False,
+) -> Status[dict[str, Any]]:
+    """List proposals publicly, newest first. No contact or other personal data.
+
+    Filters: ``document`` (slug), ``version`` (label, needs ``document``), ``article``
+    (number, needs ``version``), ``state``, ``region``, ``language``, ``channel``,
+    ``author_kind``, ``q`` (full text). Paging: ``limit`` (1–100) with ``cursor`` (from
+    ``next_cursor``; stable while new proposals arrive) or ``offset``. ``counts=true`` adds
+    ``total`` and the counts by state, language and channel (each a scan of the filtered
+    proposals: ask for them on the first page only).
+    """
+    errors: dict[str, list[str]] = {}
+    for name, value, choices in (("state", state, ProposalState.values),
+                                 ("region", region, Region.values),
+                                 ("language", language, Language.values),
+                                 ("channel", channel, Channel.values),
+                                 ("author_kind", author_kind, AuthorKind.values)):
+        if value and value not in choices:
+            errors[name] = [_("Unknown value.")]
+    if not 1 <= limit <= LIST_LIMIT_MAX:
+        errors["limit"] = [_("Between 1 and %(n)s.") % {"n": LIST_LIMIT_MAX}]
+    if offset < 0:
+        errors["offset"] = [_("Must not be negative.")]
+    if version and not document:
+        errors["version"] = [_("A version needs its document.")]
+    if article and not version:
+        errors["article"] = [_("An article needs its version.")]
+    after = _decode_cursor(cursor) if cursor else None
+    if cursor and after is None:
+        errors["cursor"] = [_("This cursor is not valid.")]
+    if errors:
+        return _error(422, _("Correct the fields listed."), errors)
+    filters = selectors.PublicFilters(q=q, state=state, region=region, language=language,
+                                      channel=channel, author_kind=author_kind)
+    if version:
+        found = Version.objects.filter(document__slug=document, label=version).values_list(
+            "pk", flat=True).first()
+        if found is None:
+            return _error(404, _("There is no draft %(document)s/%(version)s.")
+                               % {"document": document, "version": version})
+        filters.version_id = found
+        if article:
+            article_id = Article.objects.filter(version_id=found, number=article).values_list(
+                "pk", flat=True).first()
+            if article_id is None:
+                return _error(404, _("There is no article %(number)s in this draft.")
+                                   % {"number": article})
+            filters.article_id = article_id
+    qs = selectors.public_proposals(filters)
+    if document and not version:
+        qs = qs.filter(version__document__slug=document)
+    page_qs = qs
+    if after is not None:
+        when, pk = after
+        page_qs = qs.filter(Q(submitted_at__lt=when) | Q(submitted_at=when, pk__lt=pk))
+        offset = 0
+    # Two steps: the page's ids (the search's tsvector is not selected, so PostgreSQL does not
+    # compute it for every match), then those rows with their draft references.
+    ids = list(page_qs.values_list("pk", flat=True)[offset:offset + limit + 1])
+    more = len(ids) > limit
+    ids = ids[:limit]
+    by_id = {p.pk: p for p in selectors.public_proposals(selectors.PublicFilters()).filter(
+        pk__in=ids).only(*LIST_FIELDS)}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    items = [{
+        "code": p.code, "text": p.text, "language": p.language, "state": p.state,
+        "author": p.public_author, "author_kind": p.author_kind, "region": p.region,
+        "channel": p.channel, "document": p.version.document.slug, "version": p.version.label,
+        "article": p.article.number if p.article else None,
+        "point": p.point.number if p.point else None, "submitted_at": p.submitted_at,
+    } for p in rows]
+    total = by = None
+    if counts:
+        total = qs.order_by().count()
+        by = selectors.public_counts(qs)
+    return Status(200, {
+        "items": items, "limit": limit, "offset": None if cursor else offset,
+        "next_cursor": _encode_cursor(rows[-1]) if more and rows else None,
+        "total": total, "counts": by,
+    })

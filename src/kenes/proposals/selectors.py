@@ -61,7 +61,8 @@ def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
-            qs = qs.annotate(fts=SearchVector("text", config="russian")).filter(
+            # alias(), not annotate(): the vector is only filtered on, never selected.
+            qs = qs.alias(fts=SearchVector("text", config="russian")).filter(
                 fts=SearchQuery(q, config="russian", search_type="websearch"))
         else:
             words = [w for w in q.split() if w][:8]

@@ -1,0 +1,184 @@
+"""Benchmark: API intake (POST /api/proposals/) on PostgreSQL behind gunicorn, driven by wrk.
+
+Creates (drops first) the database ``kenes_bench_intake`` on the local PostgreSQL, migrates it,
+loads the demo draft, starts gunicorn (workers = 2 * cores + 1) on a free loopback port and
+drives it with ``wrk`` (``apt-get install wrk``) from a second process: first the no-database
+endpoint ``GET /api/proposals/ping``, then submissions with a unique text and Idempotency-Key
+per request. Prints requests/s and latency percentiles. Loopback traffic only; every run is
+bounded by ``--seconds``.
+
+    .venv/bin/python bench/intake_bench.py --seconds 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = REPO / ".venv" / "bin"
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+SETUP = """
+from kenes.drafts import demo
+from kenes.drafts.services import draft_version_import
+for lang in ("ru", "kk"):
+    draft_version_import(actor=None, doc=demo.build("v2", lang), document_slug="demo",
+                         version_label="v2")
+"""
+
+POST_LUA = r"""
+local counter = 0
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+function request()
+  counter = counter + 1
+  local key = "b" .. tid .. "-" .. counter .. "-" .. os.time()
+  local body = '{"document":"demo","version":"v2","language":"ru","region":"71",' ..
+    '"text":"Предлагаю продлить срок общественного обсуждения проекта, запрос ' .. key .. '"}'
+  return wrk.format("POST", "/api/proposals/",
+    {["Content-Type"] = "application/json", ["Idempotency-Key"] = key}, body)
+end
+"""
+
+DONE_LUA = r"""
+function done(summary, latency, requests)
+  io.write(string.format("PCTL p50=%.2f p95=%.2f p99=%.2f max=%.2f\n",
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000))
+  io.write(string.format("ERRS connect=%d read=%d write=%d status=%d timeout=%d\n",
+    summary.errors.connect, summary.errors.read, summary.errors.write,
+    summary.errors.status, summary.errors.timeout))
+end
+"""
+
+
+def psql(sql: str, db: str = "postgres") -> None:
+    subprocess.run(["psql", f"{PG}/{db}", "-q", "-c", sql], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def bench_env(db: str, data_dir: Path) -> dict[str, str]:
+    return {**os.environ, "KENES_DATABASE_URL": f"{PG}/{db}", "KENES_DATA_DIR": str(data_dir),
+            "KENES_LOG_LEVEL": "WARNING", "KENES_SECRET_KEY": "bench-only-secret-key"}
+
+
+def fresh_database(db: str, data_dir: Path) -> dict[str, str]:
+    """Drop and create ``db``, migrate it and load the demo draft; return the environment."""
+    psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{db}"')
+    env = bench_env(db, data_dir)
+    subprocess.run([str(BIN / "kenes"), "migrate", "--noinput", "-v0"], env=env, check=True,
+                   cwd=REPO)
+    subprocess.run([str(BIN / "kenes"), "shell", "-c", SETUP], env=env, check=True, cwd=REPO,
+                   stdout=subprocess.DEVNULL)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], *, workers: int, worker_class: str = "sync",
+             threads: int = 1) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "kenes.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
+         "--log-level", "warning", "--backlog", "2048"],
+        env=env, cwd=REPO, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/api/proposals/ping", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+
+
+def wrk(url: str, *, seconds: int, connections: int, threads: int = 2,
+        lua: str = "") -> dict[str, float]:
+    """Run wrk with a Lua script; return rps, latency percentiles (ms) and error counts."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(lua + DONE_LUA)
+    try:
+        out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d",
+                              f"{seconds}s", "--timeout", "10s", "-s", f.name, url],
+                             capture_output=True, text=True, check=True,
+                             timeout=seconds + 60).stdout
+    finally:
+        os.unlink(f.name)
+    result: dict[str, float] = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])}
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["non_2xx"] = float(non2xx[1]) if non2xx else 0.0
+    result["requests"] = float(re.search(r"(\d+) requests in", out)[1])
+    for name, value in re.findall(r"(p50|p95|p99|max)=([\d.]+)", out):
+        result[name] = float(value)
+    for name, value in re.findall(r"(connect|read|write|status|timeout)=(\d+)", out):
+        result[f"err_{name}"] = float(value)
+    return result
+
+
+def show(label: str, r: dict[str, float]) -> None:
+    print(f"{label:<38} {r['rps']:>8.0f} req/s  p50 {r['p50']:>6.1f} ms  p95 {r['p95']:>6.1f} ms"
+          f"  p99 {r['p99']:>6.1f} ms  non-2xx {r['non_2xx']:.0f}  "
+          f"socket errors {sum(v for k, v in r.items() if k.startswith('err_')):.0f}",
+          flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = fresh_database("kenes_bench_intake", Path(tmp))
+        print(f"{os.cpu_count()} cores; gunicorn {args.workers} {args.worker_class} workers "
+              f"x {args.threads} threads; wrk {args.connections} connections, "
+              f"{args.seconds} s each", flush=True)
+        with gunicorn(env, workers=args.workers, worker_class=args.worker_class,
+                      threads=args.threads) as base:
+            show("GET /api/proposals/ping (no database)",
+                 wrk(base + "/api/proposals/ping", seconds=args.seconds,
+                     connections=args.connections))
+            show("POST /api/proposals/ (submit)",
+                 wrk(base + "/api/proposals/", seconds=args.seconds,
+                     connections=args.connections, lua=POST_LUA))
+        count = subprocess.run(["psql", f"{PG}/kenes_bench_intake", "-tAc",
+                                "SELECT COUNT(*) FROM proposals_proposal"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        print(f"proposals stored: {count}")
+
+
+if __name__ == "__main__":
+    main()

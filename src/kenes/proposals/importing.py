@@ -1,0 +1,427 @@
+"""Bulk import of proposals from .csv, .jsonl and .xlsx files (paper forms, meetings, email).
+
+The file is streamed (constant memory, also for a million rows) and written in batches: one
+transaction per batch of ``batch_size`` rows, each row through ``proposal_submit`` (whose own
+``atomic`` is the row's savepoint, so a bad row never aborts its batch). Rows are idempotent on
+``(channel, source, id)``: re-running an interrupted import skips what is already in. Bad rows
+go to an error report (row, id, field, message — never the contact).
+
+Columns (a header row; only ``id`` and ``text`` are required)::
+
+    id, text, article, point, language, author_kind, region, contact, consent, submitted_at
+
+Whole-file problems (unknown format, over the size limit, not UTF-8, unknown columns) raise
+:class:`ImportFileError` with a clear message before anything is written.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from kenes.core.services import audit_record
+from kenes.drafts.models import Version
+from kenes.proposals.models import Channel, Proposal
+from kenes.proposals.services import Actor, proposal_submit
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+COLUMNS = ("id", "text", "article", "point", "language", "author_kind", "region", "contact",
+           "consent", "submitted_at")
+REQUIRED = ("id", "text")
+IMPORT_CHANNELS = (Channel.FILE, Channel.PAPER, Channel.MEETING, Channel.EMAIL)
+BATCH_SIZE = 500
+TRUE = {"1", "true", "yes", "y", "да", "иә", "ия", "x", "+"}
+FALSE = {"", "0", "false", "no", "n", "нет", "жоқ", "-"}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message says why and where."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    external_id: str
+    field: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    first_errors: list[RowError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first_errors"] = [asdict(e) for e in self.first_errors]
+        return data
+
+
+def max_import_bytes() -> int:
+    return int(settings.KENES_IMPORT_MAX_BYTES)
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def file_format(path: Path, *, max_bytes: int | None = None) -> str:
+    """Return the format of a file after checking its kind, size and encoding."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ImportFileError(_("%(name)s: unknown format %(suffix)s; use .csv, .jsonl or .xlsx.")
+                              % {"name": path.name, "suffix": path.suffix or "(none)"})
+    if not path.is_file():
+        raise ImportFileError(_("%(name)s: no such file.") % {"name": path})
+    limit = max_bytes if max_bytes is not None else max_import_bytes()
+    size = path.stat().st_size
+    if size > limit:
+        raise ImportFileError(_("%(name)s is %(size)s bytes; the limit is %(limit)s bytes.")
+                              % {"name": path.name, "size": size, "limit": limit})
+    if fmt in ("csv", "jsonl"):
+        _check_utf8(path)
+    return fmt
+
+
+def _check_utf8(path: Path) -> None:
+    with path.open("rb") as f:
+        for number, line in enumerate(f, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportFileError(_(
+                    "%(name)s, line %(line)s, byte %(col)s: the file is not UTF-8. Save it as "
+                    "UTF-8 (CSV UTF-8 in Excel) and import it again.")
+                    % {"name": path.name, "line": number, "col": exc.start + 1}) from exc
+
+
+def _check_columns(path: Path, header: Iterable[Any]) -> list[str]:
+    names = [str(h or "").strip().lower() for h in header]
+    unknown = [n for n in names if n and n not in COLUMNS]
+    missing = [c for c in REQUIRED if c not in names]
+    if unknown or missing:
+        raise ImportFileError(_(
+            "%(name)s: unknown columns: %(unknown)s; missing columns: %(missing)s. The columns "
+            "are: %(columns)s.") % {"name": path.name, "unknown": ", ".join(unknown) or "-",
+                                    "missing": ", ".join(missing) or "-",
+                                    "columns": ", ".join(COLUMNS)})
+    return names
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open("rb") as raw:
+        lines = codecs.iterdecode(raw, "utf-8-sig")
+        first = next(lines, "")
+        dialect = "excel-semicolon" if first.count(";") > first.count(",") else "excel"
+        reader = csv.reader(_chain_first(first, lines), dialect=_DIALECTS[dialect])
+        try:
+            names = _check_columns(path, next(reader, []))
+            start = reader.line_num + 1
+            for values in reader:
+                if any(v.strip() for v in values):
+                    yield start, dict(zip(names, values, strict=False))
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise ImportFileError(_("%(name)s, line %(line)s: %(problem)s")
+                                  % {"name": path.name, "line": reader.line_num,
+                                     "problem": exc}) from exc
+
+
+def _chain_first(first: str, rest: Iterator[str]) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+_DIALECTS: dict[str, type[csv.Dialect]] = {"excel": csv.excel, "excel-semicolon": _Semicolon}
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8-sig") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                obj = None
+            if not isinstance(obj, dict):
+                yield number, {"__error__": _("This line is not a JSON object.")}
+                continue
+            unknown = [k for k in obj if k not in COLUMNS]
+            if unknown:
+                raise ImportFileError(_(
+                    "%(name)s, line %(line)s: unknown fields: %(unknown)s. The fields are: "
+                    "%(columns)s.") % {"name": path.name, "line": number,
+                                       "unknown": ", ".join(unknown),
+                                       "columns": ", ".join(COLUMNS)})
+            yield number, obj
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("%(name)s is not a readable .xlsx file.")
+                              % {"name": path.name}) from exc
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        names = _check_columns(path, next(rows, ()))
+        for number, values in enumerate(rows, 2):
+            if any(v not in (None, "") for v in values):
+                yield number, dict(zip(names, values, strict=False))
+    finally:
+        book.close()
+
+
+READERS: dict[str, Callable[[Path], Iterator[tuple[int, dict[str, Any]]]]] = {
+    "csv": _csv_rows, "jsonl": _jsonl_rows, "xlsx": _xlsx_rows}
+
+
+def read_rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(row number in the file, {column: value})``, streaming."""
+    return READERS[fmt](path)
+
+
+# --- One row --------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _consent(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    folded = _text(value).lower()
+    if folded in TRUE:
+        return True
+    if folded in FALSE:
+        return False
+    raise ValidationError({"consent": [_("Write yes or no (1 or 0).")]})
+
+
+def _submitted_at(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    when: datetime | None
+    if isinstance(value, datetime):
+        when = value
+    elif isinstance(value, date):
+        when = datetime(value.year, value.month, value.day)
+    else:
+        raw = _text(value)
+        when = parse_datetime(raw)
+        if when is None and (day := parse_date(raw)) is not None:
+            when = datetime(day.year, day.month, day.day)
+        if when is None:
+            raise ValidationError({"submitted_at": [_(
+                "Not a date: write it as 2026-03-01 or 2026-03-01T10:30.")]})
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return when
+
+
+def _row_kwargs(values: dict[str, Any]) -> dict[str, Any]:
+    """Return proposal_submit's arguments for a row, or raise ValidationError."""
+    errors: dict[str, list[str]] = {}
+    kwargs: dict[str, Any] = {
+        "text": _text(values.get("text")),
+        "article_number": _text(values.get("article")) or None,
+        "point_number": _text(values.get("point")) or None,
+        "language": _text(values.get("language")).lower() or None,
+        "author_kind": _text(values.get("author_kind")).lower() or "citizen",
+        "region": _text(values.get("region")),
+        "contact": _text(values.get("contact")),
+    }
+    for name, parse in (("consent", _consent), ("submitted_at", _submitted_at)):
+        try:
+            kwargs[name] = parse(values.get(name))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return kwargs
+
+
+@transaction.atomic
+def proposals_import_batch(
+    *,
+    actor: Actor,
+    version: Version,
+    channel: str,
+    source: str,
+    rows: list[tuple[int, dict[str, Any]]],
+) -> tuple[int, int, list[RowError]]:
+    """Import rows in one transaction; return (created, skipped, errors).
+
+    Each row goes through ``proposal_submit``; a row that fails is rolled back to its own
+    savepoint and reported, the others are kept.
+    """
+    ids = [_text(values.get("id")) for _n, values in rows]
+    done = set(Proposal.objects.filter(channel=channel, source=source,
+                                       external_id__in=[i for i in ids if i])
+               .values_list("external_id", flat=True))
+    created = skipped = 0
+    errors: list[RowError] = []
+    for (number, values), external_id in zip(rows, ids, strict=True):
+        if "__error__" in values:
+            errors.append(RowError(number, "", "row", values["__error__"]))
+            continue
+        if not external_id:
+            errors.append(RowError(number, "", "id", _(
+                "Every row needs an id: it is what makes a second import skip the row.")))
+            continue
+        if len(external_id) > 200:
+            errors.append(RowError(number, external_id[:40], "id",
+                                   _("The id is longer than 200 characters.")))
+            continue
+        if external_id in done:
+            skipped += 1
+            continue
+        try:
+            result = proposal_submit(actor=actor, version=version, channel=channel,
+                                     source=source, source_ref=f"row {number}",
+                                     external_id=external_id, **_row_kwargs(values))
+        except ValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"row": exc.messages}
+            errors.extend(RowError(number, external_id, name, message)
+                          for name, messages in detail.items() for message in messages)
+            continue
+        except IntegrityError:  # the same row imported at this moment by another process
+            skipped += 1
+            continue
+        done.add(external_id)
+        if result.created:
+            created += 1
+        else:
+            skipped += 1
+    return created, skipped, errors
+
+
+# --- A whole file ---------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    rows: int
+    created: int
+    skipped: int
+    failed: int
+    seconds: float
+
+
+def _batches(rows: Iterator[tuple[int, dict[str, Any]]], size: int
+             ) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def proposals_import_file(
+    *,
+    actor: Actor,
+    path: Path | str,
+    document_slug: str,
+    version_label: str,
+    channel: str,
+    source: str,
+    errors_path: Path | str | None = None,
+    batch_size: int = BATCH_SIZE,
+    max_bytes: int | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    first_errors: int = 20,
+    shard: tuple[int, int] | None = None,
+) -> ImportResult:
+    """Import a file of proposals; return the counts. See the module docstring.
+
+    Raises ImportFileError for a file that cannot be imported at all and ValidationError for
+    bad arguments (channel, draft version, source). Each batch is committed on its own, so an
+    interruption keeps the batches before it; running the import again completes it.
+    ``shard=(k, n)`` imports only the rows whose number is k modulo n, so that n processes
+    can share one file.
+    """
+    path = Path(path)
+    errors: dict[str, list[str]] = {}
+    if channel not in IMPORT_CHANNELS:
+        errors["channel"] = [_("An import comes on one of the channels: %(channels)s.")
+                             % {"channels": ", ".join(IMPORT_CHANNELS)}]
+    if not source.strip() or len(source) > 200:
+        errors["source"] = [_("Name the source (the file, organisation or meeting), at most "
+                              "200 characters.")]
+    version = Version.objects.select_related("document").filter(
+        document__slug=document_slug, label=version_label).first()
+    if version is None:
+        errors["version"] = [_("There is no draft %(document)s/%(version)s.")
+                             % {"document": document_slug, "version": version_label}]
+    if errors:
+        raise ValidationError(errors)
+    assert version is not None
+    fmt = file_format(path, max_bytes=max_bytes)
+    result = ImportResult()
+    started = time.monotonic()
+    report: IO[str] | None = None
+    writer = None
+    if errors_path:
+        report = Path(errors_path).open("w", newline="", encoding="utf-8")
+        writer = csv.writer(report)
+        writer.writerow(["row", "id", "field", "message"])
+    rows = read_rows(path, fmt)
+    if shard is not None:
+        k, n = shard
+        rows = (row for row in rows if row[0] % n == k)
+    try:
+        for batch in _batches(rows, batch_size):
+            created, skipped, row_errors = proposals_import_batch(
+                actor=actor, version=version, channel=channel, source=source.strip(),
+                rows=batch)
+            result.rows += len(batch)
+            result.created += created
+            result.skipped += skipped
+            result.failed += len({e.row for e in row_errors})
+            room = first_errors - len(result.first_errors)
+            if room > 0:
+                result.first_errors.extend(row_errors[:room])
+            if writer is not None and report is not None:
+                writer.writerows([e.row, e.external_id, e.field, e.message] for e in row_errors)
+                report.flush()
+            if progress is not None:
+                progress(Progress(result.rows, result.created, result.skipped, result.failed,
+                                  time.monotonic() - started))
+    finally:
+        if report is not None:
+            report.close()
+    result.seconds = time.monotonic() - started
+    with transaction.atomic():
+        audit_record(actor=actor, action="proposals.import", target=version,
+                     data={"file": path.name, "channel": channel, "source": source,
+                           "rows": result.rows, "created": result.created,
+                           "skipped": result.skipped, "failed": result.failed})
+    return result

@@ -1,0 +1,147 @@
+"""API clients: bearer tokens and idempotent submission through the API.
+
+A token looks like ``kns_<prefix>_<secret>``. Only its SHA-256 digest and the 8-character
+prefix are stored (``ApiToken``); the plain token is shown once, when it is created. The prefix
+names the token in the admin and scopes its ``Idempotency-Key`` values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from kenes.accounts.models import User
+from kenes.core.services import audit_record
+from kenes.drafts.models import Version
+from kenes.proposals.models import ApiToken, Channel, IdempotencyKey
+from kenes.proposals.services import Actor, Submitted, proposal_submit
+
+TOKEN_PREFIX = "kns_"  # noqa: S105 - the public marker of a token, not a secret
+PUBLIC_SCOPE = "public"
+KEY_MAX = 200
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: Actor, name: str, channel: str = Channel.API,
+                     source: str = "") -> tuple[ApiToken, str]:
+    """Create a token; return it with its plain text, which is never stored nor shown again."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Give the token a name.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if errors:
+        raise ValidationError(errors)
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    user = actor if isinstance(actor, User) and actor.is_authenticated else None
+    token = ApiToken.objects.create(name=name.strip()[:200], channel=channel,
+                                    source=source.strip()[:200], prefix=prefix,
+                                    digest=token_digest(raw), created_by=user)
+    audit_record(actor=actor, action="api_token.create", target=token,
+                 data={"prefix": prefix, "channel": channel})
+    return token, raw
+
+
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """Return the active token for a presented bearer value, or None."""
+    raw = (raw or "").strip()
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    token = ApiToken.objects.filter(digest=token_digest(raw), active=True).first()
+    # The look-up is by digest; compare again in constant time for good measure.
+    if token is None or not hmac.compare_digest(token.digest, token_digest(raw)):
+        return None
+    return token
+
+
+# --- Idempotent submission ------------------------------------------------------------------
+
+
+class IdempotencyConflictError(ValidationError):
+    """The Idempotency-Key was used before with a different request body."""
+
+
+@dataclass(frozen=True)
+class ApiSubmitted:
+    """The outcome of an API submission: ``replayed`` when an earlier one is returned."""
+
+    submitted: Submitted
+    replayed: bool
+
+
+def request_digest(body: dict[str, Any]) -> str:
+    """Return a keyed digest of a request body (the body holds the contact: no plain hash)."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    key = hashlib.sha256(b"kenes idempotency|" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def _replay(scope: str, key: str, digest: str) -> ApiSubmitted | None:
+    found = IdempotencyKey.objects.select_related("proposal").filter(scope=scope, key=key).first()
+    if found is None:
+        return None
+    if not hmac.compare_digest(found.request_digest, digest):
+        raise IdempotencyConflictError({"idempotency_key": [_(
+            "This Idempotency-Key was already used for a different request. Use a new key for "
+            "a new proposal.")]})
+    return ApiSubmitted(Submitted(found.proposal, None, created=False), replayed=True)
+
+
+def proposal_submit_idempotent(
+    *,
+    actor: Actor,
+    scope: str,
+    idempotency_key: str,
+    body_digest: str,
+    version: Version,
+    **submit: Any,
+) -> ApiSubmitted:
+    """Submit through :func:`proposal_submit`, at most once per ``(scope, idempotency_key)``.
+
+    With an empty key it is a plain submission. Otherwise the key and the proposal are written
+    in one transaction, so a crash leaves both or neither. A retry with the same key and the
+    same body digest returns the first proposal with ``replayed=True`` and no secret (the
+    secret is never stored, so it cannot be shown twice); the same key with another body raises
+    :class:`IdempotencyConflictError`. Two concurrent requests with one key: the unique
+    constraint lets one commit, the other rolls back entirely and replays the first.
+    """
+    if not idempotency_key:
+        result = proposal_submit(actor=actor, version=version, **submit)
+        return ApiSubmitted(result, replayed=not result.created)
+    if len(idempotency_key) > KEY_MAX or not idempotency_key.isprintable():
+        raise ValidationError({"idempotency_key": [_(
+            "The Idempotency-Key must be at most %(n)s printable characters.") % {"n": KEY_MAX}]})
+    if (replayed := _replay(scope, idempotency_key, body_digest)) is not None:
+        return replayed
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                result = proposal_submit(actor=actor, version=version, **submit)
+                if result.created:
+                    IdempotencyKey.objects.create(scope=scope, key=idempotency_key,
+                                                  request_digest=body_digest,
+                                                  proposal=result.proposal)
+            return ApiSubmitted(result, replayed=not result.created)
+        except IntegrityError:
+            # A concurrent request with the same key (or external id) won; ours was rolled
+            # back as a whole. Replay the winner, or submit again to find its external id.
+            replayed = _replay(scope, idempotency_key, body_digest)
+            if replayed is not None:
+                return replayed
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
