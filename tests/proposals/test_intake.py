@@ -114,3 +114,36 @@ def test_receipt_codes_catch_typos():
             if ch != body[i]:
                 assert receipts.normalize_code(body[:i] + ch + body[i + 1:]) is None
     assert receipts.normalize_code(code.replace("K", "К")) == code  # Cyrillic К typed
+
+
+def test_batch_intake_matches_single_intake(version, submit):
+    # given one row already stored, a bad row, a repeated id and two good rows
+    from django.db import transaction
+
+    from kenes.proposals.services import Submitted, proposals_submit_many
+
+    submit(channel="file", source="b.csv", external_id="a")
+    rows = [{"external_id": "a", "text": "Уже импортированная строка файла."},
+            {"external_id": "b", "text": "коротко"},
+            {"external_id": "c", "text": "Предлагаю изменить статью восемь.",
+             "article_number": "8", "language": "ru"},
+            {"external_id": "c", "text": "Повтор той же строки файла."},
+            {"external_id": "d", "text": "Сегізінші бапты өзгертуді ұсынамын.",
+             "article_number": "8"}]
+    # when they are submitted as one batch
+    with transaction.atomic():
+        results = proposals_submit_many(actor=None, version=version, channel="file",
+                                        source="b.csv", rows=rows)
+    # then each row gets what proposal_submit would have given it
+    assert [type(r).__name__ for r in results] == [
+        "Submitted", "ValidationError", "Submitted", "Submitted", "Submitted"]
+    assert [r.created for r in results if isinstance(r, Submitted)] == [False, True, False, True]
+    assert results[2].proposal == results[3].proposal
+    assert results[4].proposal.language == "kk" and results[4].secret
+    assert Proposal.objects.filter(source="b.csv").count() == 3
+    from kenes.ledger.models import Entry
+    from kenes.proposals.models import StateChange
+
+    codes = [r.proposal.code for r in (results[2], results[4])]
+    assert Entry.objects.filter(code__in=codes, kind="proposal.received").count() == 2
+    assert StateChange.objects.filter(proposal__code__in=codes).count() == 2

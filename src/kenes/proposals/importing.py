@@ -29,15 +29,15 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from kenes.core.services import audit_record
 from kenes.drafts.models import Version
-from kenes.proposals.models import Channel, Proposal
-from kenes.proposals.services import Actor, proposal_submit
+from kenes.proposals.models import Channel
+from kenes.proposals.services import Actor, proposals_submit_many
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 COLUMNS = ("id", "text", "article", "point", "language", "author_kind", "region", "contact",
@@ -283,44 +283,42 @@ def proposals_import_batch(
 ) -> tuple[int, int, list[RowError]]:
     """Import rows in one transaction; return (created, skipped, errors).
 
-    Each row goes through ``proposal_submit``; a row that fails is rolled back to its own
-    savepoint and reported, the others are kept.
+    Rows go through ``proposals_submit_many`` (the validation of ``proposal_submit``, bulk
+    writes): a row that fails is reported and the others are kept.
     """
-    ids = [_text(values.get("id")) for _n, values in rows]
-    done = set(Proposal.objects.filter(channel=channel, source=source,
-                                       external_id__in=[i for i in ids if i])
-               .values_list("external_id", flat=True))
     created = skipped = 0
     errors: list[RowError] = []
-    for (number, values), external_id in zip(rows, ids, strict=True):
+    accepted: list[tuple[int, str]] = []
+    inputs: list[dict[str, Any]] = []
+    for number, values in rows:
+        external_id = _text(values.get("id"))
         if "__error__" in values:
             errors.append(RowError(number, "", "row", values["__error__"]))
-            continue
-        if not external_id:
+        elif not external_id:
             errors.append(RowError(number, "", "id", _(
                 "Every row needs an id: it is what makes a second import skip the row.")))
-            continue
-        if len(external_id) > 200:
+        elif len(external_id) > 200:
             errors.append(RowError(number, external_id[:40], "id",
                                    _("The id is longer than 200 characters.")))
-            continue
-        if external_id in done:
-            skipped += 1
-            continue
-        try:
-            result = proposal_submit(actor=actor, version=version, channel=channel,
-                                     source=source, source_ref=f"row {number}",
-                                     external_id=external_id, **_row_kwargs(values))
-        except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"row": exc.messages}
+        else:
+            try:
+                fields = _row_kwargs(values)
+            except ValidationError as exc:
+                errors.extend(RowError(number, external_id, name, message)
+                              for name, messages in exc.message_dict.items()
+                              for message in messages)
+                continue
+            accepted.append((number, external_id))
+            inputs.append({"external_id": external_id, "source_ref": f"row {number}", **fields})
+    results = proposals_submit_many(actor=actor, version=version, channel=channel,
+                                    source=source, rows=inputs)
+    for (number, external_id), result in zip(accepted, results, strict=True):
+        if isinstance(result, ValidationError):
+            detail = result.message_dict if hasattr(result, "error_dict") else \
+                {"row": result.messages}
             errors.extend(RowError(number, external_id, name, message)
                           for name, messages in detail.items() for message in messages)
-            continue
-        except IntegrityError:  # the same row imported at this moment by another process
-            skipped += 1
-            continue
-        done.add(external_id)
-        if result.created:
+        elif result.created:
             created += 1
         else:
             skipped += 1

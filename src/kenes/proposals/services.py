@@ -272,7 +272,7 @@ def proposals_submit_many(
 
     Each row holds :func:`proposal_submit`'s keyword arguments (``text``, ``external_id``...).
     Returns, per row, its :class:`Submitted` or the ValidationError that refused it. Rows
-    whose external id is already stored (or repeated in the batch) come back with
+    whose external id is already stored, or appeared earlier in the batch, come back with
     ``created=False``. Writes proposals, their history and their ledger entries with bulk
     inserts; equivalent to calling proposal_submit per row, an order of magnitude faster.
     """
@@ -285,13 +285,13 @@ def proposals_submit_many(
     results: list[Submitted | ValidationError | None] = [None] * len(rows)
     fresh: list[tuple[int, _Prepared]] = []
     seen: dict[str, int] = {}
+    repeats: list[tuple[int, int]] = []
     for n, (row, external_id) in enumerate(zip(rows, ids, strict=True)):
         if external_id in existing:
             results[n] = Submitted(existing[external_id], None, created=False)
             continue
         if external_id and external_id in seen:
-            results[n] = ValidationError({"external_id": [_(
-                "This id is repeated in the same batch; only its first row is imported.")]})
+            repeats.append((n, seen[external_id]))  # imported once, as its first row
             continue
         try:
             prepared = _prepare(actor=actor, version=version, channel=channel, source=source,
@@ -308,24 +308,29 @@ def proposals_submit_many(
                 saved = Proposal.objects.bulk_create([p.proposal for _n, p in fresh])
         except IntegrityError:
             # A receipt-code collision or a concurrent import: store row by row instead.
+            saved = []
             for n, _prepared in fresh:
-                fields = {k: v for k, v in rows[n].items()
-                          if k not in ("text", "external_id")}
+                fields = {k: v for k, v in rows[n].items() if k not in ("text", "external_id")}
                 try:
                     results[n] = proposal_submit(
                         actor=actor, version=version, channel=channel, source=source,
                         text=rows[n].get("text", ""), external_id=ids[n], **fields)
                 except ValidationError as exc:
                     results[n] = exc
-            return [r for r in results if r is not None]
-        StateChange.objects.bulk_create([_received(p, actor) for p in saved], batch_size=2000)
-        ledger_append_many(items=[("proposal.received", p.proposal.code, p.event)
-                                  for _n, p in fresh])
-        for (n, prepared), proposal in zip(fresh, saved, strict=True):
-            results[n] = Submitted(proposal, prepared.secret, created=True)
-            if proposal.contact:
-                transaction.on_commit(
-                    lambda pk=proposal.pk: notify_receipt(proposal_id=pk))  # type: ignore[misc]
+        if saved:
+            StateChange.objects.bulk_create([_received(p, actor) for p in saved],
+                                            batch_size=2000)
+            ledger_append_many(items=[("proposal.received", p.proposal.code, p.event)
+                                      for _n, p in fresh])
+            for (n, prepared), proposal in zip(fresh, saved, strict=True):
+                results[n] = Submitted(proposal, prepared.secret, created=True)
+                if proposal.contact:
+                    transaction.on_commit(
+                        lambda pk=proposal.pk: notify_receipt(proposal_id=pk))  # type: ignore[misc]
+    for n, first in repeats:
+        earlier = results[first]
+        results[n] = (Submitted(earlier.proposal, None, created=False)
+                      if isinstance(earlier, Submitted) else earlier)
     return [r for r in results if r is not None]
 
 
