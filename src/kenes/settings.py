@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "kenes.proposals",
     "kenes.review",
     "kenes.ledger",
+    "kenes.insights",
+    "kenes.geo",
+    "kenes.coalition",
+    "kenes.outreach",
     "kenes.portal",
 ]
 

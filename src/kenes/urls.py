@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("review/", include("kenes.review.urls")),
     path("ledger/", include("kenes.ledger.urls")),
+    path("insights/", include("kenes.insights.urls")),
+    path("outreach/", include("kenes.outreach.urls")),
     path("", include("kenes.portal.urls")),
 ]
 

@@ -1,0 +1,3 @@
+app_name = "outreach"
+
+urlpatterns: list[object] = []
