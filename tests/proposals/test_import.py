@@ -237,3 +237,29 @@ def test_queueing_a_bad_file_fails_at_once(tmp_path, version):
     with pytest.raises(ImportFileError):
         proposals_import_enqueue(actor=None, path=path, document_slug="demo",
                                  version_label="v2", channel="file", source="upload.pdf")
+
+
+def test_receipts_file_gives_each_row_its_code_and_secret_once(tmp_path, version):
+    # given a file of two rows
+    from django.core.management import call_command
+
+    from kenes.proposals.selectors import receipt_check
+
+    data = tmp_path / "forms.csv"
+    data.write_text("id,text\nf1,Предлагаю продлить срок обсуждения.\n"
+                    "f2,Мерзімді ұзартуды ұсынамын.\n", encoding="utf-8")
+    receipts = tmp_path / "receipts.csv"
+    # when it is imported with --receipts, then again
+    call_command("import_proposals", str(data), document="demo", label="v2", channel="paper",
+                 source="forms", receipts=receipts, quiet=True)
+    first = receipts.read_text(encoding="utf-8").splitlines()
+    call_command("import_proposals", str(data), document="demo", label="v2", channel="paper",
+                 source="forms", receipts=receipts, quiet=True)
+    second = receipts.read_text(encoding="utf-8").splitlines()
+    # then every row has a working code and secret the first time, the code only later
+    assert first[0] == "row,id,code,secret" and len(first) == 3
+    for line in first[1:]:
+        _row, _id, code, secret = line.split(",")
+        assert receipt_check(code=code, secret=secret) is not None
+    assert [line.split(",")[3] for line in second[1:]] == ["", ""]
+    assert oct(receipts.stat().st_mode & 0o777) == "0o600"

@@ -280,11 +280,13 @@ def proposals_import_batch(
     channel: str,
     source: str,
     rows: list[tuple[int, dict[str, Any]]],
+    receipts: list[tuple[int, str, str, str]] | None = None,
 ) -> tuple[int, int, list[RowError]]:
     """Import rows in one transaction; return (created, skipped, errors).
 
     Rows go through ``proposals_submit_many`` (the validation of ``proposal_submit``, bulk
-    writes): a row that fails is reported and the others are kept.
+    writes): a row that fails is reported and the others are kept. With ``receipts``, each
+    stored row's (row, id, code, secret) is appended; the secret only for rows new this run.
     """
     created = skipped = 0
     errors: list[RowError] = []
@@ -320,8 +322,12 @@ def proposals_import_batch(
                           for name, messages in detail.items() for message in messages)
         elif result.created:
             created += 1
+            if receipts is not None:
+                receipts.append((number, external_id, result.proposal.code, result.secret or ""))
         else:
             skipped += 1
+            if receipts is not None:
+                receipts.append((number, external_id, result.proposal.code, ""))
     return created, skipped, errors
 
 
@@ -357,6 +363,7 @@ def proposals_import_file(
     progress: Callable[[Progress], None] | None = None,
     first_errors: int = 20,
     shard: tuple[int, int] | None = None,
+    receipts_path: Path | str | None = None,
 ) -> ImportResult:
     """Import a file of proposals; return the counts. See the module docstring.
 
@@ -391,15 +398,28 @@ def proposals_import_file(
         report = Path(errors_path).open("w", newline="", encoding="utf-8")
         writer = csv.writer(report)
         writer.writerow(["row", "id", "field", "message"])
+    receipts_file: IO[str] | None = None
+    receipts_writer = None
+    if receipts_path:
+        # The only place receipt secrets of imported rows appear: for handing them to the
+        # authors of paper forms. Readable by its owner only.
+        receipts_file = Path(receipts_path).open("w", newline="", encoding="utf-8")
+        Path(receipts_path).chmod(0o600)
+        receipts_writer = csv.writer(receipts_file)
+        receipts_writer.writerow(["row", "id", "code", "secret"])
     rows = read_rows(path, fmt)
     if shard is not None:
         k, n = shard
         rows = (row for row in rows if row[0] % n == k)
     try:
         for batch in _batches(rows, batch_size):
+            batch_receipts: list[tuple[int, str, str, str]] = []
             created, skipped, row_errors = proposals_import_batch(
                 actor=actor, version=version, channel=channel, source=source.strip(),
-                rows=batch)
+                rows=batch, receipts=batch_receipts if receipts_writer is not None else None)
+            if receipts_writer is not None and receipts_file is not None:
+                receipts_writer.writerows(batch_receipts)
+                receipts_file.flush()
             result.rows += len(batch)
             result.created += created
             result.skipped += skipped
@@ -414,6 +434,8 @@ def proposals_import_file(
                 progress(Progress(result.rows, result.created, result.skipped, result.failed,
                                   time.monotonic() - started))
     finally:
+        if receipts_file is not None:
+            receipts_file.close()
         if report is not None:
             report.close()
     result.seconds = time.monotonic() - started

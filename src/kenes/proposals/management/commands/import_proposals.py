@@ -63,6 +63,9 @@ class Command(BaseCommand):
                                  "with the id it identifies a row for re-runs")
         parser.add_argument("--errors", type=Path, metavar="REPORT.csv",
                             help="write the rows that failed (row, id, field, message) here")
+        parser.add_argument("--receipts", type=Path, metavar="RECEIPTS.csv",
+                            help="write each stored row's receipt code (and, for rows new in "
+                                 "this run, its one-time secret) here, to hand back to authors")
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE,
                             help="rows per transaction (default %(default)s)")
         parser.add_argument("--max-bytes", type=int, default=None,
@@ -89,7 +92,7 @@ class Command(BaseCommand):
                 version_label=options["label"], channel=options["channel"],
                 source=options["source"], errors_path=options["errors"],
                 batch_size=options["batch_size"], max_bytes=options["max_bytes"],
-                progress=line, shard=shard)
+                progress=line, shard=shard, receipts_path=options["receipts"])
         except ImportFileError as exc:
             raise CommandError(f"Nothing was imported. {exc}") from exc
         except ValidationError as exc:
