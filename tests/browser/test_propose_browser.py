@@ -62,7 +62,7 @@ def test_a_kazakh_citizen_proposes_on_a_phone_and_tracks_the_proposal(live_serve
     # then they see the status of their proposal
     phone.wait_for_url(re.compile(rf"/track/{code}/$"))
     assert code in phone.locator("h1").inner_text()
-    assert "қабылданды" in phone.locator(".status-box").inner_text().lower()
+    assert "тіркелді" in phone.locator(".status-box").inner_text().lower()  # received
     assert KK_TEXT in phone.locator("blockquote.ptext").inner_text()
 
 
