@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
+from kenes.accounts.roles import Role
+from kenes.accounts.services import staff_user_create
 from kenes.drafts import demo
 from kenes.drafts.services import draft_version_import
+from kenes.proposals.services import proposal_submit
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__import__("os").environ.get("KENES_SHARED_DIR", REPO.parent / "shared"))
@@ -51,3 +55,43 @@ def constitution_1995(db):
     doc = formats.parse_json(shared_file("kz/constitution_1995_ru_2023ed.json").read_bytes())
     return draft_version_import(actor=None, doc=doc, document_slug="constitution",
                                 version_label="1995")
+
+
+@pytest.fixture
+def english_messages():
+    """Service messages in English, so assertions read plainly (kk/ru are tested elsewhere).
+
+    Used (autouse) by the proposals, review and ledger tests through their conftest files.
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def version(demo_draft):
+    """The demo law's current version (v2)."""
+    return demo_draft[1]
+
+
+@pytest.fixture
+def submit(version):
+    """Submit a proposal with sensible defaults; keyword arguments override them."""
+
+    def _submit(text="Предлагаю продлить срок консультаций до девяноста дней.", **kwargs):
+        kwargs.setdefault("channel", "web")
+        kwargs.setdefault("version", version)
+        return proposal_submit(actor=None, text=text, **kwargs)
+
+    return _submit
+
+
+@pytest.fixture
+def reviewer(db):
+    return staff_user_create(actor=None, username="dana", password="x-Passw0rd!",
+                             roles=[Role.REVIEWER.value])
+
+
+@pytest.fixture
+def reviewer2(db):
+    return staff_user_create(actor=None, username="erlan", password="x-Passw0rd!",
+                             roles=[Role.REVIEWER.value])
