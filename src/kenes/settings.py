@@ -184,6 +184,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 KENES_DRAFT_MAX_BYTES = int(os.environ.get("KENES_DRAFT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Largest proposals file `kenes import-proposals` accepts (bytes).
 KENES_IMPORT_MAX_BYTES = int(os.environ.get("KENES_IMPORT_MAX_BYTES", str(2 * 1024**3)))
+# Outreach: which settlements count as remote (docs/outreach.md), upload limits, region shapes.
+KENES_REMOTE_POPULATION = int(os.environ.get("KENES_REMOTE_POPULATION", "500"))
+KENES_REMOTE_DISTANCE_KM = float(os.environ.get("KENES_REMOTE_DISTANCE_KM", "50"))
+if os.environ.get("KENES_REMOTE_KINDS"):
+    KENES_REMOTE_KINDS = os.environ["KENES_REMOTE_KINDS"]
+KENES_PHOTO_MAX_BYTES = int(os.environ.get("KENES_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+KENES_LOGO_MAX_BYTES = int(os.environ.get("KENES_LOGO_MAX_BYTES", str(512 * 1024)))
+KENES_REGIONS_GEOJSON = os.environ.get("KENES_REGIONS_GEOJSON", "")
 # The same text from the same author within this many seconds is politely refused.
 KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs

@@ -1,0 +1,1 @@
+from tests.outreach.conftest import *  # noqa: F403 - the same fixtures
