@@ -316,15 +316,16 @@ def test_the_page_checks_on_the_server_without_javascript(client, log):
     page = client.get("/ledger/verify/?code=" + log["code"], HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert log["code"] in page.content.decode()
-    ok = client.post("/ledger/verify/", HTTP_ACCEPT_LANGUAGE="en", data={"code": log["code"].lower(), "secret": log["secret"],
-                                         "text": TEXT, "server": "1"})
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    ok = client.post("/ledger/verify/", {"code": log["code"].lower(), "secret": log["secret"],
+                                         "text": TEXT, "server": "1"}, **en)
     html = ok.content.decode()
     assert 'class="notice notice-ok" id="verdict"' in html
     assert "Your secret and your text match" in html
     assert "Принято: срок продлён" in html and "check check-bad" not in html
-    bad = client.post("/ledger/verify/", HTTP_ACCEPT_LANGUAGE="en", data={"code": log["code"], "secret": "WRONG22222",
-                                          "text": TEXT})
+    bad = client.post("/ledger/verify/", {"code": log["code"], "secret": "WRONG22222",
+                                          "text": TEXT}, **en)
     html = bad.content.decode()
     assert 'class="error" id="verdict"' in html and "do NOT match" in html
-    nonsense = client.post("/ledger/verify/", HTTP_ACCEPT_LANGUAGE="en", data={"code": "hello", "secret": "", "text": ""})
+    nonsense = client.post("/ledger/verify/", {"code": "hello", "secret": "", "text": ""}, **en)
     assert "not a valid receipt code" in nonsense.content.decode()
