@@ -293,7 +293,9 @@ def _build(
     )
 
 
-_REFERENCE_MEANS: dict[str, FloatArray] = {}
+# (language, model, dimension) -> mean of the reference sentences: a process may use several
+# embedders (the hashing one in a demo, e5 in a full run), whose means must not be mixed.
+_REFERENCE_MEANS: dict[tuple[str, str, int], FloatArray] = {}
 
 
 def _reference_texts(lang: str) -> list[str]:
@@ -316,14 +318,16 @@ def language_means(
     language, else from built-in reference sentences (embedded once per process)."""
     out: dict[str, FloatArray] = {}
     arr = np.array(langs)
+    model = str(getattr(getattr(embed, "__self__", None), "model_id", None) or id(embed))
     for lang in ("kk", "ru"):
         mask = arr == lang
         if mask.sum() >= min_docs:
             out[lang] = vecs[mask].mean(axis=0)
         else:
-            if lang not in _REFERENCE_MEANS:
-                _REFERENCE_MEANS[lang] = embed(_reference_texts(lang)).mean(axis=0)
-            out[lang] = _REFERENCE_MEANS[lang]
+            key = (lang, model, int(vecs.shape[1]) if vecs.ndim == 2 else 0)
+            if key not in _REFERENCE_MEANS:
+                _REFERENCE_MEANS[key] = embed(_reference_texts(lang)).mean(axis=0)
+            out[lang] = _REFERENCE_MEANS[key]
     return out
 
 
@@ -424,3 +428,26 @@ def _cross_language(
                 )
     for c in campaigns:
         c.translations = {k: v for k, v in c.translations.items() if v}
+
+
+def match_template(
+    text: str, template: str, config: CampaignConfig | None = None
+) -> tuple[float, list[str]] | None:
+    """Does ``text`` follow the campaign ``template``? ``(coverage, personal additions)`` or None.
+
+    The incremental counterpart of the membership test of :func:`detect_campaigns`: the text
+    must cover ``member_coverage`` of the template and ``link_threshold`` of its own content
+    must come from the template (a long proposal that quotes a letter is not a copy of it).
+    """
+    cfg = config or CampaignConfig()
+    tmpl = sentence_infos(template)
+    minfo = sentence_infos(text)
+    if not tmpl or not minfo:
+        return None
+    cov = coverage(tmpl, minfo, cfg.sentence_threshold)
+    if cov < cfg.member_coverage:
+        return None
+    if coverage(minfo, tmpl, cfg.sentence_threshold) < cfg.link_threshold:
+        return None
+    adds = [s.text for s in minfo if _best(s, tmpl) < cfg.sentence_threshold]
+    return round(cov, 3), adds

@@ -1,3 +1,10 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
 app_name = "insights"
 
-urlpatterns: list[object] = []
+# The cluster screens live with the review screens (/review/campaigns/, /review/themes/).
+urlpatterns: list[object] = [
+    path("", RedirectView.as_view(pattern_name="review:campaigns", permanent=False),
+         name="index"),
+]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Article, pick_language
+from kenes.insights import selectors as insights_selectors
 from kenes.portal.forms import ListFilters, ProposalForm, TrackForm
 from kenes.proposals import receipts
 from kenes.proposals.models import Channel, Language, Proposal, ProposalState
@@ -261,7 +262,10 @@ def track_proposal(request: HttpRequest, code: str) -> HttpResponse:
         own = getattr(answer, f"reason_{lang}")
         reason, reason_lang = (own, lang) if own else (getattr(answer, f"reason_{other}"), other)
     verified = proposal.code in request.session.get(SESSION_VERIFIED, [])
+    # "Your proposal is one of N near-identical proposals" (kenes.insights).
+    campaign = insights_selectors.tracker_campaign(proposal)
     return render(request, "portal/proposals/tracker.html", {
+        "campaign": campaign,
         "proposal": proposal,
         "merged_into": answered_by if answered_by.pk != proposal.pk else None,
         "explanation": STATE_EXPLANATIONS[ProposalState(proposal.state)](),

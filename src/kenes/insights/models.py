@@ -1,0 +1,259 @@
+"""What the analysis engine found in the proposals of a draft version, and staff corrections.
+
+Machine results (campaigns, themes, article links, duplicates) are stamped with the run that made
+them and the model version; a full run replaces them all at once. Staff corrections are kept as
+:class:`Correction` rows and re-applied after every run, so they survive re-runs.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kenes.proposals.models import Proposal
+
+
+class AnalysisRun(models.Model):
+    class Kind(models.TextChoices):
+        FULL = "full", _("full re-run")
+        # Proposals analysed one by one as they arrive (no embeddings).
+        INCREMENTAL = "incremental", _("incremental")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
+                                on_delete=models.CASCADE, related_name="analysis_runs")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices,
+                              default=Status.QUEUED)
+    model_id = models.CharField(_("embedding model"), max_length=100, blank=True)
+    model_version = models.CharField(_("model version"), max_length=100, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The proposals up to this id are analysed (incremental runs move it forward).
+    last_proposal_id = models.BigIntegerField(default=0)
+    n_proposals = models.PositiveIntegerField(_("proposals"), default=0)
+    n_duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
+    n_campaigns = models.PositiveIntegerField(_("campaigns"), default=0)
+    n_campaign_members = models.PositiveIntegerField(_("campaign members"), default=0)
+    n_themes = models.PositiveIntegerField(_("themes"), default=0)
+    n_links = models.PositiveIntegerField(_("article links"), default=0)
+    timings = models.JSONField(_("timings (seconds)"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("analysis run")
+        verbose_name_plural = _("analysis runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.get_kind_display()} #{self.pk}"
+
+
+class Stamped(models.Model):
+    run = models.ForeignKey(AnalysisRun, verbose_name=_("analysis run"), null=True,
+                            blank=True, on_delete=models.SET_NULL, related_name="+")
+    model_version = models.CharField(_("model version"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Campaign(Stamped):
+    class Kind(models.TextChoices):
+        # A form letter: many copies of one template, with personal additions.
+        LETTER = "letter", _("form letter")
+        # Many near-identical copies of one short text.
+        DUPLICATES = "duplicates", _("near-identical proposals")
+
+    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
+                                on_delete=models.CASCADE, related_name="campaigns")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices,
+                            default=Kind.LETTER)
+    label = models.CharField(_("label"), max_length=200)
+    template = models.TextField(_("template"))
+    template_lang = models.CharField(_("language of the template"), max_length=3, blank=True)
+    languages = models.JSONField(_("languages"), default=dict, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    representative_ids = models.JSONField(_("representative proposals"), default=list,
+                                          blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-size", "id"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"C-{self.pk}"
+
+
+class CampaignMember(Stamped):
+    class Via(models.TextChoices):
+        LEXICAL = "lexical", _("same wording")
+        EMBEDDING = "embedding", _("translation (embedding)")
+        DUPLICATE = "duplicate", _("near-identical copy")
+        INCREMENTAL = "incremental", _("joined on arrival")
+        STAFF = "staff", _("moved by staff")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
+                                 related_name="members")
+    # A proposal is in one campaign at most.
+    proposal = models.OneToOneField(Proposal, verbose_name=_("proposal"),
+                                    on_delete=models.CASCADE, related_name="campaign_membership")
+    additions = models.TextField(_("personal additions"), blank=True)
+    similarity = models.FloatField(_("similarity"), default=1.0)
+    via = models.CharField(_("found by"), max_length=12, choices=Via.choices,
+                           default=Via.LEXICAL)
+
+    class Meta:
+        verbose_name = _("campaign member")
+        verbose_name_plural = _("campaign members")
+        ordering = ["proposal_id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} ∋ {self.proposal_id}"
+
+
+class Theme(Stamped):
+    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
+                                on_delete=models.CASCADE, related_name="themes")
+    parent = models.ForeignKey("self", verbose_name=_("parent theme"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="subthemes")
+    key = models.CharField(max_length=40, blank=True)  # the engine's id, e.g. "theme-03"
+    label = models.CharField(_("label"), max_length=300)
+    label_kk = models.CharField(_("key phrases (Kazakh)"), max_length=300, blank=True)
+    label_ru = models.CharField(_("key phrases (Russian)"), max_length=300, blank=True)
+    keywords = models.JSONField(_("key phrases"), default=list, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    n_distinct = models.PositiveIntegerField(_("distinct proposals"), default=0)
+    languages = models.JSONField(_("languages"), default=dict, blank=True)
+    representative_ids = models.JSONField(_("representative proposals"), default=list,
+                                          blank=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["-size", "id"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"T-{self.pk}"
+
+
+class ThemeMember(Stamped):
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.CASCADE,
+                              related_name="members")
+    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE,
+                                 related_name="theme_memberships")
+
+    class Meta:
+        verbose_name = _("theme member")
+        verbose_name_plural = _("theme members")
+        ordering = ["proposal_id"]
+        constraints = [models.UniqueConstraint(fields=["theme", "proposal"],
+                                               name="theme_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.theme} ∋ {self.proposal_id}"
+
+
+class ArticleLink(Stamped):
+    class Source(models.TextChoices):
+        # The text names the article ("статья 6", "6-бап") or the author chose it.
+        EXPLICIT = "explicit", _("named in the proposal")
+        SEMANTIC = "semantic", _("similar in meaning")
+        STAFF = "staff", _("set by staff")
+
+    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE,
+                                 related_name="article_links")
+    article = models.ForeignKey("drafts.Article", verbose_name=_("article"),
+                                on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey("drafts.Point", verbose_name=_("point"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"), default=1.0)
+    rank = models.PositiveSmallIntegerField(_("rank"), default=1)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+
+    class Meta:
+        verbose_name = _("article link")
+        verbose_name_plural = _("article links")
+        ordering = ["proposal_id", "rank"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "article"],
+                                               name="article_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} → {self.article_id}"
+
+
+class DuplicateOf(Stamped):
+    class Kind(models.TextChoices):
+        EXACT = "exact", _("exact copy")
+        NEAR = "near", _("near-identical")
+
+    proposal = models.OneToOneField(Proposal, verbose_name=_("proposal"),
+                                    on_delete=models.CASCADE, related_name="duplicate_of")
+    of = models.ForeignKey(Proposal, verbose_name=_("earlier proposal"),
+                           on_delete=models.CASCADE, related_name="duplicates")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.NEAR)
+    score = models.FloatField(_("similarity"), default=1.0)
+
+    class Meta:
+        verbose_name = _("duplicate")
+        verbose_name_plural = _("duplicates")
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} ≈ {self.of_id}"
+
+
+class Correction(models.Model):
+    """A staff correction of the machine results, re-applied after every run."""
+
+    class Kind(models.TextChoices):
+        LINK_SET = "link_set", _("article link set")
+        LINK_REMOVE = "link_remove", _("article link removed")
+        # ``proposal`` is not in the same campaign as ``anchor``.
+        CAMPAIGN_SPLIT = "campaign_split", _("taken out of a campaign")
+        THEME_SPLIT = "theme_split", _("taken out of a theme")
+        # The campaign of ``proposal`` is the same as the campaign of ``anchor``.
+        CAMPAIGN_MERGE = "campaign_merge", _("campaigns merged")
+        THEME_MERGE = "theme_merge", _("themes merged")
+
+    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
+                                on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE,
+                                 related_name="+")
+    anchor = models.ForeignKey(Proposal, verbose_name=_("other proposal"), null=True,
+                               blank=True, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey("drafts.Article", verbose_name=_("article"), null=True,
+                                blank=True, on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey("drafts.Point", verbose_name=_("point"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.proposal_id}"

@@ -1,0 +1,223 @@
+"""Review by cluster: campaigns and themes, answered in one step; article-link fixes.
+
+Mounted under /review/ (kenes.review.urls). Same rules as the review screens: staff with
+``proposals.view_proposal`` read, POST needs ``review.add_answer``; corrections (taking a
+proposal out of a campaign or theme, fixing a link) also need ``insights.change_correction``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kenes.insights import selectors, services
+from kenes.insights.forms import ClusterAnswerForm, LinkForm
+from kenes.proposals.models import Proposal
+from kenes.review.views import ACT_PERM, review_view
+
+CORRECT_PERM = "insights.change_correction"
+
+
+def _version_filter(request: HttpRequest) -> int | None:
+    raw = request.GET.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _add_errors(form: ClusterAnswerForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_GET
+@review_view
+def campaigns(request: HttpRequest) -> HttpResponse:
+    page = selectors.page_of(selectors.campaign_list(version_id=_version_filter(request)),
+                             request.GET.get("page"))
+    return render(request, "insights/campaigns.html", {"page": page,
+                                                       "runs": selectors.latest_runs(3)})
+
+
+@require_GET
+@review_view
+def themes(request: HttpRequest) -> HttpResponse:
+    page = selectors.page_of(selectors.theme_list(version_id=_version_filter(request)),
+                             request.GET.get("page"))
+    return render(request, "insights/themes.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@review_view
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    """A campaign: template, member count, personal additions (paged), the one-step answer."""
+    camp = selectors.campaign_get(pk)
+    if camp is None:
+        raise Http404
+    form = ClusterAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            answers = services.campaign_answer(
+                actor=request.user, campaign=camp, decision=data["decision"],
+                reason_kk=data["reason_kk"], reason_ru=data["reason_ru"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, ngettext(
+                "%(n)s proposal of campaign %(code)s answered.",
+                "%(n)s proposals of campaign %(code)s answered with one shared reason.",
+                len(answers)) % {"n": len(answers), "code": camp.code})
+            return redirect("review:campaign", camp.pk)
+    only_additions = request.GET.get("additions") == "1"
+    members = selectors.page_of(selectors.campaign_members(camp, with_additions=only_additions),
+                                request.GET.get("page"), selectors.MEMBERS_SIZE)
+    return render(request, "insights/campaign.html", {
+        "campaign": camp,
+        "members": members,
+        "only_additions": only_additions,
+        "representatives": selectors.proposals_by_id(camp.representative_ids),
+        "form": form,
+        "can_act": request.user.has_perm(ACT_PERM),
+        "can_correct": request.user.has_perm(CORRECT_PERM),
+    }, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@review_view
+def theme(request: HttpRequest, pk: int) -> HttpResponse:
+    """A theme: key phrases, subthemes, members (paged); answer all or only the ticked ones."""
+    th = selectors.theme_get(pk)
+    if th is None:
+        raise Http404
+    form = ClusterAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = request.POST.getlist("selected")
+        ids = [int(i) for i in chosen if i.isdigit()] if request.POST.get("only") else None
+        try:
+            answers = services.theme_answer(
+                actor=request.user, theme=th, decision=data["decision"],
+                reason_kk=data["reason_kk"], reason_ru=data["reason_ru"], proposal_ids=ids)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, ngettext(
+                "%(n)s proposal of theme %(code)s answered.",
+                "%(n)s proposals of theme %(code)s answered with one shared reason.",
+                len(answers)) % {"n": len(answers), "code": th.code})
+            return redirect("review:theme", th.pk)
+    only_open = request.GET.get("open") == "1"
+    members = selectors.page_of(selectors.theme_members(th, only_open=only_open),
+                                request.GET.get("page"), selectors.MEMBERS_SIZE)
+    return render(request, "insights/theme.html", {
+        "theme": th,
+        "members": members,
+        "only_open": only_open,
+        "subthemes": list(th.subthemes.order_by("-size", "id")),
+        "form": form,
+        "can_act": request.user.has_perm(ACT_PERM),
+        "can_correct": request.user.has_perm(CORRECT_PERM),
+    }, status=400 if form.errors else 200)
+
+
+@require_GET
+@review_view
+def proposal_analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    """The analysis block of the review proposal screen (loaded by htmx; a page without JS)."""
+    proposal = Proposal.objects.filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    context = {"info": selectors.proposal_insights(proposal), "proposal": proposal,
+               "can_correct": request.user.has_perm(CORRECT_PERM)}
+    if request.headers.get("HX-Request"):
+        return render(request, "insights/_proposal_block.html", context)
+    return render(request, "insights/proposal_analysis.html", context)
+
+
+def _proposal_from_post(request: HttpRequest) -> Proposal:
+    raw = request.POST.get("proposal", "")
+    proposal = Proposal.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+@require_POST
+@review_view
+def campaign_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm(CORRECT_PERM):
+        raise PermissionDenied
+    camp = selectors.campaign_get(pk)
+    if camp is None:
+        raise Http404
+    proposal = _proposal_from_post(request)
+    try:
+        services.campaign_member_remove(actor=request.user, campaign=camp, proposal=proposal)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(code)s taken out of campaign %(campaign)s; it stays out "
+                                    "after re-runs.") % {"code": proposal.code,
+                                                         "campaign": camp.code})
+    return redirect("review:campaign", camp.pk)
+
+
+@require_POST
+@review_view
+def theme_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm(CORRECT_PERM):
+        raise PermissionDenied
+    th = selectors.theme_get(pk)
+    if th is None:
+        raise Http404
+    proposal = _proposal_from_post(request)
+    try:
+        services.theme_member_remove(actor=request.user, theme=th, proposal=proposal)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(code)s taken out of theme %(theme)s.")
+                         % {"code": proposal.code, "theme": th.code})
+    return redirect("review:theme", th.pk)
+
+
+@require_POST
+@review_view
+def proposal_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set or remove an article link of a proposal (a staff correction)."""
+    if not request.user.has_perm(CORRECT_PERM):
+        raise PermissionDenied
+    proposal = Proposal.objects.filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    form = LinkForm(request.POST, version_id=proposal.version_id)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == LinkForm.REMOVE:
+                services.article_link_remove(actor=request.user, proposal=proposal,
+                                             article=data["article_obj"])
+            else:
+                services.article_link_set(actor=request.user, proposal=proposal,
+                                          article=data["article_obj"], point=data["point_obj"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Article links of %(code)s corrected.")
+                             % {"code": proposal.code})
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(reverse("review:proposal", args=[proposal.pk]) + "#analysis")
