@@ -139,6 +139,22 @@ def test_the_signal_queues_the_step_at_commit(submit, django_capture_on_commit_c
         assert AnalysisRun.objects.get().last_proposal_id == p.pk
 
 
+def test_a_bulk_batch_queues_one_step_at_commit(version, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from kenes.proposals.services import proposals_submit_many
+
+    rows = [{"external_id": f"r{i}", "text": f"Статья {i + 3}: прошу уточнить её пункты.",
+             "language": "ru"} for i in range(4)]
+    with override_settings(TASKS={"default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                proposals_submit_many(actor=None, version=version, channel="file",
+                                      source="batch.csv", rows=rows)
+    assert ArticleLink.objects.count() == 4
+
+
 def test_the_incremental_step_takes_milliseconds(analysed, submit):
     _run, (_letters, _) = analysed
     services.proposal_analyze_new(proposal_id=submit(LETTER).pk)  # warm the worker

@@ -15,6 +15,14 @@ def _proposal_saved(sender: Any, instance: Any, created: bool, raw: bool = False
         proposal_analyze_later(proposal_id=instance.pk)
 
 
+def _proposals_stored(sender: Any, proposal_ids: list[int], **kwargs: Any) -> None:
+    if proposal_ids:
+        from kenes.insights.services import proposal_analyze_later
+
+        # One step per batch: it analyses everything above the watermark.
+        proposal_analyze_later(proposal_id=max(proposal_ids))
+
+
 class InsightsConfig(AppConfig):
     name = "kenes.insights"
     verbose_name = _("Insights")
@@ -23,10 +31,14 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         # Every proposal saved as a new row (proposal_submit, whatever the channel) queues the
-        # incremental analysis at commit. Bulk imports (proposals_submit_many uses
-        # bulk_create, which sends no signal) are caught up by the next step: it analyses
-        # every proposal above the version's watermark. See kenes.insights.services.
+        # incremental analysis at commit; a bulk batch (proposals_submit_many) sends
+        # proposals_stored and queues one step, which analyses every proposal above the
+        # version's watermark. See kenes.insights.services.
         from kenes.proposals.models import Proposal
 
         post_save.connect(_proposal_saved, sender=Proposal,
                           dispatch_uid="kenes.insights.proposal_created")
+        from kenes.proposals.signals import proposals_stored
+
+        proposals_stored.connect(_proposals_stored, sender=Proposal,
+                                 dispatch_uid="kenes.insights.proposals_stored")

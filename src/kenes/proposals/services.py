@@ -33,6 +33,7 @@ from kenes.proposals.models import (
     StateChange,
 )
 from kenes.proposals.regions import Region
+from kenes.proposals.signals import proposals_stored
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -322,6 +323,7 @@ def proposals_submit_many(
                                             batch_size=2000)
             ledger_append_many(items=[("proposal.received", p.proposal.code, p.event)
                                       for _n, p in fresh])
+            proposals_stored.send(sender=Proposal, proposal_ids=[p.pk for p in saved])
             for (n, prepared), proposal in zip(fresh, saved, strict=True):
                 results[n] = Submitted(proposal, prepared.secret, created=True)
                 if proposal.contact:
