@@ -9,6 +9,7 @@ from kenes.ledger.services import TREE, ledger_sequence
 from kenes.proposals.services import proposal_submit
 from kenes.review.services import answer_record
 from tests.browser.conftest import axe_violations
+from tests.ledger.tamper import ledger_triggers_off
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,18 +74,10 @@ def test_a_citizen_verifies_the_receipt_in_the_browser_on_a_phone(live_server, r
 
 
 def test_a_tampered_entry_fails_in_the_browser(live_server, receipt, phone):
-    from django.db import connection
-
     entry = Entry.objects.get(code=receipt.proposal.code, kind="answer.recorded")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE ledger_entry DISABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS ledger_entry_no_update")
+    with ledger_triggers_off() as cursor:
         cursor.execute("UPDATE ledger_entry SET data = %s WHERE id = %s",
                        [entry.data.replace('"accepted"', '"not_accepted"'), entry.pk])
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE ledger_entry ENABLE TRIGGER USER")
     phone.goto(f"{live_server.url}/ledger/verify/")
     phone.fill("#code", receipt.proposal.code)
     phone.locator("#verify-button").click()

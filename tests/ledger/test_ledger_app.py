@@ -21,6 +21,7 @@ from kenes.ledger.merkle import (
 from kenes.ledger.models import Checkpoint, Entry, Leaf
 from kenes.ledger.services import TREE, ledger_append, ledger_sequence
 from kenes.review.services import answer_record
+from tests.ledger.tamper import ledger_triggers_off
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,18 +119,9 @@ def test_the_database_refuses_to_delete_leaves_on_postgresql(log):
 
 def _without_triggers(sql: list[str]) -> None:
     """Run raw SQL the way an attacker with database access would: triggers out of the way."""
-    tables = ["ledger_entry", "ledger_leaf", "ledger_checkpoint"]
-    with connection.cursor() as cursor:
-        for table in tables:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+    with ledger_triggers_off() as cursor:
         for statement in sql:
             cursor.execute(statement)
-        if connection.vendor == "postgresql":
-            for table in tables:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 def _audit_problems() -> list[str]:

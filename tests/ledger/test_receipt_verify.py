@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from kenes.ledger import signing
 from kenes.ledger.events import commitment as django_commitment
@@ -31,6 +30,7 @@ from kenes.ledger.models import Entry
 from kenes.ledger.services import TREE, ledger_sequence
 from kenes.proposals import receipts
 from kenes.review.services import answer_record
+from tests.ledger.tamper import ledger_triggers_off
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -207,14 +207,8 @@ def test_a_forged_hash_tile_in_an_export_is_caught(log, exported, capsys):
 def test_a_tampered_entry_in_the_live_database_is_caught(live_server, log, capsys):
     entry = Entry.objects.get(code=log["code"], kind="answer.recorded")
     forged = entry.data.replace("accepted", "not_accepted")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE ledger_entry DISABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS ledger_entry_no_update")
+    with ledger_triggers_off() as cursor:
         cursor.execute("UPDATE ledger_entry SET data = %s WHERE id = %s", [forged, entry.pk])
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE ledger_entry ENABLE TRIGGER USER")
     status, out, _ = _run(capsys, *_base(log, live_server.url), "--text", TEXT)
     assert status == 1
     assert "\u2717 the answer.recorded entry (leaf 3) is NOT proven" in out

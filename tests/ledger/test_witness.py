@@ -44,6 +44,7 @@ from kenes.ledger.merkle.witness import (
 from kenes.ledger.models import Cosignature, Leaf, Witness
 from kenes.ledger.services import TREE, ledger_sequence
 from kenes.ledger.witnesses import CosignatureRejected, cosignature_record, witness_add
+from tests.ledger.tamper import ledger_triggers_off
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 ORIGIN = "kenes.example/ledger"
@@ -297,17 +298,9 @@ def _rewrite_leaf(index: int) -> None:
     digest = hash_leaf(data.encode())
     blob = (f"'\\x{digest.hex()}'::bytea" if connection.vendor == "postgresql"
             else f"X'{digest.hex()}'")
-    with connection.cursor() as cursor:
-        for table in ("ledger_entry", "ledger_leaf"):
-            if connection.vendor == "postgresql":
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+    with ledger_triggers_off() as cursor:
         cursor.execute("UPDATE ledger_entry SET data = %s WHERE id = %s", [data, leaf.entry_id])
         cursor.execute(f'UPDATE ledger_leaf SET leaf_hash = {blob} WHERE "index" = {index}')
-        if connection.vendor == "postgresql":
-            for table in ("ledger_entry", "ledger_leaf"):
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 @pytest.mark.django_db(transaction=True)

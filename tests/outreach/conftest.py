@@ -42,7 +42,9 @@ POPULATION = (
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(settings):
+    """Messages and pages in English (pages: the language for requests that ask for none)."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

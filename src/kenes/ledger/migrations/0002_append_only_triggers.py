@@ -19,6 +19,12 @@ $$ LANGUAGE plpgsql;
 """
 
 
+def sqlite_create_statements():
+    return [f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} BEGIN "
+            f"SELECT RAISE(ABORT, 'the Kenes ledger is append-only: UPDATE on {table} "
+            "refused'); END" for table in TABLES]
+
+
 def create(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
@@ -28,11 +34,8 @@ def create(apps, schema_editor):
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION kenes_ledger_append_only()")
     elif vendor == "sqlite":
-        for table in TABLES:
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN "
-                f"SELECT RAISE(ABORT, 'the Kenes ledger is append-only: UPDATE on {table} "
-                "refused'); END")
+        for statement in sqlite_create_statements():
+            schema_editor.execute(statement)
 
 
 def drop(apps, schema_editor):
