@@ -97,3 +97,19 @@ def test_round_robin_records_each_assignment_in_the_history(submit, reviewer):
 
     assigned = StateChange.objects.filter(proposal_id__in=ids, details__assigned_to="dana")
     assert assigned.count() == 3
+
+
+def test_the_demo_seed_leaves_no_answered_proposal_in_review(db, settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from kenes.proposals.models import Proposal
+    from kenes.review.models import Answer
+
+    settings.DATA_DIR = tmp_path
+    call_command("seed_demo", "--no-shared", stdout=io.StringIO())
+
+    in_review_with_answer = Proposal.objects.filter(state=ProposalState.IN_REVIEW,
+                                                    answers__isnull=False).count()
+    assert Answer.objects.exists() and in_review_with_answer == 0

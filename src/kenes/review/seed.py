@@ -47,7 +47,9 @@ def seed(ctx: SeedContext) -> None:
         answers_record(actor=reviewer, proposal_ids=ids, decision=decision, reason_kk=kk,
                        reason_ru=ru)
         total += len(ids)
-    for p in received[::50]:
-        if p.state == ProposalState.RECEIVED:
-            proposal_review_start(actor=reviewer, proposal=p)
+    # A few still unanswered ones are being read (states from the database: the list above
+    # is stale after answering).
+    for p in Proposal.objects.filter(pk__in=[q.pk for q in received[::50]],
+                                     state=ProposalState.RECEIVED):
+        proposal_review_start(actor=reviewer, proposal=p)
     ctx.say(f"Review: {total} demo proposals answered.")
