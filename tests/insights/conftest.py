@@ -31,7 +31,9 @@ DISTINCT = [
 
 
 @pytest.fixture(autouse=True)
-def english_messages():
+def english_messages(settings):
+    """Messages and pages in English (pages: the language for requests that ask for none)."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
