@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .checkpoint import parse_checkpoint
+from .ed25519 import Ed25519KeyHolder
 from .errors import CheckpointError, CosignatureError, KeyFormatError
 from .note import Note, check_key_name, compute_key_id
 
@@ -84,34 +84,17 @@ def cosignature_timestamp(signature: bytes) -> int:
     return timestamp
 
 
-class CosignatureSigner:
-    """Sign checkpoints as an Ed25519 witness (a :class:`~.note.Signer`)."""
+class CosignatureSigner(Ed25519KeyHolder):
+    """Sign checkpoints as an Ed25519 witness (a :class:`~.note.Signer`), type 0x04."""
 
-    __slots__ = ("_clock", "_key", "_key_id", "_name", "_public")
+    SIGNATURE_TYPE = COSIGNATURE_TYPE
+    __slots__ = ("_clock",)
 
     def __init__(self, name: str, private_key: Ed25519PrivateKey,
                  clock: Clock = _now) -> None:
         """Create a cosigner; ``clock`` returns the POSIX time used as timestamp."""
-        self._name = check_key_name(name)
-        self._key = private_key
-        self._public = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        self._key_id = compute_key_id(name, COSIGNATURE_TYPE, self._public)
+        super().__init__(name, private_key)
         self._clock = clock
-
-    @property
-    def name(self) -> str:
-        """Return the cosigner name."""
-        return self._name
-
-    @property
-    def key_id(self) -> int:
-        """Return the 32-bit key ID (signature type 0x04)."""
-        return self._key_id
-
-    @property
-    def public_key(self) -> bytes:
-        """Return the 32-byte Ed25519 public key."""
-        return self._public
 
     def sign(self, message: bytes) -> bytes:
         """Return ``timestamp || Ed25519 signature`` over the cosigned message.

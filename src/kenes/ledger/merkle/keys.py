@@ -28,9 +28,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .cosignature import COSIGNATURE_TYPE, CosignatureSigner, CosignatureVerifier
+from .ed25519 import Ed25519KeyHolder, raw_public
 from .errors import KeyFormatError
 from .note import Signer, Verifier, check_key_name, compute_key_id
 
@@ -53,36 +53,11 @@ _KEY_ID_RE: Final = re.compile(r"[0-9a-f]{8}")
 _KNOWN_TYPES: Final = (ED25519_TYPE, COSIGNATURE_TYPE)
 
 
-def _raw_public(key: Ed25519PrivateKey) -> bytes:
-    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-
-class Ed25519Signer:
+class Ed25519Signer(Ed25519KeyHolder):
     """Sign notes with an Ed25519 key, signature type 0x01 (a :class:`~.note.Signer`)."""
 
-    __slots__ = ("_key", "_key_id", "_name", "_public")
-
-    def __init__(self, name: str, private_key: Ed25519PrivateKey) -> None:
-        """Create a signer; raise :class:`KeyFormatError` for an invalid name."""
-        self._name = check_key_name(name)
-        self._key = private_key
-        self._public = _raw_public(private_key)
-        self._key_id = compute_key_id(name, ED25519_TYPE, self._public)
-
-    @property
-    def name(self) -> str:
-        """Return the key name."""
-        return self._name
-
-    @property
-    def key_id(self) -> int:
-        """Return the 32-bit key ID."""
-        return self._key_id
-
-    @property
-    def public_key(self) -> bytes:
-        """Return the 32-byte Ed25519 public key."""
-        return self._public
+    SIGNATURE_TYPE = ED25519_TYPE
+    __slots__ = ()
 
     def sign(self, message: bytes) -> bytes:
         """Return the 64-byte Ed25519 signature of ``message``."""
@@ -162,7 +137,7 @@ def format_private_key(name: str, seed: bytes, signature_type: int = ED25519_TYP
     _check_type(signature_type)
     if len(seed) != 32:
         raise KeyFormatError("an Ed25519 private key seed has 32 bytes")
-    public = _raw_public(Ed25519PrivateKey.from_private_bytes(seed))
+    public = raw_public(Ed25519PrivateKey.from_private_bytes(seed))
     key_id = compute_key_id(name, signature_type, public)
     blob = base64.b64encode(bytes((signature_type,)) + seed).decode("ascii")
     return f"{PRIVATE_KEY_PREFIX}{name}+{key_id:08x}+{blob}"
@@ -214,7 +189,7 @@ def parse_private_key(skey: str) -> Signer:
         skey.strip()[len(PRIVATE_KEY_PREFIX):], "private key"
     )
     private = Ed25519PrivateKey.from_private_bytes(seed)
-    if compute_key_id(name, signature_type, _raw_public(private)) != key_id:
+    if compute_key_id(name, signature_type, raw_public(private)) != key_id:
         raise KeyFormatError("private key ID does not match its name and key")
     if signature_type == COSIGNATURE_TYPE:
         return CosignatureSigner(name, private)
@@ -227,7 +202,7 @@ def generate_key(name: str, signature_type: int = ED25519_TYPE) -> tuple[str, st
     seed = private.private_bytes_raw()
     return (
         format_private_key(name, seed, signature_type),
-        format_verifier_key(name, _raw_public(private), signature_type),
+        format_verifier_key(name, raw_public(private), signature_type),
     )
 
 
