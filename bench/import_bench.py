@@ -33,8 +33,28 @@ WORDS = (
     "отчёт открытый доступ информация предлагаю считаю необходимо изменить дополнить "
     "исключить уточнить формулировку продлить сократить увеличить уменьшить гарантировать"
 ).split()
-REGIONS = ("10", "11", "15", "19", "23", "27", "31", "33", "35", "39", "43", "47", "55", "59",
-           "61", "62", "63", "71", "75", "79")
+REGIONS = (
+    "10",
+    "11",
+    "15",
+    "19",
+    "23",
+    "27",
+    "31",
+    "33",
+    "35",
+    "39",
+    "43",
+    "47",
+    "55",
+    "59",
+    "61",
+    "62",
+    "63",
+    "71",
+    "75",
+    "79",
+)
 
 
 def generate(path: Path, rows: int, seed: int = 2026) -> None:
@@ -44,22 +64,51 @@ def generate(path: Path, rows: int, seed: int = 2026) -> None:
         w.writerow(["id", "text", "article", "language", "region", "contact", "consent"])
         for i in range(rows):
             text = " ".join(rnd.choices(WORDS, k=rnd.randint(12, 40))).capitalize() + "."
-            contact = f"+7 70{rnd.randint(0, 9)} {rnd.randint(100, 999)} {i % 10000:04d}" \
-                if i % 10 == 0 else ""
-            w.writerow([f"g{i}", text, rnd.randint(1, 9) if i % 3 else "", "ru",
-                        rnd.choice(REGIONS), contact, "1" if contact else ""])
+            contact = (
+                f"+7 70{rnd.randint(0, 9)} {rnd.randint(100, 999)} {i % 10000:04d}"
+                if i % 10 == 0
+                else ""
+            )
+            w.writerow(
+                [
+                    f"g{i}",
+                    text,
+                    rnd.randint(1, 9) if i % 3 else "",
+                    "ru",
+                    rnd.choice(REGIONS),
+                    contact,
+                    "1" if contact else "",
+                ]
+            )
 
 
-def run_import(env: dict[str, str], path: Path, source: str, max_seconds: int, jobs: int = 1
-               ) -> tuple[float, float, bool]:
+def run_import(
+    env: dict[str, str], path: Path, source: str, max_seconds: int, jobs: int = 1
+) -> tuple[float, float, bool]:
     """Run the command (``jobs`` shard processes); return (seconds, peak RSS MiB, finished?)."""
     started = time.monotonic()
-    base = [str(BIN / "kenes"), "import-proposals", str(path), "--document", "demo",
-            "--version", "v2", "--channel", "file", "--source", source]
-    processes = [subprocess.Popen([*base, *(["--shard", f"{k}/{jobs}", "--quiet"]
-                                            if jobs > 1 else [])],
-                                  env=env, cwd=REPO, start_new_session=True)
-                 for k in range(jobs)]
+    base = [
+        str(BIN / "kenes"),
+        "import-proposals",
+        str(path),
+        "--document",
+        "demo",
+        "--version",
+        "v2",
+        "--channel",
+        "file",
+        "--source",
+        source,
+    ]
+    processes = [
+        subprocess.Popen(
+            [*base, *(["--shard", f"{k}/{jobs}", "--quiet"] if jobs > 1 else [])],
+            env=env,
+            cwd=REPO,
+            start_new_session=True,
+        )
+        for k in range(jobs)
+    ]
     finished = True
     deadline = started + max_seconds
     peak = 0.0
@@ -84,40 +133,55 @@ def run_import(env: dict[str, str], path: Path, source: str, max_seconds: int, j
 
 
 def count(source: str) -> int:
-    out = subprocess.run(["psql", f"{PG}/kenes_bench_import", "-tA", "-v", f"src={source}"],
-                         input="SELECT COUNT(*) FROM proposals_proposal WHERE source = :'src';",
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["psql", f"{PG}/kenes_bench_import", "-tA", "-v", f"src={source}"],
+        input="SELECT COUNT(*) FROM proposals_proposal WHERE source = :'src';",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return int(out.strip())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, action="append",
-                        help="rows per file (repeatable; default 100000)")
+    parser.add_argument(
+        "--rows", type=int, action="append", help="rows per file (repeatable; default 100000)"
+    )
     parser.add_argument("--max-seconds", type=int, default=600)
-    parser.add_argument("--jobs", type=int, default=1,
-                        help="import with this many shard processes (--shard K/N)")
-    parser.add_argument("--keep-database", action="store_true",
-                        help="reuse kenes_bench_import instead of creating it afresh")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="import with this many shard processes (--shard K/N)"
+    )
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="reuse kenes_bench_import instead of creating it afresh",
+    )
     args = parser.parse_args()
     sizes = args.rows or [100_000]
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        env = fresh_database("kenes_bench_import", tmp_path) if not args.keep_database else \
-            __import__("intake_bench").bench_env("kenes_bench_import", tmp_path)
+        env = (
+            fresh_database("kenes_bench_import", tmp_path)
+            if not args.keep_database
+            else __import__("intake_bench").bench_env("kenes_bench_import", tmp_path)
+        )
         for rows in sizes:
             path = tmp_path / f"proposals_{rows}.csv"
             generate(path, rows)
             size = path.stat().st_size / 2**20
-            print(f"{rows:,} rows, {size:,.0f} MiB: importing (limit {args.max_seconds} s)",
-                  flush=True)
-            seconds, rss, finished = run_import(env, path, path.name, args.max_seconds,
-                                                args.jobs)
+            print(
+                f"{rows:,} rows, {size:,.0f} MiB: importing (limit {args.max_seconds} s)",
+                flush=True,
+            )
+            seconds, rss, finished = run_import(env, path, path.name, args.max_seconds, args.jobs)
             done = count(path.name)
-            print(f"RESULT rows={rows} imported={done} finished={finished} "
-                  f"seconds={seconds:.1f} rows_per_s={done / seconds:.0f} jobs={args.jobs} "
-                  f"peak_rss_mib_per_process={rss:.0f}",
-                  flush=True)
+            print(
+                f"RESULT rows={rows} imported={done} finished={finished} "
+                f"seconds={seconds:.1f} rows_per_s={done / seconds:.0f} jobs={args.jobs} "
+                f"peak_rss_mib_per_process={rss:.0f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -68,13 +68,17 @@ end
 
 
 def psql(sql: str, db: str = "postgres") -> None:
-    subprocess.run(["psql", f"{PG}/{db}", "-q", "-c", sql], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(["psql", f"{PG}/{db}", "-q", "-c", sql], check=True, stdout=subprocess.DEVNULL)
 
 
 def bench_env(db: str, data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "KENES_DATABASE_URL": f"{PG}/{db}", "KENES_DATA_DIR": str(data_dir),
-            "KENES_LOG_LEVEL": "WARNING", "KENES_SECRET_KEY": "bench-only-secret-key"}
+    return {
+        **os.environ,
+        "KENES_DATABASE_URL": f"{PG}/{db}",
+        "KENES_DATA_DIR": str(data_dir),
+        "KENES_LOG_LEVEL": "WARNING",
+        "KENES_SECRET_KEY": "bench-only-secret-key",
+    }
 
 
 def fresh_database(db: str, data_dir: Path) -> dict[str, str]:
@@ -82,10 +86,16 @@ def fresh_database(db: str, data_dir: Path) -> dict[str, str]:
     psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     psql(f'CREATE DATABASE "{db}"')
     env = bench_env(db, data_dir)
-    subprocess.run([str(BIN / "kenes"), "migrate", "--noinput", "-v0"], env=env, check=True,
-                   cwd=REPO)
-    subprocess.run([str(BIN / "kenes"), "shell", "-c", SETUP], env=env, check=True, cwd=REPO,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "kenes"), "migrate", "--noinput", "-v0"], env=env, check=True, cwd=REPO
+    )
+    subprocess.run(
+        [str(BIN / "kenes"), "shell", "-c", SETUP],
+        env=env,
+        check=True,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+    )
     return env
 
 
@@ -96,14 +106,31 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *, workers: int, worker_class: str = "sync",
-             threads: int = 1) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str], *, workers: int, worker_class: str = "sync", threads: int = 1
+) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "kenes.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
-         "--log-level", "warning", "--backlog", "2048"],
-        env=env, cwd=REPO, start_new_session=True)
+        [
+            str(BIN / "gunicorn"),
+            "kenes.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+        ],
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -121,18 +148,35 @@ def gunicorn(env: dict[str, str], *, workers: int, worker_class: str = "sync",
         process.wait(timeout=30)
 
 
-def wrk(url: str, *, seconds: int, connections: int, threads: int = 2,
-        lua: str = "") -> dict[str, float]:
+def wrk(
+    url: str, *, seconds: int, connections: int, threads: int = 2, lua: str = ""
+) -> dict[str, float]:
     """Run wrk with a Lua script; return rps, latency percentiles (ms) and error counts."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(lua + DONE_LUA)
     try:
-        out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d",
-                              f"{seconds}s", "--timeout", "10s", "-s", f.name, url],
-                             capture_output=True, text=True, check=True,
-                             timeout=seconds + 60).stdout
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                f.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
     finally:
         os.unlink(f.name)
     result: dict[str, float] = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])}
@@ -147,10 +191,12 @@ def wrk(url: str, *, seconds: int, connections: int, threads: int = 2,
 
 
 def show(label: str, r: dict[str, float]) -> None:
-    print(f"{label:<38} {r['rps']:>8.0f} req/s  p50 {r['p50']:>6.1f} ms  p95 {r['p95']:>6.1f} ms"
-          f"  p99 {r['p99']:>6.1f} ms  non-2xx {r['non_2xx']:.0f}  "
-          f"socket errors {sum(v for k, v in r.items() if k.startswith('err_')):.0f}",
-          flush=True)
+    print(
+        f"{label:<38} {r['rps']:>8.0f} req/s  p50 {r['p50']:>6.1f} ms  p95 {r['p95']:>6.1f} ms"
+        f"  p99 {r['p99']:>6.1f} ms  non-2xx {r['non_2xx']:.0f}  "
+        f"socket errors {sum(v for k, v in r.items() if k.startswith('err_')):.0f}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -163,20 +209,36 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = fresh_database("kenes_bench_intake", Path(tmp))
-        print(f"{os.cpu_count()} cores; gunicorn {args.workers} {args.worker_class} workers "
-              f"x {args.threads} threads; wrk {args.connections} connections, "
-              f"{args.seconds} s each", flush=True)
-        with gunicorn(env, workers=args.workers, worker_class=args.worker_class,
-                      threads=args.threads) as base:
-            show("GET /api/proposals/ping (no database)",
-                 wrk(base + "/api/proposals/ping", seconds=args.seconds,
-                     connections=args.connections))
-            show("POST /api/proposals/ (submit)",
-                 wrk(base + "/api/proposals/", seconds=args.seconds,
-                     connections=args.connections, lua=POST_LUA))
-        count = subprocess.run(["psql", f"{PG}/kenes_bench_intake", "-tAc",
-                                "SELECT COUNT(*) FROM proposals_proposal"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        print(
+            f"{os.cpu_count()} cores; gunicorn {args.workers} {args.worker_class} workers "
+            f"x {args.threads} threads; wrk {args.connections} connections, "
+            f"{args.seconds} s each",
+            flush=True,
+        )
+        with gunicorn(
+            env, workers=args.workers, worker_class=args.worker_class, threads=args.threads
+        ) as base:
+            show(
+                "GET /api/proposals/ping (no database)",
+                wrk(
+                    base + "/api/proposals/ping", seconds=args.seconds, connections=args.connections
+                ),
+            )
+            show(
+                "POST /api/proposals/ (submit)",
+                wrk(
+                    base + "/api/proposals/",
+                    seconds=args.seconds,
+                    connections=args.connections,
+                    lua=POST_LUA,
+                ),
+            )
+        count = subprocess.run(
+            ["psql", f"{PG}/kenes_bench_intake", "-tAc", "SELECT COUNT(*) FROM proposals_proposal"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         print(f"proposals stored: {count}")
 
 

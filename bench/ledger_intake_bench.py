@@ -35,16 +35,21 @@ DB = "kenes_bench_ledger"
 
 
 def psql(sql: str, db: str = "postgres") -> None:
-    subprocess.run(["psql", f"{PG}/{db}", "-q", "-c", sql], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(["psql", f"{PG}/{db}", "-q", "-c", sql], check=True, stdout=subprocess.DEVNULL)
 
 
 def setup_django(data_dir: Path) -> None:
     psql(f"DROP DATABASE IF EXISTS {DB}")
     psql(f"CREATE DATABASE {DB}")
-    os.environ.update({"KENES_DATABASE_URL": f"{PG}/{DB}", "KENES_DATA_DIR": str(data_dir),
-                       "KENES_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "kenes.settings",
-                       "KENES_SECRET_KEY": "bench-only-secret-key"})
+    os.environ.update(
+        {
+            "KENES_DATABASE_URL": f"{PG}/{DB}",
+            "KENES_DATA_DIR": str(data_dir),
+            "KENES_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "kenes.settings",
+            "KENES_SECRET_KEY": "bench-only-secret-key",
+        }
+    )
     sys.path.insert(0, str(REPO / "src"))
     import django
 
@@ -56,8 +61,9 @@ def setup_django(data_dir: Path) -> None:
     from kenes.drafts.services import draft_version_import
 
     for lang in ("ru", "kk"):
-        draft_version_import(actor=None, doc=demo.build("v2", lang), document_slug="demo",
-                             version_label="v2")
+        draft_version_import(
+            actor=None, doc=demo.build("v2", lang), document_slug="demo", version_label="v2"
+        )
 
 
 def pct(values: list[float], q: float) -> float:
@@ -78,11 +84,19 @@ def bench_intake(submits: int, block: int) -> dict[str, list[float]]:
             services.ledger_append = real if mode == "with ledger" else (lambda **kw: None)
             try:
                 for _ in range(block):
-                    text = (f"Предлагаю продлить срок общественного обсуждения проекта, "
-                            f"вариант {n} ({mode}).")
+                    text = (
+                        f"Предлагаю продлить срок общественного обсуждения проекта, "
+                        f"вариант {n} ({mode})."
+                    )
                     start = time.perf_counter()
-                    services.proposal_submit(actor=None, version=version, text=text,
-                                             channel="web", language="ru", region="71")
+                    services.proposal_submit(
+                        actor=None,
+                        version=version,
+                        text=text,
+                        channel="web",
+                        language="ru",
+                        region="71",
+                    )
                     times[mode].append(time.perf_counter() - start)
                     n += 1
             finally:
@@ -101,13 +115,26 @@ def bench_sequencer(pending: int, max_batch: int) -> tuple[float, int, int]:
     chunk = 10000
     for start in range(0, pending, chunk):
         with transaction.atomic():
-            ledger_append_many(items=[
-                ("proposal.received", new_code(), {
-                    "commitment": commitment(new_secret(), f"text {start + i}"),
-                    "document": "demo", "version": "v2", "article": "6", "point": None,
-                    "channel": "web", "language": "ru", "author_kind": "citizen",
-                    "region": "71"})
-                for i in range(min(chunk, pending - start))])
+            ledger_append_many(
+                items=[
+                    (
+                        "proposal.received",
+                        new_code(),
+                        {
+                            "commitment": commitment(new_secret(), f"text {start + i}"),
+                            "document": "demo",
+                            "version": "v2",
+                            "article": "6",
+                            "point": None,
+                            "channel": "web",
+                            "language": "ru",
+                            "author_kind": "citizen",
+                            "region": "71",
+                        },
+                    )
+                    for i in range(min(chunk, pending - start))
+                ]
+            )
     TREE.synced()  # the cache is warm in a running sequencer
     began = time.perf_counter()
     checkpoints = 0
@@ -125,13 +152,20 @@ def storage() -> dict[str, float]:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE ledger_entry")
         cursor.execute("VACUUM ANALYZE ledger_leaf")
-        cursor.execute("SELECT pg_total_relation_size('ledger_entry'), "
-                       "pg_total_relation_size('ledger_leaf'), avg(octet_length(data)) "
-                       "FROM ledger_entry")
+        cursor.execute(
+            "SELECT pg_total_relation_size('ledger_entry'), "
+            "pg_total_relation_size('ledger_leaf'), avg(octet_length(data)) "
+            "FROM ledger_entry"
+        )
         entry_bytes, leaf_bytes, avg_data = cursor.fetchone()
     leaves = Leaf.objects.count()
-    return {"leaves": leaves, "entry": entry_bytes / leaves, "leaf": leaf_bytes / leaves,
-            "data": float(avg_data), "total_mb": (entry_bytes + leaf_bytes) / 1e6}
+    return {
+        "leaves": leaves,
+        "entry": entry_bytes / leaves,
+        "leaf": leaf_bytes / leaves,
+        "data": float(avg_data),
+        "total_mb": (entry_bytes + leaf_bytes) / 1e6,
+    }
 
 
 def main() -> None:
@@ -139,8 +173,12 @@ def main() -> None:
     parser.add_argument("--submits", type=int, default=2000)
     parser.add_argument("--block", type=int, default=100)
     parser.add_argument("--pending", type=int, default=100000)
-    parser.add_argument("--max-batch", type=int, default=50000,
-                        help="as `kenes ledger sequence` (ledger_sequence default)")
+    parser.add_argument(
+        "--max-batch",
+        type=int,
+        default=50000,
+        help="as `kenes ledger sequence` (ledger_sequence default)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kenes-bench-ledger-") as tmp:
         setup_django(Path(tmp))
@@ -151,24 +189,34 @@ def main() -> None:
 
         connections.close_all()
         psql(f"DROP DATABASE IF EXISTS {DB}")
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, PostgreSQL at {PG}")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, PostgreSQL at {PG}"
+    )
     print("\n| intake (`proposal_submit`, in-process) | mean ms | p50 ms | p95 ms | n |")
     print("|---|---|---|---|---|")
     for mode, values in times.items():
         ms = [v * 1000 for v in values]
-        print(f"| {mode} | {statistics.mean(ms):.2f} | {pct(ms, .5):.2f} | "
-              f"{pct(ms, .95):.2f} | {len(ms)} |")
+        print(
+            f"| {mode} | {statistics.mean(ms):.2f} | {pct(ms, 0.5):.2f} | "
+            f"{pct(ms, 0.95):.2f} | {len(ms)} |"
+        )
     with_ms = statistics.mean(times["with ledger"]) * 1000
     without_ms = statistics.mean(times["without ledger"]) * 1000
-    print(f"\nLedger cost per submission: {with_ms - without_ms:+.2f} ms "
-          f"({(with_ms / without_ms - 1) * 100:+.1f} %)")
-    print(f"\nSequencer: {pending} pending entries placed in {elapsed:.2f} s "
-          f"({pending / elapsed:,.0f} leaves/s, {checkpoints} checkpoint(s), "
-          f"max_batch={args.max_batch})")
-    print(f"\nStorage over {sizes['leaves']} leaves: entry {sizes['entry']:.0f} B/leaf "
-          f"(canonical JSON {sizes['data']:.0f} B), leaf {sizes['leaf']:.0f} B/leaf, "
-          f"total {sizes['entry'] + sizes['leaf']:.0f} B/leaf ({sizes['total_mb']:.1f} MB)")
+    print(
+        f"\nLedger cost per submission: {with_ms - without_ms:+.2f} ms "
+        f"({(with_ms / without_ms - 1) * 100:+.1f} %)"
+    )
+    print(
+        f"\nSequencer: {pending} pending entries placed in {elapsed:.2f} s "
+        f"({pending / elapsed:,.0f} leaves/s, {checkpoints} checkpoint(s), "
+        f"max_batch={args.max_batch})"
+    )
+    print(
+        f"\nStorage over {sizes['leaves']} leaves: entry {sizes['entry']:.0f} B/leaf "
+        f"(canonical JSON {sizes['data']:.0f} B), leaf {sizes['leaf']:.0f} B/leaf, "
+        f"total {sizes['entry'] + sizes['leaf']:.0f} B/leaf ({sizes['total_mb']:.1f} MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -62,15 +62,18 @@ def bench_size(size: int, samples: int, rng: random.Random) -> list[tuple[str, s
     tree.extend(leaves)
     t_append = time.perf_counter() - t0
     del leaves
-    rows.append(("append leaf hashes (MerkleTree.extend)",
-                 f"{size / t_append:,.0f} leaves/s ({t_append:.1f} s)"))
+    rows.append(
+        (
+            "append leaf hashes (MerkleTree.extend)",
+            f"{size / t_append:,.0f} leaves/s ({t_append:.1f} s)",
+        )
+    )
 
     t0 = time.perf_counter()
     root = tree.root()
     rows.append(("root at full size", f"{(time.perf_counter() - t0) * 1000:.3f} ms"))
     sizes = [rng.randrange(1, size + 1) for _ in range(samples)]
-    rows.append(("root at random size, ms mean / p99 / max",
-                 _fmt(_timings(tree.root, sizes))))
+    rows.append(("root at random size, ms mean / p99 / max", _fmt(_timings(tree.root, sizes))))
 
     indices = [rng.randrange(size) for _ in range(samples)]
     proofs: dict[int, list[bytes]] = {}
@@ -78,14 +81,19 @@ def bench_size(size: int, samples: int, rng: random.Random) -> list[tuple[str, s
     def gen_inclusion(i: int) -> None:
         proofs[i] = inclusion_proof(tree, i, size)
 
-    rows.append(("inclusion proof generation, ms mean / p99 / max",
-                 _fmt(_timings(gen_inclusion, indices))))
+    rows.append(
+        ("inclusion proof generation, ms mean / p99 / max", _fmt(_timings(gen_inclusion, indices)))
+    )
 
     def ver_inclusion(i: int) -> None:
         verify_inclusion(tree.leaf_hash(i), i, size, proofs[i], root)
 
-    rows.append(("inclusion proof verification, ms mean / p99 / max",
-                 _fmt(_timings(ver_inclusion, indices))))
+    rows.append(
+        (
+            "inclusion proof verification, ms mean / p99 / max",
+            _fmt(_timings(ver_inclusion, indices)),
+        )
+    )
 
     olds = [rng.randrange(1, size) for _ in range(samples)]
     cproofs: dict[int, list[bytes]] = {}
@@ -93,15 +101,23 @@ def bench_size(size: int, samples: int, rng: random.Random) -> list[tuple[str, s
     def gen_consistency(s1: int) -> None:
         cproofs[s1] = consistency_proof(tree, s1, size)
 
-    rows.append(("consistency proof generation (random size1 -> size), ms mean / p99 / max",
-                 _fmt(_timings(gen_consistency, olds))))
+    rows.append(
+        (
+            "consistency proof generation (random size1 -> size), ms mean / p99 / max",
+            _fmt(_timings(gen_consistency, olds)),
+        )
+    )
     old_roots = {s1: tree.root(s1) for s1 in olds}
 
     def ver_consistency(s1: int) -> None:
         verify_consistency(s1, size, cproofs[s1], old_roots[s1], root)
 
-    rows.append(("consistency proof verification, ms mean / p99 / max",
-                 _fmt(_timings(ver_consistency, olds))))
+    rows.append(
+        (
+            "consistency proof verification, ms mean / p99 / max",
+            _fmt(_timings(ver_consistency, olds)),
+        )
+    )
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak RSS of the process so far", f"{rss_mb:,.0f} MB"))
     rows.append(("total build time (hash + append)", f"{t_hash + t_append:.1f} s"))
@@ -116,13 +132,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    print(f"# Python {platform.python_version()} on {platform.machine()}, "
-          f"{os.cpu_count()} CPUs, {platform.platform()}")
+    print(
+        f"# Python {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, {platform.platform()}"
+    )
     seconds_per_leaf: float | None = None
     for size in sorted(args.sizes):
         if seconds_per_leaf is not None and seconds_per_leaf * size > args.max_build_seconds:
-            print(f"\n## {size:,} leaves: skipped, estimated build "
-                  f"{seconds_per_leaf * size:.0f} s > {args.max_build_seconds:.0f} s")
+            print(
+                f"\n## {size:,} leaves: skipped, estimated build "
+                f"{seconds_per_leaf * size:.0f} s > {args.max_build_seconds:.0f} s"
+            )
             continue
         t0 = time.perf_counter()
         rows = bench_size(size, args.samples, rng)

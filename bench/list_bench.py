@@ -52,17 +52,34 @@ def main() -> None:
     # Fresh statistics (autovacuum would gather them soon after a bulk import): without them
     # PostgreSQL misjudges how many proposals a search word matches and picks a slow plan.
     subprocess.run(["psql", f"{PG}/kenes_bench_import", "-qc", "VACUUM ANALYZE"], check=True)
-    rows = subprocess.run(["psql", f"{PG}/kenes_bench_import", "-tAc",
-                           "SELECT COUNT(*) FROM proposals_proposal"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    print(f"{os.cpu_count()} cores; {rows} proposals; gunicorn {args.workers} sync workers; "
-          f"wrk {args.connections} connections, {args.seconds} s each", flush=True)
-    with tempfile.TemporaryDirectory() as tmp, \
-            gunicorn(bench_env("kenes_bench_import", Path(tmp)), workers=args.workers) as base:
-        for label, extra in (("list+search (items only, default)", "limit=20"),
-                             ("list+search with counts=true", "limit=20&counts=true")):
-            show(label, wrk(base + "/api/proposals/", seconds=args.seconds,
-                            connections=args.connections, lua=lua(extra)))
+    rows = subprocess.run(
+        ["psql", f"{PG}/kenes_bench_import", "-tAc", "SELECT COUNT(*) FROM proposals_proposal"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    print(
+        f"{os.cpu_count()} cores; {rows} proposals; gunicorn {args.workers} sync workers; "
+        f"wrk {args.connections} connections, {args.seconds} s each",
+        flush=True,
+    )
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        gunicorn(bench_env("kenes_bench_import", Path(tmp)), workers=args.workers) as base,
+    ):
+        for label, extra in (
+            ("list+search (items only, default)", "limit=20"),
+            ("list+search with counts=true", "limit=20&counts=true"),
+        ):
+            show(
+                label,
+                wrk(
+                    base + "/api/proposals/",
+                    seconds=args.seconds,
+                    connections=args.connections,
+                    lua=lua(extra),
+                ),
+            )
 
 
 if __name__ == "__main__":

@@ -76,8 +76,14 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     started = time.monotonic()
     call_command("import_kato", str(KATO), stdout=io.StringIO())
-    emit("kato_import", {"database": connection.vendor, "units": 16264,
-                         "seconds": round(time.monotonic() - started, 2)})
+    emit(
+        "kato_import",
+        {
+            "database": connection.vendor,
+            "units": 16264,
+            "seconds": round(time.monotonic() - started, 2),
+        },
+    )
 
     from kenes.coalition.models import Branch, Organisation
     from kenes.drafts import demo
@@ -85,15 +91,25 @@ def main() -> None:
     from kenes.geo.models import Unit
     from kenes.outreach.models import Meeting
 
-    version = draft_version_import(actor=None, doc=demo.build("v1", "ru"),
-                                   document_slug="demo", version_label="v1")
+    version = draft_version_import(
+        actor=None, doc=demo.build("v1", "ru"), document_slug="demo", version_label="v1"
+    )
     orgs = Organisation.objects.bulk_create(
-        [Organisation(slug=f"org-{n}", name_kk=f"Ұйым {n}", name_ru=f"Организация {n}",
-                      kind="party" if n < 5 else "public_association",
-                      joined_on=timezone.localdate()) for n in range(30)])
+        [
+            Organisation(
+                slug=f"org-{n}",
+                name_kk=f"Ұйым {n}",
+                name_ru=f"Организация {n}",
+                kind="party" if n < 5 else "public_association",
+                joined_on=timezone.localdate(),
+            )
+            for n in range(30)
+        ]
+    )
     Branch.objects.bulk_create([Branch(organisation=o, region="") for o in orgs])
-    settlements = list(Unit.objects.filter(is_settlement=True).values_list(
-        "code", "region_code", "district_id"))
+    settlements = list(
+        Unit.objects.filter(is_settlement=True).values_list("code", "region_code", "district_id")
+    )
     rng = random.Random(100)
     now = timezone.now()
     started = time.monotonic()
@@ -101,13 +117,26 @@ def main() -> None:
     for n in range(args.meetings):
         code, region, district = rng.choice(settlements)
         held = rng.random() < 0.7
-        batch.append(Meeting(
-            organisation=orgs[n % 30], settlement_id=code, region_code=region,
-            district_code=district or "", version=version, audience="residents",
-            starts_at=now + (timedelta(days=-rng.randint(1, 90)) if held
-                             else timedelta(days=rng.randint(1, 30))),
-            place="Клуб", language="kk", status="held" if held else "planned",
-            attendees=rng.randint(5, 80) if held else 0))
+        batch.append(
+            Meeting(
+                organisation=orgs[n % 30],
+                settlement_id=code,
+                region_code=region,
+                district_code=district or "",
+                version=version,
+                audience="residents",
+                starts_at=now
+                + (
+                    timedelta(days=-rng.randint(1, 90))
+                    if held
+                    else timedelta(days=rng.randint(1, 30))
+                ),
+                place="Клуб",
+                language="kk",
+                status="held" if held else "planned",
+                attendees=rng.randint(5, 80) if held else 0,
+            )
+        )
         if len(batch) == 5000:
             Meeting.objects.bulk_create(batch)
             batch = []
@@ -115,8 +144,10 @@ def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    emit("generate", {"meetings": Meeting.objects.count(),
-                      "seconds": round(time.monotonic() - started, 1)})
+    emit(
+        "generate",
+        {"meetings": Meeting.objects.count(), "seconds": round(time.monotonic() - started, 1)},
+    )
 
     client = Client()
     pages = {
@@ -135,10 +166,18 @@ def main() -> None:
             times.append(time.perf_counter() - t0)
             assert response.status_code == 200, (url, response.status_code)
         times = times[2:]  # warm-up
-        emit("page", {"page": label, "url": url, "requests": runs,
-                      "p50_ms": pct(times, 0.5), "p95_ms": pct(times, 0.95),
-                      "mean_ms": round(statistics.fmean(times) * 1000, 1),
-                      "bytes": len(response.content)})
+        emit(
+            "page",
+            {
+                "page": label,
+                "url": url,
+                "requests": runs,
+                "p50_ms": pct(times, 0.5),
+                "p95_ms": pct(times, 0.95),
+                "mean_ms": round(statistics.fmean(times) * 1000, 1),
+                "bytes": len(response.content),
+            },
+        )
 
 
 if __name__ == "__main__":

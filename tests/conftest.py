@@ -22,8 +22,9 @@ def shared_file(rel: str) -> Path:
     """Return a file of ../shared/data, or skip the test when it is not there."""
     path = SHARED_DATA / rel
     if not path.is_file():
-        pytest.skip(f"needs ../shared/data/{rel}, which is absent (a user's fresh clone has no "
-                    "../shared)")
+        pytest.skip(
+            f"needs ../shared/data/{rel}, which is absent (a user's fresh clone has no ../shared)"
+        )
     return path
 
 
@@ -33,8 +34,9 @@ def demo_draft(db):
     versions = []
     for label in ("v1", "v2"):
         for lang in ("ru", "kk"):
-            version = draft_version_import(actor=None, doc=demo.build(label, lang),
-                                           document_slug="demo", version_label=label)
+            version = draft_version_import(
+                actor=None, doc=demo.build(label, lang), document_slug="demo", version_label=label
+            )
         versions.append(version)
     return tuple(versions)
 
@@ -44,8 +46,9 @@ def constitution_2026(db):
     from kenes.drafts import formats
 
     doc = formats.parse_json(shared_file("kz/constitution_2026_ru.json").read_bytes())
-    return draft_version_import(actor=None, doc=doc, document_slug="constitution",
-                                version_label="2026")
+    return draft_version_import(
+        actor=None, doc=doc, document_slug="constitution", version_label="2026"
+    )
 
 
 @pytest.fixture
@@ -53,8 +56,9 @@ def constitution_1995(db):
     from kenes.drafts import formats
 
     doc = formats.parse_json(shared_file("kz/constitution_1995_ru_2023ed.json").read_bytes())
-    return draft_version_import(actor=None, doc=doc, document_slug="constitution",
-                                version_label="1995")
+    return draft_version_import(
+        actor=None, doc=doc, document_slug="constitution", version_label="1995"
+    )
 
 
 @pytest.fixture
@@ -87,11 +91,13 @@ def submit(version):
 
 @pytest.fixture
 def reviewer(db):
-    return staff_user_create(actor=None, username="dana", password="x-Passw0rd!",
-                             roles=[Role.REVIEWER.value])
+    return staff_user_create(
+        actor=None, username="dana", password="x-Passw0rd!", roles=[Role.REVIEWER.value]
+    )
 
 
 @pytest.fixture
 def reviewer2(db):
-    return staff_user_create(actor=None, username="erlan", password="x-Passw0rd!",
-                             roles=[Role.REVIEWER.value])
+    return staff_user_create(
+        actor=None, username="erlan", password="x-Passw0rd!", roles=[Role.REVIEWER.value]
+    )

@@ -167,9 +167,7 @@ WHITENOISE_MANIFEST_STRICT = False
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "KENES_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("KENES_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def make(role: Role, name: str | None = None):
-    return staff_user_create(actor=None, username=name or role.value, password="x-Passw0rd!",
-                             roles=[role.value])
+    return staff_user_create(
+        actor=None, username=name or role.value, password="x-Passw0rd!", roles=[role.value]
+    )
 
 
 def test_every_role_is_a_group_after_migrate():
@@ -56,8 +57,7 @@ def test_create_staff_command(capsys):
 def test_admin_pages_of_every_model_open(client, demo_draft, lang):
     admin = make(Role.COMMISSION_ADMIN, "boss")
     client.force_login(admin)
-    models = [m for m in apps.get_models() if m._meta.app_label in
-              {"accounts", "core", "drafts"}]
+    models = [m for m in apps.get_models() if m._meta.app_label in {"accounts", "core", "drafts"}]
     for model in models:
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)

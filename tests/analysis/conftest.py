@@ -33,13 +33,39 @@ def draft_2026() -> dict[str, Any]:
 @pytest.fixture()
 def tiny_draft() -> dict[str, Any]:
     return {
-        "title": "Тестовый проект", "language": "ru", "version": "1", "preamble": "",
-        "sections": [{"number": "I", "title": "Права", "articles": [
-            {"number": "1", "text": "Каждый имеет право на труд и справедливую оплату труда.",
-             "points": [], "subpoints": []},
-            {"number": "2", "text": "", "subpoints": [], "points": [
-                {"number": "1", "text": "1. Пенсии индексируются ежегодно.", "subpoints": []},
-                {"number": "2", "text": "2. Государственный язык - казахский.", "subpoints": []},
-            ]},
-        ]}],
+        "title": "Тестовый проект",
+        "language": "ru",
+        "version": "1",
+        "preamble": "",
+        "sections": [
+            {
+                "number": "I",
+                "title": "Права",
+                "articles": [
+                    {
+                        "number": "1",
+                        "text": "Каждый имеет право на труд и справедливую оплату труда.",
+                        "points": [],
+                        "subpoints": [],
+                    },
+                    {
+                        "number": "2",
+                        "text": "",
+                        "subpoints": [],
+                        "points": [
+                            {
+                                "number": "1",
+                                "text": "1. Пенсии индексируются ежегодно.",
+                                "subpoints": [],
+                            },
+                            {
+                                "number": "2",
+                                "text": "2. Государственный язык - казахский.",
+                                "subpoints": [],
+                            },
+                        ],
+                    },
+                ],
+            }
+        ],
     }

@@ -10,8 +10,10 @@ from kenes.analysis.campaigns import CampaignDoc, detect_campaigns
 from kenes.analysis.dedup import DedupIndex
 from kenes.analysis.generate import CAMPAIGNS, generate
 
-BASE = ("Предлагаю изменить статью 27 Конституции, чтобы каждый человек имел право на достойный "
-        "труд и справедливую оплату. Это важно для молодежи регионов.")
+BASE = (
+    "Предлагаю изменить статью 27 Конституции, чтобы каждый человек имел право на достойный "
+    "труд и справедливую оплату. Это важно для молодежи регионов."
+)
 
 
 def test_exact_and_near_duplicates() -> None:
@@ -69,8 +71,10 @@ def _docs(rows: list[dict[str, object]]) -> list[CampaignDoc]:
     idx = DedupIndex()
     for r in rows:
         idx.add(str(r["id"]), str(r["text"]))
-    return [CampaignDoc(str(r["id"]), str(r["text"]), str(r["lang"]),
-                        idx.uf.find(str(r["id"]))) for r in rows]
+    return [
+        CampaignDoc(str(r["id"]), str(r["text"]), str(r["lang"]), idx.uf.find(str(r["id"])))
+        for r in rows
+    ]
 
 
 def test_campaigns_on_generator_lexical() -> None:
@@ -81,8 +85,9 @@ def test_campaigns_on_generator_lexical() -> None:
         for m in c.members:
             pred[m.id] = c.id
     # Without embeddings translations are separate families: gold is (campaign, language).
-    gold = {r["id"]: f"{r['gt_campaign']}/{r['lang']}" if r["gt_campaign"] else r["id"]
-            for r in rows}
+    gold = {
+        r["id"]: f"{r['gt_campaign']}/{r['lang']}" if r["gt_campaign"] else r["id"] for r in rows
+    }
     _, _, f1 = _bcubed(pred, gold)
     assert f1 >= 0.95
     distinct = [r for r in rows if r["gt_kind"] == "distinct"]
@@ -107,8 +112,13 @@ def test_personal_additions_and_boilerplate() -> None:
         if i % 2:
             text = "Здравствуйте! " + text + " С уважением,\nИван Петров, Алматы"
         rows.append({"id": f"m{i}", "text": text, "lang": "ru"})
-    rows.append({"id": "other", "lang": "ru",
-                 "text": "Налоги для малого бизнеса нужно снизить, а проверки отменить на год."})
+    rows.append(
+        {
+            "id": "other",
+            "lang": "ru",
+            "text": "Налоги для малого бизнеса нужно снизить, а проверки отменить на год.",
+        }
+    )
     camps = detect_campaigns(_docs(rows))
     assert len(camps) == 1
     camp = camps[0]

@@ -42,8 +42,7 @@ def test_parse_references(text: str, refs: list[Reference]) -> None:
 def test_linker_explicit_first_and_unknown_articles_ignored(tiny_draft: dict[str, Any]) -> None:
     linker = ArticleLinker(tiny_draft, HashingEmbedder())
     links = linker.link(["Прошу изменить пункт 2 статьи 2 и статью 99."])[0]
-    assert links[0].as_dict() == {"article": "2", "score": 1.0, "point": "2",
-                                  "source": "explicit"}
+    assert links[0].as_dict() == {"article": "2", "score": 1.0, "point": "2", "source": "explicit"}
     assert all(x.article != "99" for x in links)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from kenes.analysis.campaigns import match_template
 
-TEMPLATE = ("Предлагаю изменить статью 27 Конституции, чтобы каждый человек имел право на "
-            "достойный труд и справедливую оплату. Минимальная зарплата должна расти вместе с "
-            "ценами на продукты и коммунальные услуги.")
+TEMPLATE = (
+    "Предлагаю изменить статью 27 Конституции, чтобы каждый человек имел право на "
+    "достойный труд и справедливую оплату. Минимальная зарплата должна расти вместе с "
+    "ценами на продукты и коммунальные услуги."
+)
 
 
 def test_a_copy_with_a_personal_sentence_matches_and_keeps_the_addition() -> None:
@@ -24,9 +26,14 @@ def test_a_copy_with_a_personal_sentence_matches_and_keeps_the_addition() -> Non
 def test_a_different_proposal_or_a_long_text_quoting_the_letter_does_not_match() -> None:
     other = "Налоги для малого бизнеса нужно снизить вдвое, это поможет селу и молодёжи."
     assert match_template(other, TEMPLATE) is None
-    long_text = TEMPLATE + " " + " ".join(
-        f"Отдельное соображение номер {i} о судебной системе и работе прокуратуры." for i in
-        range(8))
+    long_text = (
+        TEMPLATE
+        + " "
+        + " ".join(
+            f"Отдельное соображение номер {i} о судебной системе и работе прокуратуры."
+            for i in range(8)
+        )
+    )
     assert match_template(long_text, TEMPLATE) is None
     assert match_template("", TEMPLATE) is None
 

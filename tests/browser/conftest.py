@@ -29,8 +29,14 @@ def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -39,8 +45,11 @@ def browser():
 @pytest.fixture
 def phone(browser):
     """A phone-sized page whose browser asks for Kazakh first."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="kk-KZ",
-                                  extra_http_headers={"Accept-Language": "kk"})
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="kk-KZ",
+        extra_http_headers={"Accept-Language": "kk"},
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -56,5 +65,6 @@ def axe_violations(page) -> list[dict]:
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
     ]

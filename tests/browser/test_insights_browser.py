@@ -17,10 +17,12 @@ from tests.browser.test_review_browser import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 T0 = timezone.make_aware(dt.datetime(2026, 3, 1, 9, 0))
-LETTER = ("Уважаемая комиссия! Предлагаем увеличить срок консультаций по проекту закона до "
-          "девяноста дней, потому что жители сёл не успевают прочитать проект и обсудить его "
-          "на сходе. Просим также публиковать проект в районных газетах и на сайтах акиматов "
-          "каждого района. С уважением, жители.")
+LETTER = (
+    "Уважаемая комиссия! Предлагаем увеличить срок консультаций по проекту закона до "
+    "девяноста дней, потому что жители сёл не успевают прочитать проект и обсудить его "
+    "на сходе. Просим также публиковать проект в районных газетах и на сайтах акиматов "
+    "каждого района. С уважением, жители."
+)
 
 
 @pytest.fixture
@@ -28,18 +30,31 @@ def campaign(demo_draft):
     version = demo_draft[1]
     services.worker_state_clear()
     extras = ["Я учитель из Шиели.", "", "Моя мама живёт в ауле.", "", "", ""]
-    letters = [proposal_submit(actor=None, version=version, text=f"{LETTER} {extra}".strip(),
-                               channel="web", language="ru",
-                               submitted_at=T0 + dt.timedelta(minutes=i)).proposal
-               for i, extra in enumerate(extras)]
-    proposal_submit(actor=None, version=version, channel="web", language="kk",
-                    text="Консультация мерзімін тоқсан күнге дейін ұзартуды ұсынамын.")
+    letters = [
+        proposal_submit(
+            actor=None,
+            version=version,
+            text=f"{LETTER} {extra}".strip(),
+            channel="web",
+            language="ru",
+            submitted_at=T0 + dt.timedelta(minutes=i),
+        ).proposal
+        for i, extra in enumerate(extras)
+    ]
+    proposal_submit(
+        actor=None,
+        version=version,
+        channel="web",
+        language="kk",
+        text="Консультация мерзімін тоқсан күнге дейін ұзартуды ұсынамын.",
+    )
     services.analysis_run_full(actor=None, version=version, embedder="hashing")
     return Campaign.objects.get(), letters
 
 
 def test_reviewer_answers_a_campaign_in_one_step_and_the_tracker_shows_it(
-        live_server, campaign, phone):
+    live_server, campaign, phone
+):
     camp, letters = campaign
     # given a reviewer on the list of campaigns
     log_in(phone, live_server.url, "dana", next_path="/review/campaigns/")
@@ -69,12 +84,18 @@ def test_reviewer_answers_a_campaign_in_one_step_and_the_tracker_shows_it(
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_campaign_screens_have_no_serious_accessibility_violations(live_server, campaign,
-                                                                   phone, lang):
+def test_campaign_screens_have_no_serious_accessibility_violations(
+    live_server, campaign, phone, lang
+):
     camp, letters = campaign
     log_in(phone, live_server.url, "dana", next_path="/review/campaigns/")
-    for path in (f"/review/campaigns/{camp.pk}/", "/review/campaigns/", "/review/themes/",
-                 f"/review/{letters[0].pk}/", f"/track/{letters[0].code}/"):
+    for path in (
+        f"/review/campaigns/{camp.pk}/",
+        "/review/campaigns/",
+        "/review/themes/",
+        f"/review/{letters[0].pk}/",
+        f"/track/{letters[0].code}/",
+    ):
         phone.goto(f"{live_server.url}{path}?lang={lang}")
         if path.startswith("/review/") and path.split("/")[2].isdigit():
             phone.wait_for_selector("[data-links]")

@@ -28,7 +28,8 @@ REASON_RU = "Учтено: срок и порядок уточнены в нов
 
 
 def test_every_channel_in_both_languages_gets_a_receipt_and_an_answer(
-        live_server, demo_draft, phone, tmp_path):
+    live_server, demo_draft, phone, tmp_path
+):
     codes: dict[str, str] = {}
     # given a citizen on the web form, in Kazakh and then in Russian
     for lang in ("kk", "ru"):
@@ -43,18 +44,33 @@ def test_every_channel_in_both_languages_gets_a_receipt_and_an_answer(
     for lang in ("kk", "ru"):
         response = phone.request.post(
             f"{live_server.url}/api/proposals/",
-            data={"document": "demo", "version": "v2", "article": "6",
-                  "text": TEXTS[f"api-{lang}"]},
-            headers={"Idempotency-Key": f"e2e-{lang}"})
+            data={
+                "document": "demo",
+                "version": "v2",
+                "article": "6",
+                "text": TEXTS[f"api-{lang}"],
+            },
+            headers={"Idempotency-Key": f"e2e-{lang}"},
+        )
         assert response.status == 201, response.text()
         codes[f"api-{lang}"] = response.json()["code"]
     # and a file of paper forms imported by staff
     data = tmp_path / "forms.csv"
-    data.write_text("id,text,article\n" + "".join(
-        f"{key},{TEXTS[key]},6\n" for key in ("file-kk", "file-ru")), encoding="utf-8")
+    data.write_text(
+        "id,text,article\n" + "".join(f"{key},{TEXTS[key]},6\n" for key in ("file-kk", "file-ru")),
+        encoding="utf-8",
+    )
     receipts = tmp_path / "receipts.csv"
-    call_command("import_proposals", str(data), document="demo", label="v2", channel="paper",
-                 source="forms", receipts=receipts, quiet=True)
+    call_command(
+        "import_proposals",
+        str(data),
+        document="demo",
+        label="v2",
+        channel="paper",
+        source="forms",
+        receipts=receipts,
+        quiet=True,
+    )
     for line in receipts.read_text(encoding="utf-8").splitlines()[1:]:
         _row, key, code, secret = line.split(",")
         assert secret
@@ -63,8 +79,9 @@ def test_every_channel_in_both_languages_gets_a_receipt_and_an_answer(
     assert len(codes) == 6 and all(CODE_RE.fullmatch(c) for c in codes.values())
 
     # when a reviewer logs in and answers all of them from the queue in one step
-    staff_user_create(actor=None, username="aruzhan", password=PASSWORD,
-                      roles=[Role.REVIEWER.value])
+    staff_user_create(
+        actor=None, username="aruzhan", password=PASSWORD, roles=[Role.REVIEWER.value]
+    )
     phone.goto(f"{live_server.url}/admin/login/?next=/review/%3Flang%3Dru")
     phone.fill("#id_username", "aruzhan")
     phone.fill("#id_password", PASSWORD)

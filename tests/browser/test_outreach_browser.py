@@ -23,8 +23,11 @@ def log_in(page, base_url, username, next_path):
 
 
 def test_offline_entries_sync_exactly_once(live_server, browser, past_meeting, organiser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="kk-KZ",
-                                  extra_http_headers={"Accept-Language": "kk"})
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="kk-KZ",
+        extra_http_headers={"Accept-Language": "kk"},
+    )
     page = context.new_page()
     try:
         # given the organiser opened the offline form once while online
@@ -38,8 +41,10 @@ def test_offline_entries_sync_exactly_once(live_server, browser, past_meeting, o
         page.wait_for_selector("#offline-app")
         assert page.locator("#net-status.or-offline").count() == 1
         page.select_option("#meeting", str(past_meeting.pk))
-        texts = ["Жобаны аудандық газеттерде де жариялау керек, интернет нашар.",
-                 "Предлагаю продлить срок консультаций до шестидесяти дней."]
+        texts = [
+            "Жобаны аудандық газеттерде де жариялау керек, интернет нашар.",
+            "Предлагаю продлить срок консультаций до шестидесяти дней.",
+        ]
         for text in texts:
             page.fill("#p-text", text)
             page.locator("#proposal-form button[type=submit]").click()
@@ -61,7 +66,8 @@ def test_offline_entries_sync_exactly_once(live_server, browser, past_meeting, o
         page.route("**/outreach/offline/sync", lose_answer)
         page.click("#sync")
         page.wait_for_function(
-            "document.getElementById('sync-status').textContent.indexOf('…') < 0")
+            "document.getElementById('sync-status').textContent.indexOf('…') < 0"
+        )
         assert Proposal.objects.filter(channel="meeting").count() == 2
         assert page.locator("#queue li[data-state=pending]").count() == 3
         page.unroute("**/outreach/offline/sync")
@@ -69,11 +75,11 @@ def test_offline_entries_sync_exactly_once(live_server, browser, past_meeting, o
         page.click("#sync")
         page.wait_for_selector("#queue li[data-state=pending]", state="detached")
         states = page.locator("#queue li").evaluate_all(
-            "els => els.map(e => e.getAttribute('data-state'))")
+            "els => els.map(e => e.getAttribute('data-state'))"
+        )
         assert states == ["duplicate", "duplicate", "duplicate"]
         assert Proposal.objects.filter(channel="meeting").count() == 2
-        assert sorted(p.text for p in Proposal.objects.filter(channel="meeting")) == \
-            sorted(texts)
+        assert sorted(p.text for p in Proposal.objects.filter(channel="meeting")) == sorted(texts)
         assert Meeting.objects.get(pk=past_meeting.pk).attendees == 10
         # a further sync has nothing to send and adds nothing
         page.click("#sync")

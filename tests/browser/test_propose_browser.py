@@ -13,13 +13,16 @@ from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-KK_TEXT = ("Консультация мерзімін тоқсан күнге дейін ұзарту керек, себебі ауыл тұрғындары "
-           "жобамен танысып үлгермейді.")
+KK_TEXT = (
+    "Консультация мерзімін тоқсан күнге дейін ұзарту керек, себебі ауыл тұрғындары "
+    "жобамен танысып үлгермейді."
+)
 CODE_RE = re.compile(r"KNS-[2-9A-Z]{4}-[2-9A-Z]{4}")
 
 
-def test_a_kazakh_citizen_proposes_on_a_phone_and_tracks_the_proposal(live_server, demo_draft,
-                                                                      phone):
+def test_a_kazakh_citizen_proposes_on_a_phone_and_tracks_the_proposal(
+    live_server, demo_draft, phone
+):
     # given a Kazakh-speaking citizen reading point 2 of article 6 on a phone
     phone.goto(f"{live_server.url}/draft/demo/v2/article/6")
     assert phone.locator("html").get_attribute("lang") == "kk"
@@ -77,8 +80,14 @@ def test_the_receipt_prints_only_the_receipt(live_server, demo_draft, phone):
 
 
 def test_the_article_page_loads_its_proposals_with_htmx(live_server, demo_draft, phone):
-    proposal_submit(actor=None, version=demo_draft[1], channel="web", text=KK_TEXT,
-                    article_number="6", region="71")
+    proposal_submit(
+        actor=None,
+        version=demo_draft[1],
+        channel="web",
+        text=KK_TEXT,
+        article_number="6",
+        region="71",
+    )
     phone.goto(f"{live_server.url}/draft/demo/v2/article/6")
     phone.wait_for_selector("#article-proposals-body li.pitem")
     assert "Азамат, Астана" in phone.locator("#article-proposals-body").inner_text()
@@ -87,21 +96,43 @@ def test_the_article_page_loads_its_proposals_with_htmx(live_server, demo_draft,
 @pytest.fixture
 def answered(demo_draft):
     version = demo_draft[1]
-    proposal = proposal_submit(actor=None, version=version, channel="web", text=KK_TEXT,
-                               article_number="6", point_number="2", region="71").proposal
+    proposal = proposal_submit(
+        actor=None,
+        version=version,
+        channel="web",
+        text=KK_TEXT,
+        article_number="6",
+        point_number="2",
+        region="71",
+    ).proposal
     article = version.articles.get(number="6")
-    answer_record(actor=None, proposal=proposal, decision="accepted",
-                  reason_kk="Мерзім ұзартылды.", reason_ru="Срок продлён.",
-                  changed_article=article)
+    answer_record(
+        actor=None,
+        proposal=proposal,
+        decision="accepted",
+        reason_kk="Мерзім ұзартылды.",
+        reason_ru="Срок продлён.",
+        changed_article=article,
+    )
     return proposal
 
 
-@pytest.mark.parametrize("path", ["/propose/demo/v2/?article=6&point=2", "/propose/demo/v2/",
-                                  "/receipt/{code}/", "/track/", "/track/{code}/",
-                                  "/proposals/", "/draft/demo/v2/article/6"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/propose/demo/v2/?article=6&point=2",
+        "/propose/demo/v2/",
+        "/receipt/{code}/",
+        "/track/",
+        "/track/{code}/",
+        "/proposals/",
+        "/draft/demo/v2/article/6",
+    ],
+)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_proposal_pages_have_no_serious_accessibility_violations(live_server, answered, phone,
-                                                                 path, lang):
+def test_proposal_pages_have_no_serious_accessibility_violations(
+    live_server, answered, phone, path, lang
+):
     url = path.format(code=answered.code)
     sep = "&" if "?" in url else "?"
     phone.goto(f"{live_server.url}{url}{sep}lang={lang}")
@@ -112,8 +143,9 @@ def test_proposal_pages_have_no_serious_accessibility_violations(live_server, an
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_the_form_with_errors_has_no_serious_accessibility_violations(live_server, demo_draft,
-                                                                      phone, lang):
+def test_the_form_with_errors_has_no_serious_accessibility_violations(
+    live_server, demo_draft, phone, lang
+):
     phone.goto(f"{live_server.url}/propose/demo/v2/?lang={lang}")
     phone.fill("#contact", "not a contact")
     phone.locator("form.propose-form button[type=submit]").click()

@@ -9,8 +9,9 @@ from tests.browser.conftest import axe_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_reader_in_kazakh_switches_to_russian_and_follows_a_deep_link(live_server, demo_draft,
-                                                                      phone):
+def test_reader_in_kazakh_switches_to_russian_and_follows_a_deep_link(
+    live_server, demo_draft, phone
+):
     # given a Kazakh-speaking visitor on a phone, reading point 2 of article 6
     phone.goto(f"{live_server.url}/draft/demo/v2/article/6#p2")
     assert phone.locator("html").get_attribute("lang") == "kk"
@@ -42,11 +43,11 @@ def test_live_search_with_htmx(live_server, demo_draft, phone):
     assert "Статья 8" in links
 
 
-@pytest.mark.parametrize("path", ["/", "/draft/demo/v2/", "/draft/demo/v2/article/7",
-                                  "/compare/demo/v1/demo/v2/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/draft/demo/v2/", "/draft/demo/v2/article/7", "/compare/demo/v1/demo/v2/"]
+)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_pages_have_no_serious_accessibility_violations(live_server, demo_draft, phone, path,
-                                                        lang):
+def test_pages_have_no_serious_accessibility_violations(live_server, demo_draft, phone, path, lang):
     phone.goto(f"{live_server.url}{path}?lang={lang}")
     assert axe_violations(phone) == []
     assert phone.locator("main").count() == 1 and phone.locator("h1").count() == 1

@@ -23,19 +23,33 @@ T0 = timezone.make_aware(dt.datetime(2026, 3, 1, 9, 0))
 @pytest.fixture
 def proposals(demo_draft):
     version = demo_draft[1]
-    texts = [("6", "kk", "Консультация мерзімін тоқсан күнге дейін ұзартуды ұсынамын."),
-             ("7", "ru", "Прошу публиковать ответы на предложения в течение десяти дней."),
-             (None, "ru", '<script>window.pwned = 1</script> Замечание ко всему проекту.')]
-    return [proposal_submit(actor=None, version=version, text=text, channel="web",
-                            article_number=article, language=lang, region="71",
-                            submitted_at=T0 + dt.timedelta(minutes=i)).proposal
-            for i, (article, lang, text) in enumerate(texts)]
+    texts = [
+        ("6", "kk", "Консультация мерзімін тоқсан күнге дейін ұзартуды ұсынамын."),
+        ("7", "ru", "Прошу публиковать ответы на предложения в течение десяти дней."),
+        (None, "ru", "<script>window.pwned = 1</script> Замечание ко всему проекту."),
+    ]
+    return [
+        proposal_submit(
+            actor=None,
+            version=version,
+            text=text,
+            channel="web",
+            article_number=article,
+            language=lang,
+            region="71",
+            submitted_at=T0 + dt.timedelta(minutes=i),
+        ).proposal
+        for i, (article, lang, text) in enumerate(texts)
+    ]
 
 
 def log_in(page, base_url, username, next_path="/review/"):
-    staff_user_create(actor=None, username=username, password=PASSWORD,
-                      roles=[Role.REVIEWER.value if username == "dana" else
-                             Role.OBSERVER.value])
+    staff_user_create(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        roles=[Role.REVIEWER.value if username == "dana" else Role.OBSERVER.value],
+    )
     page.goto(f"{base_url}/admin/login/?next={next_path}")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -43,8 +57,7 @@ def log_in(page, base_url, username, next_path="/review/"):
     page.wait_for_url(f"**{next_path}")
 
 
-def test_reviewer_answers_with_the_keyboard_and_lands_on_the_next(live_server, proposals,
-                                                                  phone):
+def test_reviewer_answers_with_the_keyboard_and_lands_on_the_next(live_server, proposals, phone):
     first, second, _third = proposals
     # given a reviewer logged in, on the queue
     log_in(phone, live_server.url, "dana")
@@ -93,8 +106,9 @@ def test_help_opens_with_question_mark(live_server, proposals, phone):
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 @pytest.mark.parametrize("who", ["dana", "olga"])
-def test_review_screens_have_no_serious_accessibility_violations(live_server, proposals, phone,
-                                                                 browser, lang, who):
+def test_review_screens_have_no_serious_accessibility_violations(
+    live_server, proposals, phone, browser, lang, who
+):
     log_in(phone, live_server.url, who)
     for path in ("/review/", f"/review/{proposals[0].pk}/"):
         for page in (phone,):
@@ -102,8 +116,9 @@ def test_review_screens_have_no_serious_accessibility_violations(live_server, pr
             assert axe_violations(page) == [], path
             assert page.locator("main").count() == 1 and page.locator("h1").count() == 1
     # and at desktop width, with the filters and bulk actions opened
-    wide = phone.context.browser.new_context(viewport={"width": 1280, "height": 900},
-                                             storage_state=phone.context.storage_state())
+    wide = phone.context.browser.new_context(
+        viewport={"width": 1280, "height": 900}, storage_state=phone.context.storage_state()
+    )
     try:
         page = wide.new_page()
         page.goto(f"{live_server.url}/review/?lang={lang}&region=71")

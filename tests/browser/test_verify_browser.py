@@ -13,8 +13,10 @@ from tests.ledger.tamper import ledger_triggers_off
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TEXT = ("Консультация мерзімін тоқсан күнге дейін ұзарту керек, себебі ауыл тұрғындары "
-        "жобамен танысып үлгермейді.")
+TEXT = (
+    "Консультация мерзімін тоқсан күнге дейін ұзарту керек, себебі ауыл тұрғындары "
+    "жобамен танысып үлгермейді."
+)
 
 
 @pytest.fixture
@@ -25,13 +27,23 @@ def receipt(demo_draft):
     TREE.reset()
     version = demo_draft[1]
     for i in range(3):
-        proposal_submit(actor=None, version=version, channel="web",
-                        text=f"Басқа ұсыныс нөмірі {i}: жобаның мерзімін ұзарту керек.")
+        proposal_submit(
+            actor=None,
+            version=version,
+            channel="web",
+            text=f"Басқа ұсыныс нөмірі {i}: жобаның мерзімін ұзарту керек.",
+        )
     mine = proposal_submit(actor=None, version=version, channel="web", text=TEXT)
-    reviewer = staff_user_create(actor=None, username="dana", password="x-Passw0rd!",
-                                 roles=[Role.REVIEWER.value])
-    answer_record(actor=reviewer, proposal=mine.proposal, decision="accepted",
-                  reason_kk="Қабылданды: мерзім ұзартылды.", reason_ru="Принято.")
+    reviewer = staff_user_create(
+        actor=None, username="dana", password="x-Passw0rd!", roles=[Role.REVIEWER.value]
+    )
+    answer_record(
+        actor=reviewer,
+        proposal=mine.proposal,
+        decision="accepted",
+        reason_kk="Қабылданды: мерзім ұзартылды.",
+        reason_ru="Принято.",
+    )
     ledger_sequence()
     yield mine
     TREE.reset()
@@ -68,16 +80,20 @@ def test_a_citizen_verifies_the_receipt_in_the_browser_on_a_phone(live_server, r
     # when the secret is wrong, the commitment check fails plainly
     phone.fill("#secret", "2222222222")
     phone.locator("#verify-button").click()
-    phone.wait_for_function("document.querySelector('#verdict') && "
-                            "document.querySelector('#verdict').className === 'error'")
+    phone.wait_for_function(
+        "document.querySelector('#verdict') && "
+        "document.querySelector('#verdict').className === 'error'"
+    )
     assert phone.locator("#verify-result .check-bad").count() == 1
 
 
 def test_a_tampered_entry_fails_in_the_browser(live_server, receipt, phone):
     entry = Entry.objects.get(code=receipt.proposal.code, kind="answer.recorded")
     with ledger_triggers_off() as cursor:
-        cursor.execute("UPDATE ledger_entry SET data = %s WHERE id = %s",
-                       [entry.data.replace('"accepted"', '"not_accepted"'), entry.pk])
+        cursor.execute(
+            "UPDATE ledger_entry SET data = %s WHERE id = %s",
+            [entry.data.replace('"accepted"', '"not_accepted"'), entry.pk],
+        )
     phone.goto(f"{live_server.url}/ledger/verify/")
     phone.fill("#code", receipt.proposal.code)
     phone.locator("#verify-button").click()
@@ -87,8 +103,7 @@ def test_a_tampered_entry_fails_in_the_browser(live_server, receipt, phone):
 
 
 def test_the_server_check_works_without_javascript(live_server, receipt, browser):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390,
-                                                                       "height": 844})
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/ledger/verify/")

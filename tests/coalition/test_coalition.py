@@ -19,8 +19,10 @@ from kenes.coalition.services import (
 from kenes.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00"
-       b"\x00\x1f\xf3\xffa" + b"\x00" * 40)
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00"
+    b"\x00\x1f\xf3\xffa" + b"\x00" * 40
+)
 
 
 def test_organisation_has_a_central_office_and_regional_branches(orgs):
@@ -31,11 +33,17 @@ def test_organisation_has_a_central_office_and_regional_branches(orgs):
 
 def test_contact_people_are_encrypted_at_rest_and_not_in_the_audit(orgs):
     branch = orgs[0].branches.get(region="11")
-    contact = contact_add(actor=None, branch=branch, name="Айгүл Ахметова",
-                          phone="+7 701 123 45 67", position="coordinator")
+    contact = contact_add(
+        actor=None,
+        branch=branch,
+        name="Айгүл Ахметова",
+        phone="+7 701 123 45 67",
+        position="coordinator",
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, phone FROM coalition_contactperson WHERE id = %s",
-                       [contact.pk])
+        cursor.execute(
+            "SELECT name, phone FROM coalition_contactperson WHERE id = %s", [contact.pk]
+        )
         raw_name, raw_phone = cursor.fetchone()
     assert "Айгүл" not in raw_name and "701" not in raw_phone
     assert ContactPerson.objects.get(pk=contact.pk).name == "Айгүл Ахметова"
@@ -60,8 +68,14 @@ def test_organisers_manage_only_their_own_organisation(orgs, organiser, other_or
     with pytest.raises(PermissionDenied):
         contact_add(actor=organiser, branch=theirs.branches.first(), name="X")
     with pytest.raises(PermissionDenied):
-        organisation_create(actor=organiser, slug="x", kind="party", name_kk="x", name_ru="x",
-                            joined_on="2026-01-01")
+        organisation_create(
+            actor=organiser,
+            slug="x",
+            kind="party",
+            name_kk="x",
+            name_ru="x",
+            joined_on="2026-01-01",
+        )
 
 
 def test_a_branch_organiser_manages_only_that_branch(orgs, branch_organiser):
@@ -79,8 +93,9 @@ def test_staff_without_a_link_manage_nothing(orgs, django_user_model):
     from kenes.accounts.roles import Role
     from kenes.accounts.services import staff_user_create
 
-    loose = staff_user_create(actor=None, username="loose", password="x-Passw0rd!",
-                              roles=[Role.COALITION_ORGANISER.value])
+    loose = staff_user_create(
+        actor=None, username="loose", password="x-Passw0rd!", roles=[Role.COALITION_ORGANISER.value]
+    )
     assert not selectors.is_organiser(loose)
     assert not selectors.managed_branches(loose).exists()
 
@@ -91,16 +106,20 @@ def test_logo_must_be_a_small_png_or_jpeg_by_content(orgs, settings, tmp_path):
     organisation_logo_set(actor=None, organisation=org, upload=io.BytesIO(PNG))
     assert org.logo.name.endswith(".png")
     with pytest.raises(ValidationError, match="Only JPEG and PNG"):
-        organisation_logo_set(actor=None, organisation=org,
-                              upload=io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'/>"))
+        organisation_logo_set(
+            actor=None,
+            organisation=org,
+            upload=io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+        )
     settings.KENES_LOGO_MAX_BYTES = 10
     with pytest.raises(ValidationError, match="the limit is"):
         organisation_logo_set(actor=None, organisation=org, upload=io.BytesIO(PNG))
 
 
 def test_public_member_list_never_shows_contacts(client, orgs):
-    contact_add(actor=None, branch=orgs[0].branches.first(), name="Секретное Имя",
-                phone="+7 701 999 88 77")
+    contact_add(
+        actor=None, branch=orgs[0].branches.first(), name="Секретное Имя", phone="+7 701 999 88 77"
+    )
     response = client.get("/outreach/coalition/")
     assert response.status_code == 200
     body = response.content.decode()

@@ -18,8 +18,9 @@ LOCALE = Path(kenes.__file__).parent / "locale"
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_every_msgid_has_a_translation(lang):
     catalog = polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po"))
-    missing = [e.msgid for e in catalog if not e.obsolete and (
-        not e.translated() or "fuzzy" in e.flags)]
+    missing = [
+        e.msgid for e in catalog if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)
+    ]
     assert missing == [], f"untranslated in {lang}: {missing}"
     for entry in catalog:
         if entry.msgid_plural:
@@ -59,15 +60,23 @@ def test_kazakh_plural_forms_header():
     catalog = polib.pofile(str(LOCALE / "kk" / "LC_MESSAGES" / "django.po"))
     assert catalog.metadata["Plural-Forms"] == "nplurals=2; plural=(n!=1);"
     with translation.override("kk"):
-        assert translation.ngettext("%(counter)s article changed",
-                                    "%(counter)s articles changed", 5) % {"counter": 5} == \
-            "5 бап өзгертілді"
+        assert (
+            translation.ngettext("%(counter)s article changed", "%(counter)s articles changed", 5)
+            % {"counter": 5}
+            == "5 бап өзгертілді"
+        )
     with translation.override("ru"):
-        forms = [translation.ngettext("%(counter)s article changed",
-                                      "%(counter)s articles changed", n) % {"counter": n}
-                 for n in (1, 3, 5, 21)]
-        assert forms == ["1 статья изменена", "3 статьи изменены", "5 статей изменено",
-                         "21 статья изменена"]
+        forms = [
+            translation.ngettext("%(counter)s article changed", "%(counter)s articles changed", n)
+            % {"counter": n}
+            for n in (1, 3, 5, 21)
+        ]
+        assert forms == [
+            "1 статья изменена",
+            "3 статьи изменены",
+            "5 статей изменено",
+            "21 статья изменена",
+        ]
 
 
 def test_kazakh_dates_and_numbers():

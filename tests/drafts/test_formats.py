@@ -15,10 +15,16 @@ from tests.conftest import shared_file
 MINIMAL = {
     "title": "Тест",
     "language": "ru",
-    "sections": [{"number": "I", "title": "Общие", "articles": [
-        {"number": "1", "text": "Первая статья."},
-        {"number": "2", "points": [{"number": "1", "text": "1. Пункт.", "subpoints": []}]},
-    ]}],
+    "sections": [
+        {
+            "number": "I",
+            "title": "Общие",
+            "articles": [
+                {"number": "1", "text": "Первая статья."},
+                {"number": "2", "points": [{"number": "1", "text": "1. Пункт.", "subpoints": []}]},
+            ],
+        }
+    ],
 }
 
 
@@ -45,19 +51,23 @@ def test_every_problem_is_reported_with_its_json_path():
     # then all three problems are named, each with its location
     assert "$.sections[0].articles[0].colour: unknown field" in problems
     assert "$.sections[0].articles[1].points[0].text: must be a string, not int" in problems
-    assert any(p.startswith("$.sections[0].articles[1]: duplicate article number '1'")
-               for p in problems)
+    assert any(
+        p.startswith("$.sections[0].articles[1]: duplicate article number '1'") for p in problems
+    )
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (b"{\"title\": ", "line 1, column 11: invalid JSON"),
-    (b"[]", "$: the top level must be a JSON object"),
-    (b'{"title": "x"}', "$.sections: missing or not a list"),
-    (b'{"title": "x", "sections": []}', "sections: the document has no articles"),
-    (b'{"title": "x", "language": "de", "sections": []}', "$.language: must be one of kk, ru"),
-    ("{\"title\": \"\u0422\"}".encode("cp1251"), "is not valid UTF-8"),
-    (b'{"title": "x\x00"}', "contains NUL bytes"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'{"title": ', "line 1, column 11: invalid JSON"),
+        (b"[]", "$: the top level must be a JSON object"),
+        (b'{"title": "x"}', "$.sections: missing or not a list"),
+        (b'{"title": "x", "sections": []}', "sections: the document has no articles"),
+        (b'{"title": "x", "language": "de", "sections": []}', "$.language: must be one of kk, ru"),
+        ('{"title": "\u0422"}'.encode("cp1251"), "is not valid UTF-8"),
+        (b'{"title": "x\x00"}', "contains NUL bytes"),
+    ],
+)
 def test_malformed_json_gives_a_clear_message(data, expected):
     assert any(expected in p for p in problems_of(data))
 
@@ -79,7 +89,10 @@ def test_markdown_reads_sections_articles_points_subpoints_and_notes():
     art2 = doc.articles()[1]
     assert art2.points[0].text == "1. Пункт один.\nпродолжение"
     assert [(s.number, s.text) for s in art2.points[1].subpoints] == [
-        ("1", "1) первое;"), ("2", "2) второе."), (None, "Заключение.")]
+        ("1", "1) первое;"),
+        ("2", "2) второе."),
+        (None, "Заключение."),
+    ]
     assert art2.notes == ["Сноска. Изменено."]
     assert doc.articles()[2].number == "3"
 
@@ -103,16 +116,18 @@ def _docx_bytes(paragraphs: list[tuple[str, str | None]]) -> bytes:
 
 
 def test_docx_reads_like_markdown():
-    data = _docx_bytes([
-        ("Закон о тесте", "Title"),
-        ("Раздел I. Общие положения", "Heading 1"),
-        ("Статья 1", "Heading 2"),
-        ("1. Первый пункт.", None),
-        ("2. Второй пункт:", None),
-        ("1) подпункт.", None),
-        ("2-бап", "Heading 2"),
-        ("Мәтін.", None),
-    ])
+    data = _docx_bytes(
+        [
+            ("Закон о тесте", "Title"),
+            ("Раздел I. Общие положения", "Heading 1"),
+            ("Статья 1", "Heading 2"),
+            ("1. Первый пункт.", None),
+            ("2. Второй пункт:", None),
+            ("1) подпункт.", None),
+            ("2-бап", "Heading 2"),
+            ("Мәтін.", None),
+        ]
+    )
     doc = formats.parse_docx(data)
     assert doc.title == "Закон о тесте"
     assert [a.number for a in doc.articles()] == ["1", "2"]

@@ -37,8 +37,13 @@ def test_a_translation_with_other_numbering_changes_nothing(demo_draft):
     before = (Article.objects.count(), Point.objects.count(), AuditEntry.objects.count())
     # when it is loaded over v1 with --replace
     with pytest.raises(DraftFormatError) as info:
-        draft_version_import(actor=None, doc=demo.build("v2", "kk"), document_slug="demo",
-                             version_label="v1", replace=True)
+        draft_version_import(
+            actor=None,
+            doc=demo.build("v2", "kk"),
+            document_slug="demo",
+            version_label="v1",
+            replace=True,
+        )
     # then every mismatch is listed and nothing was written
     assert "article 11-1: not in the existing text" in [str(p) for p in info.value.problems]
     assert (Article.objects.count(), Point.objects.count(), AuditEntry.objects.count()) == before
@@ -47,19 +52,32 @@ def test_a_translation_with_other_numbering_changes_nothing(demo_draft):
 
 def test_loading_a_language_twice_needs_replace(demo_draft):
     with pytest.raises(DraftFormatError, match="already loaded"):
-        draft_version_import(actor=None, doc=demo.build("v1", "ru"), document_slug="demo",
-                             version_label="v1")
+        draft_version_import(
+            actor=None, doc=demo.build("v1", "ru"), document_slug="demo", version_label="v1"
+        )
     doc = demo.build("v1", "ru")
     doc.articles()[0].title = "Новое название"
-    draft_version_import(actor=None, doc=doc, document_slug="demo", version_label="v1",
-                         replace=True)
+    draft_version_import(
+        actor=None, doc=doc, document_slug="demo", version_label="v1", replace=True
+    )
     assert Article.objects.get(version__label="v1", number="1").title_ru == "Новое название"
 
 
 def test_import_draft_command_reports_problems_and_writes_nothing(db, tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"title": "x", "sections": [{"number": "I", "articles": [
-        {"number": "1", "text": "a"}, {"number": "1", "text": "b"}]}]}))
+    bad.write_text(
+        json.dumps(
+            {
+                "title": "x",
+                "sections": [
+                    {
+                        "number": "I",
+                        "articles": [{"number": "1", "text": "a"}, {"number": "1", "text": "b"}],
+                    }
+                ],
+            }
+        )
+    )
     with pytest.raises(CommandError) as info:
         call_command("import_draft", str(bad), document="d", label="v1")
     assert "nothing was imported" in str(info.value)
@@ -77,28 +95,35 @@ def test_import_draft_command_refuses_missing_and_oversized_files(db, tmp_path, 
         call_command("import_draft", str(big), document="d", label="v1")
 
 
-@pytest.mark.parametrize(("name", "label", "articles", "subpoints"), [
-    ("constitution_2026_ru", "2026", 96, None),
-    ("constitution_1995_ru_2023ed", "1995", 102, None),
-])
-def test_shared_constitution_imports_and_exports_without_loss(db, tmp_path, name, label,
-                                                              articles, subpoints):
+@pytest.mark.parametrize(
+    ("name", "label", "articles", "subpoints"),
+    [
+        ("constitution_2026_ru", "2026", 96, None),
+        ("constitution_1995_ru_2023ed", "1995", 102, None),
+    ],
+)
+def test_shared_constitution_imports_and_exports_without_loss(
+    db, tmp_path, name, label, articles, subpoints
+):
     # given the file as published in ../shared
     path = shared_file(f"kz/{name}.json")
     # when it is imported with the operator's command and exported again
     call_command("import_draft", str(path), document="constitution", label=label)
     out = tmp_path / "out.json"
-    call_command("export_draft", document="constitution", label=label, language="ru",
-                 out=out)
+    call_command("export_draft", document="constitution", label=label, language="ru", out=out)
     # then the export reads back to exactly the same document
     original = formats.parse_json(path.read_bytes())
     exported = formats.parse_json(out.read_bytes())
     assert exported.sections == original.sections
     assert (exported.title, exported.preamble, exported.meta) == (
-        original.title, original.preamble, original.meta)
+        original.title,
+        original.preamble,
+        original.meta,
+    )
     assert Article.objects.filter(version__label=label).count() == articles
     assert Subpoint.objects.filter(article__version__label=label).count() == sum(
-        len(a.subpoints) + sum(len(p.subpoints) for p in a.points) for a in original.articles())
+        len(a.subpoints) + sum(len(p.subpoints) for p in a.points) for a in original.articles()
+    )
 
 
 def test_markdown_import_through_the_command(db, tmp_path):

@@ -62,11 +62,11 @@ def test_every_problem_is_reported_by_line_and_nothing_is_loaded(tmp_path):
     bad = HEADER + (
         "110000000,,1,region,Акмолинская область,\n"
         "112000000,110000000,2,district,Целиноградский район,\n"
-        "112000000,110000000,2,district,Дубликат,\n"            # line 4: duplicate
-        "112003100,999999999,4,village,с.Нигде,\n"               # line 5: unknown parent
-        "11200X,112000000,3,village,с.Плохой,\n"                 # line 6: bad code
-        "112005000,112000000,7,village,с.Уровень,\n"             # line 7: bad level
-        "112006000,112000000,3,village,,\n"                      # line 8: empty name
+        "112000000,110000000,2,district,Дубликат,\n"  # line 4: duplicate
+        "112003100,999999999,4,village,с.Нигде,\n"  # line 5: unknown parent
+        "11200X,112000000,3,village,с.Плохой,\n"  # line 6: bad code
+        "112005000,112000000,7,village,с.Уровень,\n"  # line 7: bad level
+        "112006000,112000000,3,village,,\n"  # line 8: empty name
     )
     with pytest.raises(KatoFileError) as caught:
         kato_import(actor=None, path=write(tmp_path, bad))
@@ -80,8 +80,9 @@ def test_every_problem_is_reported_by_line_and_nothing_is_loaded(tmp_path):
 
 @pytest.mark.django_db
 def test_a_file_in_the_wrong_encoding_is_refused_with_its_lines(tmp_path):
-    path = write(tmp_path, "\n".join(line.split(",Ақ")[0] for line in GOOD.splitlines()),
-                 encoding="cp1251")
+    path = write(
+        tmp_path, "\n".join(line.split(",Ақ")[0] for line in GOOD.splitlines()), encoding="cp1251"
+    )
     with pytest.raises(KatoFileError) as caught:
         kato_import(actor=None, path=path)
     assert {p.line for p in caught.value.problems} >= {2, 3}
@@ -94,8 +95,10 @@ def test_missing_columns_and_loops_are_refused(tmp_path):
     with pytest.raises(KatoFileError) as caught:
         kato_import(actor=None, path=write(tmp_path, "kato,name_ru\n110000000,x\n"))
     assert "missing columns: parent_kato, level, type" in str(caught.value.problems[0])
-    loop = HEADER + ("110000000,,1,region,A,\n112000001,112000002,4,village,B,\n"
-                     "112000002,112000001,4,village,C,\n")
+    loop = HEADER + (
+        "110000000,,1,region,A,\n112000001,112000002,4,village,B,\n"
+        "112000002,112000001,4,village,C,\n"
+    )
     with pytest.raises(KatoFileError) as caught:
         kato_import(actor=None, path=write(tmp_path, loop))
     assert any("loops" in str(p) for p in caught.value.problems)
@@ -104,14 +107,20 @@ def test_missing_columns_and_loops_are_refused(tmp_path):
 @pytest.mark.django_db
 def test_population_file_adds_numbers_and_checks_them(tmp_path):
     kato_import(actor=None, path=write(tmp_path, GOOD))
-    pop = write(tmp_path, "kato,population,lat,lon,centre\n112001000,12000,51.0,71.2,1\n"
-                "112003100,300,51.1,71.3,\n", name="pop.csv")
+    pop = write(
+        tmp_path,
+        "kato,population,lat,lon,centre\n112001000,12000,51.0,71.2,1\n112003100,300,51.1,71.3,\n",
+        name="pop.csv",
+    )
     population_import(actor=None, path=pop)
     village = Unit.objects.get(code="112003100")
     assert village.population == 300 and village.remote  # below 500 people
     assert Unit.objects.get(code="112001000").is_centre
-    bad = write(tmp_path, "kato,population,lat,lon\n112003100,many,71.3,51.1\n"
-                "999000000,1,,\n", name="bad.csv")
+    bad = write(
+        tmp_path,
+        "kato,population,lat,lon\n112003100,many,71.3,51.1\n999000000,1,,\n",
+        name="bad.csv",
+    )
     with pytest.raises(KatoFileError) as caught:
         population_import(actor=None, path=bad)
     text = " ".join(str(p) for p in caught.value.problems)
@@ -123,8 +132,8 @@ def test_population_file_adds_numbers_and_checks_them(tmp_path):
 def test_remote_rule_by_distance_from_a_centre():
     rule = RemoteRule(population_below=100, distance_km=50, kinds=())
     centre = Place("1", "11", "village", True, True, 5000, 51.0, 71.0)
-    near = Place("2", "11", "village", True, False, 900, 51.2, 71.0)    # ~22 km
-    far = Place("3", "11", "village", True, False, 900, 52.0, 71.0)     # ~111 km
+    near = Place("2", "11", "village", True, False, 900, 51.2, 71.0)  # ~22 km
+    far = Place("3", "11", "village", True, False, 900, 52.0, 71.0)  # ~111 km
     unknown = Place("4", "11", "village", True, False, None, None, None)
     assert remote_codes([centre, near, far, unknown], rule) == {"3"}
 

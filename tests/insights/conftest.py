@@ -12,14 +12,22 @@ from kenes.proposals.services import proposal_submit
 
 T0 = timezone.make_aware(dt.datetime(2026, 3, 1, 9, 0))
 
-LETTER = ("Уважаемая комиссия! Предлагаем увеличить срок консультаций по проекту закона до "
-          "девяноста дней, потому что жители сёл не успевают прочитать проект и обсудить его "
-          "на сходе. Просим также публиковать проект в районных газетах и на сайтах акиматов "
-          "каждого района. С уважением, жители.")
-PERSONAL = ["Я учитель из Шиели, у нас интернет только в школе.",
-            "Моя мама живёт в ауле и газет не получает уже три года.",
-            "В нашем селе сход проводится только раз в квартал.",
-            "", "", "", "", ""]
+LETTER = (
+    "Уважаемая комиссия! Предлагаем увеличить срок консультаций по проекту закона до "
+    "девяноста дней, потому что жители сёл не успевают прочитать проект и обсудить его "
+    "на сходе. Просим также публиковать проект в районных газетах и на сайтах акиматов "
+    "каждого района. С уважением, жители."
+)
+PERSONAL = [
+    "Я учитель из Шиели, у нас интернет только в школе.",
+    "Моя мама живёт в ауле и газет не получает уже три года.",
+    "В нашем селе сход проводится только раз в квартал.",
+    "",
+    "",
+    "",
+    "",
+    "",
+]
 DISTINCT = [
     ("7", "Добавьте приём предложений через мобильное приложение и SMS, это удобно молодёжи."),
     (None, "Квитанцию нужно отправлять по SMS, как сказано в статье 8, а не только на экране."),
@@ -74,14 +82,16 @@ def consultation(submit):
 
 @pytest.fixture
 def reviewer(db):
-    return staff_user_create(actor=None, username="dana", password="x-Passw0rd!",
-                             roles=[Role.REVIEWER.value])
+    return staff_user_create(
+        actor=None, username="dana", password="x-Passw0rd!", roles=[Role.REVIEWER.value]
+    )
 
 
 @pytest.fixture
 def observer(db):
-    return staff_user_create(actor=None, username="olga", password="x-Passw0rd!",
-                             roles=[Role.OBSERVER.value])
+    return staff_user_create(
+        actor=None, username="olga", password="x-Passw0rd!", roles=[Role.OBSERVER.value]
+    )
 
 
 @pytest.fixture

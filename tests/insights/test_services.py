@@ -44,8 +44,10 @@ def test_full_run_stores_campaigns_duplicates_links_and_themes(analysed, version
     # and the copies point at the earliest letter
     assert DuplicateOf.objects.get(proposal=letters[4]).of_id == letters[0].pk
     # and explicit references are linked: "статье 8", "пункт 2 статьи 12" and "статью 17"
-    links = {(lk.proposal_id, lk.article.number): lk for lk in
-             ArticleLink.objects.select_related("article", "point")}
+    links = {
+        (lk.proposal_id, lk.article.number): lk
+        for lk in ArticleLink.objects.select_related("article", "point")
+    }
     assert links[(distinct[1].pk, "8")].source == "explicit"
     assert links[(distinct[3].pk, "12")].point.number == "2"
     assert (distinct[3].pk, "17") in links
@@ -89,8 +91,7 @@ def test_a_new_copy_joins_the_campaign_incrementally(analysed, submit, version):
     assert services.proposal_analyze_new(proposal_id=new.pk) == 0
 
 
-def test_an_exact_copy_joins_through_the_duplicate_index_even_after_a_cold_start(
-        analysed, submit):
+def test_an_exact_copy_joins_through_the_duplicate_index_even_after_a_cold_start(analysed, submit):
     _run, (letters, _) = analysed
     # given a worker whose memory is empty (a restart)
     services.worker_state_clear()
@@ -116,7 +117,9 @@ def test_without_a_full_run_repeated_short_texts_become_a_campaign(submit):
     camp = Campaign.objects.get()
     assert camp.kind == Campaign.Kind.DUPLICATES and camp.size == 5
     assert set(camp.members.values_list("proposal_id", flat=True)) == {
-        *(p.pk for p in made), fifth.pk}
+        *(p.pk for p in made),
+        fifth.pk,
+    }
 
 
 def test_one_step_catches_up_proposals_stored_without_a_signal(submit, version):
@@ -130,8 +133,9 @@ def test_one_step_catches_up_proposals_stored_without_a_signal(submit, version):
 
 
 def test_the_signal_queues_the_step_at_commit(submit, django_capture_on_commit_callbacks):
-    with override_settings(TASKS={"default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    ):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             p = submit("Прошу уточнить статью 9: встречи должны проходить в каждом селе.")
         assert callbacks  # the receipt is not queued (no contact): this is insights' hook
@@ -144,14 +148,22 @@ def test_a_bulk_batch_queues_one_step_at_commit(version, django_capture_on_commi
 
     from kenes.proposals.services import proposals_submit_many
 
-    rows = [{"external_id": f"r{i}", "text": f"Статья {i + 3}: прошу уточнить её пункты.",
-             "language": "ru"} for i in range(4)]
-    with override_settings(TASKS={"default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+    rows = [
+        {
+            "external_id": f"r{i}",
+            "text": f"Статья {i + 3}: прошу уточнить её пункты.",
+            "language": "ru",
+        }
+        for i in range(4)
+    ]
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             with transaction.atomic():
-                proposals_submit_many(actor=None, version=version, channel="file",
-                                      source="batch.csv", rows=rows)
+                proposals_submit_many(
+                    actor=None, version=version, channel="file", source="batch.csv", rows=rows
+                )
     assert ArticleLink.objects.count() == 4
 
 
@@ -165,8 +177,11 @@ def test_the_incremental_step_takes_milliseconds(analysed, submit):
         services.proposal_analyze_new(proposal_id=p.pk)
         times.append(time.perf_counter() - t)
     assert statistics.median(times) < 0.05
-    assert CampaignMember.objects.filter(via="duplicate").count() + CampaignMember.objects.filter(
-        via="incremental").count() == 16
+    assert (
+        CampaignMember.objects.filter(via="duplicate").count()
+        + CampaignMember.objects.filter(via="incremental").count()
+        == 16
+    )
 
 
 def test_corrections_survive_a_rerun(analysed, version, reviewer):
@@ -177,8 +192,7 @@ def test_corrections_survive_a_rerun(analysed, version, reviewer):
     services.campaign_member_remove(actor=reviewer, campaign=camp, proposal=letters[1])
     services.article_link_set(actor=reviewer, proposal=distinct[0], article=art["16"])
     services.article_link_remove(actor=reviewer, proposal=distinct[1], article=art["8"])
-    theme = ThemeMember.objects.filter(proposal=distinct[2],
-                                       theme__parent__isnull=True).get().theme
+    theme = ThemeMember.objects.filter(proposal=distinct[2], theme__parent__isnull=True).get().theme
     other = ThemeMember.objects.filter(theme=theme).exclude(proposal=distinct[2]).first()
     if other is not None:
         services.theme_member_remove(actor=reviewer, theme=theme, proposal=distinct[2])
@@ -197,13 +211,16 @@ def test_corrections_survive_a_rerun(analysed, version, reviewer):
     assert not ArticleLink.objects.filter(proposal=distinct[1], article=art["8"]).exists()
     if other is not None:
         assert not ThemeMember.objects.filter(
-            proposal=distinct[2], theme__members__proposal=other.proposal).exists()
+            proposal=distinct[2], theme__members__proposal=other.proposal
+        ).exists()
 
 
 def test_merged_campaigns_stay_merged_after_a_rerun(submit, version, reviewer):
-    other_letter = ("Предлагаем обязать комиссию публиковать сводную таблицу ответов каждую "
-                    "неделю. Таблица должна быть в формате, удобном для скачивания и печати. "
-                    "Это повысит доверие граждан к консультациям.")
+    other_letter = (
+        "Предлагаем обязать комиссию публиковать сводную таблицу ответов каждую "
+        "неделю. Таблица должна быть в формате, удобном для скачивания и печати. "
+        "Это повысит доверие граждан к консультациям."
+    )
     a = [submit(LETTER) for _ in range(5)]
     b = [submit(other_letter) for _ in range(5)]
     services.analysis_run_full(actor=None, version=version, embedder="hashing")
@@ -222,12 +239,20 @@ def test_campaign_answer_gives_each_unanswered_member_its_own_answer(analysed, r
     _run, (letters, _) = analysed
     camp = Campaign.objects.get()
     # given one member already answered on its own
-    services.answers_record(actor=reviewer, proposal_ids=[letters[0].pk],
-                            decision="not_accepted", reason_ru="Отдельный ответ.")
+    services.answers_record(
+        actor=reviewer,
+        proposal_ids=[letters[0].pk],
+        decision="not_accepted",
+        reason_ru="Отдельный ответ.",
+    )
     # when the campaign is answered
-    answers = services.campaign_answer(actor=reviewer, campaign=camp, decision="accepted",
-                                       reason_ru="Срок увеличен до 45 дней.",
-                                       reason_kk="Мерзім 45 күнге ұзартылды.")
+    answers = services.campaign_answer(
+        actor=reviewer,
+        campaign=camp,
+        decision="accepted",
+        reason_ru="Срок увеличен до 45 дней.",
+        reason_kk="Мерзім 45 күнге ұзартылды.",
+    )
     # then the seven others get their own answer, sharing one group, citing the campaign
     assert len(answers) == 7
     assert len({a.group for a in answers}) == 1 and answers[0].group is not None
@@ -237,20 +262,30 @@ def test_campaign_answer_gives_each_unanswered_member_its_own_answer(analysed, r
         assert camp.code in prefix and "8" in prefix
         assert a.reason_ru.endswith("Срок увеличен до 45 дней.")
         assert a.reason_kk.endswith("Мерзім 45 күнге ұзартылды.") and camp.code in a.reason_kk
-    assert Proposal.objects.filter(pk__in=[p.pk for p in letters],
-                                   state=ProposalState.ANSWERED).count() == 8
+    assert (
+        Proposal.objects.filter(
+            pk__in=[p.pk for p in letters], state=ProposalState.ANSWERED
+        ).count()
+        == 8
+    )
     assert Answer.objects.get(proposal=letters[0]).reason_ru == "Отдельный ответ."
     # and answering again finds nobody left
     with pytest.raises(Exception, match="No unanswered proposal"):
-        services.campaign_answer(actor=reviewer, campaign=camp, decision="accepted",
-                                 reason_ru="Ещё раз.")
+        services.campaign_answer(
+            actor=reviewer, campaign=camp, decision="accepted", reason_ru="Ещё раз."
+        )
 
 
 def test_theme_answer_only_the_chosen_members(analysed, reviewer):
     theme = Theme.objects.filter(parent__isnull=True).order_by("-size").first()
     ids = list(theme.members.values_list("proposal_id", flat=True))[:2]
-    answers = services.theme_answer(actor=reviewer, theme=theme, decision="not_accepted",
-                                    reason_ru="Учтено в другой статье.", proposal_ids=ids)
+    answers = services.theme_answer(
+        actor=reviewer,
+        theme=theme,
+        decision="not_accepted",
+        reason_ru="Учтено в другой статье.",
+        proposal_ids=ids,
+    )
     assert sorted(a.proposal_id for a in answers) == sorted(ids)
     assert theme.code in answers[0].reason_ru
 
@@ -287,8 +322,15 @@ def test_the_insights_command_runs_and_lists(consultation, version):
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("insights", "run", "--embedder", "hashing", "--draft-version",
-                 f"{version.document.slug}/{version.label}", stdout=out)
+    call_command(
+        "insights",
+        "run",
+        "--embedder",
+        "hashing",
+        "--draft-version",
+        f"{version.document.slug}/{version.label}",
+        stdout=out,
+    )
     assert "14 proposals" in out.getvalue() and "1 campaigns" in out.getvalue()
     call_command("insights", "runs", stdout=out)
     assert "full done hashing-char3-256" in out.getvalue()

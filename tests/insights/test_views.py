@@ -13,8 +13,11 @@ from tests.insights.conftest import LETTER
 
 pytestmark = pytest.mark.django_db
 
-ANSWER = {"decision": "partly_accepted", "reason_ru": "Срок увеличен до 45 дней.",
-          "reason_kk": "Мерзім 45 күнге дейін ұзартылды."}
+ANSWER = {
+    "decision": "partly_accepted",
+    "reason_ru": "Срок увеличен до 45 дней.",
+    "reason_kk": "Мерзім 45 күнге дейін ұзартылды.",
+}
 
 
 def _queries(client, path) -> int:
@@ -38,16 +41,19 @@ def test_the_campaign_list_shows_size_label_and_unanswered_share(client, analyse
     assert "/review/campaigns/" in client.get("/review/").content.decode()
 
 
-def test_list_query_counts_do_not_grow_with_the_clusters(client, analysed, reviewer, submit,
-                                                        version):
+def test_list_query_counts_do_not_grow_with_the_clusters(
+    client, analysed, reviewer, submit, version
+):
     client.force_login(reviewer)
     few_c = _queries(client, "/review/campaigns/")
     few_t = _queries(client, "/review/themes/")
     # when there are more campaigns (five copies each of other letters) and themes
-    for text in ("Ответы комиссии нужно публиковать на казахском и русском языках сразу.",
-                 "Пусть предложения можно будет оставить в акимате сельского округа.",
-                 "Протоколы встреч с населением нужно публиковать в течение трёх дней.",
-                 "Журнал консультаций должен подписываться наблюдателями от партий."):
+    for text in (
+        "Ответы комиссии нужно публиковать на казахском и русском языках сразу.",
+        "Пусть предложения можно будет оставить в акимате сельского округа.",
+        "Протоколы встреч с населением нужно публиковать в течение трёх дней.",
+        "Журнал консультаций должен подписываться наблюдателями от партий.",
+    ):
         for _ in range(5):
             submit(text)
     services.analysis_run_full(actor=None, version=version, embedder="hashing", theme_k=4)
@@ -96,10 +102,16 @@ def test_an_observer_reads_but_cannot_answer_or_correct(client, analysed, observ
     page = client.get(f"/review/campaigns/{camp.pk}/")
     assert page.status_code == 200 and b"data-cluster-answer" not in page.content
     assert client.post(f"/review/campaigns/{camp.pk}/", ANSWER).status_code == 403
-    assert client.post(f"/review/campaigns/{camp.pk}/remove",
-                       {"proposal": letters[0].pk}).status_code == 403
-    assert client.post(f"/review/{distinct[0].pk}/links",
-                       {"action": "set", "article": "5"}).status_code == 403
+    assert (
+        client.post(f"/review/campaigns/{camp.pk}/remove", {"proposal": letters[0].pk}).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/review/{distinct[0].pk}/links", {"action": "set", "article": "5"}
+        ).status_code
+        == 403
+    )
     theme = Theme.objects.filter(parent__isnull=True).first()
     assert client.post(f"/review/themes/{theme.pk}/", ANSWER).status_code == 403
     assert not Answer.objects.exists() and not Correction.objects.exists()
@@ -121,8 +133,7 @@ def test_the_proposal_screen_shows_the_analysis_and_fixes_a_link(client, analyse
     screen = client.get(f"/review/{letters[1].pk}/").content.decode()
     assert f'hx-get="/review/{letters[1].pk}/analysis"' in screen
     # the block loaded by htmx, and the same as a page without JavaScript
-    html = client.get(f"/review/{letters[1].pk}/analysis", HTTP_HX_REQUEST="true"
-                      ).content.decode()
+    html = client.get(f"/review/{letters[1].pk}/analysis", HTTP_HX_REQUEST="true").content.decode()
     camp = Campaign.objects.get()
     assert f'href="/review/campaigns/{camp.pk}/"' in html and 'id="links-h"' in html
     assert "<h1" not in html
@@ -131,16 +142,21 @@ def test_the_proposal_screen_shows_the_analysis_and_fixes_a_link(client, analyse
     assert _queries(client, f"/review/{letters[1].pk}/analysis") <= 12
     # when the reviewer links article 5, point 1, and removes article 8
     p = distinct[1]
-    assert client.post(f"/review/{p.pk}/links", {"action": "set", "article": "5",
-                                                  "point": "1"}).status_code == 302
-    assert client.post(f"/review/{p.pk}/links", {"action": "remove",
-                                                  "article": "8"}).status_code == 302
+    assert (
+        client.post(
+            f"/review/{p.pk}/links", {"action": "set", "article": "5", "point": "1"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(f"/review/{p.pk}/links", {"action": "remove", "article": "8"}).status_code
+        == 302
+    )
     links = {lk.article.number: lk for lk in ArticleLink.objects.filter(proposal=p)}
     assert links["5"].source == "staff" and links["5"].point.number == "1"
     assert "8" not in links
     # and an unknown article is refused with a message
-    response = client.post(f"/review/{p.pk}/links", {"action": "set", "article": "99"},
-                           follow=True)
+    response = client.post(f"/review/{p.pk}/links", {"action": "set", "article": "99"}, follow=True)
     assert "99" in response.content.decode()
     assert not ArticleLink.objects.filter(proposal=p, article__number="99").exists()
 
@@ -149,8 +165,7 @@ def test_theme_answer_of_only_the_ticked_members(client, analysed, reviewer):
     client.force_login(reviewer)
     theme = Theme.objects.filter(parent__isnull=True).order_by("-size").first()
     ids = list(theme.members.values_list("proposal_id", flat=True))[:2]
-    response = client.post(f"/review/themes/{theme.pk}/", {**ANSWER, "only": "1",
-                                                           "selected": ids})
+    response = client.post(f"/review/themes/{theme.pk}/", {**ANSWER, "only": "1", "selected": ids})
     assert response.status_code == 302
     assert sorted(Answer.objects.values_list("proposal_id", flat=True)) == sorted(ids)
 
@@ -160,16 +175,20 @@ def test_the_tracker_says_one_of_n_near_identical_proposals(client, analysed, re
     code = letters[3].code
     before = client.get(f"/track/{code}/?lang=en").content.decode()
     assert "one of 8 near-identical proposals; they will be answered together" in before
-    services.campaign_answer(actor=reviewer, campaign=Campaign.objects.get(),
-                             decision="accepted", reason_ru="Срок увеличен.")
+    services.campaign_answer(
+        actor=reviewer,
+        campaign=Campaign.objects.get(),
+        decision="accepted",
+        reason_ru="Срок увеличен.",
+    )
     after = client.get(f"/track/{code}/?lang=en").content.decode()
     assert "one of 8 near-identical proposals; the answer is: Accepted" in after
-    assert "near-identical" not in client.get(f"/track/{distinct[0].code}/?lang=en"
-                                              ).content.decode()
+    assert (
+        "near-identical" not in client.get(f"/track/{distinct[0].code}/?lang=en").content.decode()
+    )
 
 
 def test_a_new_copy_in_the_tracker_counts_itself(client, analysed, submit):
     new = submit(LETTER)
     services.proposal_analyze_new(proposal_id=new.pk)
-    assert "one of 9 near-identical" in client.get(f"/track/{new.code}/?lang=en"
-                                                   ).content.decode()
+    assert "one of 9 near-identical" in client.get(f"/track/{new.code}/?lang=en").content.decode()

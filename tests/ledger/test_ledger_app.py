@@ -36,11 +36,21 @@ def fresh_tree():
 @pytest.fixture
 def log(submit, reviewer):
     """Three proposals (one with a contact), one answered, all sequenced."""
-    results = [submit(text=f"Предложение номер {i}: продлить срок обсуждения.",
-                      article_number="6", contact="+7 701 555 00 0" + str(i), consent=True)
-               for i in range(3)]
-    answer_record(actor=reviewer, proposal=results[0].proposal, decision="accepted",
-                  reason_ru="Принято: срок продлён.")
+    results = [
+        submit(
+            text=f"Предложение номер {i}: продлить срок обсуждения.",
+            article_number="6",
+            contact="+7 701 555 00 0" + str(i),
+            consent=True,
+        )
+        for i in range(3)
+    ]
+    answer_record(
+        actor=reviewer,
+        proposal=results[0].proposal,
+        decision="accepted",
+        reason_ru="Принято: срок продлён.",
+    )
     ledger_sequence()
     return results
 
@@ -61,14 +71,12 @@ def test_every_proposal_and_answer_is_a_leaf_without_personal_data(log):
 
 def test_the_commitment_binds_the_text_with_the_receipt_secret(log):
     first = log[0]
-    event = json.loads(Entry.objects.get(code=first.proposal.code,
-                                         kind="proposal.received").data)
+    event = json.loads(Entry.objects.get(code=first.proposal.code, kind="proposal.received").data)
     assert event["commitment"] == commitment(first.secret, first.proposal.text)
     assert event["commitment"] != commitment(first.secret, first.proposal.text + " ")
 
 
-def test_inclusion_and_consistency_proofs_verify_against_signed_checkpoints(client, log,
-                                                                            submit):
+def test_inclusion_and_consistency_proofs_verify_against_signed_checkpoints(client, log, submit):
     # given the first checkpoint, then one more proposal and a second checkpoint
     first = Checkpoint.objects.get()
     submit(text="Ещё одно предложение о статье восемь.", article_number="8")
@@ -78,12 +86,23 @@ def test_inclusion_and_consistency_proofs_verify_against_signed_checkpoints(clie
     body, _ = open_checkpoint(note, [_vkey_verifier()], origin=signing.origin())
     proof = client.get(f"/api/ledger/proof/inclusion?index=1&size={body.size}").json()
     # then the leaf is in the signed tree
-    verify_inclusion(hash_leaf(proof["leaf"].encode()), 1, body.size,
-                     [bytes.fromhex(h) for h in proof["proof"]], body.root_hash)
-    consistency = client.get(f"/api/ledger/proof/consistency?from={first.size}"
-                             f"&to={body.size}").json()
-    verify_consistency(first.size, body.size, [bytes.fromhex(h) for h in consistency["proof"]],
-                       bytes(first.root_hash), body.root_hash)
+    verify_inclusion(
+        hash_leaf(proof["leaf"].encode()),
+        1,
+        body.size,
+        [bytes.fromhex(h) for h in proof["proof"]],
+        body.root_hash,
+    )
+    consistency = client.get(
+        f"/api/ledger/proof/consistency?from={first.size}&to={body.size}"
+    ).json()
+    verify_consistency(
+        first.size,
+        body.size,
+        [bytes.fromhex(h) for h in consistency["proof"]],
+        bytes(first.root_hash),
+        body.root_hash,
+    )
 
 
 def test_receipt_entries_and_bad_requests(client, log):
@@ -143,7 +162,7 @@ def test_audit_detects_an_edited_entry(log):
 
 
 def test_audit_detects_a_deleted_leaf(log):
-    _without_triggers(["DELETE FROM ledger_leaf WHERE \"index\" = 1"])
+    _without_triggers(['DELETE FROM ledger_leaf WHERE "index" = 1'])
     problems = _audit_problems()
     assert any("leaf index 1 is missing" in p for p in problems)
     assert any("root differs" in p for p in problems)
@@ -155,14 +174,17 @@ def test_audit_detects_reordered_leaves(log):
     a, b = Leaf.objects.get(index=0), Leaf.objects.get(index=1)
     sql = []
     for leaf, other in ((a, b), (b, a)):
-        sql.append(f"UPDATE ledger_entry SET data = '{other.entry.data}' "
-                   f"WHERE id = {leaf.entry_id}")
+        sql.append(
+            f"UPDATE ledger_entry SET data = '{other.entry.data}' WHERE id = {leaf.entry_id}"
+        )
         blob = _blob(connection, bytes(other.leaf_hash))
-        sql.append(f"UPDATE ledger_leaf SET leaf_hash = {blob} WHERE \"index\" = {leaf.index}")
+        sql.append(f'UPDATE ledger_leaf SET leaf_hash = {blob} WHERE "index" = {leaf.index}')
     _without_triggers(sql)
     problems = _audit_problems()
-    assert problems == [f"checkpoint {Checkpoint.objects.get().size}: root differs from the "
-                        "recomputed tree (history was rewritten)"]
+    assert problems == [
+        f"checkpoint {Checkpoint.objects.get().size}: root differs from the "
+        "recomputed tree (history was rewritten)"
+    ]
 
 
 def _blob(conn, data: bytes) -> str:
@@ -171,12 +193,15 @@ def _blob(conn, data: bytes) -> str:
 
 def test_audit_detects_an_inserted_leaf(log):
     # shift leaves 2.. up by one and insert a forged entry at index 2
-    forged = Entry.objects.create(kind="proposal.received", code="KNS-FAKE-0000",
-                                  data='{"type":"forged"}')
-    _without_triggers([
-        "UPDATE ledger_leaf SET \"index\" = \"index\" + 100 WHERE \"index\" >= 2",
-        "UPDATE ledger_leaf SET \"index\" = \"index\" - 99 WHERE \"index\" >= 100",
-    ])
+    forged = Entry.objects.create(
+        kind="proposal.received", code="KNS-FAKE-0000", data='{"type":"forged"}'
+    )
+    _without_triggers(
+        [
+            'UPDATE ledger_leaf SET "index" = "index" + 100 WHERE "index" >= 2',
+            'UPDATE ledger_leaf SET "index" = "index" - 99 WHERE "index" >= 100',
+        ]
+    )
     Leaf.objects.create(index=2, entry=forged, leaf_hash=hash_leaf(forged.data.encode()))
     assert any("root differs" in p for p in _audit_problems())
 

@@ -48,14 +48,25 @@ def fresh_tree():
 @pytest.fixture
 def log(submit, reviewer):
     """Three proposals (the first answered, the second with our text), all sequenced."""
-    results = [submit(text=f"Предложение номер {i}: продлить срок обсуждения статьи.",
-                      article_number="6") for i in range(2)]
+    results = [
+        submit(text=f"Предложение номер {i}: продлить срок обсуждения статьи.", article_number="6")
+        for i in range(2)
+    ]
     mine = submit(text=TEXT + "\n")
-    answer_record(actor=reviewer, proposal=mine.proposal, decision="accepted",
-                  reason_ru="Принято: срок продлён до девяноста дней.")
+    answer_record(
+        actor=reviewer,
+        proposal=mine.proposal,
+        decision="accepted",
+        reason_ru="Принято: срок продлён до девяноста дней.",
+    )
     ledger_sequence()
-    return {"mine": mine, "others": results, "code": mine.proposal.code,
-            "secret": mine.secret, "vkey": signing.vkey()}
+    return {
+        "mine": mine,
+        "others": results,
+        "code": mine.proposal.code,
+        "secret": mine.secret,
+        "vkey": signing.vkey(),
+    }
 
 
 @pytest.fixture
@@ -72,8 +83,16 @@ def _run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def _base(log, where: str) -> list[str]:
-    return ["--code", log["code"], "--secret", log["secret"], "--log", where,
-            "--log-key", log["vkey"]]
+    return [
+        "--code",
+        log["code"],
+        "--secret",
+        log["secret"],
+        "--log",
+        where,
+        "--log-key",
+        log["vkey"],
+    ]
 
 
 # --------------------------------------------------------------------------- agreement
@@ -101,24 +120,42 @@ def test_a_receipt_verifies_against_the_live_log(live_server, log, capsys):
     assert "RESULT: all checks passed" in out
 
 
-def test_a_receipt_file_verifies_against_an_exported_directory(log, exported, tmp_path,
-                                                                capsys):
+def test_a_receipt_file_verifies_against_an_exported_directory(log, exported, tmp_path, capsys):
     receipt = tmp_path / "receipt.json"
-    receipt.write_text(json.dumps({"code": log["code"].lower(), "secret": log["secret"].lower(),
-                                   "text": TEXT + "\r\n"}), encoding="utf-8")
-    status, out, err = _run(capsys, "--receipt", str(receipt), "--log", str(exported),
-                            "--log-key", str(exported / "key"))
+    receipt.write_text(
+        json.dumps(
+            {"code": log["code"].lower(), "secret": log["secret"].lower(), "text": TEXT + "\r\n"}
+        ),
+        encoding="utf-8",
+    )
+    status, out, err = _run(
+        capsys,
+        "--receipt",
+        str(receipt),
+        "--log",
+        str(exported),
+        "--log-key",
+        str(exported / "key"),
+    )
     assert status == 0, out + err
     assert "the proposal.received entry (leaf 2) is in the signed log of 4 entries" in out
     assert "the answer.recorded entry (leaf 3)" in out
 
 
-def test_a_text_file_and_no_pinned_key_say_where_the_key_came_from(log, exported, tmp_path,
-                                                                    capsys):
+def test_a_text_file_and_no_pinned_key_say_where_the_key_came_from(log, exported, tmp_path, capsys):
     text_file = tmp_path / "text.txt"
     text_file.write_text(TEXT + "\n", encoding="utf-8")
-    status, out, _ = _run(capsys, "--code", log["code"], "--secret", log["secret"],
-                          "--text-file", str(text_file), "--log", str(exported))
+    status, out, _ = _run(
+        capsys,
+        "--code",
+        log["code"],
+        "--secret",
+        log["secret"],
+        "--text-file",
+        str(text_file),
+        "--log",
+        str(exported),
+    )
     assert status == 0
     assert "the log key was taken from the log itself" in out
 
@@ -127,29 +164,44 @@ def test_the_pure_command_runs_without_django(log, exported, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
     env["PYTHONPATH"] = str(SRC)
     done = subprocess.run(
-        [sys.executable, "-m", "kenes.ledger.merkle.verify", "receipt", *_base(log, str(exported)),
-         "--text", TEXT], env=env, capture_output=True, text=True, timeout=60, check=False)
+        [
+            sys.executable,
+            "-m",
+            "kenes.ledger.merkle.verify",
+            "receipt",
+            *_base(log, str(exported)),
+            "--text",
+            TEXT,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "RESULT: all checks passed" in done.stdout
 
 
-def test_a_kept_checkpoint_is_extended_by_a_later_one(live_server, log, submit, tmp_path,
-                                                      capsys):
+def test_a_kept_checkpoint_is_extended_by_a_later_one(live_server, log, submit, tmp_path, capsys):
     kept = tmp_path / "kept.txt"
-    status, _, _ = _run(capsys, *_base(log, live_server.url), "--text", TEXT,
-                        "--save-checkpoint", str(kept))
+    status, _, _ = _run(
+        capsys, *_base(log, live_server.url), "--text", TEXT, "--save-checkpoint", str(kept)
+    )
     assert status == 0 and kept.read_text().startswith(signing.origin())
     for i in range(5):
         submit(text=f"Ещё одно предложение номер {i} о статье восемь проекта.")
     ledger_sequence()
-    status, out, _ = _run(capsys, *_base(log, live_server.url), "--text", TEXT,
-                          "--kept-checkpoint", str(kept))
+    status, out, _ = _run(
+        capsys, *_base(log, live_server.url), "--text", TEXT, "--kept-checkpoint", str(kept)
+    )
     assert status == 0, out
     assert "extends your kept checkpoint (size 4)" in out
     # and against the export of the grown log
     call_command("ledger", "export", str(tmp_path / "grown"))
-    status, out, _ = _run(capsys, *_base(log, str(tmp_path / "grown")), "--text", TEXT,
-                          "--kept-checkpoint", str(kept))
+    status, out, _ = _run(
+        capsys, *_base(log, str(tmp_path / "grown")), "--text", TEXT, "--kept-checkpoint", str(kept)
+    )
     assert status == 0, out
 
 
@@ -159,13 +211,23 @@ def test_a_kept_checkpoint_is_extended_by_a_later_one(live_server, log, submit, 
 @pytest.mark.parametrize("where", ["url", "dir"])
 def test_a_wrong_secret_or_text_fails_clearly(live_server, log, exported, where, capsys):
     target = live_server.url if where == "url" else str(exported)
-    status, out, _ = _run(capsys, "--code", log["code"], "--secret", "ABCDEFGHJK",
-                          "--text", TEXT, "--log", target, "--log-key", log["vkey"])
+    status, out, _ = _run(
+        capsys,
+        "--code",
+        log["code"],
+        "--secret",
+        "ABCDEFGHJK",
+        "--text",
+        TEXT,
+        "--log",
+        target,
+        "--log-key",
+        log["vkey"],
+    )
     assert status == 1
     assert "\u2717 your secret and text do not match the commitment" in out
     assert "RESULT: verification FAILED" in out
-    status, out, _ = _run(capsys, *_base(log, target), "--text", TEXT.replace("девяноста",
-                                                                              "ста"))
+    status, out, _ = _run(capsys, *_base(log, target), "--text", TEXT.replace("девяноста", "ста"))
     assert status == 1 and "do not match the commitment" in out
     # inclusion still holds: only the text check failed
     assert out.count("\u2717") == 1
@@ -231,15 +293,20 @@ class _LyingLog(HttpLogSource):
         return [*proof, bytes(32)]
 
 
-@pytest.mark.parametrize(("how", "message"), [
-    ("forged", "the proof leads to another root"),
-    ("truncated", "inclusion proof has 1 hashes, want 2"),
-    ("extended", "inclusion proof has 3 hashes, want 2"),
-])
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("forged", "the proof leads to another root"),
+        ("truncated", "inclusion proof has 1 hashes, want 2"),
+        ("extended", "inclusion proof has 3 hashes, want 2"),
+    ],
+)
 def test_forged_and_truncated_proofs_fail(live_server, log, how, message):
-    report = verify_receipt(_LyingLog(live_server.url, how),
-                            ReceiptInput(log["code"], log["secret"], TEXT),
-                            log_key=log["vkey"])
+    report = verify_receipt(
+        _LyingLog(live_server.url, how),
+        ReceiptInput(log["code"], log["secret"], TEXT),
+        log_key=log["vkey"],
+    )
     assert not report.ok
     failed = [c for c in report.checks if c.ok is False]
     assert {c.id for c in failed} == {"inclusion"}
@@ -249,14 +316,25 @@ def test_forged_and_truncated_proofs_fail(live_server, log, how, message):
 def test_a_forked_or_rolled_back_kept_checkpoint_fails(live_server, log, tmp_path, capsys):
     fork = sign_checkpoint(CheckpointBody(signing.origin(), 4, b"\x01" * 32), [signing.signer()])
     (tmp_path / "fork.txt").write_text(fork)
-    status, out, _ = _run(capsys, *_base(log, live_server.url), "--text", TEXT,
-                          "--kept-checkpoint", str(tmp_path / "fork.txt"))
+    status, out, _ = _run(
+        capsys,
+        *_base(log, live_server.url),
+        "--text",
+        TEXT,
+        "--kept-checkpoint",
+        str(tmp_path / "fork.txt"),
+    )
     assert status == 1 and "two different roots for size 4 (fork)" in out
-    future = sign_checkpoint(CheckpointBody(signing.origin(), 9, b"\x01" * 32),
-                             [signing.signer()])
+    future = sign_checkpoint(CheckpointBody(signing.origin(), 9, b"\x01" * 32), [signing.signer()])
     (tmp_path / "future.txt").write_text(future)
-    status, out, _ = _run(capsys, *_base(log, live_server.url), "--text", TEXT,
-                          "--kept-checkpoint", str(tmp_path / "future.txt"))
+    status, out, _ = _run(
+        capsys,
+        *_base(log, live_server.url),
+        "--text",
+        TEXT,
+        "--kept-checkpoint",
+        str(tmp_path / "future.txt"),
+    )
     assert status == 1 and "(rollback)" in out
 
 
@@ -267,8 +345,11 @@ def test_malformed_input_gives_messages_never_a_traceback(log, exported, tmp_pat
         (["--receipt", str(bad_json), "--log", str(exported)], 2, "not UTF-8 JSON"),
         (["--code", "KNS-2222-2223", "--log", str(exported)], 1, "not a valid receipt code"),
         (["--code", log["code"], "--log", str(tmp_path / "nowhere")], 2, "not a directory"),
-        (["--code", log["code"], "--log", str(exported), "--log-key", "garbage+zz+zz"], 1,
-         "the log key is malformed"),
+        (
+            ["--code", log["code"], "--log", str(exported), "--log-key", "garbage+zz+zz"],
+            1,
+            "the log key is malformed",
+        ),
         (["--code", log["code"], "--log", "http://127.0.0.1:9/"], 1, "cannot read the log's key"),
         (["--log", str(exported)], 2, "give the receipt code"),
         (["--code", "KNS-2222-2223"], 2, "required"),
@@ -288,12 +369,12 @@ def test_malformed_input_gives_messages_never_a_traceback(log, exported, tmp_pat
 
 def test_a_code_without_entries_and_a_pending_entry(log, submit, exported, capsys):
     other = receipts.new_code()
-    status, out, _ = _run(capsys, "--code", other, "--log", str(exported), "--log-key",
-                          log["vkey"])
+    status, out, _ = _run(capsys, "--code", other, "--log", str(exported), "--log-key", log["vkey"])
     assert status == 1 and f"the log has no entry for {other}" in out
     late = submit(text="Предложение, которое ещё не попало в подписанный журнал.")
-    report = verify_receipt(DirLogSource(exported), ReceiptInput(late.proposal.code),
-                            log_key=log["vkey"])
+    report = verify_receipt(
+        DirLogSource(exported), ReceiptInput(late.proposal.code), log_key=log["vkey"]
+    )
     assert not report.ok and report.checks[-1].id == "entries"
 
 
@@ -311,14 +392,18 @@ def test_the_page_checks_on_the_server_without_javascript(client, log):
     assert page.status_code == 200
     assert log["code"] in page.content.decode()
     en = {"HTTP_ACCEPT_LANGUAGE": "en"}
-    ok = client.post("/ledger/verify/", {"code": log["code"].lower(), "secret": log["secret"],
-                                         "text": TEXT, "server": "1"}, **en)
+    ok = client.post(
+        "/ledger/verify/",
+        {"code": log["code"].lower(), "secret": log["secret"], "text": TEXT, "server": "1"},
+        **en,
+    )
     html = ok.content.decode()
     assert 'class="notice notice-ok" id="verdict"' in html
     assert "Your secret and your text match" in html
     assert "Принято: срок продлён" in html and "check check-bad" not in html
-    bad = client.post("/ledger/verify/", {"code": log["code"], "secret": "WRONG22222",
-                                          "text": TEXT}, **en)
+    bad = client.post(
+        "/ledger/verify/", {"code": log["code"], "secret": "WRONG22222", "text": TEXT}, **en
+    )
     html = bad.content.decode()
     assert 'class="error" id="verdict"' in html and "do NOT match" in html
     nonsense = client.post("/ledger/verify/", {"code": "hello", "secret": "", "text": ""}, **en)

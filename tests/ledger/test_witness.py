@@ -80,8 +80,11 @@ class FakeLog:
         query = dict(p.split("=") for p in path.split("?")[1].split("&"))
         tree = self.proof_tree or self.tree
         proof = consistency_proof(tree, int(query["from"]), int(query["to"]))
-        return {"from": int(query["from"]), "to": int(query["to"]),
-                "proof": [h.hex() for h in proof]}
+        return {
+            "from": int(query["from"]),
+            "to": int(query["to"]),
+            "proof": [h.hex() for h in proof],
+        }
 
     def post_json(self, path: str, doc: object) -> tuple[int, str]:
         assert path == "/cosign" and isinstance(doc, dict)
@@ -135,8 +138,9 @@ def test_a_fork_a_rollback_and_a_rewritten_history_are_refused(tmp_path, witness
     log.note = log.sign(9, log.tree.root(9))
     _refused(log, witness_signer, state, "rollback")
     # a log that rewrote leaf 3 and grew: its proofs come from the rewritten tree
-    forged = MerkleTree(hash_leaf(b"leaf %d" % i) if i != 3 else hash_leaf(b"forged")
-                        for i in range(15))
+    forged = MerkleTree(
+        hash_leaf(b"leaf %d" % i) if i != 3 else hash_leaf(b"forged") for i in range(15)
+    )
     log.note, log.proof_tree = log.sign(15, forged.root()), forged
     _refused(log, witness_signer, state, "consistency proof from size 10 to 15 does not verify")
 
@@ -172,14 +176,40 @@ def test_configuration_errors_exit_2_without_a_traceback(tmp_path, capsys, witne
     state = tmp_path / "state.json"
     state.write_text("{broken")
     cases = [
-        ["run", "--log", "http://127.0.0.1:9", "--key", str(key), "--log-key", vkey,
-         "--state", str(state)],
-        ["run", "--log", "http://127.0.0.1:9", "--key", str(tmp_path / "missing"),
-         "--log-key", vkey, "--state", str(state)],
-        ["run", "--log", "ftp://x", "--key", str(key), "--log-key", vkey, "--state",
-         str(state)],
-        ["run", "--log", "http://127.0.0.1:9", "--key", str(key), "--log-key", "nonsense",
-         "--state", str(state)],
+        [
+            "run",
+            "--log",
+            "http://127.0.0.1:9",
+            "--key",
+            str(key),
+            "--log-key",
+            vkey,
+            "--state",
+            str(state),
+        ],
+        [
+            "run",
+            "--log",
+            "http://127.0.0.1:9",
+            "--key",
+            str(tmp_path / "missing"),
+            "--log-key",
+            vkey,
+            "--state",
+            str(state),
+        ],
+        ["run", "--log", "ftp://x", "--key", str(key), "--log-key", vkey, "--state", str(state)],
+        [
+            "run",
+            "--log",
+            "http://127.0.0.1:9",
+            "--key",
+            str(key),
+            "--log-key",
+            "nonsense",
+            "--state",
+            str(state),
+        ],
     ]
     for argv in cases:
         assert main(argv) == EXIT_USAGE, argv
@@ -236,30 +266,37 @@ def _line(skey: str, note: str) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_cosign_endpoint_accepts_only_registered_witnesses_and_valid_cosignatures(
-        client, log):
+def test_the_cosign_endpoint_accepts_only_registered_witnesses_and_valid_cosignatures(client, log):
     skey, vkey = _witness()
     note = client.get("/api/ledger/checkpoint").content.decode()
     body = {"checkpoint": note, "witness": "witness.one.kz", "signature": _line(skey, note)}
-    post = lambda doc: client.post("/api/ledger/cosign", doc,  # noqa: E731
-                                   content_type="application/json")
+    post = lambda doc: client.post(  # noqa: E731
+        "/api/ledger/cosign",
+        doc,
+        content_type="application/json",
+    )
     assert post(body).status_code == 403  # not registered yet
     witness = witness_add(name="witness.one.kz", vkey=vkey, organisation="Org One")
     impostor, _ = _witness()
     assert post({**body, "signature": _line(impostor, note)}).status_code == 422
     other_log = Ed25519Signer(signing.origin(), Ed25519PrivateKey.generate())
-    forged = sign_checkpoint(Checkpoint(signing.origin(), log.size, bytes(log.root_hash)),
-                             [other_log])
+    forged = sign_checkpoint(
+        Checkpoint(signing.origin(), log.size, bytes(log.root_hash)), [other_log]
+    )
     assert post({**body, "checkpoint": forged}).status_code == 422
-    unpublished = sign_checkpoint(Checkpoint(signing.origin(), log.size, b"\x01" * 32),
-                                  [signing.signer()])
+    unpublished = sign_checkpoint(
+        Checkpoint(signing.origin(), log.size, b"\x01" * 32), [signing.signer()]
+    )
     assert post({**body, "checkpoint": unpublished}).status_code == 422
     assert post({**body, "signature": "— witness.one.kz AAAA"}).status_code == 422
     assert post({**body, "checkpoint": "garbage"}).status_code == 422
     # a valid cosignature is stored once, and served with the checkpoint
     ok = post(body)
-    assert ok.status_code == 200 and ok.json() == {"size": 4, "witness": "witness.one.kz",
-                                                   "created": True}
+    assert ok.status_code == 200 and ok.json() == {
+        "size": 4,
+        "witness": "witness.one.kz",
+        "created": True,
+    }
     assert post(body).json()["created"] is False
     served = client.get("/api/ledger/checkpoint").content.decode()
     verifier = parse_verifier_key(vkey)
@@ -267,27 +304,52 @@ def test_the_cosign_endpoint_accepts_only_registered_witnesses_and_valid_cosigna
     assert len(opened.signatures) == 2
     assert [c.name for c in cosignatures(opened, [verifier])] == ["witness.one.kz"]
     assert client.get("/api/ledger/witnesses").json()["witnesses"] == [
-        {"name": "witness.one.kz", "organisation": "Org One", "vkey": vkey}]
+        {"name": "witness.one.kz", "organisation": "Org One", "vkey": vkey}
+    ]
     # an inactive witness can no longer cosign, and its line is no longer served
     call_command("ledger", "deactivate-witness", "witness.one.kz")
     assert post(body).status_code == 403
     assert client.get("/api/ledger/checkpoint").content.decode() == log.note
     with pytest.raises(CosignatureRejected):
-        cosignature_record(checkpoint_note=note, witness_name=witness.name,
-                           signature_line=body["signature"])
+        cosignature_record(
+            checkpoint_note=note, witness_name=witness.name, signature_line=body["signature"]
+        )
 
 
 # --------------------------------------------------------------------------- a real witness
 
 
-def _run_witness(tmp_path: Path, url: str, key: Path, log_key: str, state: Path
-                 ) -> subprocess.CompletedProcess[str]:
+def _run_witness(
+    tmp_path: Path, url: str, key: Path, log_key: str, state: Path
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "KENES_DATA"))}
     env["PYTHONPATH"] = str(SRC)
     return subprocess.run(
-        [sys.executable, "-m", "kenes.cli", "witness", "run", "--log", url, "--key", str(key),
-         "--log-key", log_key, "--state", str(state), "--once", "--timeout", "20"],
-        env=env, capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path)
+        [
+            sys.executable,
+            "-m",
+            "kenes.cli",
+            "witness",
+            "run",
+            "--log",
+            url,
+            "--key",
+            str(key),
+            "--log-key",
+            log_key,
+            "--state",
+            str(state),
+            "--once",
+            "--timeout",
+            "20",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
 
 
 def _rewrite_leaf(index: int) -> None:
@@ -296,8 +358,9 @@ def _rewrite_leaf(index: int) -> None:
     data = leaf.entry.data.replace('"channel":"web"', '"channel":"mail"')
     assert data != leaf.entry.data
     digest = hash_leaf(data.encode())
-    blob = (f"'\\x{digest.hex()}'::bytea" if connection.vendor == "postgresql"
-            else f"X'{digest.hex()}'")
+    blob = (
+        f"'\\x{digest.hex()}'::bytea" if connection.vendor == "postgresql" else f"X'{digest.hex()}'"
+    )
     with ledger_triggers_off() as cursor:
         cursor.execute("UPDATE ledger_entry SET data = %s WHERE id = %s", [data, leaf.entry_id])
         cursor.execute(f'UPDATE ledger_leaf SET leaf_hash = {blob} WHERE "index" = {index}')
@@ -305,7 +368,8 @@ def _rewrite_leaf(index: int) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_witness_process_cosigns_a_growing_log_and_refuses_a_rewritten_one(
-        live_server, log, submit, tmp_path):
+    live_server, log, submit, tmp_path
+):
     # given two witnesses registered with the log, each with its own key and state
     keys = {}
     for name in ("witness.one.kz", "witness.two.kz"):
@@ -318,8 +382,13 @@ def test_a_witness_process_cosigns_a_growing_log_and_refuses_a_rewritten_one(
     # when each runs once in its own process, then the log grows and they run again
     for _round in range(2):
         for name in keys:
-            done = _run_witness(tmp_path, live_server.url, tmp_path / f"{name}.key",
-                                str(log_key), tmp_path / f"{name}.state")
+            done = _run_witness(
+                tmp_path,
+                live_server.url,
+                tmp_path / f"{name}.key",
+                str(log_key),
+                tmp_path / f"{name}.state",
+            )
             assert done.returncode == 0, done.stdout + done.stderr
             assert "cosigned kenes" in done.stdout or "cosigned" in done.stdout
         submit(text="Ещё одно предложение: уточнить порядок публикации ответов.")
@@ -341,8 +410,9 @@ def test_a_witness_process_cosigns_a_growing_log_and_refuses_a_rewritten_one(
     TREE.reset()
     submit(text="Предложение после переписывания истории журнала.")
     ledger_sequence()
-    done = _run_witness(tmp_path, live_server.url, tmp_path / "witness.one.kz.key",
-                        str(log_key), state)
+    done = _run_witness(
+        tmp_path, live_server.url, tmp_path / "witness.one.kz.key", str(log_key), state
+    )
     # then the witness refuses, raises the alarm and keeps its state
     assert done.returncode == EXIT_ALARM, done.stdout + done.stderr
     assert "ALARM: the consistency proof from size 5 to 7 does not verify" in done.stderr
@@ -356,8 +426,9 @@ def test_a_witness_process_refuses_a_wrong_log_key(live_server, log, tmp_path):
     witness_add(name="witness.one.kz", vkey=vkey)
     (tmp_path / "w.key").write_text(skey)
     _, wrong = generate_key(signing.origin())
-    done = _run_witness(tmp_path, live_server.url, tmp_path / "w.key", wrong,
-                        tmp_path / "state.json")
+    done = _run_witness(
+        tmp_path, live_server.url, tmp_path / "w.key", wrong, tmp_path / "state.json"
+    )
     assert done.returncode == EXIT_ALARM
     assert "ALARM: the checkpoint is not validly signed by the log key" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "state.json").exists()
@@ -385,8 +456,13 @@ def test_a_witness_process_refuses_a_malformed_checkpoint(tmp_path):
         skey, _ = _witness()
         (tmp_path / "w.key").write_text(skey)
         _, log_key = generate_key("kenes.local/ledger")
-        done = _run_witness(tmp_path, f"http://127.0.0.1:{server.server_address[1]}",
-                            tmp_path / "w.key", log_key, tmp_path / "state.json")
+        done = _run_witness(
+            tmp_path,
+            f"http://127.0.0.1:{server.server_address[1]}",
+            tmp_path / "w.key",
+            log_key,
+            tmp_path / "state.json",
+        )
     finally:
         server.shutdown()
         server.server_close()

@@ -59,17 +59,31 @@ def kato(db, tmp_path: Path):
 
 @pytest.fixture
 def orgs(db):
-    a = organisation_create(actor=None, slug="bolashak", kind="party", name_kk="Болашақ",
-                            name_ru="Болашак", joined_on=dt.date(2026, 1, 10),
-                            regions=["11", "61"])
-    b = organisation_create(actor=None, slug="zangerler", kind="expert", name_kk="Заңгерлер",
-                            name_ru="Юристы", joined_on=dt.date(2026, 1, 12), regions=["11"])
+    a = organisation_create(
+        actor=None,
+        slug="bolashak",
+        kind="party",
+        name_kk="Болашақ",
+        name_ru="Болашак",
+        joined_on=dt.date(2026, 1, 10),
+        regions=["11", "61"],
+    )
+    b = organisation_create(
+        actor=None,
+        slug="zangerler",
+        kind="expert",
+        name_kk="Заңгерлер",
+        name_ru="Юристы",
+        joined_on=dt.date(2026, 1, 12),
+        regions=["11"],
+    )
     return a, b
 
 
 def _organiser(username: str, org, branch=None):
-    user = staff_user_create(actor=None, username=username, password=PASSWORD,
-                             roles=[Role.COALITION_ORGANISER.value])
+    user = staff_user_create(
+        actor=None, username=username, password=PASSWORD, roles=[Role.COALITION_ORGANISER.value]
+    )
     organiser_link(actor=None, user=user, organisation=org, branch=branch)
     return user
 
@@ -91,8 +105,9 @@ def branch_organiser(orgs):
 
 @pytest.fixture
 def admin_user(db):
-    return staff_user_create(actor=None, username="admin1", password=PASSWORD,
-                             roles=[Role.COMMISSION_ADMIN.value])
+    return staff_user_create(
+        actor=None, username="admin1", password=PASSWORD, roles=[Role.COMMISSION_ADMIN.value]
+    )
 
 
 @pytest.fixture
@@ -102,13 +117,27 @@ def version(demo_draft):
 
 @pytest.fixture
 def past_meeting(kato, orgs, version, organiser):
-    return meeting_plan(actor=organiser, organisation=orgs[0], settlement=kato["112003100"],
-                        version=version, audience="residents", place="Ауылдық клуб",
-                        starts_at=timezone.now() - dt.timedelta(days=1), language="kk")
+    return meeting_plan(
+        actor=organiser,
+        organisation=orgs[0],
+        settlement=kato["112003100"],
+        version=version,
+        audience="residents",
+        place="Ауылдық клуб",
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        language="kk",
+    )
 
 
 @pytest.fixture
 def future_meeting(kato, orgs, version, organiser):
-    return meeting_plan(actor=organiser, organisation=orgs[0], settlement=kato["112201000"],
-                        version=version, audience="students", place="Мектеп",
-                        starts_at=timezone.now() + dt.timedelta(days=3), language="ru")
+    return meeting_plan(
+        actor=organiser,
+        organisation=orgs[0],
+        settlement=kato["112201000"],
+        version=version,
+        audience="students",
+        place="Мектеп",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        language="ru",
+    )

@@ -25,11 +25,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def held(past_meeting, organiser):
-    meeting_report(actor=organiser, meeting=past_meeting,
-                   attendance={"f_18_29": 5, "m_45_59": 7}, minutes="Обсудили статью 6.",
-                   questions=["Когда ответ?"])
-    meeting_proposals_add(actor=organiser, meeting=past_meeting, items=[
-        {"text": "Срок консультаций продлить до шестидесяти дней.", "language": "ru"}])
+    meeting_report(
+        actor=organiser,
+        meeting=past_meeting,
+        attendance={"f_18_29": 5, "m_45_59": 7},
+        minutes="Обсудили статью 6.",
+        questions=["Когда ответ?"],
+    )
+    meeting_proposals_add(
+        actor=organiser,
+        meeting=past_meeting,
+        items=[{"text": "Срок консультаций продлить до шестидесяти дней.", "language": "ru"}],
+    )
     return past_meeting
 
 
@@ -39,8 +46,7 @@ def login(user) -> Client:
     return client
 
 
-def test_calendar_lists_coming_meetings_by_region_and_district(client, future_meeting,
-                                                              held):
+def test_calendar_lists_coming_meetings_by_region_and_district(client, future_meeting, held):
     body = client.get("/outreach/").content.decode()
     assert "Arshaly" in body or "Аршалы" in body
     assert client.get("/outreach/?region=61").content.decode().count("or-meeting") == 0
@@ -49,8 +55,9 @@ def test_calendar_lists_coming_meetings_by_region_and_district(client, future_me
 
 
 def test_public_meeting_page_shows_counts_questions_and_proposals(client, held, orgs):
-    contact_add(actor=None, branch=orgs[0].branches.first(), name="Тайное Имя",
-                phone="+7 701 000 11 22")
+    contact_add(
+        actor=None, branch=orgs[0].branches.first(), name="Тайное Имя", phone="+7 701 000 11 22"
+    )
     body = client.get(f"/outreach/meetings/{held.pk}/").content.decode()
     assert "12 people took part" in body
     assert "Когда ответ?" in body and "шестидесяти" in body
@@ -68,14 +75,20 @@ def test_coverage_counts_reached_remote_and_per_1000(held, kato):
     assert districts["112000000"].reached == 1 and districts["112200000"].reached == 0
 
 
-def test_gaps_are_districts_with_nothing_planned_in_14_days(kato, future_meeting, orgs,
-                                                             version):
+def test_gaps_are_districts_with_nothing_planned_in_14_days(kato, future_meeting, orgs, version):
     gaps = {u.code for u in selectors.district_gaps()}
     assert "112200000" not in gaps  # planned in 3 days
     assert {"112000000", "612000000"} <= gaps
-    meeting_plan(actor=None, organisation=orgs[0], settlement=kato["112001000"],
-                 version=version, audience="residents", place="x", language="kk",
-                 starts_at=timezone.now() + dt.timedelta(days=20))
+    meeting_plan(
+        actor=None,
+        organisation=orgs[0],
+        settlement=kato["112001000"],
+        version=version,
+        audience="residents",
+        place="x",
+        language="kk",
+        starts_at=timezone.now() + dt.timedelta(days=20),
+    )
     assert "112000000" in {u.code for u in selectors.district_gaps()}
 
 
@@ -97,13 +110,27 @@ def test_coverage_page_without_a_map_says_so(client, held, settings, tmp_path):
 
 
 def test_coverage_page_draws_the_map_from_geojson(client, held, settings, tmp_path):
-    geojson = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"kato_prefix": "11"}, "geometry": {
-            "type": "Polygon", "coordinates": [[[69, 50], [74, 50], [74, 54], [69, 54],
-                                                [69, 50]]]}},
-        {"type": "Feature", "properties": {"kato_prefix": "61"}, "geometry": {
-            "type": "MultiPolygon", "coordinates": [[[[67, 41], [71, 41], [71, 44],
-                                                      [67, 41]]]]}}]}
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kato_prefix": "11"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[69, 50], [74, 50], [74, 54], [69, 54], [69, 50]]],
+                },
+            },
+            {
+                "type": "Feature",
+                "properties": {"kato_prefix": "61"},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [[[[67, 41], [71, 41], [71, 44], [67, 41]]]],
+                },
+            },
+        ],
+    }
     path = tmp_path / "regions.geojson"
     path.write_text(json.dumps(geojson))
     settings.KENES_REGIONS_GEOJSON = str(path)
@@ -130,19 +157,20 @@ def test_coverage_csv(client, held):
     assert any(r["level"] == "district" and r["code"] == "112200000" for r in rows)
 
 
-def test_coverage_page_query_count_does_not_grow_with_meetings(client, held,
-                                                               django_assert_max_num_queries):
+def test_coverage_page_query_count_does_not_grow_with_meetings(
+    client, held, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(14):
         client.get("/outreach/coverage/?region=11")
 
 
-def test_organiser_pages_need_a_linked_organiser(client, past_meeting, organiser,
-                                                 other_organiser, django_user_model):
+def test_organiser_pages_need_a_linked_organiser(
+    client, past_meeting, organiser, other_organiser, django_user_model
+):
     assert client.get("/outreach/manage/").status_code == 302
     assert login(organiser).get("/outreach/manage/").status_code == 200
     assert login(organiser).get(f"/outreach/manage/{past_meeting.pk}/").status_code == 200
-    assert login(other_organiser).get(
-        f"/outreach/manage/{past_meeting.pk}/").status_code == 403
+    assert login(other_organiser).get(f"/outreach/manage/{past_meeting.pk}/").status_code == 403
     observer = django_user_model.objects.create_user("obs", password="x", is_staff=True)
     assert login(observer).get("/outreach/manage/").status_code == 403
 
@@ -151,22 +179,50 @@ def test_plan_report_and_proposals_through_the_pages(kato, orgs, organiser, vers
     client = login(organiser)
     assert "Plan a meeting" in client.get("/outreach/manage/plan/").content.decode()
     day = timezone.localdate() - dt.timedelta(days=1)
-    response = client.post("/outreach/manage/plan/", {
-        "region": "11", "organisation": orgs[0].pk, "settlement": "112003300",
-        "version": version.pk, "audience": "residents", "day": day.isoformat(),
-        "time": "11:00", "place": "Клуб", "language": "kk", "speakers": "Спикер"})
+    response = client.post(
+        "/outreach/manage/plan/",
+        {
+            "region": "11",
+            "organisation": orgs[0].pk,
+            "settlement": "112003300",
+            "version": version.pk,
+            "audience": "residents",
+            "day": day.isoformat(),
+            "time": "11:00",
+            "place": "Клуб",
+            "language": "kk",
+            "speakers": "Спикер",
+        },
+    )
     assert response.status_code == 302
     meeting = selectors.managed_meetings(organiser).get()
     url = f"/outreach/manage/{meeting.pk}/"
-    response = client.post(url, {"action": "report", "f_18_29": "4", "m_60p": "2",
-                                 "minutes": "Итоги", "questions": "Один?\nДва?"})
+    response = client.post(
+        url,
+        {
+            "action": "report",
+            "f_18_29": "4",
+            "m_60p": "2",
+            "minutes": "Итоги",
+            "questions": "Один?\nДва?",
+        },
+    )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.attendees == 6 and meeting.questions.count() == 2
-    response = client.post(url, {
-        "action": "proposals", "p-TOTAL_FORMS": "2", "p-INITIAL_FORMS": "0",
-        "p-0-text": "Предлагаю публиковать проект в районной газете.", "p-0-article": "5",
-        "p-0-language": "ru", "p-0-form_ref": "7", "p-1-text": ""})
+    response = client.post(
+        url,
+        {
+            "action": "proposals",
+            "p-TOTAL_FORMS": "2",
+            "p-INITIAL_FORMS": "0",
+            "p-0-text": "Предлагаю публиковать проект в районной газете.",
+            "p-0-article": "5",
+            "p-0-language": "ru",
+            "p-0-form_ref": "7",
+            "p-1-text": "",
+        },
+    )
     assert response.status_code == 302
     proposal = Proposal.objects.get(channel="meeting")
     assert proposal.source_ref == "bolashak · form 7" and proposal.entered_by == organiser
@@ -175,23 +231,41 @@ def test_plan_report_and_proposals_through_the_pages(kato, orgs, organiser, vers
 def test_sync_endpoint(past_meeting, organiser, other_organiser):
     client = Client(enforce_csrf_checks=True)
     client.force_login(organiser)
-    body = {"items": [{"uuid": str(uuid.uuid4()), "type": "proposal",
-                       "meeting": past_meeting.pk,
-                       "text": "Предлагаю публиковать проект в районной газете."}]}
+    body = {
+        "items": [
+            {
+                "uuid": str(uuid.uuid4()),
+                "type": "proposal",
+                "meeting": past_meeting.pk,
+                "text": "Предлагаю публиковать проект в районной газете.",
+            }
+        ]
+    }
     # without the CSRF token: refused
-    assert client.post("/outreach/offline/sync", json.dumps(body),
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            "/outreach/offline/sync", json.dumps(body), content_type="application/json"
+        ).status_code
+        == 403
+    )
     client = login(organiser)
     for _attempt in range(2):
-        response = client.post("/outreach/offline/sync", json.dumps(body),
-                               content_type="application/json")
+        response = client.post(
+            "/outreach/offline/sync", json.dumps(body), content_type="application/json"
+        )
         assert response.status_code == 200
     assert response.json()["results"][0]["status"] == "duplicate"
     assert Proposal.objects.filter(channel="meeting").count() == 1
-    assert client.post("/outreach/offline/sync", "nope",
-                       content_type="application/json").status_code == 400
-    assert Client().post("/outreach/offline/sync", json.dumps(body),
-                         content_type="application/json").status_code == 403
+    assert (
+        client.post("/outreach/offline/sync", "nope", content_type="application/json").status_code
+        == 400
+    )
+    assert (
+        Client()
+        .post("/outreach/offline/sync", json.dumps(body), content_type="application/json")
+        .status_code
+        == 403
+    )
 
 
 def test_offline_page_manifest_and_service_worker(past_meeting, organiser, client):
@@ -215,8 +289,19 @@ def test_paper_template_imports_with_the_existing_command(past_meeting, organise
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows[:3])
     for _run in range(2):
-        call_command("import_proposals", str(path), "--document", "demo", "--version", "v1",
-                     "--channel", "meeting", "--source", str(past_meeting.pk), "--quiet")
+        call_command(
+            "import_proposals",
+            str(path),
+            "--document",
+            "demo",
+            "--version",
+            "v1",
+            "--channel",
+            "meeting",
+            "--source",
+            str(past_meeting.pk),
+            "--quiet",
+        )
     raised = list(selectors.meeting_proposals(past_meeting))
     assert len(raised) == 2
     assert raised[0].author_kind == "meeting" and raised[0].region == "11"

@@ -16,8 +16,10 @@ from kenes.review.services import answer_record, proposal_merge
 
 pytestmark = pytest.mark.django_db
 
-KK_TEXT = ("Баптағы консультация мерзімін тоқсан күнге дейін ұзарту керек деп ойлаймын, "
-           "себебі ауыл тұрғындары үлгермейді.")
+KK_TEXT = (
+    "Баптағы консультация мерзімін тоқсан күнге дейін ұзарту керек деп ойлаймын, "
+    "себебі ауыл тұрғындары үлгермейді."
+)
 RU_TEXT = "Предлагаю продлить срок консультаций до девяноста дней: жители сёл не успевают."
 CODE_RE = re.compile(r"KNS-[2-9A-Z]{4}-[2-9A-Z]{4}")
 CONTACT = "aigerim.secret@example.kz"
@@ -34,6 +36,7 @@ def submit(version):
         kwargs.setdefault("channel", "web")
         kwargs.setdefault("version", version)
         return proposal_submit(actor=None, text=text, **kwargs)
+
     return _submit
 
 
@@ -42,8 +45,9 @@ def reviewer(db):
     from kenes.accounts.roles import Role
     from kenes.accounts.services import staff_user_create
 
-    return staff_user_create(actor=None, username="dana", password="x-Passw0rd!",
-                             roles=[Role.REVIEWER.value])
+    return staff_user_create(
+        actor=None, username="dana", password="x-Passw0rd!", roles=[Role.REVIEWER.value]
+    )
 
 
 def page(response) -> str:
@@ -55,16 +59,23 @@ def main(html: str) -> str:
 
 
 def propose(client, data, lang="kk", url="/propose/demo/v2/?article=6&point=2"):
-    form = {"text": KK_TEXT, "article": "6", "point": "2", "author_kind": "citizen",
-            "region": "", "contact": "", "language": ""}
+    form = {
+        "text": KK_TEXT,
+        "article": "6",
+        "point": "2",
+        "author_kind": "citizen",
+        "region": "",
+        "contact": "",
+        "language": "",
+    }
     form.update(data)
     return client.post(url, form, HTTP_ACCEPT_LANGUAGE=lang)
 
 
 # --- the form --------------------------------------------------------------------------------
 
-def test_the_readers_link_prefills_the_target_and_sets_an_httponly_client_cookie(client,
-                                                                                  version):
+
+def test_the_readers_link_prefills_the_target_and_sets_an_httponly_client_cookie(client, version):
     # when a Kazakh reader follows "propose a change here" from point 2 of article 6
     response = client.get("/propose/demo/v2/?article=6&point=2", HTTP_ACCEPT_LANGUAGE="kk")
     html = page(response)
@@ -102,6 +113,7 @@ def test_an_unknown_article_in_the_link_falls_back_to_the_choice(client, version
 
 # --- submitting -------------------------------------------------------------------------------
 
+
 def test_submit_in_kazakh_through_the_form_redirects_to_the_receipt(client, version):
     # given a Kazakh reader on the form
     client.get("/propose/demo/v2/?article=6&point=2", HTTP_ACCEPT_LANGUAGE="kk")
@@ -125,9 +137,20 @@ def test_submit_in_russian_with_contact_stores_the_consent_text_shown(client, ve
     with translation.override("ru"):
         shown = str(CONSENT_TEXT)
     assert shown in form_html
-    response = propose(client, {"text": RU_TEXT, "article": "4", "point": "", "contact": CONTACT,
-                                "consent": "1", "author_kind": "expert", "region": "75"},
-                       lang="ru", url="/propose/demo/v2/")
+    response = propose(
+        client,
+        {
+            "text": RU_TEXT,
+            "article": "4",
+            "point": "",
+            "contact": CONTACT,
+            "consent": "1",
+            "author_kind": "expert",
+            "region": "75",
+        },
+        lang="ru",
+        url="/propose/demo/v2/",
+    )
     assert response.status_code == 302
     proposal = Proposal.objects.get()
     assert proposal.language == "ru" and proposal.article.number == "4" and proposal.point is None
@@ -151,25 +174,42 @@ ERRORS = {
     # field: (form data, Kazakh message, Russian message)
     "text": ({"text": "қысқа"}, "Ұсыныс тым қысқа", "Предложение слишком короткое"),
     "region": ({"region": "99"}, "Белгісіз өңір.", "Неизвестный регион."),
-    "contact": ({"contact": "not a contact"}, "Электрондық пошта мекенжайын",
-                "Укажите адрес электронной почты"),
-    "consent": ({"contact": CONTACT}, "дербес деректеріңізді өңдеуге келісім",
-                "дайте согласие на обработку персональных данных"),
-    "article": ({"article": "999", "point": ""}, "Бұл жобада 999-бап жоқ.",
-                "В этом проекте нет статьи 999."),
+    "contact": (
+        {"contact": "not a contact"},
+        "Электрондық пошта мекенжайын",
+        "Укажите адрес электронной почты",
+    ),
+    "consent": (
+        {"contact": CONTACT},
+        "дербес деректеріңізді өңдеуге келісім",
+        "дайте согласие на обработку персональных данных",
+    ),
+    "article": (
+        {"article": "999", "point": ""},
+        "Бұл жобада 999-бап жоқ.",
+        "В этом проекте нет статьи 999.",
+    ),
 }
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 @pytest.mark.parametrize("field", sorted(ERRORS))
-def test_a_bad_field_gets_its_message_next_to_it_in_the_readers_language(client, version,
-                                                                         field, lang):
+def test_a_bad_field_gets_its_message_next_to_it_in_the_readers_language(
+    client, version, field, lang
+):
     data, kk_message, ru_message = ERRORS[field]
-    typed = "<b>Менің мәтінім</b>\r\nекінші жол, ол жоғалмауы керек." if field != "text" \
+    typed = (
+        "<b>Менің мәтінім</b>\r\nекінші жол, ол жоғалмауы керек."
+        if field != "text"
         else data["text"]
+    )
     # when a reader sends the form with one bad field
-    response = propose(client, {"text": typed, **data} if field != "text" else data, lang=lang,
-                       url="/propose/demo/v2/")
+    response = propose(
+        client,
+        {"text": typed, **data} if field != "text" else data,
+        lang=lang,
+        url="/propose/demo/v2/",
+    )
     html = page(response)
     # then nothing is stored and the form comes back with the message in their language
     assert response.status_code == 200 and not Proposal.objects.exists()
@@ -177,8 +217,11 @@ def test_a_bad_field_gets_its_message_next_to_it_in_the_readers_language(client,
     error_block = re.search(rf'<p class="field-error" id="{field}-error">(.*?)</p>', html, re.S)
     assert error_block and message in error_block.group(1)
     # tied to its field, and listed in the summary with a link to the field
-    assert re.search(rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"'
-                     rf'|aria-describedby="[^"]*{field}-error"', html)
+    assert re.search(
+        rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"'
+        rf'|aria-describedby="[^"]*{field}-error"',
+        html,
+    )
     assert f'href="#{field}"' in html
     # and the text typed is never lost (escaped)
     shown = typed.replace("<", "&lt;").replace(">", "&gt;")
@@ -209,6 +252,7 @@ def test_the_form_is_csrf_protected(version):
 
 # --- receipt ----------------------------------------------------------------------------------
 
+
 def test_the_receipt_shows_the_code_and_the_secret_once(client, version):
     response = propose(client, {})
     receipt_url = response["Location"]
@@ -236,15 +280,21 @@ def test_an_unknown_receipt_is_not_found(client, version):
 
 # --- tracker ----------------------------------------------------------------------------------
 
+
 def test_tracker_shows_the_answer_after_a_reviewer_answers(client, submit, reviewer, version):
     proposal = submit(text=KK_TEXT, article_number="6", point_number="2").proposal
     html = page(client.get(f"/track/{proposal.code}/", HTTP_ACCEPT_LANGUAGE="kk"))
     assert 'class="answer-box' not in html
     article = version.articles.get(number="6")
-    answer_record(actor=reviewer, proposal=proposal, decision="accepted",
-                  reason_kk="Мерзім тоқсан күнге дейін ұзартылды.",
-                  reason_ru="Срок продлён до девяноста дней.", changed_article=article,
-                  changed_point=article.points.get(number="2"))
+    answer_record(
+        actor=reviewer,
+        proposal=proposal,
+        decision="accepted",
+        reason_kk="Мерзім тоқсан күнге дейін ұзартылды.",
+        reason_ru="Срок продлён до девяноста дней.",
+        changed_article=article,
+        changed_point=article.points.get(number="2"),
+    )
     kk = page(client.get(f"/track/{proposal.code}/", HTTP_ACCEPT_LANGUAGE="kk"))
     ru = page(client.get(f"/track/{proposal.code}/", HTTP_ACCEPT_LANGUAGE="ru"))
     assert 'class="answer-box decision-accepted"' in kk
@@ -258,19 +308,23 @@ def test_tracker_shows_the_answer_after_a_reviewer_answers(client, submit, revie
 
 def test_the_reason_falls_back_to_the_other_language(client, submit, reviewer):
     proposal = submit().proposal
-    answer_record(actor=reviewer, proposal=proposal, decision="not_accepted",
-                  reason_ru="Срок уже достаточен.")
+    answer_record(
+        actor=reviewer, proposal=proposal, decision="not_accepted", reason_ru="Срок уже достаточен."
+    )
     kk = page(client.get(f"/track/{proposal.code}/", HTTP_ACCEPT_LANGUAGE="kk"))
     assert '<p class="pre" lang="ru">Срок уже достаточен.</p>' in kk
 
 
-def test_a_merged_proposal_shows_the_answer_of_the_one_it_was_merged_into(client, submit,
-                                                                          reviewer):
+def test_a_merged_proposal_shows_the_answer_of_the_one_it_was_merged_into(client, submit, reviewer):
     main_one = submit().proposal
     twin = submit(text=RU_TEXT + " Полностью согласен.").proposal
     proposal_merge(actor=reviewer, proposal=twin, into=main_one)
-    answer_record(actor=reviewer, proposal=main_one, decision="partly_accepted",
-                  reason_ru="Частично учтено в статье 6.")
+    answer_record(
+        actor=reviewer,
+        proposal=main_one,
+        decision="partly_accepted",
+        reason_ru="Частично учтено в статье 6.",
+    )
     html = page(client.get(f"/track/{twin.code}/", HTTP_ACCEPT_LANGUAGE="ru"))
     assert "Частично учтено в статье 6." in html
     assert f'href="/track/{main_one.code}/"' in html
@@ -278,8 +332,12 @@ def test_a_merged_proposal_shows_the_answer_of_the_one_it_was_merged_into(client
 
 def test_the_tracker_accepts_lower_case_spaces_and_cyrillic_look_alikes(client, submit):
     proposal = submit().proposal
-    cyrillic = proposal.code.lower().replace("-", " ").upper().translate(
-        str.maketrans("ABEKMHOPCTXYZ", "АВЕКМНОРСТХУЗ"))
+    cyrillic = (
+        proposal.code.lower()
+        .replace("-", " ")
+        .upper()
+        .translate(str.maketrans("ABEKMHOPCTXYZ", "АВЕКМНОРСТХУЗ"))
+    )
     response = client.post("/track/", {"code": cyrillic.lower()})
     assert response.status_code == 302 and response["Location"] == f"/track/{proposal.code}/"
     response = client.get(f"/track/{proposal.code.lower()}/")
@@ -308,9 +366,11 @@ def test_the_secret_confirms_the_author_and_a_wrong_one_is_refused(client, submi
 
 # --- public list ------------------------------------------------------------------------------
 
+
 def test_html_in_a_proposal_is_escaped_everywhere(client, submit, version):
-    proposal = submit(text="<script>alert('x')</script> предлагаю изменить статью шесть.",
-                      article_number="6").proposal
+    proposal = submit(
+        text="<script>alert('x')</script> предлагаю изменить статью шесть.", article_number="6"
+    ).proposal
     for url in ("/proposals/", f"/track/{proposal.code}/", f"/receipt/{proposal.code}/"):
         html = page(client.get(url))
         assert "<script>alert(" not in html, url
@@ -320,11 +380,17 @@ def test_html_in_a_proposal_is_escaped_everywhere(client, submit, version):
 
 
 def test_no_contact_appears_on_any_public_page(client, submit, version, reviewer):
-    proposal = submit(text=KK_TEXT, contact=CONTACT, consent=True, article_number="6",
-                      region="71").proposal
+    proposal = submit(
+        text=KK_TEXT, contact=CONTACT, consent=True, article_number="6", region="71"
+    ).proposal
     answer_record(actor=reviewer, proposal=proposal, decision="accepted", reason_kk="Иә.")
-    for url in ("/proposals/", f"/track/{proposal.code}/", f"/receipt/{proposal.code}/",
-                "/proposals/?version=demo/v2&article=6", "/draft/demo/v2/article/6"):
+    for url in (
+        "/proposals/",
+        f"/track/{proposal.code}/",
+        f"/receipt/{proposal.code}/",
+        "/proposals/?version=demo/v2&article=6",
+        "/draft/demo/v2/article/6",
+    ):
         html = page(client.get(url))
         assert CONTACT not in html and "aigerim" not in html, url
     fragment = page(client.get("/proposals/on/demo/v2/6", HTTP_HX_REQUEST="true"))
@@ -345,8 +411,12 @@ def test_list_items_show_author_region_article_state_and_decision(client, submit
 def test_list_filters_and_search(client, submit, version):
     submit(text=KK_TEXT, article_number="6", region="71")
     submit(text=RU_TEXT, article_number="8", region="75", author_kind="expert")
-    submit(text="Нужно добавить право на обжалование отказа в регистрации предложения.",
-           region="75", channel="meeting", author_kind="meeting")
+    submit(
+        text="Нужно добавить право на обжалование отказа в регистрации предложения.",
+        region="75",
+        channel="meeting",
+        author_kind="meeting",
+    )
 
     def items(query):
         html = main(page(client.get("/proposals/" + query, HTTP_ACCEPT_LANGUAGE="ru")))
@@ -369,29 +439,44 @@ def test_list_filters_and_search(client, submit, version):
 def test_counts_by_state_ignore_the_state_filter(client, submit, reviewer):
     for n in range(3):
         submit(text=f"{RU_TEXT} Вариант номер {n}.")
-    answer_record(actor=reviewer, proposal=Proposal.objects.first(), decision="accepted",
-                  reason_ru="Да.")
+    answer_record(
+        actor=reviewer, proposal=Proposal.objects.first(), decision="accepted", reason_ru="Да."
+    )
     html = page(client.get("/proposals/?state=answered", HTTP_ACCEPT_LANGUAGE="ru"))
-    counts = dict(re.findall(r'<li><a href="[^"]*"[^>]*>([^<]+?) <span class="n">(\d+)</span>',
-                             html))
+    counts = dict(
+        re.findall(r'<li><a href="[^"]*"[^>]*>([^<]+?) <span class="n">(\d+)</span>', html)
+    )
     assert counts["Все"] == "3" if "Все" in counts else counts["All"] == "3"
     assert counts["Получено"] == "2" and counts["Дан ответ"] == "1"
     assert main(html).count('<li class="pitem">') == 1
 
 
 def test_the_list_is_paginated_by_25_with_a_constant_number_of_queries(
-        client, version, django_assert_max_num_queries):
+    client, version, django_assert_max_num_queries
+):
     # given 60 proposals, some answered
     now = timezone.now()
     for n in range(60):
-        proposal_submit(actor=None, version=version, channel="file", source="t.csv",
-                        external_id=str(n), text=f"{RU_TEXT} Номер {n}.", language="ru",
-                        article_number=str(1 + n % 8), region="71" if n % 2 else "",
-                        submitted_at=now - timedelta(minutes=n))
+        proposal_submit(
+            actor=None,
+            version=version,
+            channel="file",
+            source="t.csv",
+            external_id=str(n),
+            text=f"{RU_TEXT} Номер {n}.",
+            language="ru",
+            article_number=str(1 + n % 8),
+            region="71" if n % 2 else "",
+            submitted_at=now - timedelta(minutes=n),
+        )
     from kenes.review.services import answers_record
 
-    answers_record(actor=None, proposal_ids=list(Proposal.objects.values_list(
-        "pk", flat=True)[:30]), decision="not_accepted", reason_ru="Нет.")
+    answers_record(
+        actor=None,
+        proposal_ids=list(Proposal.objects.values_list("pk", flat=True)[:30]),
+        decision="not_accepted",
+        reason_ru="Нет.",
+    )
     # when the pages are read, the number of queries does not depend on the rows
     for query in ("", "?page=2", "?page=3&region=71", "?version=demo/v2&article=3"):
         with django_assert_max_num_queries(7):
@@ -408,6 +493,7 @@ def test_the_list_is_paginated_by_25_with_a_constant_number_of_queries(
 
 # --- the article page ---------------------------------------------------------------------------
 
+
 def test_the_article_page_links_to_propose_per_article_and_per_point(client, version):
     html = page(client.get("/draft/demo/v2/article/6", HTTP_ACCEPT_LANGUAGE="kk"))
     assert 'href="/propose/demo/v2/?article=6"' in html
@@ -417,17 +503,25 @@ def test_the_article_page_links_to_propose_per_article_and_per_point(client, ver
 
 
 def test_the_articles_proposals_section_counts_and_shows_the_latest(
-        client, submit, reviewer, version, django_assert_max_num_queries):
+    client, submit, reviewer, version, django_assert_max_num_queries
+):
     now = timezone.now()
     for n in range(7):
-        submit(text=f"{RU_TEXT} Вариант {n}.", article_number="6", channel="file",
-               source="s", external_id=str(n), submitted_at=now - timedelta(minutes=n))
+        submit(
+            text=f"{RU_TEXT} Вариант {n}.",
+            article_number="6",
+            channel="file",
+            source="s",
+            external_id=str(n),
+            submitted_at=now - timedelta(minutes=n),
+        )
     latest = Proposal.objects.order_by("-submitted_at").first()
     answer_record(actor=reviewer, proposal=latest, decision="accepted", reason_ru="Да.")
     submit(text=RU_TEXT, article_number="5")
     with django_assert_max_num_queries(6):
-        response = client.get("/proposals/on/demo/v2/6", HTTP_HX_REQUEST="true",
-                              HTTP_ACCEPT_LANGUAGE="ru")
+        response = client.get(
+            "/proposals/on/demo/v2/6", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="ru"
+        )
     html = page(response)
     assert "<html" not in html
     assert html.count('<li class="pitem">') == 5 and "7" in html

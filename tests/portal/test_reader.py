@@ -51,8 +51,9 @@ def test_english_readers_see_the_russian_text_with_a_note(client, demo_draft):
 
 
 def test_language_switch_keeps_the_page(client, demo_draft):
-    response = client.post("/i18n/setlang/", {"language": "ru",
-                                              "next": "/draft/demo/v2/article/6#p2"})
+    response = client.post(
+        "/i18n/setlang/", {"language": "ru", "next": "/draft/demo/v2/article/6#p2"}
+    )
     assert response.status_code == 302 and response["Location"] == "/draft/demo/v2/article/6#p2"
     page = client.get("/draft/demo/v2/article/6").content.decode()
     assert '<html lang="ru">' in page
@@ -96,8 +97,11 @@ def test_compare_chooser_redirects(client, demo_draft):
 
 def test_1995_to_2026_compare_page(client, constitution_1995, constitution_2026):
     page = get(client, "/compare/constitution/1995/constitution/2026/", "ru")
-    assert re.search(r'href="/draft/constitution/1995/article/7">Статья 7</a> → '
-                     r'<a href="/draft/constitution/2026/article/9">Статья 9</a>', page)
+    assert re.search(
+        r'href="/draft/constitution/1995/article/7">Статья 7</a> → '
+        r'<a href="/draft/constitution/2026/article/9">Статья 9</a>',
+        page,
+    )
 
 
 @pytest.mark.parametrize("url", ["/draft/demo/v9/", "/draft/demo/v1/article/999", "/nope"])

@@ -45,8 +45,9 @@ def post(client, version):
 
 @pytest.fixture
 def token(db):
-    _token, raw = api_token_create(actor=None, name="Nur Otan hotline", channel="email",
-                                   source="hotline-2026")
+    _token, raw = api_token_create(
+        actor=None, name="Nur Otan hotline", channel="email", source="hotline-2026"
+    )
     return raw
 
 
@@ -128,8 +129,12 @@ def test_a_token_sets_channel_and_source(post, token):
 
 @pytest.mark.parametrize("header", ["Bearer kns_nope_nope", "Bearer ", "Basic dXNlcjpwYXNz"])
 def test_a_bad_token_is_refused(client, version, header):
-    response = client.post(URL, data=json.dumps(body()), content_type="application/json",
-                           headers={"Authorization": header})
+    response = client.post(
+        URL,
+        data=json.dumps(body()),
+        content_type="application/json",
+        headers={"Authorization": header},
+    )
     assert response.status_code == 401
     assert not Proposal.objects.exists()
 
@@ -145,15 +150,18 @@ def test_an_external_id_needs_a_token_and_is_idempotent(post, token):
     assert Proposal.objects.count() == 1
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"text": "коротко"}, "text"),
-    ({"region": "99"}, "region"),
-    ({"article": "999"}, "article"),
-    ({"contact": CONTACT}, "consent"),
-    ({"text": None}, "text"),
-    ({"txt": "typo"}, "txt"),
-    ({"consent": "maybe"}, "consent"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"text": "коротко"}, "text"),
+        ({"region": "99"}, "region"),
+        ({"article": "999"}, "article"),
+        ({"contact": CONTACT}, "consent"),
+        ({"text": None}, "text"),
+        ({"txt": "typo"}, "txt"),
+        ({"consent": "maybe"}, "consent"),
+    ],
+)
 def test_bad_fields_get_a_422_per_field(post, overrides, field):
     response = post(body(**overrides))
     assert response.status_code == 422
@@ -175,7 +183,8 @@ def test_messages_follow_accept_language(post):
     response = post(body(text="коротко"), lang="ru")
     # then the message is in Russian
     assert response.json()["errors"]["text"] == [
-        "Предложение слишком короткое: напишите не менее 10 символов."]
+        "Предложение слишком короткое: напишите не менее 10 символов."
+    ]
     assert response["Content-Language"] == "ru"
 
 
@@ -227,8 +236,14 @@ def test_a_receipt_shows_state_history_and_answer(post, client, reviewer):
     # given a proposal answered by a reviewer
     data = post(body(contact=CONTACT, consent=True, article="6")).json()
     proposal = Proposal.objects.get()
-    answer_record(actor=reviewer, proposal=proposal, decision="accepted",
-                  reason_kk="Ескерілді.", reason_ru="Учтено.", changed_article=proposal.article)
+    answer_record(
+        actor=reviewer,
+        proposal=proposal,
+        decision="accepted",
+        reason_kk="Ескерілді.",
+        reason_ru="Учтено.",
+        changed_article=proposal.article,
+    )
     # when its author checks the receipt with the secret
     response = client.get(f"{URL}receipt/{data['code'].lower()}?secret={data['secret']}")
     # then state, history and the answer are shown, without personal data or reviewer names
@@ -239,7 +254,9 @@ def test_a_receipt_shows_state_history_and_answer(post, client, reviewer):
     assert [h["state"] for h in receipt["history"]] == ["received", "answered"]
     assert receipt["answer"]["decision"] == "accepted"
     assert (receipt["answer"]["reason_kk"], receipt["answer"]["reason_ru"]) == (
-        "Ескерілді.", "Учтено.")
+        "Ескерілді.",
+        "Учтено.",
+    )
     assert receipt["answer"]["changed_article"] == "6"
     content = response.content.decode()
     assert "555" not in content and "dana" not in content and "contact" not in content
@@ -263,8 +280,10 @@ def test_a_wrong_secret_is_404(post, client):
 @pytest.fixture
 def many(submit):
     def _many(n, **kwargs):
-        return [submit(text=f"{TEXT} Вариант номер {i}.", language="ru", **kwargs).proposal
-                for i in range(n)]
+        return [
+            submit(text=f"{TEXT} Вариант номер {i}.", language="ru", **kwargs).proposal
+            for i in range(n)
+        ]
 
     return _many
 
@@ -284,8 +303,9 @@ def test_the_list_shows_no_personal_data(client, submit):
 
 def test_the_list_filters(client, submit, many):
     many(2, region="71", article_number="6")
-    submit(text="Другой текст про налоги и бюджет страны.", language="ru", channel="paper",
-           region="75")
+    submit(
+        text="Другой текст про налоги и бюджет страны.", language="ru", channel="paper", region="75"
+    )
 
     def total(query):
         return client.get(f"{URL}?counts=true&{query}").json()["total"]
@@ -302,8 +322,18 @@ def test_the_list_filters(client, submit, many):
     assert client.get(URL).json()["total"] is None
 
 
-@pytest.mark.parametrize("query", ["limit=101", "limit=0", "state=lost", "version=v2",
-                                   "document=demo&article=6", "cursor=%%%", "offset=-1"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=101",
+        "limit=0",
+        "state=lost",
+        "version=v2",
+        "document=demo&article=6",
+        "cursor=%%%",
+        "offset=-1",
+    ],
+)
 def test_bad_list_parameters_are_422(client, query):
     assert client.get(f"{URL}?{query}").status_code == 422
 
@@ -321,8 +351,7 @@ def test_cursor_paging_visits_every_proposal_once(client, many):
     while url:
         page = client.get(url).json()
         seen += [item["code"] for item in page["items"]]
-        url = f"{URL}?limit=3&cursor={page['next_cursor']}" \
-            if page["next_cursor"] else None
+        url = f"{URL}?limit=3&cursor={page['next_cursor']}" if page["next_cursor"] else None
     # then each one is seen exactly once, newest first
     assert len(seen) == 7 and set(seen) == codes
 
@@ -375,8 +404,7 @@ def test_openapi_documents_the_endpoints(client):
     schema = client.get("/api/openapi.json").json()
     submit_op = schema["paths"]["/api/proposals/"]["post"]
     assert "Idempotency-Key" in json.dumps(submit_op)
-    assert "text" in submit_op["requestBody"]["content"]["application/json"]["schema"][
-        "properties"]
+    assert "text" in submit_op["requestBody"]["content"]["application/json"]["schema"]["properties"]
     assert "/api/proposals/receipt/{code}" in schema["paths"]
 
 

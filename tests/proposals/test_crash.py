@@ -63,15 +63,26 @@ class CrashDb:
 
 
 def kenes(db: CrashDb, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "kenes"), *args], env=db.env, cwd=REPO, timeout=timeout,
-                          capture_output=True, text=True, check=True)
+    return subprocess.run(
+        [str(BIN / "kenes"), *args],
+        env=db.env,
+        cwd=REPO,
+        timeout=timeout,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
 
 @pytest.fixture
 def crash_db(tmp_path) -> CrashDb:
     """A database a subprocess can reach, migrated, with the demo draft v2 in it."""
-    env = {**os.environ, "KENES_DATA_DIR": str(tmp_path / "data"), "KENES_LOG_LEVEL": "WARNING",
-           "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "KENES_DATA_DIR": str(tmp_path / "data"),
+        "KENES_LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
     if connection.vendor == "postgresql":
         s = connection.settings_dict
         auth = quote(s["USER"] or "") + (":" + quote(s["PASSWORD"]) if s["PASSWORD"] else "")
@@ -102,10 +113,26 @@ def kill_group(process: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def server(db: CrashDb, port: int):
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "kenes.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
-        env=db.env, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        [
+            str(BIN / "gunicorn"),
+            "kenes.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env=db.env,
+        cwd=REPO,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -125,10 +152,15 @@ def server(db: CrashDb, port: int):
 
 
 def post(conn: http.client.HTTPConnection, key: str) -> tuple[int, dict]:
-    body = json.dumps({"document": "demo", "version": "v2", "language": "ru",
-                       "text": f"{TEXT}, запрос {key}."})
-    conn.request("POST", "/api/proposals/", body,
-                 {"Content-Type": "application/json", "Idempotency-Key": key})
+    body = json.dumps(
+        {"document": "demo", "version": "v2", "language": "ru", "text": f"{TEXT}, запрос {key}."}
+    )
+    conn.request(
+        "POST",
+        "/api/proposals/",
+        body,
+        {"Content-Type": "application/json", "Idempotency-Key": key},
+    )
     response = conn.getresponse()
     return response.status, json.loads(response.read())
 
@@ -176,9 +208,13 @@ def test_no_receipt_is_lost_when_the_server_is_killed(crash_db):
     assert len(receipts) >= 40 and receipts <= stored
     assert all(status in (201, None) for _key, status, _code in results)
     # and no proposal was committed without its idempotency key, nor a key without it
-    assert crash_db.scalar(
-        "SELECT COUNT(*) FROM proposals_proposal p LEFT JOIN proposals_idempotencykey k "
-        "ON k.proposal_id = p.id WHERE k.id IS NULL") == 0
+    assert (
+        crash_db.scalar(
+            "SELECT COUNT(*) FROM proposals_proposal p LEFT JOIN proposals_idempotencykey k "
+            "ON k.proposal_id = p.id WHERE k.id IS NULL"
+        )
+        == 0
+    )
     assert crash_db.scalar("SELECT COUNT(*) FROM proposals_idempotencykey") == len(stored)
     lost = [key for key, status, _code in results if status is None]
     assert lost  # the kill did interrupt requests
@@ -204,17 +240,37 @@ def test_an_import_killed_midway_completes_once_when_run_again(crash_db, tmp_pat
         writer = csv.writer(f)
         writer.writerow(["id", "text", "language", "region"])
         writer.writerows([f"row-{i}", f"{TEXT}, строка {i}.", "ru", "71"] for i in range(rows))
-    args = [str(BIN / "kenes"), "import-proposals", str(path), "--document", "demo",
-            "--version", "v2", "--channel", "paper", "--source", "forms.csv",
-            "--batch-size", "50", "--quiet"]
+    args = [
+        str(BIN / "kenes"),
+        "import-proposals",
+        str(path),
+        "--document",
+        "demo",
+        "--version",
+        "v2",
+        "--channel",
+        "paper",
+        "--source",
+        "forms.csv",
+        "--batch-size",
+        "50",
+        "--quiet",
+    ]
     count = "SELECT COUNT(*) FROM proposals_proposal"
     # when the import is killed once some batches are in
-    process = subprocess.Popen(args, env=crash_db.env, cwd=REPO, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        args,
+        env=crash_db.env,
+        cwd=REPO,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
-        while crash_db.scalar(count) < 300 and time.monotonic() < deadline \
-                and process.poll() is None:
+        while (
+            crash_db.scalar(count) < 300 and time.monotonic() < deadline and process.poll() is None
+        ):
             time.sleep(0.02)
     finally:
         kill_group(process)
@@ -222,8 +278,9 @@ def test_an_import_killed_midway_completes_once_when_run_again(crash_db, tmp_pat
     # then only whole batches were committed, and it stopped midway
     assert 300 <= before < rows and before % 50 == 0
     # when it is run again to the end
-    done = subprocess.run(args, env=crash_db.env, cwd=REPO, capture_output=True, text=True,
-                          timeout=300, check=True)
+    done = subprocess.run(
+        args, env=crash_db.env, cwd=REPO, capture_output=True, text=True, timeout=300, check=True
+    )
     # then every row is in exactly once, with one history entry each
     assert f"{rows - before:,} imported, {before:,} already there" in done.stdout
     assert crash_db.scalar(count) == rows

@@ -17,8 +17,18 @@ from kenes.proposals.tasks_import import import_proposals_task, proposals_import
 pytestmark = pytest.mark.django_db
 
 TEXT = "Предлагаю продлить срок консультаций до девяноста дней"
-HEADER = ["id", "text", "article", "point", "language", "author_kind", "region", "contact",
-          "consent", "submitted_at"]
+HEADER = [
+    "id",
+    "text",
+    "article",
+    "point",
+    "language",
+    "author_kind",
+    "region",
+    "contact",
+    "consent",
+    "submitted_at",
+]
 
 
 def write_csv(path, rows, header=HEADER, delimiter=",", encoding="utf-8"):
@@ -30,21 +40,37 @@ def write_csv(path, rows, header=HEADER, delimiter=",", encoding="utf-8"):
 
 
 def good_rows(n, start=0):
-    return [[f"r{i}", f"{TEXT}, вариант {i}.", "6", "1", "ru", "citizen", "71", "", "", ""]
-            for i in range(start, start + n)]
+    return [
+        [f"r{i}", f"{TEXT}, вариант {i}.", "6", "1", "ru", "citizen", "71", "", "", ""]
+        for i in range(start, start + n)
+    ]
 
 
 def run(path, **kwargs):
     kwargs.setdefault("channel", "paper")
     kwargs.setdefault("source", "forms-almaty")
-    return proposals_import_file(actor=None, path=path, document_slug="demo",
-                                 version_label="v2", **kwargs)
+    return proposals_import_file(
+        actor=None, path=path, document_slug="demo", version_label="v2", **kwargs
+    )
 
 
 def test_a_csv_file_is_imported(tmp_path, version):
     # given a CSV of three rows, one with a contact and a date
-    rows = [*good_rows(2), ["r9", f"{TEXT} и ещё одно.", "", "", "ru", "expert", "", "a@b.kz",
-                            "да", "2026-03-01T10:30"]]
+    rows = [
+        *good_rows(2),
+        [
+            "r9",
+            f"{TEXT} и ещё одно.",
+            "",
+            "",
+            "ru",
+            "expert",
+            "",
+            "a@b.kz",
+            "да",
+            "2026-03-01T10:30",
+        ],
+    ]
     path = write_csv(tmp_path / "forms.csv", rows)
     # when it is imported
     result = run(path)
@@ -67,7 +93,8 @@ def test_running_an_import_again_skips_what_is_in(tmp_path, version):
     assert (result.created, result.skipped) == (2, 3)
     assert Proposal.objects.count() == 5
     assert sorted(Proposal.objects.values_list("external_id", flat=True)) == [
-        f"r{i}" for i in range(5)]
+        f"r{i}" for i in range(5)
+    ]
 
 
 def test_shards_share_a_file_without_overlap(tmp_path, version):
@@ -107,17 +134,24 @@ def test_bad_rows_are_reported_and_the_rest_kept(tmp_path, version):
     assert set(Proposal.objects.values_list("external_id", flat=True)) == {"r0", "r6"}
     lines = list(csv.DictReader(report.open(encoding="utf-8")))
     assert {(r["row"], r["id"], r["field"]) for r in lines} == {
-        ("3", "r1", "text"), ("4", "", "id"), ("5", "r3", "consent"),
-        ("6", "r4", "submitted_at"), ("7", "r5", "article")}
+        ("3", "r1", "text"),
+        ("4", "", "id"),
+        ("5", "r3", "consent"),
+        ("6", "r4", "submitted_at"),
+        ("7", "r5", "article"),
+    }
     # and the report never holds the contact
     assert "999 88 77" not in report.read_text(encoding="utf-8")
 
 
 def test_jsonl_is_imported_and_a_broken_line_reported(tmp_path, version):
     path = tmp_path / "mail.jsonl"
-    lines = [json.dumps({"id": 1, "text": f"{TEXT}.", "article": 6, "language": "ru"}),
-             "{broken", "",
-             json.dumps({"id": "2", "text": f"{TEXT} снова.", "consent": False})]
+    lines = [
+        json.dumps({"id": 1, "text": f"{TEXT}.", "article": 6, "language": "ru"}),
+        "{broken",
+        "",
+        json.dumps({"id": "2", "text": f"{TEXT} снова.", "consent": False}),
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run(path, channel="email", source="inbox")
     assert (result.created, result.failed) == (2, 1)
@@ -132,8 +166,9 @@ def test_xlsx_is_imported(tmp_path, version):
     book = Workbook()
     sheet = book.active
     sheet.append(HEADER)
-    sheet.append([101, f"{TEXT}.", 6, 1, "ru", "citizen", 71, None, None,
-                  datetime(2026, 2, 3, 9, 0)])
+    sheet.append(
+        [101, f"{TEXT}.", 6, 1, "ru", "citizen", 71, None, None, datetime(2026, 2, 3, 9, 0)]
+    )
     sheet.append([None, None, None, None, None, None, None, None, None, None])
     sheet.append([102, f"{TEXT} ещё.", None, None, "kk", None, None, None, None, None])
     path = tmp_path / "meeting.xlsx"
@@ -154,8 +189,10 @@ def test_a_semicolon_csv_with_a_bom_is_read(tmp_path, version):
 
 
 def test_a_multiline_text_keeps_row_numbers(tmp_path, version):
-    rows = [["a", f"{TEXT}\nвторая строка.", "", "", "ru", "", "", "", "", ""],
-            ["b", "коротко", "", "", "ru", "", "", "", "", ""]]
+    rows = [
+        ["a", f"{TEXT}\nвторая строка.", "", "", "ru", "", "", "", "", ""],
+        ["b", "коротко", "", "", "ru", "", "", "", "", ""],
+    ]
     result = run(write_csv(tmp_path / "multi.csv", rows))
     assert result.first_errors[0].row == 4  # header, two lines of row a, then row b
 
@@ -165,19 +202,23 @@ def test_a_non_utf8_csv_is_refused_naming_the_line(tmp_path, version):
     path = tmp_path / "cp1251.csv"
     good = io.StringIO()
     csv.writer(good).writerows([HEADER, good_rows(1)[0]])
-    path.write_bytes(good.getvalue().encode() + "r1,Предложение в cp1251 кодировке\r\n"
-                     .encode("cp1251"))
+    path.write_bytes(
+        good.getvalue().encode() + "r1,Предложение в cp1251 кодировке\r\n".encode("cp1251")
+    )
     # when it is imported, then it is refused with the line, and nothing is written
     with pytest.raises(ImportFileError, match="line 3"):
         run(path)
     assert not Proposal.objects.exists()
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("forms.txt", "id,text\n", "unknown format"),
-    ("forms.csv", "id,txt\n1,x\n", "unknown columns: txt"),
-    ("forms.csv", "text\nx\n", "missing columns: id"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("forms.txt", "id,text\n", "unknown format"),
+        ("forms.csv", "id,txt\n1,x\n", "unknown columns: txt"),
+        ("forms.csv", "text\nx\n", "missing columns: id"),
+    ],
+)
 def test_a_bad_file_is_refused_with_a_clear_message(tmp_path, version, name, content, message):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
@@ -198,8 +239,20 @@ def test_the_command_imports_and_reports(tmp_path, version, capsys):
     path = write_csv(tmp_path / "forms.csv", [*good_rows(3), ["x", "коротко", *[""] * 8]])
     report = tmp_path / "report.csv"
     # when it is imported with the command
-    call_command("import_proposals", str(path), "--document", "demo", "--version", "v2",
-                 "--channel", "file", "--source", "forms.csv", "--errors", str(report))
+    call_command(
+        "import_proposals",
+        str(path),
+        "--document",
+        "demo",
+        "--version",
+        "v2",
+        "--channel",
+        "file",
+        "--source",
+        "forms.csv",
+        "--errors",
+        str(report),
+    )
     # then it says what happened, shows progress on stderr, and writes the report
     out, err = capsys.readouterr()
     assert "4 rows, 3 imported, 0 already there, 1 with errors" in out
@@ -207,23 +260,42 @@ def test_the_command_imports_and_reports(tmp_path, version, capsys):
     assert "x" in report.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("channel", "label", "message"), [
-    ("web", "v2", "invalid choice"),
-    ("file", "v9", "There is no draft demo/v9"),
-])
+@pytest.mark.parametrize(
+    ("channel", "label", "message"),
+    [
+        ("web", "v2", "invalid choice"),
+        ("file", "v9", "There is no draft demo/v9"),
+    ],
+)
 def test_the_command_refuses_bad_arguments(tmp_path, version, channel, label, message):
     path = write_csv(tmp_path / "forms.csv", good_rows(1))
     with pytest.raises(CommandError, match=message):
-        call_command("import_proposals", str(path), "--document", "demo", "--version", label,
-                     "--channel", channel, "--source", "s")
+        call_command(
+            "import_proposals",
+            str(path),
+            "--document",
+            "demo",
+            "--version",
+            label,
+            "--channel",
+            channel,
+            "--source",
+            "s",
+        )
     assert not Proposal.objects.exists()
 
 
 def test_the_background_task_imports_a_stored_file(tmp_path, version):
     path = write_csv(tmp_path / "upload.csv", good_rows(2))
     # when staff queue an import of a stored file
-    queued = proposals_import_enqueue(actor=None, path=path, document_slug="demo",
-                                      version_label="v2", channel="file", source="upload.csv")
+    queued = proposals_import_enqueue(
+        actor=None,
+        path=path,
+        document_slug="demo",
+        version_label="v2",
+        channel="file",
+        source="upload.csv",
+    )
     # then it is queued, and the task imports it and returns the counts
     assert queued.status == "READY"
     outcome = import_proposals_task.call(**queued.kwargs)
@@ -235,8 +307,14 @@ def test_queueing_a_bad_file_fails_at_once(tmp_path, version):
     path = tmp_path / "upload.pdf"
     path.write_bytes(b"%PDF")
     with pytest.raises(ImportFileError):
-        proposals_import_enqueue(actor=None, path=path, document_slug="demo",
-                                 version_label="v2", channel="file", source="upload.pdf")
+        proposals_import_enqueue(
+            actor=None,
+            path=path,
+            document_slug="demo",
+            version_label="v2",
+            channel="file",
+            source="upload.pdf",
+        )
 
 
 def test_receipts_file_gives_each_row_its_code_and_secret_once(tmp_path, version):
@@ -246,15 +324,33 @@ def test_receipts_file_gives_each_row_its_code_and_secret_once(tmp_path, version
     from kenes.proposals.selectors import receipt_check
 
     data = tmp_path / "forms.csv"
-    data.write_text("id,text\nf1,Предлагаю продлить срок обсуждения.\n"
-                    "f2,Мерзімді ұзартуды ұсынамын.\n", encoding="utf-8")
+    data.write_text(
+        "id,text\nf1,Предлагаю продлить срок обсуждения.\nf2,Мерзімді ұзартуды ұсынамын.\n",
+        encoding="utf-8",
+    )
     receipts = tmp_path / "receipts.csv"
     # when it is imported with --receipts, then again
-    call_command("import_proposals", str(data), document="demo", label="v2", channel="paper",
-                 source="forms", receipts=receipts, quiet=True)
+    call_command(
+        "import_proposals",
+        str(data),
+        document="demo",
+        label="v2",
+        channel="paper",
+        source="forms",
+        receipts=receipts,
+        quiet=True,
+    )
     first = receipts.read_text(encoding="utf-8").splitlines()
-    call_command("import_proposals", str(data), document="demo", label="v2", channel="paper",
-                 source="forms", receipts=receipts, quiet=True)
+    call_command(
+        "import_proposals",
+        str(data),
+        document="demo",
+        label="v2",
+        channel="paper",
+        source="forms",
+        receipts=receipts,
+        quiet=True,
+    )
     second = receipts.read_text(encoding="utf-8").splitlines()
     # then every row has a working code and secret the first time, the code only later
     assert first[0] == "row,id,code,secret" and len(first) == 3

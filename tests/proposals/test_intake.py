@@ -36,28 +36,34 @@ def test_receipt_lookup_by_code_and_secret(submit):
     assert receipt_check(code="KNS-2222-2222") is None
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("Баптағы мерзімді ұзарту керек деп ойлаймын, себебі ауыл тұрғындары үлгермейді.", "kk"),
-    ("Считаю необходимым продлить срок, жители сёл не успевают ознакомиться.", "ru"),
-    ("I think the consultation period must be longer for rural residents.", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Баптағы мерзімді ұзарту керек деп ойлаймын, себебі ауыл тұрғындары үлгермейді.", "kk"),
+        ("Считаю необходимым продлить срок, жители сёл не успевают ознакомиться.", "ru"),
+        ("I think the consultation period must be longer for rural residents.", "en"),
+    ],
+)
 def test_language_is_detected_when_not_given(submit, text, lang):
     proposal = submit(text=text).proposal
     assert proposal.language == lang and proposal.language_detected
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"text": "коротко"}, "text"),
-    ({"text": "а" * 5001}, "text"),
-    ({"article_number": "999"}, "article"),
-    ({"article_number": "6", "point_number": "9"}, "point"),
-    ({"point_number": "1"}, "point"),
-    ({"region": "99"}, "region"),
-    ({"language": "de"}, "language"),
-    ({"contact": "not a contact"}, "contact"),
-    ({"contact": "a@b.kz", "consent": False}, "consent"),
-    ({"author_kind": "robot"}, "author_kind"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"text": "коротко"}, "text"),
+        ({"text": "а" * 5001}, "text"),
+        ({"article_number": "999"}, "article"),
+        ({"article_number": "6", "point_number": "9"}, "point"),
+        ({"point_number": "1"}, "point"),
+        ({"region": "99"}, "region"),
+        ({"language": "de"}, "language"),
+        ({"contact": "not a contact"}, "contact"),
+        ({"contact": "a@b.kz", "consent": False}, "consent"),
+        ({"author_kind": "robot"}, "author_kind"),
+    ],
+)
 def test_bad_input_is_refused_with_a_message_per_field(submit, kwargs, field):
     with pytest.raises(ValidationError) as info:
         submit(**kwargs)
@@ -68,8 +74,11 @@ def test_bad_input_is_refused_with_a_message_per_field(submit, kwargs, field):
 def test_the_same_text_from_the_same_author_is_politely_refused(submit):
     submit(contact="+7 701 123 45 67", consent=True)
     with pytest.raises(DuplicateProposalError):
-        submit(text="  ПРЕДЛАГАЮ продлить срок консультаций до девяноста дней. ",
-               contact="+7 701 123 45 67", consent=True)
+        submit(
+            text="  ПРЕДЛАГАЮ продлить срок консультаций до девяноста дней. ",
+            contact="+7 701 123 45 67",
+            consent=True,
+        )
     # another author may send the same text
     assert submit(contact="+7 702 000 00 00", consent=True).created
     assert Proposal.objects.count() == 2
@@ -82,8 +91,9 @@ def test_an_imported_row_is_stored_once(submit):
 
 
 def test_contact_is_encrypted_at_rest_and_never_public(submit):
-    proposal = submit(contact="aigerim@example.kz", consent=True,
-                      consent_text="Я согласен").proposal
+    proposal = submit(
+        contact="aigerim@example.kz", consent=True, consent_text="Я согласен"
+    ).proposal
     with connection.cursor() as cursor:
         cursor.execute("SELECT contact FROM proposals_proposal WHERE id = %s", [proposal.pk])
         stored = cursor.fetchone()[0]
@@ -112,7 +122,7 @@ def test_receipt_codes_catch_typos():
     for i in range(len(body)):
         for ch in receipts.ALPHABET:
             if ch != body[i]:
-                assert receipts.normalize_code(body[:i] + ch + body[i + 1:]) is None
+                assert receipts.normalize_code(body[:i] + ch + body[i + 1 :]) is None
     assert receipts.normalize_code(code.replace("K", "К")) == code  # Cyrillic К typed
 
 
@@ -123,20 +133,31 @@ def test_batch_intake_matches_single_intake(version, submit):
     from kenes.proposals.services import Submitted, proposals_submit_many
 
     submit(channel="file", source="b.csv", external_id="a")
-    rows = [{"external_id": "a", "text": "Уже импортированная строка файла."},
-            {"external_id": "b", "text": "коротко"},
-            {"external_id": "c", "text": "Предлагаю изменить статью восемь.",
-             "article_number": "8", "language": "ru"},
-            {"external_id": "c", "text": "Повтор той же строки файла."},
-            {"external_id": "d", "text": "Сегізінші бапты өзгертуді ұсынамын.",
-             "article_number": "8"}]
+    rows = [
+        {"external_id": "a", "text": "Уже импортированная строка файла."},
+        {"external_id": "b", "text": "коротко"},
+        {
+            "external_id": "c",
+            "text": "Предлагаю изменить статью восемь.",
+            "article_number": "8",
+            "language": "ru",
+        },
+        {"external_id": "c", "text": "Повтор той же строки файла."},
+        {"external_id": "d", "text": "Сегізінші бапты өзгертуді ұсынамын.", "article_number": "8"},
+    ]
     # when they are submitted as one batch
     with transaction.atomic():
-        results = proposals_submit_many(actor=None, version=version, channel="file",
-                                        source="b.csv", rows=rows)
+        results = proposals_submit_many(
+            actor=None, version=version, channel="file", source="b.csv", rows=rows
+        )
     # then each row gets what proposal_submit would have given it
     assert [type(r).__name__ for r in results] == [
-        "Submitted", "ValidationError", "Submitted", "Submitted", "Submitted"]
+        "Submitted",
+        "ValidationError",
+        "Submitted",
+        "Submitted",
+        "Submitted",
+    ]
     assert [r.created for r in results if isinstance(r, Submitted)] == [False, True, False, True]
     assert results[2].proposal == results[3].proposal
     assert results[4].proposal.language == "kk" and results[4].secret

@@ -17,35 +17,47 @@ def test_answer_records_decision_reason_and_history(submit, reviewer):
     proposal = submit(article_number="6").proposal
     # when a reviewer starts and answers it
     services.proposal_review_start(actor=reviewer, proposal=proposal)
-    answer = services.answer_record(actor=reviewer, proposal=proposal, decision="accepted",
-                                    reason_ru="Срок увеличен до 45 дней.",
-                                    changed_article=proposal.article)
+    answer = services.answer_record(
+        actor=reviewer,
+        proposal=proposal,
+        decision="accepted",
+        reason_ru="Срок увеличен до 45 дней.",
+        changed_article=proposal.article,
+    )
     # then it is answered, with the reason and every step recorded
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.ANSWERED
     assert answer.reason_in("kk") == "Срок увеличен до 45 дней."
     steps = [(h.from_state, h.to_state, h.actor_label) for h in proposal.history.all()]
-    assert steps == [("", "received", "system"), ("received", "in_review", "dana"),
-                     ("in_review", "answered", "dana")]
+    assert steps == [
+        ("", "received", "system"),
+        ("received", "in_review", "dana"),
+        ("in_review", "answered", "dana"),
+    ]
 
 
 def test_an_answer_needs_a_reason_and_a_decision(submit, reviewer):
     proposal = submit().proposal
     with pytest.raises(ValidationError) as info:
-        services.answer_record(actor=reviewer, proposal=proposal, decision="maybe",
-                               reason_ru="  ")
+        services.answer_record(actor=reviewer, proposal=proposal, decision="maybe", reason_ru="  ")
     assert set(info.value.message_dict) == {"decision", "reason_ru"}
     assert not Answer.objects.exists()
 
 
-def test_bulk_answer_gives_each_proposal_its_own_answer(submit, reviewer,
-                                                        django_assert_max_num_queries):
-    ids = [submit(text=f"Предложение номер {i} о сроках консультаций.").proposal.pk
-           for i in range(30)]
+def test_bulk_answer_gives_each_proposal_its_own_answer(
+    submit, reviewer, django_assert_max_num_queries
+):
+    ids = [
+        submit(text=f"Предложение номер {i} о сроках консультаций.").proposal.pk for i in range(30)
+    ]
     with django_assert_max_num_queries(8):
-        answers = services.answers_record(actor=reviewer, proposal_ids=ids,
-                                          decision="not_accepted", reason_kk="Себебі...",
-                                          reason_ru="Потому что...")
+        answers = services.answers_record(
+            actor=reviewer,
+            proposal_ids=ids,
+            decision="not_accepted",
+            reason_kk="Себебі...",
+            reason_ru="Потому что...",
+        )
     assert len(answers) == 30 and len({a.group for a in answers}) == 1
     assert Answer.objects.filter(proposal_id__in=ids).count() == 30
 
@@ -63,12 +75,15 @@ def test_merge_then_answer_the_target(submit, reviewer):
 
 
 def test_round_robin_keeps_an_articles_proposals_together(submit, reviewer, reviewer2):
-    ids = [submit(text=f"Статья шесть, мнение {i}.", article_number="6").proposal.pk
-           for i in range(4)]
-    ids += [submit(text=f"Статья восемь, мнение {i}.", article_number="8").proposal.pk
-            for i in range(3)]
-    load = services.proposals_assign_round_robin(actor=None, proposal_ids=ids,
-                                                 reviewers=[reviewer, reviewer2])
+    ids = [
+        submit(text=f"Статья шесть, мнение {i}.", article_number="6").proposal.pk for i in range(4)
+    ]
+    ids += [
+        submit(text=f"Статья восемь, мнение {i}.", article_number="8").proposal.pk for i in range(3)
+    ]
+    load = services.proposals_assign_round_robin(
+        actor=None, proposal_ids=ids, reviewers=[reviewer, reviewer2]
+    )
     assert sorted(load.values()) == [3, 4]
     from kenes.proposals.models import Proposal
 
@@ -81,18 +96,20 @@ def test_round_robin_keeps_an_articles_proposals_together(submit, reviewer, revi
 def test_only_reviewers_can_be_assigned(submit, db):
     from kenes.accounts.services import staff_user_create
 
-    observer = staff_user_create(actor=None, username="obs", password="x-Passw0rd!",
-                                 roles=["observer"])
+    observer = staff_user_create(
+        actor=None, username="obs", password="x-Passw0rd!", roles=["observer"]
+    )
     with pytest.raises(ValidationError, match="not a reviewer"):
-        services.proposals_assign(actor=None, proposal_ids=[submit().proposal.pk],
-                                  assignee=observer)
+        services.proposals_assign(
+            actor=None, proposal_ids=[submit().proposal.pk], assignee=observer
+        )
 
 
 def test_round_robin_records_each_assignment_in_the_history(submit, reviewer):
-    ids = [submit(text=f"Мнение {i} о статье шесть.", article_number="6").proposal.pk
-           for i in range(3)]
-    services.proposals_assign_round_robin(actor=reviewer, proposal_ids=ids,
-                                          reviewers=[reviewer])
+    ids = [
+        submit(text=f"Мнение {i} о статье шесть.", article_number="6").proposal.pk for i in range(3)
+    ]
+    services.proposals_assign_round_robin(actor=reviewer, proposal_ids=ids, reviewers=[reviewer])
     from kenes.proposals.models import StateChange
 
     assigned = StateChange.objects.filter(proposal_id__in=ids, details__assigned_to="dana")
@@ -110,6 +127,7 @@ def test_the_demo_seed_leaves_no_answered_proposal_in_review(db, settings, tmp_p
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", "--no-shared", stdout=io.StringIO())
 
-    in_review_with_answer = Proposal.objects.filter(state=ProposalState.IN_REVIEW,
-                                                    answers__isnull=False).count()
+    in_review_with_answer = Proposal.objects.filter(
+        state=ProposalState.IN_REVIEW, answers__isnull=False
+    ).count()
     assert Answer.objects.exists() and in_review_with_answer == 0

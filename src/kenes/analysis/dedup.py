@@ -175,10 +175,7 @@ class DedupIndex:
             ok = score >= self.jaccard_threshold
             if not ok:
                 small, big = sorted((len(hashes), len(other)))
-                ok = (
-                    small >= 0.6 * big
-                    and containment(hashes, other) >= self.containment_threshold
-                )
+                ok = small >= 0.6 * big and containment(hashes, other) >= self.containment_threshold
             if ok and (best is None or score > best[0]):
                 best = (score, cand)
             if ok:

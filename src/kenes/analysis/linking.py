@@ -37,8 +37,7 @@ _EN_PT = r"(?:paragraph|para\.?|point|clause)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "подпункт 1) пункта 1 статьи 73" / "п. 2 ст. 43" / "пункт 2 статьи 43"
-    ("pt_art", re.compile(
-        rf"(?:{_RU_SUB}\s*{_N}\)?\s*)?{_RU_PT}\s*{_N}\s*{_RU_ART}\s*{_N}")),
+    ("pt_art", re.compile(rf"(?:{_RU_SUB}\s*{_N}\)?\s*)?{_RU_PT}\s*{_N}\s*{_RU_ART}\s*{_N}")),
     # "статья 43", "ст. 43 п. 2", "статьи 43 и 44"
     ("art_list", re.compile(rf"{_RU_ART}\s*{_LIST}(?:\s*,?\s*{_RU_PT}\s*{_N})?")),
     # "43 статья", "43-я статья", "в 43 статье"
@@ -269,9 +268,9 @@ class ArticleLinker:
         self.bvec = embedder.embed_passages(BACKGROUND)
         self.background_margin = background_margin
 
-    def scores(self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None) -> np.ndarray[
-        Any, np.dtype[np.float64]
-    ]:
+    def scores(
+        self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None
+    ) -> np.ndarray[Any, np.dtype[np.float64]]:
         """Combined semantic+lexical score matrix (texts x articles) in [0, 1]."""
         q = self.embedder.embed_queries(list(texts)) if qvec is None else qvec
         sem = q @ self.avec.T

@@ -158,9 +158,16 @@ class ProposalResult:
     flags: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "lang": self.lang, "duplicate_of": self.duplicate_of,
-                "campaign_id": self.campaign_id, "theme_id": self.theme_id,
-                "subtheme_id": self.subtheme_id, "articles": self.articles, "flags": self.flags}
+        return {
+            "id": self.id,
+            "lang": self.lang,
+            "duplicate_of": self.duplicate_of,
+            "campaign_id": self.campaign_id,
+            "theme_id": self.theme_id,
+            "subtheme_id": self.subtheme_id,
+            "articles": self.articles,
+            "flags": self.flags,
+        }
 
 
 @dataclass(slots=True)
@@ -202,8 +209,11 @@ def _flags(text: str) -> list[str]:
     if len(text) > MAX_CHARS:
         flags.append("truncated")
     sample = text[:MAX_CHARS]
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (
-        unicodedata.category(ch)[0] == "C" and ch not in "\n\r\t"))
+    bad = sum(
+        1
+        for ch in sample
+        if ch == "\ufffd" or (unicodedata.category(ch)[0] == "C" and ch not in "\n\r\t")
+    )
     if bad > max(2, len(sample) // 10):
         flags.append("binary")
     letters = sum(1 for ch in sample if ch.isalpha())
@@ -282,8 +292,11 @@ def analyze(
 
     # Campaigns.
     t = time.perf_counter()
-    docs = [CampaignDoc(r.key, r.text, r.lang, dup[r.key] or r.key)
-            for r in chrono if r.key in index.uf.parent]
+    docs = [
+        CampaignDoc(r.key, r.text, r.lang, dup[r.key] or r.key)
+        for r in chrono
+        if r.key in index.uf.parent
+    ]
     embed_fn = embedder.embed_queries if embedder is not None else None
     camps = detect_campaigns(docs, config=campaign_config, embed=embed_fn, progress=say)
     camp_of = {m.id: c for c in camps for m in c.members}
@@ -327,8 +340,9 @@ def analyze(
             timings["linking"] = time.perf_counter() - t
     known_articles: set[str] | None = None
     if draft is not None:
-        known_articles = {str(a.get("number")) for s in draft.get("sections", [])
-                          for a in s.get("articles", [])}
+        known_articles = {
+            str(a.get("number")) for s in draft.get("sections", []) for a in s.get("articles", [])
+        }
 
     theme_of: dict[str, str] = {}
     sub_of: dict[str, str] = {}
@@ -342,15 +356,24 @@ def analyze(
         d = dup[r.key]
         c = camp_of.get(r.key)
         res = ProposalResult(
-            id=r.orig_id, lang=r.lang, duplicate_of=by_key[d].orig_id if d else None,
-            campaign_id=c.id if c else None, theme_id=theme_of.get(r.key),
-            subtheme_id=sub_of.get(r.key), flags=list(r.flags),
+            id=r.orig_id,
+            lang=r.lang,
+            duplicate_of=by_key[d].orig_id if d else None,
+            campaign_id=c.id if c else None,
+            theme_id=theme_of.get(r.key),
+            subtheme_id=sub_of.get(r.key),
+            flags=list(r.flags),
         )
         if known_articles is not None and "binary" not in r.flags:
             explicit = [
-                {"article": ref.article, "score": 1.0, **({"point": ref.point} if ref.point
-                                                          else {}), "source": "explicit"}
-                for ref in parse_references(r.text) if ref.article in known_articles
+                {
+                    "article": ref.article,
+                    "score": 1.0,
+                    **({"point": ref.point} if ref.point else {}),
+                    "source": "explicit",
+                }
+                for ref in parse_references(r.text)
+                if ref.article in known_articles
             ]
             seen: set[str] = set()
             merged: list[dict[str, Any]] = []
@@ -382,17 +405,20 @@ def _campaign_row(c: Campaign, by_key: dict[str, _Row]) -> dict[str, Any]:
         "languages": dict(Counter(m.lang for m in c.members)),
         "representative_ids": [by_key[i].orig_id for i in c.representative_ids],
         "members": [
-            {"id": by_key[m.id].orig_id, "lang": m.lang, "additions": m.additions,
-             "coverage": m.coverage, "via": m.via}
+            {
+                "id": by_key[m.id].orig_id,
+                "lang": m.lang,
+                "additions": m.additions,
+                "coverage": m.coverage,
+                "via": m.via,
+            }
             for m in c.members
         ],
         "summary": summarize(members).as_dict(),
     }
 
 
-def _theme_row(
-    th: Theme, by_key: dict[str, _Row], camp_of: dict[str, Campaign]
-) -> dict[str, Any]:
+def _theme_row(th: Theme, by_key: dict[str, _Row], camp_of: dict[str, Campaign]) -> dict[str, Any]:
     members = [(m, by_key[m].text, by_key[m].lang) for m in th.member_ids]
     summary = summarize(members).as_dict()
     for q in summary["quotes"]:

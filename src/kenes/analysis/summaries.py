@@ -28,8 +28,12 @@ class Quote:
     end: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"proposal_id": self.proposal_id, "text": self.text, "start": self.start,
-                "end": self.end}
+        return {
+            "proposal_id": self.proposal_id,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 @dataclass(slots=True)
@@ -40,8 +44,12 @@ class Summary:
     text: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"size": self.size, "languages": dict(self.languages), "text": self.text,
-                "quotes": [q.as_dict() for q in self.quotes]}
+        return {
+            "size": self.size,
+            "languages": dict(self.languages),
+            "text": self.text,
+            "quotes": [q.as_dict() for q in self.quotes],
+        }
 
 
 def _render(size: int, langs: Mapping[str, int], quotes: Sequence[Quote]) -> str:
@@ -70,8 +78,13 @@ def summarize(
     quotes: list[Quote] = []
     if cands:
         try:
-            vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=fold,
-                                  sublinear_tf=True, min_df=1)
+            vec = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(3, 5),
+                preprocessor=fold,
+                sublinear_tf=True,
+                min_df=1,
+            )
             x = vec.fit_transform([q.text for q in cands])
         except ValueError:
             x = None

@@ -253,8 +253,12 @@ def _label(themes: list[Theme], items: Sequence[ThemeItem]) -> None:
         group = [t for t in themes if (t.parent is None) == (level is None)]
         for lang, stem in (("ru", None), ("kk", 6)):
             docs = {
-                t.id: [w for i in t.item_ids if by_id[i].lang == lang
-                       for w in label_terms(by_id[i].text, lang)]
+                t.id: [
+                    w
+                    for i in t.item_ids
+                    if by_id[i].lang == lang
+                    for w in label_terms(by_id[i].text, lang)
+                ]
                 for t in group
             }
             for tid, terms in c_tf_idf(docs, stem=stem).items():

@@ -26,7 +26,7 @@ class OrganisationKind(models.TextChoices):
 
 
 def logo_path(instance: Organisation, filename: str) -> str:
-    return f"coalition/logos/{instance.slug}{filename[filename.rfind('.'):].lower()}"
+    return f"coalition/logos/{instance.slug}{filename[filename.rfind('.') :].lower()}"
 
 
 class Organisation(models.Model):
@@ -44,8 +44,12 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["kind", "name_ru"]
-        permissions = [("manage_any_organisation",
-                        _("Can manage the branches and meetings of every organisation"))]
+        permissions = [
+            (
+                "manage_any_organisation",
+                _("Can manage the branches and meetings of every organisation"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -58,18 +62,30 @@ class Organisation(models.Model):
 class Branch(models.Model):
     """The central office (no region) or a regional branch of an organisation."""
 
-    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
-                                     on_delete=models.CASCADE, related_name="branches")
-    region = models.CharField(_("region"), max_length=2, choices=Region.choices, blank=True,
-                              help_text=_("empty for the central office"))
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="branches",
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=2,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("empty for the central office"),
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
         ordering = ["organisation", "region"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "region"],
-                                               name="branch_once_per_region")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "region"], name="branch_once_per_region"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation.slug}: {self.label}"
@@ -84,8 +100,9 @@ class Branch(models.Model):
 
 
 class ContactPerson(models.Model):
-    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE,
-                               related_name="contacts")
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="contacts"
+    )
     # Personal data: encrypted at rest.
     name = EncryptedTextField(_("name"))
     phone = EncryptedTextField(_("phone"), blank=True)
@@ -106,12 +123,26 @@ class Organiser(models.Model):
     organisation.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("staff user"),
-                                on_delete=models.CASCADE, related_name="organiser")
-    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
-                                     on_delete=models.CASCADE, related_name="organisers")
-    branch = models.ForeignKey(Branch, verbose_name=_("branch"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="organisers")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff user"),
+        on_delete=models.CASCADE,
+        related_name="organiser",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="organisers",
+    )
+    branch = models.ForeignKey(
+        Branch,
+        verbose_name=_("branch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisers",
+    )
 
     class Meta:
         verbose_name = _("organiser")

@@ -28,16 +28,22 @@ def organiser_of(user: Any) -> Organiser | None:
 
 
 def manages_any(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False)
-                and user.is_active and user.is_staff and user.has_perm(MANAGE_ANY))
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(MANAGE_ANY)
+    )
 
 
 def is_organiser(user: Any) -> bool:
     """May use the organiser pages at all (linked organiser, or admin)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return manages_any(user) or (user.is_staff and user.has_perm("outreach.add_meeting")
-                                 and organiser_of(user) is not None)
+    return manages_any(user) or (
+        user.is_staff and user.has_perm("outreach.add_meeting") and organiser_of(user) is not None
+    )
 
 
 def managed_organisations(user: Any) -> QuerySet[Organisation]:
@@ -79,10 +85,16 @@ def can_manage_branch(user: Any, branch: Branch) -> bool:
 
 def public_members(*, kind: str | None = None) -> list[Organisation]:
     """Active member organisations with their branches; never their contact people."""
-    qs = Organisation.objects.filter(active=True).prefetch_related(
-        Prefetch("branches", queryset=Branch.objects.only("id", "organisation_id", "region")
-                 .order_by("region"))
-    ).annotate(meetings_held=Count("meetings", filter=Q(meetings__status="held")))
+    qs = (
+        Organisation.objects.filter(active=True)
+        .prefetch_related(
+            Prefetch(
+                "branches",
+                queryset=Branch.objects.only("id", "organisation_id", "region").order_by("region"),
+            )
+        )
+        .annotate(meetings_held=Count("meetings", filter=Q(meetings__status="held")))
+    )
     if kind:
         qs = qs.filter(kind=kind)
     return list(qs.order_by("kind", "name_ru"))

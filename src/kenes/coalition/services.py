@@ -32,42 +32,66 @@ def _is_system(actor: Actor) -> bool:
 
 
 @transaction.atomic
-def organisation_create(*, actor: Actor, slug: str, name_kk: str, name_ru: str, kind: str,
-                        joined_on: date, website: str = "", regions: list[str] | None = None
-                        ) -> Organisation:
+def organisation_create(
+    *,
+    actor: Actor,
+    slug: str,
+    name_kk: str,
+    name_ru: str,
+    kind: str,
+    joined_on: date,
+    website: str = "",
+    regions: list[str] | None = None,
+) -> Organisation:
     """Add a member organisation with its central office (and regional branches)."""
     _require(_is_system(actor) or selectors.manages_any(actor))
     if kind not in OrganisationKind.values:
         raise ValidationError({"kind": [_("Unknown kind of organisation.")]})
-    org = Organisation(slug=slug, name_kk=name_kk.strip(), name_ru=name_ru.strip(), kind=kind,
-                       joined_on=joined_on, website=website)
+    org = Organisation(
+        slug=slug,
+        name_kk=name_kk.strip(),
+        name_ru=name_ru.strip(),
+        kind=kind,
+        joined_on=joined_on,
+        website=website,
+    )
     org.full_clean(exclude=["logo"])
     org.save()
     Branch.objects.create(organisation=org, region="")
     for region in regions or []:
         branch_create(actor=None, organisation=org, region=region)
-    audit_record(actor=actor, action="coalition.organisation_create", target=org,
-                 data={"kind": kind, "regions": regions or []})
+    audit_record(
+        actor=actor,
+        action="coalition.organisation_create",
+        target=org,
+        data={"kind": kind, "regions": regions or []},
+    )
     return org
 
 
 @transaction.atomic
-def branch_create(*, actor: Actor, organisation: Organisation, region: str, address: str = ""
-                  ) -> Branch:
+def branch_create(
+    *, actor: Actor, organisation: Organisation, region: str, address: str = ""
+) -> Branch:
     _require(_is_system(actor) or selectors.can_manage_organisation(actor, organisation))
     if region not in Region.values:
         raise ValidationError({"region": [_("Unknown region.")]})
     if Branch.objects.filter(organisation=organisation, region=region).exists():
         raise ValidationError({"region": [_("The organisation already has a branch there.")]})
     branch = Branch.objects.create(organisation=organisation, region=region, address=address)
-    audit_record(actor=actor, action="coalition.branch_create", target=branch,
-                 data={"organisation": organisation.pk, "region": region})
+    audit_record(
+        actor=actor,
+        action="coalition.branch_create",
+        target=branch,
+        data={"organisation": organisation.pk, "region": region},
+    )
     return branch
 
 
 @transaction.atomic
-def contact_add(*, actor: Actor, branch: Branch, name: str, phone: str = "", position: str = ""
-                ) -> ContactPerson:
+def contact_add(
+    *, actor: Actor, branch: Branch, name: str, phone: str = "", position: str = ""
+) -> ContactPerson:
     """Add a contact person (name and phone are stored encrypted)."""
     _require(_is_system(actor) or selectors.can_manage_branch(actor, branch))
     errors = {}
@@ -77,37 +101,49 @@ def contact_add(*, actor: Actor, branch: Branch, name: str, phone: str = "", pos
         errors["phone"] = [_("Write the phone number with digits, e.g. +7 701 123 45 67.")]
     if errors:
         raise ValidationError(errors)
-    contact = ContactPerson.objects.create(branch=branch, name=name.strip(),
-                                           phone=phone.strip(), position=position.strip())
-    audit_record(actor=actor, action="coalition.contact_add", target=contact,
-                 data={"branch": branch.pk})
+    contact = ContactPerson.objects.create(
+        branch=branch, name=name.strip(), phone=phone.strip(), position=position.strip()
+    )
+    audit_record(
+        actor=actor, action="coalition.contact_add", target=contact, data={"branch": branch.pk}
+    )
     return contact
 
 
 @transaction.atomic
-def organiser_link(*, actor: Actor, user: object, organisation: Organisation,
-                   branch: Branch | None = None) -> Organiser:
+def organiser_link(
+    *, actor: Actor, user: object, organisation: Organisation, branch: Branch | None = None
+) -> Organiser:
     """Link a staff user to the organisation (and branch) they organise meetings for."""
     _require(_is_system(actor) or selectors.manages_any(actor))
     if branch is not None and branch.organisation_id != organisation.pk:
         raise ValidationError({"branch": [_("The branch belongs to another organisation.")]})
     link, _created = Organiser.objects.update_or_create(
-        user=user, defaults={"organisation": organisation, "branch": branch})
-    audit_record(actor=actor, action="coalition.organiser_link", target=link,
-                 data={"organisation": organisation.pk,
-                       "branch": branch.pk if branch else None})
+        user=user, defaults={"organisation": organisation, "branch": branch}
+    )
+    audit_record(
+        actor=actor,
+        action="coalition.organiser_link",
+        target=link,
+        data={"organisation": organisation.pk, "branch": branch.pk if branch else None},
+    )
     return link
 
 
 @transaction.atomic
-def organisation_logo_set(*, actor: Actor, organisation: Organisation, upload: IO[bytes]
-                          ) -> Organisation:
+def organisation_logo_set(
+    *, actor: Actor, organisation: Organisation, upload: IO[bytes]
+) -> Organisation:
     """Replace the logo; JPEG or PNG by content, at most KENES_LOGO_MAX_BYTES."""
     _require(_is_system(actor) or selectors.can_manage_organisation(actor, organisation))
     info = check_image(upload, max_bytes=logo_max_bytes(), field="logo")
     if organisation.logo:
         organisation.logo.delete(save=False)
     organisation.logo.save(f"logo{info.extension}", File(upload), save=True)
-    audit_record(actor=actor, action="coalition.logo_set", target=organisation,
-                 data={"kind": info.kind, "bytes": info.size})
+    audit_record(
+        actor=actor,
+        action="coalition.logo_set",
+        target=organisation,
+        data={"kind": info.kind, "bytes": info.size},
+    )
     return organisation

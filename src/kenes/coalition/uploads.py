@@ -54,9 +54,9 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
             i += 2
             continue
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", data[i + 5:i + 9])
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
             return width, height
         i += 2 + length
     return None
@@ -69,9 +69,14 @@ def check_image(upload: IO[bytes], *, max_bytes: int, field: str = "photo") -> I
         upload.seek(0, 2)
         size = upload.tell()
     if size > max_bytes:
-        raise ValidationError({field: [_("The file is %(size)s; the limit is %(limit)s.")
-                                       % {"size": filesizeformat(size),
-                                          "limit": filesizeformat(max_bytes)}]})
+        raise ValidationError(
+            {
+                field: [
+                    _("The file is %(size)s; the limit is %(limit)s.")
+                    % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
+                ]
+            }
+        )
     upload.seek(0)
     data = upload.read(min(size, 2 * 1024 * 1024))
     upload.seek(0)
@@ -82,8 +87,9 @@ def check_image(upload: IO[bytes], *, max_bytes: int, field: str = "photo") -> I
     elif data.startswith(b"\xff\xd8\xff"):
         kind, dims = "jpeg", _jpeg_size(data)
     if not kind:
-        raise ValidationError({field: [_("Only JPEG and PNG images are accepted; this file "
-                                         "is neither.")]})
+        raise ValidationError(
+            {field: [_("Only JPEG and PNG images are accepted; this file is neither.")]}
+        )
     if dims is None or dims[0] == 0 or dims[1] == 0:
         raise ValidationError({field: [_("The image is damaged: its size cannot be read.")]})
     if dims[0] * dims[1] > MAX_PIXELS:

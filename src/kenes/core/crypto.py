@@ -54,8 +54,9 @@ def decrypt(token: str) -> str:
     try:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
-        raise ValueError("cannot decrypt: the field key has changed or the data is damaged") \
-            from exc
+        raise ValueError(
+            "cannot decrypt: the field key has changed or the data is damaged"
+        ) from exc
 
 
 def blind_index(value: str) -> str:

@@ -39,6 +39,7 @@ def discover_seeds() -> list[tuple[str, Callable[[SeedContext], None]]]:
         if not target:
             continue
         module, _, name = target.partition(":")
-        found.append((getattr(config, "demo_order", 100), config.label,
-                      getattr(import_module(module), name)))
+        found.append(
+            (getattr(config, "demo_order", 100), config.label, getattr(import_module(module), name))
+        )
     return [(label, fn) for _order, label, fn in sorted(found, key=lambda t: (t[0], t[1]))]

@@ -68,9 +68,20 @@ def _version(ref: str) -> Any:
 def documents(request: HttpRequest) -> list[dict[str, Any]]:
     """List the documents and their versions."""
     return [
-        {"slug": d.slug, "title_kk": d.title_kk, "title_ru": d.title_ru,
-         "versions": [{"label": v.label, "languages": v.languages, "title_kk": v.title_kk,
-                       "title_ru": v.title_ru} for v in d.versions.all()]}
+        {
+            "slug": d.slug,
+            "title_kk": d.title_kk,
+            "title_ru": d.title_ru,
+            "versions": [
+                {
+                    "label": v.label,
+                    "languages": v.languages,
+                    "title_kk": v.title_kk,
+                    "title_ru": v.title_ru,
+                }
+                for v in d.versions.all()
+            ],
+        }
         for d in selectors.document_list()
     ]
 
@@ -89,13 +100,17 @@ def diff(
     """
     old, new = _version(source), _version(to)
     summary = selectors.version_diff(old=old, new=new, lang=lang)
-    return {"old": source, "new": to, "language": lang, "counts": summary.counts(),
-            "changes": [c.as_dict() for c in summary.changes]}
+    return {
+        "old": source,
+        "new": to,
+        "language": lang,
+        "counts": summary.counts(),
+        "changes": [c.as_dict() for c in summary.changes],
+    }
 
 
 @router.get("/{slug}/{label}", url_name="drafts_version")
-def version_json(request: HttpRequest, slug: str, label: str, lang: Lang = "ru"
-                 ) -> dict[str, Any]:
+def version_json(request: HttpRequest, slug: str, label: str, lang: Lang = "ru") -> dict[str, Any]:
     """Return one language of a version as Kenes draft JSON."""
     version = _version(f"{slug}/{label}")
     if lang not in version.languages:

@@ -163,7 +163,7 @@ def compare(old: list[ArticleText], new: list[ArticleText]) -> DiffSummary:
     Removed articles are placed after the new article that preceded them in the old text.
     """
     vectors = _vectors([a.text for a in old] + [a.text for a in new])
-    old_vecs, new_vecs = vectors[: len(old)], vectors[len(old):]
+    old_vecs, new_vecs = vectors[: len(old)], vectors[len(old) :]
     candidates: list[tuple[float, float, int, int]] = []
     for i, ov in enumerate(old_vecs):
         for j, nv in enumerate(new_vecs):

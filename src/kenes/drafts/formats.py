@@ -124,8 +124,12 @@ def decode_text(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DraftFormatError(
-            [Problem(f"byte {exc.start} (line {line})",
-                     "is not valid UTF-8; save the file as UTF-8 and try again")]
+            [
+                Problem(
+                    f"byte {exc.start} (line {line})",
+                    "is not valid UTF-8; save the file as UTF-8 and try again",
+                )
+            ]
         ) from exc
     if "\x00" in text:
         raise DraftFormatError([Problem("file", "contains NUL bytes; it is not a text file")])
@@ -179,8 +183,9 @@ def _subpoints(raw: Any, where: str, problems: list[Problem]) -> list[Subpoint]:
         if number is not None and not isinstance(number, str):
             problems.append(Problem(f"{loc}.number", "must be a string or null"))
             number = None
-        out.append(Subpoint(number=number, text=_str_field(item, "text", loc, problems,
-                                                            required=True)))
+        out.append(
+            Subpoint(number=number, text=_str_field(item, "text", loc, problems, required=True))
+        )
     return out
 
 
@@ -247,8 +252,7 @@ def draft_from_dict(raw: Any, *, language: str | None = None) -> DraftDoc:
                     Point(
                         number=_str_field(praw, "number", ploc, problems, required=True).strip(),
                         text=_str_field(praw, "text", ploc, problems, required=True),
-                        subpoints=_subpoints(praw.get("subpoints"), f"{ploc}.subpoints",
-                                             problems),
+                        subpoints=_subpoints(praw.get("subpoints"), f"{ploc}.subpoints", problems),
                     )
                 )
             section.articles.append(article)
@@ -259,8 +263,9 @@ def draft_from_dict(raw: Any, *, language: str | None = None) -> DraftDoc:
     return doc
 
 
-def parse_json(data: bytes, *, language: str | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> DraftDoc:
+def parse_json(
+    data: bytes, *, language: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> DraftDoc:
     """Read a Kenes draft JSON file."""
     text = decode_text(data, max_bytes=max_bytes)
     try:
@@ -296,8 +301,7 @@ def draft_to_dict(doc: DraftDoc) -> dict[str, Any]:
             art["text"] = a.text
             art["subpoints"] = _subpoints_to_list(a.subpoints)
             art["points"] = [
-                {"number": p.number, "text": p.text,
-                 "subpoints": _subpoints_to_list(p.subpoints)}
+                {"number": p.number, "text": p.text, "subpoints": _subpoints_to_list(p.subpoints)}
                 for p in a.points
             ]
             if a.notes:
@@ -329,8 +333,13 @@ def validate(doc: DraftDoc, *, json_paths: bool = False) -> list[Problem]:
         sloc = f"$.sections[{si}]" if json_paths else f"section {section.number or si + 1}"
         if section.number:
             if section.number in seen_sections:
-                problems.append(Problem(sloc, f"duplicate section number '{section.number}' "
-                                              f"(first at {seen_sections[section.number]})"))
+                problems.append(
+                    Problem(
+                        sloc,
+                        f"duplicate section number '{section.number}' "
+                        f"(first at {seen_sections[section.number]})",
+                    )
+                )
             else:
                 seen_sections[section.number] = sloc
         for ai, article in enumerate(section.articles):
@@ -339,11 +348,17 @@ def validate(doc: DraftDoc, *, json_paths: bool = False) -> list[Problem]:
                 problems.append(Problem(aloc, "article has no number"))
                 continue
             if not ARTICLE_NUMBER_RE.match(article.number):
-                problems.append(Problem(aloc, f"article number '{article.number}' is not like "
-                                              "'43' or '83-1'"))
+                problems.append(
+                    Problem(aloc, f"article number '{article.number}' is not like '43' or '83-1'")
+                )
             if article.number in seen_articles:
-                problems.append(Problem(aloc, f"duplicate article number '{article.number}' "
-                                              f"(first at {seen_articles[article.number]})"))
+                problems.append(
+                    Problem(
+                        aloc,
+                        f"duplicate article number '{article.number}' "
+                        f"(first at {seen_articles[article.number]})",
+                    )
+                )
             else:
                 seen_articles[article.number] = aloc
             seen_points: set[str] = set()
@@ -352,8 +367,12 @@ def validate(doc: DraftDoc, *, json_paths: bool = False) -> list[Problem]:
                 if not point.number:
                     problems.append(Problem(ploc, "point has no number"))
                 elif point.number in seen_points:
-                    problems.append(Problem(ploc, f"duplicate point number '{point.number}' "
-                                                  f"in article {article.number}"))
+                    problems.append(
+                        Problem(
+                            ploc,
+                            f"duplicate point number '{point.number}' in article {article.number}",
+                        )
+                    )
                 seen_points.add(point.number)
     return problems
 
@@ -366,8 +385,12 @@ def structure_mismatches(base: DraftDoc, other: DraftDoc) -> list[Problem]:
     """
     problems: list[Problem] = []
     if len(base.sections) != len(other.sections):
-        problems.append(Problem("sections", f"{len(other.sections)} sections, the existing text "
-                                            f"has {len(base.sections)}"))
+        problems.append(
+            Problem(
+                "sections",
+                f"{len(other.sections)} sections, the existing text has {len(base.sections)}",
+            )
+        )
     b_arts = [a.number for a in base.articles()]
     o_arts = [a.number for a in other.articles()]
     for missing in [n for n in b_arts if n not in set(o_arts)]:
@@ -388,9 +411,14 @@ def structure_mismatches(base: DraftDoc, other: DraftDoc) -> list[Problem]:
         if bool(ab.text.strip()) != bool(ao.text.strip()):
             problems.append(Problem(loc, "text missing in one language"))
         if [p.number for p in ab.points] != [p.number for p in ao.points]:
-            problems.append(Problem(loc, "points are numbered "
-                                         f"{[p.number for p in ao.points]}, expected "
-                                         f"{[p.number for p in ab.points]}"))
+            problems.append(
+                Problem(
+                    loc,
+                    "points are numbered "
+                    f"{[p.number for p in ao.points]}, expected "
+                    f"{[p.number for p in ab.points]}",
+                )
+            )
             continue
         if len(ab.subpoints) != len(ao.subpoints):
             problems.append(Problem(loc, "a different number of subpoints"))
@@ -410,8 +438,9 @@ SECTION_PATTERNS = [
     re.compile(rf"^(?P<num>{ROMAN}|\d+)[\s-]*(?:бөлім|раздел)\.?\s*(?P<title>.*)$", re.I),
 ]
 ARTICLE_PATTERNS = [
-    re.compile(r"^(?:Статья|Article|Бап)\s+(?P<num>\d{1,4}(?:-\d{1,3})?)\.?\s*(?P<title>.*)$",
-               re.I),
+    re.compile(
+        r"^(?:Статья|Article|Бап)\s+(?P<num>\d{1,4}(?:-\d{1,3})?)\.?\s*(?P<title>.*)$", re.I
+    ),
     re.compile(r"^(?P<num>\d{1,4}(?:-\d{1,3})?)[\s-]*бап\.?\s*(?P<title>.*)$", re.I),
 ]
 POINT_RE = re.compile(r"^(?P<num>\d{1,3}(?:-\d{1,3})?)\.\s")
@@ -451,8 +480,13 @@ class _Builder:
     def start_section(self, loc: str, heading: str) -> None:
         m = match_section(heading)
         if m is None:
-            self.problems.append(Problem(loc, f"section heading '{heading}' is not like "
-                                              "'Раздел I. Title' or 'I бөлім. Title'"))
+            self.problems.append(
+                Problem(
+                    loc,
+                    f"section heading '{heading}' is not like "
+                    "'Раздел I. Title' or 'I бөлім. Title'",
+                )
+            )
             m = ("", heading)
         self.section = Section(number=m[0], title=m[1])
         self.doc.sections.append(self.section)
@@ -461,8 +495,9 @@ class _Builder:
     def start_article(self, loc: str, heading: str) -> None:
         m = match_article(heading)
         if m is None:
-            self.problems.append(Problem(loc, f"article heading '{heading}' is not like "
-                                              "'Статья 43' or '43-бап'"))
+            self.problems.append(
+                Problem(loc, f"article heading '{heading}' is not like 'Статья 43' or '43-бап'")
+            )
             return
         if self.section is None:
             self.section = Section(number="", title="")
@@ -511,8 +546,9 @@ class _Builder:
         return self.doc
 
 
-def parse_markdown(data: bytes, *, language: str = "ru",
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> DraftDoc:
+def parse_markdown(
+    data: bytes, *, language: str = "ru", max_bytes: int = DEFAULT_MAX_BYTES
+) -> DraftDoc:
     """Read a draft written in Markdown.
 
     ``# Title``; ``> preamble`` lines; ``## Раздел I. Title`` (``## I бөлім. ...``) sections;
@@ -541,8 +577,9 @@ def parse_markdown(data: bytes, *, language: str = "ru",
 # --------------------------------------------------------------------------- DOCX
 
 
-def parse_docx(data: bytes, *, language: str = "ru",
-               max_bytes: int = DEFAULT_MAX_BYTES) -> DraftDoc:
+def parse_docx(
+    data: bytes, *, language: str = "ru", max_bytes: int = DEFAULT_MAX_BYTES
+) -> DraftDoc:
     """Read a draft from a Word document.
 
     The title is the first ``Title``/``Heading 1`` paragraph (or the first paragraph);
@@ -561,8 +598,9 @@ def parse_docx(data: bytes, *, language: str = "ru",
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DraftFormatError([Problem("file", f"is not a readable .docx document ({exc})")]) \
-            from exc
+        raise DraftFormatError(
+            [Problem("file", f"is not a readable .docx document ({exc})")]
+        ) from exc
     b = _Builder(language)
     for n, para in enumerate(document.paragraphs, start=1):
         text = unicodedata.normalize("NFC", para.text).strip()
@@ -583,8 +621,9 @@ def parse_docx(data: bytes, *, language: str = "ru",
     return b.finish()
 
 
-def parse_any(data: bytes, *, filename: str, language: str | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> DraftDoc:
+def parse_any(
+    data: bytes, *, filename: str, language: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> DraftDoc:
     """Read a draft in the format its file name says (.json, .md/.markdown, .docx)."""
     name = filename.lower()
     if name.endswith(".json"):
@@ -593,5 +632,6 @@ def parse_any(data: bytes, *, filename: str, language: str | None = None,
         return parse_markdown(data, language=language or "ru", max_bytes=max_bytes)
     if name.endswith(".docx"):
         return parse_docx(data, language=language or "ru", max_bytes=max_bytes)
-    raise DraftFormatError([Problem("file", f"unknown format '{filename}': use .json, .md or "
-                                            ".docx")])
+    raise DraftFormatError(
+        [Problem("file", f"unknown format '{filename}': use .json, .md or .docx")]
+    )

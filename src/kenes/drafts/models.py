@@ -61,8 +61,9 @@ class Document(Bilingual):
 class Version(Bilingual):
     """One version of a document's text (e.g. "1995", "2026" or "draft-1")."""
 
-    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE,
-                                 related_name="versions")
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions"
+    )
     label = models.SlugField(_("label"), max_length=40)
     title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
@@ -137,8 +138,10 @@ class Article(Bilingual):
         return f"{self.version} art. {self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("portal:draft-article",
-                       args=[self.version.document.slug, self.version.label, self.number])
+        return reverse(
+            "portal:draft-article",
+            args=[self.version.document.slug, self.version.label, self.number],
+        )
 
 
 class Point(Bilingual):
@@ -171,8 +174,9 @@ class Subpoint(Bilingual):
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="subpoints")
-    point = models.ForeignKey(Point, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="subpoints")
+    point = models.ForeignKey(
+        Point, null=True, blank=True, on_delete=models.CASCADE, related_name="subpoints"
+    )
     position = models.PositiveIntegerField(_("position"))
     # NULL (not "") marks an unnumbered closing paragraph, as null does in the draft JSON.
     number = models.CharField(_("number"), max_length=12, null=True, blank=True)  # noqa: DJ001

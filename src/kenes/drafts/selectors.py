@@ -38,8 +38,10 @@ def version_sections(version: Version) -> list[Section]:
     """Return the sections of a version with their articles (for the table of contents)."""
     return list(
         version.sections.order_by("position").prefetch_related(
-            Prefetch("articles", queryset=Article.objects.select_related(
-                "version__document").order_by("position"))
+            Prefetch(
+                "articles",
+                queryset=Article.objects.select_related("version__document").order_by("position"),
+            )
         )
     )
 
@@ -65,8 +67,11 @@ def article_find(*, version: Version, number: str) -> Article | None:
     """Return the article ``number`` of ``version`` (with section and document), or None."""
     if not number:
         return None
-    return (Article.objects.select_related("section", "version__document")
-            .filter(version=version, number=number).first())
+    return (
+        Article.objects.select_related("section", "version__document")
+        .filter(version=version, number=number)
+        .first()
+    )
 
 
 def article_view(*, version: Version, number: str) -> ArticleView:
@@ -106,13 +111,13 @@ def article_search(*, version: Version, query: str, lang: str, limit: int = 50) 
     if connection.vendor == "sqlite":
         # SQLite's LIKE folds case for ASCII only; fold Cyrillic in Python instead.
         return [
-            a for a in articles
+            a
+            for a in articles
             if all(w in f"{a.number}\n{a.search_kk}\n{a.search_ru}".casefold() for w in words)
         ][:limit]
     condition = Q()
     for word in words:
-        condition &= (Q(search_kk__icontains=word) | Q(search_ru__icontains=word)
-                      | Q(number=word))
+        condition &= Q(search_kk__icontains=word) | Q(search_ru__icontains=word) | Q(number=word)
     return list(articles.filter(condition)[:limit])
 
 
@@ -132,21 +137,36 @@ def version_to_doc(version: Version, lang: str) -> formats.DraftDoc:
     for sp in Subpoint.objects.filter(article__version=version).order_by("article_id", "position"):
         subs_by_article.setdefault(sp.article_id, []).append(sp)
     for section in version_sections(version):
-        sec = formats.Section(number=section.number, title=getattr(section, f"title_{lang}"),
-                              notes=list(getattr(section, f"notes_{lang}")))
+        sec = formats.Section(
+            number=section.number,
+            title=getattr(section, f"title_{lang}"),
+            notes=list(getattr(section, f"notes_{lang}")),
+        )
         for a in section.articles.all():
-            art = formats.Article(number=a.number, title=getattr(a, f"title_{lang}"),
-                                  text=getattr(a, f"text_{lang}"),
-                                  notes=list(getattr(a, f"notes_{lang}")))
+            art = formats.Article(
+                number=a.number,
+                title=getattr(a, f"title_{lang}"),
+                text=getattr(a, f"text_{lang}"),
+                notes=list(getattr(a, f"notes_{lang}")),
+            )
             subs = subs_by_article.get(a.pk, [])
-            art.subpoints = [formats.Subpoint(s.number, getattr(s, f"text_{lang}"))
-                             for s in subs if s.point_id is None]
+            art.subpoints = [
+                formats.Subpoint(s.number, getattr(s, f"text_{lang}"))
+                for s in subs
+                if s.point_id is None
+            ]
             for p in points_by_article.get(a.pk, []):
-                art.points.append(formats.Point(
-                    number=p.number, text=getattr(p, f"text_{lang}"),
-                    subpoints=[formats.Subpoint(s.number, getattr(s, f"text_{lang}"))
-                               for s in subs if s.point_id == p.pk],
-                ))
+                art.points.append(
+                    formats.Point(
+                        number=p.number,
+                        text=getattr(p, f"text_{lang}"),
+                        subpoints=[
+                            formats.Subpoint(s.number, getattr(s, f"text_{lang}"))
+                            for s in subs
+                            if s.point_id == p.pk
+                        ],
+                    )
+                )
             sec.articles.append(art)
         doc.sections.append(sec)
     return doc

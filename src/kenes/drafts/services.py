@@ -48,11 +48,15 @@ def draft_version_import(
     else:
         loaded = version.languages
         if lang in loaded and not replace:
-            raise DraftFormatError([Problem(
-                f"{document_slug}/{version_label}",
-                f"the {lang} text of this version is already loaded; use --replace to "
-                "overwrite it with a text of the same numbering, or choose a new version label",
-            )])
+            raise DraftFormatError(
+                [
+                    Problem(
+                        f"{document_slug}/{version_label}",
+                        f"the {lang} text of this version is already loaded; use --replace to "
+                        "overwrite it with a text of the same numbering, or choose a new version label",
+                    )
+                ]
+            )
         base_lang = loaded[0] if loaded else lang
         mismatches = formats.structure_mismatches(version_to_doc(version, base_lang), doc)
         if mismatches:
@@ -77,19 +81,32 @@ def _version_create(*, document: Document, label: str, doc: DraftDoc) -> Version
         **{f"title_{lang}": doc.title[:300], f"preamble_{lang}": doc.preamble},
     )
     sections = Section.objects.bulk_create(
-        Section(version=version, position=i, number=s.number,
-                **{f"title_{lang}": s.title, f"notes_{lang}": s.notes})
+        Section(
+            version=version,
+            position=i,
+            number=s.number,
+            **{f"title_{lang}": s.title, f"notes_{lang}": s.notes},
+        )
         for i, s in enumerate(doc.sections)
     )
     articles = []
     position = 0
     for section_obj, s in zip(sections, doc.sections, strict=True):
         for a in s.articles:
-            articles.append(Article(
-                version=version, section=section_obj, position=position, number=a.number,
-                **{f"title_{lang}": a.title, f"text_{lang}": a.text, f"notes_{lang}": a.notes,
-                   f"search_{lang}": a.plain_text()},
-            ))
+            articles.append(
+                Article(
+                    version=version,
+                    section=section_obj,
+                    position=position,
+                    number=a.number,
+                    **{
+                        f"title_{lang}": a.title,
+                        f"text_{lang}": a.text,
+                        f"notes_{lang}": a.notes,
+                        f"search_{lang}": a.plain_text(),
+                    },
+                )
+            )
             position += 1
     articles = Article.objects.bulk_create(articles)
     parsed = doc.articles()
@@ -103,14 +120,28 @@ def _version_create(*, document: Document, label: str, doc: DraftDoc) -> Version
     for art, a in zip(articles, parsed, strict=True):
         n = 0
         for sp in a.subpoints:
-            subpoints.append(Subpoint(article=art, point=None, position=n, number=sp.number,
-                                      **{f"text_{lang}": sp.text}))
+            subpoints.append(
+                Subpoint(
+                    article=art,
+                    point=None,
+                    position=n,
+                    number=sp.number,
+                    **{f"text_{lang}": sp.text},
+                )
+            )
             n += 1
         for p in a.points:
             point_obj = next(point_iter)
             for sp in p.subpoints:
-                subpoints.append(Subpoint(article=art, point=point_obj, position=n,
-                                          number=sp.number, **{f"text_{lang}": sp.text}))
+                subpoints.append(
+                    Subpoint(
+                        article=art,
+                        point=point_obj,
+                        position=n,
+                        number=sp.number,
+                        **{f"text_{lang}": sp.text},
+                    )
+                )
                 n += 1
     Subpoint.objects.bulk_create(subpoints)
     return version
@@ -149,8 +180,10 @@ def _version_fill_language(*, version: Version, doc: DraftDoc) -> None:
         for sp_obj, text in zip(subs.get(art.pk, []), texts, strict=False):
             setattr(sp_obj, f"text_{lang}", text)
             changed_subs.append(sp_obj)
-    Article.objects.bulk_update(list(articles.values()),
-                                [f"title_{lang}", f"text_{lang}", f"notes_{lang}",
-                                 f"search_{lang}"], batch_size=500)
+    Article.objects.bulk_update(
+        list(articles.values()),
+        [f"title_{lang}", f"text_{lang}", f"notes_{lang}", f"search_{lang}"],
+        batch_size=500,
+    )
     Point.objects.bulk_update(changed_points, [f"text_{lang}"], batch_size=500)
     Subpoint.objects.bulk_update(changed_subs, [f"text_{lang}"], batch_size=500)

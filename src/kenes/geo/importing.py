@@ -95,9 +95,13 @@ def _read_csv(path: Path, required: Iterable[str], known: Iterable[str]) -> Pars
         try:
             decoded.append(line.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            parsed.problems.append(Problem(number, _(
-                "byte %(col)s is not UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel).")
-                % {"col": exc.start + 1}))
+            parsed.problems.append(
+                Problem(
+                    number,
+                    _("byte %(col)s is not UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel).")
+                    % {"col": exc.start + 1},
+                )
+            )
             decoded.append(line.decode("utf-8", errors="replace"))
     text = "\n".join(decoded)
     first = decoded[0] if decoded else ""
@@ -111,20 +115,33 @@ def _read_csv(path: Path, required: Iterable[str], known: Iterable[str]) -> Pars
     missing = [c for c in required if c not in header]
     unknown = [h for h in header if h and h not in (*required, *known)]
     if missing or unknown:
-        parsed.problems.append(Problem(1, _(
-            "missing columns: %(missing)s; unknown columns: %(unknown)s; the columns are: "
-            "%(columns)s.") % {"missing": ", ".join(missing) or "-",
-                               "unknown": ", ".join(unknown) or "-",
-                               "columns": ", ".join((*required, *known))}))
+        parsed.problems.append(
+            Problem(
+                1,
+                _(
+                    "missing columns: %(missing)s; unknown columns: %(unknown)s; the columns are: "
+                    "%(columns)s."
+                )
+                % {
+                    "missing": ", ".join(missing) or "-",
+                    "unknown": ", ".join(unknown) or "-",
+                    "columns": ", ".join((*required, *known)),
+                },
+            )
+        )
         return parsed
     start = 2
     try:
         for values in reader:
             if any(v.strip() for v in values):
                 if len(values) > len(header):
-                    parsed.problems.append(Problem(start, _(
-                        "%(n)s cells, the header has %(m)s.")
-                        % {"n": len(values), "m": len(header)}))
+                    parsed.problems.append(
+                        Problem(
+                            start,
+                            _("%(n)s cells, the header has %(m)s.")
+                            % {"n": len(values), "m": len(header)},
+                        )
+                    )
                 row = {k: (v or "").strip() for k, v in zip(header, values, strict=False)}
                 parsed.rows.append((start, row))
             start = reader.line_num + 1
@@ -133,8 +150,7 @@ def _read_csv(path: Path, required: Iterable[str], known: Iterable[str]) -> Pars
     return parsed
 
 
-def read_kato(path: Path, *, existing: dict[str, tuple[int, str]] | None = None
-              ) -> list[UnitRow]:
+def read_kato(path: Path, *, existing: dict[str, tuple[int, str]] | None = None) -> list[UnitRow]:
     """Read and check a classifier file; return its units sorted by level and code.
 
     ``existing`` maps codes already stored to (level, parent code): a parent may be there
@@ -148,19 +164,25 @@ def read_kato(path: Path, *, existing: dict[str, tuple[int, str]] | None = None
         code, parent = row.get("kato", ""), row.get("parent_kato", "")
         bad = False
         if not (len(code) == 9 and code.isdigit()):
-            problems.append(Problem(line, _("the KATO code %(code)r is not 9 digits.")
-                                    % {"code": code}))
+            problems.append(
+                Problem(line, _("the KATO code %(code)r is not 9 digits.") % {"code": code})
+            )
             bad = True
         elif code in units:
-            problems.append(Problem(line, _("duplicate code %(code)s (first on line "
-                                            "%(first)s).")
-                                    % {"code": code, "first": units[code].line}))
+            problems.append(
+                Problem(
+                    line,
+                    _("duplicate code %(code)s (first on line %(first)s).")
+                    % {"code": code, "first": units[code].line},
+                )
+            )
             bad = True
         level_raw = row.get("level", "")
         level = int(level_raw) if level_raw.isdigit() else 0
         if not 1 <= level <= 4:
-            problems.append(Problem(line, _("the level %(level)r is not 1, 2, 3 or 4.")
-                                    % {"level": level_raw}))
+            problems.append(
+                Problem(line, _("the level %(level)r is not 1, 2, 3 or 4.") % {"level": level_raw})
+            )
             bad = True
         if not row.get("type"):
             problems.append(Problem(line, _("the type is empty.")))
@@ -175,32 +197,55 @@ def read_kato(path: Path, *, existing: dict[str, tuple[int, str]] | None = None
             problems.append(Problem(line, _("a region (level 1) has no parent.")))
             bad = True
         if level > 1 and not parent:
-            problems.append(Problem(line, _("a unit of level %(level)s needs a parent.")
-                                    % {"level": level}))
+            problems.append(
+                Problem(line, _("a unit of level %(level)s needs a parent.") % {"level": level})
+            )
             bad = True
         if not bad:
-            units[code] = UnitRow(line, code, parent, level, row["type"],
-                                  row["name_ru"][:200], row.get("name_kk", "")[:200])
+            units[code] = UnitRow(
+                line,
+                code,
+                parent,
+                level,
+                row["type"],
+                row["name_ru"][:200],
+                row.get("name_kk", "")[:200],
+            )
     for unit in units.values():
         if not unit.parent:
             continue
-        parent_level = (units[unit.parent].level if unit.parent in units
-                        else existing.get(unit.parent, (None, ""))[0])
+        parent_level = (
+            units[unit.parent].level
+            if unit.parent in units
+            else existing.get(unit.parent, (None, ""))[0]
+        )
         if parent_level is None:
-            problems.append(Problem(unit.line, _(
-                "unknown parent %(parent)s: it is neither in the file nor already loaded.")
-                % {"parent": unit.parent}))
+            problems.append(
+                Problem(
+                    unit.line,
+                    _("unknown parent %(parent)s: it is neither in the file nor already loaded.")
+                    % {"parent": unit.parent},
+                )
+            )
         elif unit.parent == unit.code:
             problems.append(Problem(unit.line, _("the unit is its own parent.")))
         elif parent_level > unit.level:
             # The classifier places some villages under the village that centres their
             # okrug (same level), never under a lower level.
-            problems.append(Problem(unit.line, _(
-                "the parent %(parent)s has level %(plevel)s, below the unit's %(level)s.")
-                % {"parent": unit.parent, "plevel": parent_level, "level": unit.level}))
+            problems.append(
+                Problem(
+                    unit.line,
+                    _("the parent %(parent)s has level %(plevel)s, below the unit's %(level)s.")
+                    % {"parent": unit.parent, "plevel": parent_level, "level": unit.level},
+                )
+            )
         elif unit.parent[:2] != unit.code[:2]:
-            problems.append(Problem(unit.line, _(
-                "the parent %(parent)s is in another region.") % {"parent": unit.parent}))
+            problems.append(
+                Problem(
+                    unit.line,
+                    _("the parent %(parent)s is in another region.") % {"parent": unit.parent},
+                )
+            )
     problems.extend(_cycles(units, existing))
     if problems:
         raise KatoFileError(path.name, sorted(problems, key=lambda p: p.line))
@@ -217,20 +262,23 @@ def _cycles(units: dict[str, UnitRow], existing: dict[str, tuple[int, str]]) -> 
         while parent_of.get(code) and steps < 12:
             code, steps = parent_of[code], steps + 1
         if steps >= 12:
-            problems.append(Problem(unit.line, _("the chain of parents loops back on "
-                                                 "itself.")))
+            problems.append(Problem(unit.line, _("the chain of parents loops back on itself.")))
     return problems
 
 
-def _number(raw: str, kind: type, line: int, label: str, problems: list[Problem]
-            ) -> int | float | None:
+def _number(
+    raw: str, kind: type, line: int, label: str, problems: list[Problem]
+) -> int | float | None:
     if raw == "":
         return None
     try:
         value = kind(raw.replace(",", ".") if kind is float else raw.replace(" ", ""))
     except ValueError:
-        problems.append(Problem(line, _("%(label)s %(value)r is not a number.")
-                                % {"label": label, "value": raw}))
+        problems.append(
+            Problem(
+                line, _("%(label)s %(value)r is not a number.") % {"label": label, "value": raw}
+            )
+        )
         return None
     return value
 
@@ -244,8 +292,13 @@ def read_population(path: Path, *, known: set[str]) -> list[PopulationRow]:
     for line, row in parsed.rows:
         code = row.get("kato", "")
         if code in seen:
-            problems.append(Problem(line, _("duplicate code %(code)s (first on line "
-                                            "%(first)s).") % {"code": code, "first": seen[code]}))
+            problems.append(
+                Problem(
+                    line,
+                    _("duplicate code %(code)s (first on line %(first)s).")
+                    % {"code": code, "first": seen[code]},
+                )
+            )
             continue
         seen[code] = line
         if code not in known:
@@ -259,17 +312,31 @@ def read_population(path: Path, *, known: set[str]) -> list[PopulationRow]:
         if (lat is None) != (lon is None):
             problems.append(Problem(line, _("give both latitude and longitude, or neither.")))
         if lat is not None and not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
-            problems.append(Problem(line, _(
-                "latitude %(lat)s is outside Kazakhstan (are latitude and longitude swapped?).")
-                % {"lat": lat}))
+            problems.append(
+                Problem(
+                    line,
+                    _(
+                        "latitude %(lat)s is outside Kazakhstan (are latitude and longitude swapped?)."
+                    )
+                    % {"lat": lat},
+                )
+            )
         if lon is not None and not LON_RANGE[0] <= lon <= LON_RANGE[1]:
-            problems.append(Problem(line, _("longitude %(lon)s is outside Kazakhstan.")
-                                    % {"lon": lon}))
+            problems.append(
+                Problem(line, _("longitude %(lon)s is outside Kazakhstan.") % {"lon": lon})
+            )
         centre_raw = row.get("centre", "")
-        rows.append(PopulationRow(
-            line, code, int(population) if population is not None else None,
-            float(lat) if lat is not None else None, float(lon) if lon is not None else None,
-            centre_raw.lower() in TRUE if centre_raw else None, row.get("name_kk", "")[:200]))
+        rows.append(
+            PopulationRow(
+                line,
+                code,
+                int(population) if population is not None else None,
+                float(lat) if lat is not None else None,
+                float(lon) if lon is not None else None,
+                centre_raw.lower() in TRUE if centre_raw else None,
+                row.get("name_kk", "")[:200],
+            )
+        )
     if problems:
         raise KatoFileError(path.name, sorted(problems, key=lambda p: p.line))
     return rows

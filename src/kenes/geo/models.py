@@ -27,14 +27,21 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.proposals.regions import current_lang
 
-SETTLEMENT_KINDS = frozenset({"city", "village", "settlement", "wintering", "station",
-                              "railway_siding", "site", "other"})
+SETTLEMENT_KINDS = frozenset(
+    {"city", "village", "settlement", "wintering", "station", "railway_siding", "site", "other"}
+)
 
 
 class Unit(models.Model):
     code = models.CharField(_("KATO code"), max_length=9, primary_key=True)
-    parent = models.ForeignKey("self", verbose_name=_("parent unit"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     level = models.PositiveSmallIntegerField(_("level"))
     kind = models.CharField(_("kind"), max_length=32)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
@@ -42,9 +49,15 @@ class Unit(models.Model):
     # Two-digit region code (KATO prefix) and the ancestor just below the region (district,
     # city administration or a city's district; itself for those), kept for fast aggregation.
     region_code = models.CharField(_("region"), max_length=2, db_index=True)
-    district = models.ForeignKey("self", verbose_name=_("district"), null=True, blank=True,
-                                 on_delete=models.DO_NOTHING, db_constraint=False,
-                                 related_name="+")
+    district = models.ForeignKey(
+        "self",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     is_settlement = models.BooleanField(_("settlement"), default=False)
     is_centre = models.BooleanField(_("district centre"), default=False)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)

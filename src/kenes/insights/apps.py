@@ -7,8 +7,9 @@ from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
-def _proposal_saved(sender: Any, instance: Any, created: bool, raw: bool = False,
-                    **kwargs: Any) -> None:
+def _proposal_saved(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if created and not raw:
         from kenes.insights.services import proposal_analyze_later
 
@@ -36,9 +37,11 @@ class InsightsConfig(AppConfig):
         # version's watermark. See kenes.insights.services.
         from kenes.proposals.models import Proposal
 
-        post_save.connect(_proposal_saved, sender=Proposal,
-                          dispatch_uid="kenes.insights.proposal_created")
+        post_save.connect(
+            _proposal_saved, sender=Proposal, dispatch_uid="kenes.insights.proposal_created"
+        )
         from kenes.proposals.signals import proposals_stored
 
-        proposals_stored.connect(_proposals_stored, sender=Proposal,
-                                 dispatch_uid="kenes.insights.proposals_stored")
+        proposals_stored.connect(
+            _proposals_stored, sender=Proposal, dispatch_uid="kenes.insights.proposals_stored"
+        )

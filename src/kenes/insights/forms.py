@@ -12,15 +12,23 @@ from kenes.review.models import Decision
 
 
 class ClusterAnswerForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices,
-                                 widget=forms.RadioSelect)
-    reason_kk = forms.CharField(label=_("Reason in Kazakh"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 4, "lang": "kk"}))
-    reason_ru = forms.CharField(label=_("Reason in Russian"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 4, "lang": "ru"}))
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    reason_kk = forms.CharField(
+        label=_("Reason in Kazakh"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "kk"}),
+    )
+    reason_ru = forms.CharField(
+        label=_("Reason in Russian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "ru"}),
+    )
     # Themes only: answer just the ticked members (empty = every unanswered member).
-    ids = forms.TypedMultipleChoiceField(required=False, coerce=int, choices=[],
-                                         widget=forms.MultipleHiddenInput)
+    ids = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, choices=[], widget=forms.MultipleHiddenInput
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,10 +46,17 @@ class LinkForm(forms.Form):
     REMOVE = "remove"
 
     action = forms.ChoiceField(choices=[(SET, SET), (REMOVE, REMOVE)], widget=forms.HiddenInput)
-    article = forms.CharField(label=_("Article (number)"), max_length=12,
-                              widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}))
-    point = forms.CharField(label=_("Point (number, optional)"), max_length=12, required=False,
-                            widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}))
+    article = forms.CharField(
+        label=_("Article (number)"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+    point = forms.CharField(
+        label=_("Point (number, optional)"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
 
     def __init__(self, *args: Any, version_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,8 +69,9 @@ class LinkForm(forms.Form):
             return data
         article = Article.objects.filter(version_id=self.version_id, number=number).first()
         if article is None:
-            self.add_error("article", _("There is no article %(number)s in this draft.")
-                           % {"number": number})
+            self.add_error(
+                "article", _("There is no article %(number)s in this draft.") % {"number": number}
+            )
             return data
         data["article_obj"] = article
         point_number = (data.get("point") or "").strip()
@@ -63,7 +79,10 @@ class LinkForm(forms.Form):
         if point_number:
             point = Point.objects.filter(article=article, number=point_number).first()
             if point is None:
-                self.add_error("point", _("Article %(article)s has no point %(point)s.")
-                               % {"article": number, "point": point_number})
+                self.add_error(
+                    "point",
+                    _("Article %(article)s has no point %(point)s.")
+                    % {"article": number, "point": point_number},
+                )
             data["point_obj"] = point
         return data

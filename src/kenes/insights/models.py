@@ -26,16 +26,26 @@ class AnalysisRun(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
-    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
-                                on_delete=models.CASCADE, related_name="analysis_runs")
+    version = models.ForeignKey(
+        "drafts.Version",
+        verbose_name=_("draft version"),
+        on_delete=models.CASCADE,
+        related_name="analysis_runs",
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices,
-                              default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
     model_id = models.CharField(_("embedding model"), max_length=100, blank=True)
     model_version = models.CharField(_("model version"), max_length=100, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"),
-                                   null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # The proposals up to this id are analysed (incremental runs move it forward).
@@ -59,8 +69,14 @@ class AnalysisRun(models.Model):
 
 
 class Stamped(models.Model):
-    run = models.ForeignKey(AnalysisRun, verbose_name=_("analysis run"), null=True,
-                            blank=True, on_delete=models.SET_NULL, related_name="+")
+    run = models.ForeignKey(
+        AnalysisRun,
+        verbose_name=_("analysis run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     model_version = models.CharField(_("model version"), max_length=100, blank=True)
 
     class Meta:
@@ -74,17 +90,19 @@ class Campaign(Stamped):
         # Many near-identical copies of one short text.
         DUPLICATES = "duplicates", _("near-identical proposals")
 
-    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
-                                on_delete=models.CASCADE, related_name="campaigns")
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices,
-                            default=Kind.LETTER)
+    version = models.ForeignKey(
+        "drafts.Version",
+        verbose_name=_("draft version"),
+        on_delete=models.CASCADE,
+        related_name="campaigns",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.LETTER)
     label = models.CharField(_("label"), max_length=200)
     template = models.TextField(_("template"))
     template_lang = models.CharField(_("language of the template"), max_length=3, blank=True)
     languages = models.JSONField(_("languages"), default=dict, blank=True)
     size = models.PositiveIntegerField(_("size"), default=0)
-    representative_ids = models.JSONField(_("representative proposals"), default=list,
-                                          blank=True)
+    representative_ids = models.JSONField(_("representative proposals"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -108,15 +126,19 @@ class CampaignMember(Stamped):
         INCREMENTAL = "incremental", _("joined on arrival")
         STAFF = "staff", _("moved by staff")
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
-                                 related_name="members")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="members"
+    )
     # A proposal is in one campaign at most.
-    proposal = models.OneToOneField(Proposal, verbose_name=_("proposal"),
-                                    on_delete=models.CASCADE, related_name="campaign_membership")
+    proposal = models.OneToOneField(
+        Proposal,
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="campaign_membership",
+    )
     additions = models.TextField(_("personal additions"), blank=True)
     similarity = models.FloatField(_("similarity"), default=1.0)
-    via = models.CharField(_("found by"), max_length=12, choices=Via.choices,
-                           default=Via.LEXICAL)
+    via = models.CharField(_("found by"), max_length=12, choices=Via.choices, default=Via.LEXICAL)
 
     class Meta:
         verbose_name = _("campaign member")
@@ -128,10 +150,20 @@ class CampaignMember(Stamped):
 
 
 class Theme(Stamped):
-    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
-                                on_delete=models.CASCADE, related_name="themes")
-    parent = models.ForeignKey("self", verbose_name=_("parent theme"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="subthemes")
+    version = models.ForeignKey(
+        "drafts.Version",
+        verbose_name=_("draft version"),
+        on_delete=models.CASCADE,
+        related_name="themes",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent theme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subthemes",
+    )
     key = models.CharField(max_length=40, blank=True)  # the engine's id, e.g. "theme-03"
     label = models.CharField(_("label"), max_length=300)
     label_kk = models.CharField(_("key phrases (Kazakh)"), max_length=300, blank=True)
@@ -140,8 +172,7 @@ class Theme(Stamped):
     size = models.PositiveIntegerField(_("size"), default=0)
     n_distinct = models.PositiveIntegerField(_("distinct proposals"), default=0)
     languages = models.JSONField(_("languages"), default=dict, blank=True)
-    representative_ids = models.JSONField(_("representative proposals"), default=list,
-                                          blank=True)
+    representative_ids = models.JSONField(_("representative proposals"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("theme")
@@ -157,17 +188,23 @@ class Theme(Stamped):
 
 
 class ThemeMember(Stamped):
-    theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.CASCADE,
-                              related_name="members")
-    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE,
-                                 related_name="theme_memberships")
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.CASCADE, related_name="members"
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="theme_memberships",
+    )
 
     class Meta:
         verbose_name = _("theme member")
         verbose_name_plural = _("theme members")
         ordering = ["proposal_id"]
-        constraints = [models.UniqueConstraint(fields=["theme", "proposal"],
-                                               name="theme_member_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "proposal"], name="theme_member_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.theme} ∋ {self.proposal_id}"
@@ -180,12 +217,20 @@ class ArticleLink(Stamped):
         SEMANTIC = "semantic", _("similar in meaning")
         STAFF = "staff", _("set by staff")
 
-    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE,
-                                 related_name="article_links")
-    article = models.ForeignKey("drafts.Article", verbose_name=_("article"),
-                                on_delete=models.CASCADE, related_name="+")
-    point = models.ForeignKey("drafts.Point", verbose_name=_("point"), null=True, blank=True,
-                              on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="article_links"
+    )
+    article = models.ForeignKey(
+        "drafts.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    point = models.ForeignKey(
+        "drafts.Point",
+        verbose_name=_("point"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     score = models.FloatField(_("score"), default=1.0)
     rank = models.PositiveSmallIntegerField(_("rank"), default=1)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
@@ -194,8 +239,9 @@ class ArticleLink(Stamped):
         verbose_name = _("article link")
         verbose_name_plural = _("article links")
         ordering = ["proposal_id", "rank"]
-        constraints = [models.UniqueConstraint(fields=["proposal", "article"],
-                                               name="article_link_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "article"], name="article_link_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal_id} → {self.article_id}"
@@ -206,10 +252,15 @@ class DuplicateOf(Stamped):
         EXACT = "exact", _("exact copy")
         NEAR = "near", _("near-identical")
 
-    proposal = models.OneToOneField(Proposal, verbose_name=_("proposal"),
-                                    on_delete=models.CASCADE, related_name="duplicate_of")
-    of = models.ForeignKey(Proposal, verbose_name=_("earlier proposal"),
-                           on_delete=models.CASCADE, related_name="duplicates")
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="duplicate_of"
+    )
+    of = models.ForeignKey(
+        Proposal,
+        verbose_name=_("earlier proposal"),
+        on_delete=models.CASCADE,
+        related_name="duplicates",
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.NEAR)
     score = models.FloatField(_("similarity"), default=1.0)
 
@@ -234,20 +285,48 @@ class Correction(models.Model):
         CAMPAIGN_MERGE = "campaign_merge", _("campaigns merged")
         THEME_MERGE = "theme_merge", _("themes merged")
 
-    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
-                                on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(
+        "drafts.Version",
+        verbose_name=_("draft version"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE,
-                                 related_name="+")
-    anchor = models.ForeignKey(Proposal, verbose_name=_("other proposal"), null=True,
-                               blank=True, on_delete=models.CASCADE, related_name="+")
-    article = models.ForeignKey("drafts.Article", verbose_name=_("article"), null=True,
-                                blank=True, on_delete=models.CASCADE, related_name="+")
-    point = models.ForeignKey("drafts.Point", verbose_name=_("point"), null=True, blank=True,
-                              on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="+"
+    )
+    anchor = models.ForeignKey(
+        Proposal,
+        verbose_name=_("other proposal"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    article = models.ForeignKey(
+        "drafts.Article",
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    point = models.ForeignKey(
+        "drafts.Point",
+        verbose_name=_("point"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

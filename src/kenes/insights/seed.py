@@ -13,10 +13,13 @@ from kenes.insights.services import analysis_run_full
 
 def seed(ctx: SeedContext) -> None:
     for version in Version.objects.filter(proposals__isnull=False).distinct():
-        if AnalysisRun.objects.filter(version=version, kind=AnalysisRun.Kind.FULL,
-                                      status=AnalysisRun.Status.DONE).exists():
+        if AnalysisRun.objects.filter(
+            version=version, kind=AnalysisRun.Kind.FULL, status=AnalysisRun.Status.DONE
+        ).exists():
             continue
         run = analysis_run_full(actor=None, version=version, embedder="hashing", theme_k=10)
-        ctx.say(f"Insights: {version}: {run.n_proposals} proposals, {run.n_campaigns} "
-                f"campaigns, {run.n_themes} themes ({run.timings.get('total', 0):.1f} s, "
-                "hashing embedder).")
+        ctx.say(
+            f"Insights: {version}: {run.n_proposals} proposals, {run.n_campaigns} "
+            f"campaigns, {run.n_themes} themes ({run.timings.get('total', 0):.1f} s, "
+            "hashing embedder)."
+        )

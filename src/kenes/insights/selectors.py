@@ -31,7 +31,8 @@ def _open_count(path: str) -> Count:
 def campaign_list(*, version_id: int | None = None) -> QuerySet[Campaign]:
     """Campaigns, largest first, with ``n_open`` (unanswered members) annotated."""
     qs = Campaign.objects.select_related("version__document").annotate(
-        n_open=_open_count("members"))
+        n_open=_open_count("members")
+    )
     if version_id:
         qs = qs.filter(version_id=version_id)
     return qs.order_by("-size", "id")
@@ -40,9 +41,12 @@ def campaign_list(*, version_id: int | None = None) -> QuerySet[Campaign]:
 def theme_list(*, version_id: int | None = None) -> QuerySet[Theme]:
     """Top-level themes, largest first, with their subthemes; ``n_open`` annotated on both."""
     subs = Theme.objects.annotate(n_open=_open_count("members")).order_by("-size", "id")
-    qs = (Theme.objects.filter(parent__isnull=True).select_related("version__document")
-          .annotate(n_open=_open_count("members"))
-          .prefetch_related(Prefetch("subthemes", queryset=subs)))
+    qs = (
+        Theme.objects.filter(parent__isnull=True)
+        .select_related("version__document")
+        .annotate(n_open=_open_count("members"))
+        .prefetch_related(Prefetch("subthemes", queryset=subs))
+    )
     if version_id:
         qs = qs.filter(version_id=version_id)
     return qs.order_by("-size", "id")
@@ -53,17 +57,26 @@ def page_of(qs: QuerySet[Any], number: str | int | None, size: int = LIST_SIZE) 
 
 
 def campaign_get(pk: int) -> Campaign | None:
-    return (Campaign.objects.select_related("version__document", "run")
-            .annotate(n_open=_open_count("members")).filter(pk=pk).first())
+    return (
+        Campaign.objects.select_related("version__document", "run")
+        .annotate(n_open=_open_count("members"))
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def theme_get(pk: int) -> Theme | None:
-    return (Theme.objects.select_related("version__document", "run", "parent")
-            .annotate(n_open=_open_count("members")).filter(pk=pk).first())
+    return (
+        Theme.objects.select_related("version__document", "run", "parent")
+        .annotate(n_open=_open_count("members"))
+        .filter(pk=pk)
+        .first()
+    )
 
 
-def campaign_members(campaign: Campaign, *, only_open: bool = False,
-                     with_additions: bool = False) -> QuerySet[CampaignMember]:
+def campaign_members(
+    campaign: Campaign, *, only_open: bool = False, with_additions: bool = False
+) -> QuerySet[CampaignMember]:
     qs = campaign.members.select_related("proposal").order_by("proposal_id")
     if only_open:
         qs = qs.filter(proposal__state__in=OPEN_STATES)
@@ -94,11 +107,13 @@ class ProposalInsights:
 
 def proposal_insights(proposal: Proposal) -> ProposalInsights:
     """What the analysis says about one proposal (the block on the review screen)."""
-    membership = (CampaignMember.objects.select_related("campaign")
-                  .filter(proposal=proposal).first())
+    membership = CampaignMember.objects.select_related("campaign").filter(proposal=proposal).first()
     duplicate = DuplicateOf.objects.select_related("of").filter(proposal=proposal).first()
-    links = list(ArticleLink.objects.select_related("article", "point")
-                 .filter(proposal=proposal).order_by("rank", "id"))
+    links = list(
+        ArticleLink.objects.select_related("article", "point")
+        .filter(proposal=proposal)
+        .order_by("rank", "id")
+    )
     themes = list(Theme.objects.filter(members__proposal=proposal).order_by("parent_id", "id"))
     return ProposalInsights(membership, duplicate, links, themes)
 
@@ -109,5 +124,8 @@ def tracker_campaign(proposal: Proposal) -> Campaign | None:
 
 
 def latest_runs(limit: int = 5) -> list[AnalysisRun]:
-    return list(AnalysisRun.objects.select_related("version__document")
-                .order_by("-started_at", "-id")[:limit])
+    return list(
+        AnalysisRun.objects.select_related("version__document").order_by("-started_at", "-id")[
+            :limit
+        ]
+    )

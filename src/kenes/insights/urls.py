@@ -5,6 +5,5 @@ app_name = "insights"
 
 # The cluster screens live with the review screens (/review/campaigns/, /review/themes/).
 urlpatterns: list[object] = [
-    path("", RedirectView.as_view(pattern_name="review:campaigns", permanent=False),
-         name="index"),
+    path("", RedirectView.as_view(pattern_name="review:campaigns", permanent=False), name="index"),
 ]

@@ -40,17 +40,20 @@ def _add_errors(form: ClusterAnswerForm, exc: ValidationError) -> None:
 @require_GET
 @review_view
 def campaigns(request: HttpRequest) -> HttpResponse:
-    page = selectors.page_of(selectors.campaign_list(version_id=_version_filter(request)),
-                             request.GET.get("page"))
-    return render(request, "insights/campaigns.html", {"page": page,
-                                                       "runs": selectors.latest_runs(3)})
+    page = selectors.page_of(
+        selectors.campaign_list(version_id=_version_filter(request)), request.GET.get("page")
+    )
+    return render(
+        request, "insights/campaigns.html", {"page": page, "runs": selectors.latest_runs(3)}
+    )
 
 
 @require_GET
 @review_view
 def themes(request: HttpRequest) -> HttpResponse:
-    page = selectors.page_of(selectors.theme_list(version_id=_version_filter(request)),
-                             request.GET.get("page"))
+    page = selectors.page_of(
+        selectors.theme_list(version_id=_version_filter(request)), request.GET.get("page")
+    )
     return render(request, "insights/themes.html", {"page": page})
 
 
@@ -66,28 +69,45 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             answers = services.campaign_answer(
-                actor=request.user, campaign=camp, decision=data["decision"],
-                reason_kk=data["reason_kk"], reason_ru=data["reason_ru"])
+                actor=request.user,
+                campaign=camp,
+                decision=data["decision"],
+                reason_kk=data["reason_kk"],
+                reason_ru=data["reason_ru"],
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, ngettext(
-                "%(n)s proposal of campaign %(code)s answered.",
-                "%(n)s proposals of campaign %(code)s answered with one shared reason.",
-                len(answers)) % {"n": len(answers), "code": camp.code})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s proposal of campaign %(code)s answered.",
+                    "%(n)s proposals of campaign %(code)s answered with one shared reason.",
+                    len(answers),
+                )
+                % {"n": len(answers), "code": camp.code},
+            )
             return redirect("review:campaign", camp.pk)
     only_additions = request.GET.get("additions") == "1"
-    members = selectors.page_of(selectors.campaign_members(camp, with_additions=only_additions),
-                                request.GET.get("page"), selectors.MEMBERS_SIZE)
-    return render(request, "insights/campaign.html", {
-        "campaign": camp,
-        "members": members,
-        "only_additions": only_additions,
-        "representatives": selectors.proposals_by_id(camp.representative_ids),
-        "form": form,
-        "can_act": request.user.has_perm(ACT_PERM),
-        "can_correct": request.user.has_perm(CORRECT_PERM),
-    }, status=400 if form.errors else 200)
+    members = selectors.page_of(
+        selectors.campaign_members(camp, with_additions=only_additions),
+        request.GET.get("page"),
+        selectors.MEMBERS_SIZE,
+    )
+    return render(
+        request,
+        "insights/campaign.html",
+        {
+            "campaign": camp,
+            "members": members,
+            "only_additions": only_additions,
+            "representatives": selectors.proposals_by_id(camp.representative_ids),
+            "form": form,
+            "can_act": request.user.has_perm(ACT_PERM),
+            "can_correct": request.user.has_perm(CORRECT_PERM),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,28 +124,46 @@ def theme(request: HttpRequest, pk: int) -> HttpResponse:
         ids = [int(i) for i in chosen if i.isdigit()] if request.POST.get("only") else None
         try:
             answers = services.theme_answer(
-                actor=request.user, theme=th, decision=data["decision"],
-                reason_kk=data["reason_kk"], reason_ru=data["reason_ru"], proposal_ids=ids)
+                actor=request.user,
+                theme=th,
+                decision=data["decision"],
+                reason_kk=data["reason_kk"],
+                reason_ru=data["reason_ru"],
+                proposal_ids=ids,
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, ngettext(
-                "%(n)s proposal of theme %(code)s answered.",
-                "%(n)s proposals of theme %(code)s answered with one shared reason.",
-                len(answers)) % {"n": len(answers), "code": th.code})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s proposal of theme %(code)s answered.",
+                    "%(n)s proposals of theme %(code)s answered with one shared reason.",
+                    len(answers),
+                )
+                % {"n": len(answers), "code": th.code},
+            )
             return redirect("review:theme", th.pk)
     only_open = request.GET.get("open") == "1"
-    members = selectors.page_of(selectors.theme_members(th, only_open=only_open),
-                                request.GET.get("page"), selectors.MEMBERS_SIZE)
-    return render(request, "insights/theme.html", {
-        "theme": th,
-        "members": members,
-        "only_open": only_open,
-        "subthemes": list(th.subthemes.order_by("-size", "id")),
-        "form": form,
-        "can_act": request.user.has_perm(ACT_PERM),
-        "can_correct": request.user.has_perm(CORRECT_PERM),
-    }, status=400 if form.errors else 200)
+    members = selectors.page_of(
+        selectors.theme_members(th, only_open=only_open),
+        request.GET.get("page"),
+        selectors.MEMBERS_SIZE,
+    )
+    return render(
+        request,
+        "insights/theme.html",
+        {
+            "theme": th,
+            "members": members,
+            "only_open": only_open,
+            "subthemes": list(th.subthemes.order_by("-size", "id")),
+            "form": form,
+            "can_act": request.user.has_perm(ACT_PERM),
+            "can_correct": request.user.has_perm(CORRECT_PERM),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
@@ -135,8 +173,11 @@ def proposal_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = Proposal.objects.filter(pk=pk).first()
     if proposal is None:
         raise Http404
-    context = {"info": selectors.proposal_insights(proposal), "proposal": proposal,
-               "can_correct": request.user.has_perm(CORRECT_PERM)}
+    context = {
+        "info": selectors.proposal_insights(proposal),
+        "proposal": proposal,
+        "can_correct": request.user.has_perm(CORRECT_PERM),
+    }
     if request.headers.get("HX-Request"):
         return render(request, "insights/_proposal_block.html", context)
     return render(request, "insights/proposal_analysis.html", context)
@@ -165,9 +206,11 @@ def campaign_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("%(code)s taken out of campaign %(campaign)s; it stays out "
-                                    "after re-runs.") % {"code": proposal.code,
-                                                         "campaign": camp.code})
+        messages.success(
+            request,
+            _("%(code)s taken out of campaign %(campaign)s; it stays out after re-runs.")
+            % {"code": proposal.code, "campaign": camp.code},
+        )
     return redirect("review:campaign", camp.pk)
 
 
@@ -186,8 +229,10 @@ def theme_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("%(code)s taken out of theme %(theme)s.")
-                         % {"code": proposal.code, "theme": th.code})
+        messages.success(
+            request,
+            _("%(code)s taken out of theme %(theme)s.") % {"code": proposal.code, "theme": th.code},
+        )
     return redirect("review:theme", th.pk)
 
 
@@ -205,17 +250,23 @@ def proposal_links(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             if data["action"] == LinkForm.REMOVE:
-                services.article_link_remove(actor=request.user, proposal=proposal,
-                                             article=data["article_obj"])
+                services.article_link_remove(
+                    actor=request.user, proposal=proposal, article=data["article_obj"]
+                )
             else:
-                services.article_link_set(actor=request.user, proposal=proposal,
-                                          article=data["article_obj"], point=data["point_obj"])
+                services.article_link_set(
+                    actor=request.user,
+                    proposal=proposal,
+                    article=data["article_obj"],
+                    point=data["point_obj"],
+                )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Article links of %(code)s corrected.")
-                             % {"code": proposal.code})
+            messages.success(
+                request, _("Article links of %(code)s corrected.") % {"code": proposal.code}
+            )
     else:
         for errors in form.errors.values():
             for message in errors:

@@ -52,23 +52,35 @@ def inclusion(request: HttpRequest, index: int, size: int | None = None) -> dict
     from kenes.ledger.models import Leaf
 
     leaf = Leaf.objects.select_related("entry").get(index=index)
-    return {"index": index, "size": size, "leaf": leaf.entry.data,
-            "leaf_hash": bytes(leaf.leaf_hash).hex(), "proof": [h.hex() for h in proof],
-            "checkpoint": cp.note if cp else None}
+    return {
+        "index": index,
+        "size": size,
+        "leaf": leaf.entry.data,
+        "leaf_hash": bytes(leaf.leaf_hash).hex(),
+        "proof": [h.hex() for h in proof],
+        "checkpoint": cp.note if cp else None,
+    }
 
 
 @router.get("/proof/consistency", url_name="ledger_consistency")
-def consistency(request: HttpRequest, first: int = Query(..., alias="from"),
-                second: int = Query(..., alias="to")) -> dict[str, Any]:
+def consistency(
+    request: HttpRequest,
+    first: int = Query(..., alias="from"),
+    second: int = Query(..., alias="to"),
+) -> dict[str, Any]:
     """Consistency proof between two tree sizes (both with checkpoints, ideally)."""
     try:
         proof = selectors.proof_consistency(size1=first, size2=second)
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
     old, new = selectors.checkpoint_at(first), selectors.checkpoint_at(second)
-    return {"from": first, "to": second, "proof": [h.hex() for h in proof],
-            "old_checkpoint": old.note if old else None,
-            "new_checkpoint": new.note if new else None}
+    return {
+        "from": first,
+        "to": second,
+        "proof": [h.hex() for h in proof],
+        "old_checkpoint": old.note if old else None,
+        "new_checkpoint": new.note if new else None,
+    }
 
 
 @router.get("/leaves", url_name="ledger_leaves")
@@ -89,8 +101,10 @@ def receipt(request: HttpRequest, code: str) -> dict[str, Any]:
     entries = selectors.entries_for_code(canonical)
     if not entries:
         raise HttpError(404, "No ledger entry for this receipt code.")
-    return {"code": canonical,
-            "entries": [{"index": e.index, "kind": e.kind, "data": e.data} for e in entries]}
+    return {
+        "code": canonical,
+        "entries": [{"index": e.index, "kind": e.kind, "data": e.data} for e in entries],
+    }
 
 
 class CosignIn(Schema):
@@ -104,8 +118,10 @@ def cosign(request: HttpRequest, payload: CosignIn) -> dict[str, Any]:
     """A registered witness submits its cosignature line for a checkpoint the log signed."""
     try:
         row, created = witnesses.cosignature_record(
-            checkpoint_note=payload.checkpoint, witness_name=payload.witness,
-            signature_line=payload.signature)
+            checkpoint_note=payload.checkpoint,
+            witness_name=payload.witness,
+            signature_line=payload.signature,
+        )
     except witnesses.CosignatureRejected as exc:
         raise HttpError(exc.status, str(exc)) from exc
     return {"size": row.checkpoint.size, "witness": row.witness.name, "created": created}

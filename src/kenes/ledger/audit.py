@@ -26,8 +26,9 @@ def ledger_audit() -> AuditReport:
     report = AuditReport()
     tree = MerkleTree()
     seen_entries: set[int] = set()
-    rows = Leaf.objects.order_by("index").values_list("index", "leaf_hash", "entry_id",
-                                                      "entry__data")
+    rows = Leaf.objects.order_by("index").values_list(
+        "index", "leaf_hash", "entry_id", "entry__data"
+    )
     for index, leaf_hash, entry_id, data in rows.iterator(chunk_size=10000):
         if index != tree.size:
             report.problems.append(f"leaf index {tree.size} is missing (next is {index})")
@@ -36,8 +37,9 @@ def ledger_audit() -> AuditReport:
         if data is None:
             report.problems.append(f"leaf {index}: its entry {entry_id} is gone")
         elif hash_leaf(data.encode()) != bytes(leaf_hash):
-            report.problems.append(f"leaf {index}: entry {entry_id} was changed after "
-                                   "sequencing (hash differs)")
+            report.problems.append(
+                f"leaf {index}: entry {entry_id} was changed after sequencing (hash differs)"
+            )
         if entry_id in seen_entries:
             report.problems.append(f"leaf {index}: entry {entry_id} sequenced twice")
         seen_entries.add(entry_id)
@@ -57,6 +59,8 @@ def ledger_audit() -> AuditReport:
         if body.size > tree.size:
             report.problems.append(f"checkpoint {cp.size}: the log has only {tree.size} leaves")
         elif tree.root(body.size) != body.root_hash:
-            report.problems.append(f"checkpoint {cp.size}: root differs from the recomputed "
-                                   "tree (history was rewritten)")
+            report.problems.append(
+                f"checkpoint {cp.size}: root differs from the recomputed "
+                "tree (history was rewritten)"
+            )
     return report

@@ -18,8 +18,13 @@ def export_log(directory: Path) -> int:
         raise ValueError("the ledger has no checkpoint yet: run `kenes ledger sequence`")
     tree = TREE.synced()
     size = checkpoint.size
-    entries = [data.encode() for data in Leaf.objects.filter(index__lt=size).order_by("index")
-               .values_list("entry__data", flat=True).iterator(chunk_size=10000)]
+    entries = [
+        data.encode()
+        for data in Leaf.objects.filter(index__lt=size)
+        .order_by("index")
+        .values_list("entry__data", flat=True)
+        .iterator(chunk_size=10000)
+    ]
     directory.mkdir(parents=True, exist_ok=True)
     for path, data in export_tiles(tree, size, entries):
         target = directory / path

@@ -77,8 +77,9 @@ class Witness(models.Model):
 
 
 class Cosignature(models.Model):
-    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT,
-                                   related_name="cosignatures")
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.PROTECT, related_name="cosignatures"
+    )
     witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
     signature_line = models.TextField(_("signature line"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -86,8 +87,11 @@ class Cosignature(models.Model):
     class Meta:
         verbose_name = _("cosignature")
         verbose_name_plural = _("cosignatures")
-        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness"],
-                                               name="one_cosignature_per_witness")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkpoint", "witness"], name="one_cosignature_per_witness"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.witness} on {self.checkpoint}"

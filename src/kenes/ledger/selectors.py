@@ -53,6 +53,10 @@ def proof_consistency(*, size1: int, size2: int) -> list[bytes]:
 
 
 def leaves_page(*, start: int, limit: int) -> list[tuple[int, str]]:
-    rows = (Leaf.objects.filter(index__gte=start).order_by("index").select_related("entry")
-            .values_list("index", "entry__data")[:limit])
+    rows = (
+        Leaf.objects.filter(index__gte=start)
+        .order_by("index")
+        .select_related("entry")
+        .values_list("index", "entry__data")[:limit]
+    )
     return list(rows)

@@ -36,8 +36,13 @@ def ledger_append(*, kind: str, code: str, event: dict[str, Any]) -> Entry:
     """
     if not connection.in_atomic_block:
         raise RuntimeError("ledger_append must run inside the transaction of its change")
-    payload = {"v": EVENT_VERSION, "type": kind, "code": code,
-               "at": timezone.now().isoformat(timespec="seconds"), **event}
+    payload = {
+        "v": EVENT_VERSION,
+        "type": kind,
+        "code": code,
+        "at": timezone.now().isoformat(timespec="seconds"),
+        **event,
+    }
     entry = Entry.objects.create(kind=kind, code=code, data=canonical(payload).decode())
     _sequence_after_commit()
     return entry
@@ -55,10 +60,16 @@ def ledger_append_many(*, items: list[tuple[str, str, dict[str, Any]]]) -> list[
     at = timezone.now().isoformat(timespec="seconds")
     _sequence_after_commit()
     return Entry.objects.bulk_create(
-        (Entry(kind=kind, code=code,
-               data=canonical({"v": EVENT_VERSION, "type": kind, "code": code, "at": at,
-                               **event}).decode())
-         for kind, code, event in items),
+        (
+            Entry(
+                kind=kind,
+                code=code,
+                data=canonical(
+                    {"v": EVENT_VERSION, "type": kind, "code": code, "at": at, **event}
+                ).decode(),
+            )
+            for kind, code, event in items
+        ),
         batch_size=2000,
     )
 
@@ -73,8 +84,11 @@ class _TreeCache:
     def synced(self) -> MerkleTree:
         with self.lock:
             size = self.tree.size
-            new = Leaf.objects.filter(index__gte=size).order_by("index").values_list(
-                "index", "leaf_hash")
+            new = (
+                Leaf.objects.filter(index__gte=size)
+                .order_by("index")
+                .values_list("index", "leaf_hash")
+            )
             for index, leaf_hash in new.iterator(chunk_size=10000):
                 if index != self.tree.size:
                     raise RuntimeError(f"ledger leaves are not contiguous at index {index}")
@@ -98,8 +112,9 @@ def ledger_sequence(*, max_batch: int = 50000) -> Checkpoint | None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCER_LOCK_ID])
-    pending = list(Entry.objects.filter(leaf__isnull=True).order_by("id")
-                   .values_list("id", "data")[:max_batch])
+    pending = list(
+        Entry.objects.filter(leaf__isnull=True).order_by("id").values_list("id", "data")[:max_batch]
+    )
     if not pending:
         return None
     size = (Leaf.objects.aggregate(m=Max("index"))["m"] + 1) if Leaf.objects.exists() else 0

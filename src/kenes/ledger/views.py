@@ -64,8 +64,14 @@ def _answers(report: ReceiptReport) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for a in report.answers:
         reason = (a.reason_kk or a.reason_ru) if kk else (a.reason_ru or a.reason_kk)
-        out.append({"index": a.index, "decision": str(labels.get(a.decision, a.decision)),
-                    "reason": reason, "included": a.included})
+        out.append(
+            {
+                "index": a.index,
+                "decision": str(labels.get(a.decision, a.decision)),
+                "reason": reason,
+                "included": a.included,
+            }
+        )
     return out
 
 
@@ -79,14 +85,22 @@ def verify(request: HttpRequest) -> HttpResponse:
     text = data.get("text", "")[:MAX_TEXT] if request.method == "POST" else ""
     report = None
     if request.method == "POST" and code:
-        report = verify_receipt(DatabaseLogSource(),
-                                ReceiptInput(code, secret or None, text or None),
-                                log_key=signing.vkey())
-    return render(request, "ledger/verify.html", {
-        "code": code, "text": text, "report": report,
-        "answers": _answers(report) if report else [],
-        "checks": report.checks if report else [],
-        "vkey": signing.vkey(),
-        "decision_labels": {value: str(label) for value, label in Decision.choices},
-        "submitted": request.method == "POST",
-    })
+        report = verify_receipt(
+            DatabaseLogSource(),
+            ReceiptInput(code, secret or None, text or None),
+            log_key=signing.vkey(),
+        )
+    return render(
+        request,
+        "ledger/verify.html",
+        {
+            "code": code,
+            "text": text,
+            "report": report,
+            "answers": _answers(report) if report else [],
+            "checks": report.checks if report else [],
+            "vkey": signing.vkey(),
+            "decision_labels": {value: str(label) for value, label in Decision.choices},
+            "submitted": request.method == "POST",
+        },
+    )

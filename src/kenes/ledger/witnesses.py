@@ -47,14 +47,17 @@ def witness_add(*, name: str, vkey: str, organisation: str = "") -> Witness:
     except MerkleError as exc:
         raise ValidationError(f"not a valid verifier key: {exc}") from exc
     if not isinstance(verifier, CosignatureVerifier):
-        raise ValidationError("a witness key must be a cosignature key (type 0x04); make one "
-                              "with `kenes witness keygen NAME`")
+        raise ValidationError(
+            "a witness key must be a cosignature key (type 0x04); make one "
+            "with `kenes witness keygen NAME`"
+        )
     if verifier.name != name:
         raise ValidationError(f"the key is named {verifier.name!r}, not {name!r}")
     try:
         with transaction.atomic():
-            return Witness.objects.create(name=name, vkey=vkey.strip(),
-                                          organisation=organisation.strip())
+            return Witness.objects.create(
+                name=name, vkey=vkey.strip(), organisation=organisation.strip()
+            )
     except IntegrityError as exc:
         raise ValidationError(f"a witness named {name!r} is already registered") from exc
 
@@ -73,12 +76,14 @@ def _verifier(witness: Witness) -> CosignatureVerifier:
     parsed = parse_verifier_key(witness.vkey)
     if not isinstance(parsed, CosignatureVerifier):
         raise CosignatureRejected(f"{witness.name}'s registered key is not a cosignature key")
-    return CosignatureVerifier(parsed.name, parsed.public_key,
-                               max_future_seconds=MAX_FUTURE_SECONDS)
+    return CosignatureVerifier(
+        parsed.name, parsed.public_key, max_future_seconds=MAX_FUTURE_SECONDS
+    )
 
 
-def cosignature_record(*, checkpoint_note: str, witness_name: str, signature_line: str
-                       ) -> tuple[Cosignature, bool]:
+def cosignature_record(
+    *, checkpoint_note: str, witness_name: str, signature_line: str
+) -> tuple[Cosignature, bool]:
     """Verify and store a witness's cosignature; return ``(row, created)``.
 
     Raises :class:`CosignatureRejected` (403 for an unknown or inactive witness, 422 for a
@@ -89,13 +94,15 @@ def cosignature_record(*, checkpoint_note: str, witness_name: str, signature_lin
     if witness is None or not witness.active:
         raise CosignatureRejected(f"{witness_name!r} is not a registered, active witness", 403)
     try:
-        body, note = open_checkpoint(checkpoint_note, [signing.verifier()],
-                                     origin=signing.origin())
+        body, note = open_checkpoint(checkpoint_note, [signing.verifier()], origin=signing.origin())
     except MerkleError as exc:
         raise CosignatureRejected(f"the checkpoint is not one this log signed: {exc}") from exc
     stored = Checkpoint.objects.filter(size=body.size).first()
-    if stored is None or bytes(stored.root_hash) != body.root_hash \
-            or parse_note(stored.note).text != note.text:
+    if (
+        stored is None
+        or bytes(stored.root_hash) != body.root_hash
+        or parse_note(stored.note).text != note.text
+    ):
         raise CosignatureRejected("the checkpoint is not one this log published")
     line = signature_line.strip()
     if "\n" in line or not line:
@@ -103,24 +110,31 @@ def cosignature_record(*, checkpoint_note: str, witness_name: str, signature_lin
     try:
         cosigned = open_note(note.text + "\n" + line + "\n", [_verifier(witness)])
     except MerkleError as exc:
-        raise CosignatureRejected(f"the cosignature does not verify with {witness.name}'s "
-                                  f"key: {exc}") from exc
+        raise CosignatureRejected(
+            f"the cosignature does not verify with {witness.name}'s key: {exc}"
+        ) from exc
     if len(cosigned.signatures) != 1:
         raise CosignatureRejected("the line is not a cosignature by this witness")
     with transaction.atomic():
         row, created = Cosignature.objects.get_or_create(
-            checkpoint=stored, witness=witness, defaults={"signature_line": line})
+            checkpoint=stored, witness=witness, defaults={"signature_line": line}
+        )
     return row, created
 
 
 def cosigned_note(checkpoint: Checkpoint) -> str:
     """Return the checkpoint's signed note with every active witness's cosignature appended."""
-    lines = (Cosignature.objects.filter(checkpoint=checkpoint, witness__active=True)
-             .order_by("witness__name").values_list("signature_line", flat=True))
+    lines = (
+        Cosignature.objects.filter(checkpoint=checkpoint, witness__active=True)
+        .order_by("witness__name")
+        .values_list("signature_line", flat=True)
+    )
     return checkpoint.note + "".join(line + "\n" for line in lines)
 
 
 def witnesses_public() -> list[dict[str, str]]:
     """Return the active witnesses' names, organisations and verifier keys."""
-    return [{"name": w.name, "organisation": w.organisation, "vkey": w.vkey}
-            for w in Witness.objects.filter(active=True).order_by("name")]
+    return [
+        {"name": w.name, "organisation": w.organisation, "vkey": w.vkey}
+        for w in Witness.objects.filter(active=True).order_by("name")
+    ]

@@ -42,8 +42,9 @@ def geojson_path() -> Path | None:
     if configured:
         path = Path(configured)
         return path if path.is_file() else None
-    shared = Path(os.environ.get("KENES_SHARED_DIR",
-                                 Path(settings.BASE_DIR).parents[1].parent / "shared"))
+    shared = Path(
+        os.environ.get("KENES_SHARED_DIR", Path(settings.BASE_DIR).parents[1].parent / "shared")
+    )
     path = shared / "data" / "kz" / "kz_regions_adm1_simplified.geojson"
     return path if path.is_file() else None
 
@@ -60,9 +61,16 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
 def _load(path: str, mtime: float) -> Map | None:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        features = [(str(f["properties"].get("kato_prefix") or
-                         str(f["properties"].get("kato_code", ""))[:2]), _rings(f["geometry"]))
-                    for f in data["features"]]
+        features = [
+            (
+                str(
+                    f["properties"].get("kato_prefix")
+                    or str(f["properties"].get("kato_code", ""))[:2]
+                ),
+                _rings(f["geometry"]),
+            )
+            for f in data["features"]
+        ]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     points = [p for _c, rings in features for ring in rings for p in ring]
@@ -108,8 +116,13 @@ def regions_map() -> Map | None:
 
 
 # Colour bins by the share of settlements reached (sequential, readable on white).
-BINS = [(0.5, "#08519c"), (0.25, "#3182bd"), (0.1, "#6baed6"), (0.0001, "#bdd7e7"),
-        (0.0, "#eff3ff")]
+BINS = [
+    (0.5, "#08519c"),
+    (0.25, "#3182bd"),
+    (0.1, "#6baed6"),
+    (0.0001, "#bdd7e7"),
+    (0.0, "#eff3ff"),
+]
 NO_DATA = "#d9d9d9"
 
 

@@ -49,29 +49,50 @@ class AgeBand(models.TextChoices):
 
 
 class Meeting(models.Model):
-    organisation = models.ForeignKey("coalition.Organisation", verbose_name=_("organisation"),
-                                     on_delete=models.PROTECT, related_name="meetings")
-    branch = models.ForeignKey("coalition.Branch", verbose_name=_("branch"), null=True,
-                               blank=True, on_delete=models.SET_NULL, related_name="meetings")
-    settlement = models.ForeignKey("geo.Unit", verbose_name=_("settlement"),
-                                   on_delete=models.PROTECT, related_name="meetings")
+    organisation = models.ForeignKey(
+        "coalition.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    branch = models.ForeignKey(
+        "coalition.Branch",
+        verbose_name=_("branch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+    )
+    settlement = models.ForeignKey(
+        "geo.Unit", verbose_name=_("settlement"), on_delete=models.PROTECT, related_name="meetings"
+    )
     # Copied from the settlement for fast coverage queries.
-    region_code = models.CharField(_("region"), max_length=2, choices=Region.choices,
-                                   db_index=True)
+    region_code = models.CharField(_("region"), max_length=2, choices=Region.choices, db_index=True)
     district_code = models.CharField(_("district"), max_length=9, blank=True, db_index=True)
-    version = models.ForeignKey("drafts.Version", verbose_name=_("draft discussed"),
-                                on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        "drafts.Version",
+        verbose_name=_("draft discussed"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
     starts_at = models.DateTimeField(_("date and time"), db_index=True)
     place = models.CharField(_("place"), max_length=300)
     language = models.CharField(_("language"), max_length=5, choices=MeetingLanguage.choices)
-    speakers = models.TextField(_("speakers"), blank=True,
-                                help_text=_("public speakers and their positions"))
-    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("facilitator"),
-                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices,
-                              default=MeetingStatus.PLANNED)
+    speakers = models.TextField(
+        _("speakers"), blank=True, help_text=_("public speakers and their positions")
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
     attendees = models.PositiveIntegerField(_("people present"), default=0)
     minutes = models.TextField(_("minutes"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
@@ -106,8 +127,9 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("attendance count")
         verbose_name_plural = _("attendance counts")
-        constraints = [models.UniqueConstraint(fields=["meeting", "sex", "band"],
-                                               name="attendance_cell_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "sex", "band"], name="attendance_cell_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting_id} {self.sex}_{self.band}: {self.count}"
@@ -124,16 +146,20 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "external_id"],
-                                               condition=~models.Q(external_id=""),
-                                               name="question_external_id_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="question_external_id_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
 
 
 def photo_path(instance: Photo, filename: str) -> str:
-    return f"outreach/{instance.meeting_id}/{uuid.uuid4().hex}{filename[filename.rfind('.'):]}"
+    return f"outreach/{instance.meeting_id}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
 
 
 class Photo(models.Model):
@@ -143,8 +169,9 @@ class Photo(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -165,8 +192,9 @@ class SyncItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
     digest = models.CharField(max_length=64)
     result = models.JSONField(default=dict)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -27,17 +27,31 @@ from kenes.outreach.services import (
 HELD, PLANNED = 220, 80
 # How much each demo region has been covered so far (relative weights of held meetings).
 REGION_WEIGHT = {"61": 5, "11": 3, "43": 2.5, "63": 1.5, "59": 1}
-PLACES = [("ауылдық клуб", "сельский клуб"), ("мектептің акт залы", "актовый зал школы"),
-          ("ауыл әкімдігі", "акимат сельского округа"), ("мәдениет үйі", "дом культуры"),
-          ("кітапхана", "библиотека")]
-MINUTES = [
-    ("Заң жобасының негізгі баптары түсіндірілді. Тұрғындар консультация мерзімі мен "
-     "ұсыныс беру тәсілдері туралы сұрады.", "kk"),
-    ("Разъяснены основные статьи проекта. Жители спрашивали о сроках консультаций и о том, "
-     "как подать предложение без интернета.", "ru"),
+PLACES = [
+    ("ауылдық клуб", "сельский клуб"),
+    ("мектептің акт залы", "актовый зал школы"),
+    ("ауыл әкімдігі", "акимат сельского округа"),
+    ("мәдениет үйі", "дом культуры"),
+    ("кітапхана", "библиотека"),
 ]
-QUESTIONS = ["Ұсынысқа жауап қашан келеді?", "Можно ли подать предложение по телефону?",
-             "Жоба газетте жарияланады ма?", "Кто будет рассматривать предложения?"]
+MINUTES = [
+    (
+        "Заң жобасының негізгі баптары түсіндірілді. Тұрғындар консультация мерзімі мен "
+        "ұсыныс беру тәсілдері туралы сұрады.",
+        "kk",
+    ),
+    (
+        "Разъяснены основные статьи проекта. Жители спрашивали о сроках консультаций и о том, "
+        "как подать предложение без интернета.",
+        "ru",
+    ),
+]
+QUESTIONS = [
+    "Ұсынысқа жауап қашан келеді?",
+    "Можно ли подать предложение по телефону?",
+    "Жоба газетте жарияланады ма?",
+    "Кто будет рассматривать предложения?",
+]
 PROPOSALS = [
     ("5", "kk", "Жобаны аудандық газеттерде де жариялау керек, ауылда интернет нашар."),
     ("5", "ru", "Тридцати дней мало: в сёлах не успевают прочитать проект, нужно больше."),
@@ -55,8 +69,9 @@ def seed(ctx: SeedContext) -> None:
     if version is None or Meeting.objects.exists():
         return
     orgs = list(Organisation.objects.order_by("id"))
-    settlements = list(Unit.objects.filter(is_settlement=True, region_code__in=REGION_WEIGHT)
-                       .order_by("code"))
+    settlements = list(
+        Unit.objects.filter(is_settlement=True, region_code__in=REGION_WEIGHT).order_by("code")
+    )
     if not orgs or not settlements:
         return
     rng = random.Random(80)
@@ -76,33 +91,58 @@ def seed(ctx: SeedContext) -> None:
             unit = rng.choice(pool)
             if unit.remote and rng.random() < 0.6:
                 unit = rng.choice(pool)
-            if not held and unit.district_id and unit.district_id.endswith("2400000") \
-                    and region in ("59", "63"):
+            if (
+                not held
+                and unit.district_id
+                and unit.district_id.endswith("2400000")
+                and region in ("59", "63")
+            ):
                 continue  # nothing planned yet in these two districts
             org = orgs[0] if n % 6 == 0 else rng.choice(orgs)
-            starts = (now - timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 6))
-                      if held else now + timedelta(days=rng.randint(1, 30),
-                                                   hours=rng.randint(0, 6)))
+            starts = (
+                now - timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 6))
+                if held
+                else now + timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 6))
+            )
             place_kk, place_ru = rng.choice(PLACES)
             language = rng.choice(["kk", "kk", "kk_ru", "ru"])
             meeting = meeting_plan(
-                actor=None, organisation=org, settlement=unit, version=version,
-                audience=rng.choice(Audience.values), starts_at=starts.replace(hour=11),
-                place=place_ru if language == "ru" else place_kk, language=language,
-                speakers="Облыстық филиал төрағасы; заңгер-сарапшы")
+                actor=None,
+                organisation=org,
+                settlement=unit,
+                version=version,
+                audience=rng.choice(Audience.values),
+                starts_at=starts.replace(hour=11),
+                place=place_ru if language == "ru" else place_kk,
+                language=language,
+                speakers="Облыстық филиал төрағасы; заңгер-сарапшы",
+            )
             if not held:
                 continue
             counts = {key: 0 for key in ATTENDANCE_KEYS}
             for key in rng.sample(ATTENDANCE_KEYS, 6):
                 counts[key] = rng.randint(1, 14)
             text, _lang = rng.choice(MINUTES)
-            meeting_report(actor=None, meeting=meeting, attendance=counts, minutes=text,
-                           questions=rng.sample(QUESTIONS, rng.randint(0, 2)))
-            items = [{"text": t, "article_number": a, "language": lang,
-                      "external_id": f"demo-{meeting.pk}-{k}", "source_ref": f"form {k + 1}"}
-                     for k, (a, lang, t) in enumerate(rng.sample(PROPOSALS, rng.randint(0, 3)))]
+            meeting_report(
+                actor=None,
+                meeting=meeting,
+                attendance=counts,
+                minutes=text,
+                questions=rng.sample(QUESTIONS, rng.randint(0, 2)),
+            )
+            items = [
+                {
+                    "text": t,
+                    "article_number": a,
+                    "language": lang,
+                    "external_id": f"demo-{meeting.pk}-{k}",
+                    "source_ref": f"form {k + 1}",
+                }
+                for k, (a, lang, t) in enumerate(rng.sample(PROPOSALS, rng.randint(0, 3)))
+            ]
             if items:
                 meeting_proposals_add(actor=None, meeting=meeting, items=items)
                 proposals += len(items)
-    ctx.say(f"Meetings: {Meeting.objects.count()} ({HELD} held, {proposals} proposals "
-            "raised at them).")
+    ctx.say(
+        f"Meetings: {Meeting.objects.count()} ({HELD} held, {proposals} proposals raised at them)."
+    )

@@ -48,12 +48,14 @@ def managed_meetings(user: Any) -> QuerySet[Meeting]:
 
 
 def _public() -> QuerySet[Meeting]:
-    return Meeting.objects.select_related("organisation", "settlement", "settlement__parent",
-                                          "settlement__district")
+    return Meeting.objects.select_related(
+        "organisation", "settlement", "settlement__parent", "settlement__district"
+    )
 
 
-def calendar(*, region: str = "", district: str = "", since: datetime | None = None
-             ) -> QuerySet[Meeting]:
+def calendar(
+    *, region: str = "", district: str = "", since: datetime | None = None
+) -> QuerySet[Meeting]:
     """Planned meetings from today on, soonest first, optionally in one region or district."""
     start = (since or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     qs = _public().filter(status=MeetingStatus.PLANNED, starts_at__gte=start)
@@ -89,9 +91,12 @@ def meeting_attendance(meeting: Meeting) -> dict[str, dict[str, int]]:
 
 def meeting_proposals(meeting: Meeting) -> QuerySet[Proposal]:
     """The proposals raised at a meeting (no personal data selected)."""
-    return Proposal.objects.filter(channel=Channel.MEETING, source=meeting.source).select_related(
-        "article").defer("contact", "author_index", "secret_digest").order_by("submitted_at",
-                                                                              "id")
+    return (
+        Proposal.objects.filter(channel=Channel.MEETING, source=meeting.source)
+        .select_related("article")
+        .defer("contact", "author_index", "secret_digest")
+        .order_by("submitted_at", "id")
+    )
 
 
 # --- Coverage -------------------------------------------------------------------------------
@@ -132,8 +137,9 @@ class Coverage:
         return round(1000 * self.people_in_known / self.population_known, 1)
 
 
-def _fill(rows: dict[str, Coverage], key: str, unit_rows: Any, held_rows: Any,
-          planned_rows: Any) -> None:
+def _fill(
+    rows: dict[str, Coverage], key: str, unit_rows: Any, held_rows: Any, planned_rows: Any
+) -> None:
     for r in unit_rows:
         c = rows.get(r[key])
         if c is not None:
@@ -160,13 +166,17 @@ def _held_aggregates() -> dict[str, Any]:
 
 
 def _unit_aggregates() -> dict[str, Any]:
-    return {"n": Count("code"), "remote": Count("code", filter=Q(remote=True)),
-            "pop": Sum("population")}
+    return {
+        "n": Count("code"),
+        "remote": Count("code", filter=Q(remote=True)),
+        "pop": Sum("population"),
+    }
 
 
 def _soon(now: datetime, days: int = GAP_DAYS) -> Q:
-    return Q(status=MeetingStatus.PLANNED, starts_at__gte=now,
-             starts_at__lt=now + timedelta(days=days))
+    return Q(
+        status=MeetingStatus.PLANNED, starts_at__gte=now, starts_at__lt=now + timedelta(days=days)
+    )
 
 
 def coverage_regions(*, now: datetime | None = None) -> list[Coverage]:
@@ -174,12 +184,16 @@ def coverage_regions(*, now: datetime | None = None) -> list[Coverage]:
     now = now or timezone.now()
     rows = {str(code): Coverage(str(code), str(label)) for code, label in Region.choices}
     settlements = Unit.objects.filter(is_settlement=True)
-    _fill(rows, "region_code",
-          settlements.values("region_code").annotate(**_unit_aggregates()).order_by(),
-          Meeting.objects.filter(status=MeetingStatus.HELD).values("region_code")
-          .annotate(**_held_aggregates()).order_by(),
-          Meeting.objects.filter(_soon(now)).values("region_code")
-          .annotate(n=Count("id")).order_by())
+    _fill(
+        rows,
+        "region_code",
+        settlements.values("region_code").annotate(**_unit_aggregates()).order_by(),
+        Meeting.objects.filter(status=MeetingStatus.HELD)
+        .values("region_code")
+        .annotate(**_held_aggregates())
+        .order_by(),
+        Meeting.objects.filter(_soon(now)).values("region_code").annotate(n=Count("id")).order_by(),
+    )
     for gap in district_gaps(now=now):
         rows[gap.region_code].districts_without_plan += 1
     return list(rows.values())
@@ -195,23 +209,30 @@ def coverage_districts(region: str, *, now: datetime | None = None) -> list[Cove
     rows = {u.code: Coverage(u.code, u.name) for u in _districts(region).order_by("name_ru")}
     settlements = Unit.objects.filter(is_settlement=True, region_code=region)
     meetings = Meeting.objects.filter(region_code=region)
-    _fill(rows, "district",
-          settlements.values("district").annotate(**_unit_aggregates()).order_by(),
-          meetings.filter(status=MeetingStatus.HELD).values(district=F("district_code"))
-          .annotate(**_held_aggregates()).order_by(),
-          meetings.filter(_soon(now)).values(district=F("district_code"))
-          .annotate(n=Count("id")).order_by())
+    _fill(
+        rows,
+        "district",
+        settlements.values("district").annotate(**_unit_aggregates()).order_by(),
+        meetings.filter(status=MeetingStatus.HELD)
+        .values(district=F("district_code"))
+        .annotate(**_held_aggregates())
+        .order_by(),
+        meetings.filter(_soon(now))
+        .values(district=F("district_code"))
+        .annotate(n=Count("id"))
+        .order_by(),
+    )
     return list(rows.values())
 
 
-def district_gaps(*, region: str = "", now: datetime | None = None, days: int = GAP_DAYS
-                  ) -> list[Unit]:
+def district_gaps(
+    *, region: str = "", now: datetime | None = None, days: int = GAP_DAYS
+) -> list[Unit]:
     """Districts with no meeting planned in the next ``days`` days (that have settlements)."""
     now = now or timezone.now()
     planned = Meeting.objects.filter(_soon(now, days)).values("district_code")
     with_settlements = Unit.objects.filter(is_settlement=True).values("district_id")
-    qs = Unit.objects.filter(parent__level=1, code__in=with_settlements).exclude(
-        code__in=planned)
+    qs = Unit.objects.filter(parent__level=1, code__in=with_settlements).exclude(code__in=planned)
     if region:
         qs = qs.filter(region_code=region)
     return list(qs.order_by("region_code", "name_ru"))
@@ -219,20 +240,35 @@ def district_gaps(*, region: str = "", now: datetime | None = None, days: int = 
 
 def meetings_per_organisation() -> list[Organisation]:
     now = timezone.now()
-    return list(Organisation.objects.filter(active=True).annotate(
-        held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD)),
-        planned=Count("meetings", filter=Q(meetings__status=MeetingStatus.PLANNED,
-                                           meetings__starts_at__gte=now)),
-        people=Sum("meetings__attendees", filter=Q(meetings__status=MeetingStatus.HELD)),
-    ).order_by("-held", "name_ru"))
+    return list(
+        Organisation.objects.filter(active=True)
+        .annotate(
+            held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD)),
+            planned=Count(
+                "meetings",
+                filter=Q(meetings__status=MeetingStatus.PLANNED, meetings__starts_at__gte=now),
+            ),
+            people=Sum("meetings__attendees", filter=Q(meetings__status=MeetingStatus.HELD)),
+        )
+        .order_by("-held", "name_ru")
+    )
 
 
 def totals(rows: list[Coverage]) -> Coverage:
     total = Coverage("", "")
     for r in rows:
-        for name in ("settlements", "reached", "remote", "remote_reached", "held",
-                     "planned_soon", "people", "population_known", "people_in_known",
-                     "districts_without_plan"):
+        for name in (
+            "settlements",
+            "reached",
+            "remote",
+            "remote_reached",
+            "held",
+            "planned_soon",
+            "people",
+            "population_known",
+            "people_in_known",
+            "districts_without_plan",
+        ):
             setattr(total, name, getattr(total, name) + getattr(r, name))
     return total
 
@@ -247,14 +283,16 @@ class Suggestion:
     why: str  # "distance", "okrug" or "district"
 
 
-def suggest_settlements(meeting: Meeting, *, limit: int = 8, radius_km: float = 80.0
-                        ) -> list[Suggestion]:
+def suggest_settlements(
+    meeting: Meeting, *, limit: int = 8, radius_km: float = 80.0
+) -> list[Suggestion]:
     """Unvisited remote settlements near a meeting: by distance when coordinates are known,
     else in the same rural okrug, then the same district."""
     here = meeting.settlement
     visited = Meeting.objects.exclude(status=MeetingStatus.CANCELLED).values("settlement_id")
-    remote = Unit.objects.filter(is_settlement=True, remote=True,
-                                 region_code=here.region_code).exclude(code__in=visited)
+    remote = Unit.objects.filter(
+        is_settlement=True, remote=True, region_code=here.region_code
+    ).exclude(code__in=visited)
     found: list[Suggestion] = []
     if here.lat is not None and here.lon is not None:
         near = []
@@ -264,8 +302,10 @@ def suggest_settlements(meeting: Meeting, *, limit: int = 8, radius_km: float = 
                 near.append(Suggestion(unit, round(km, 1), "distance"))
         found = sorted(near, key=lambda s: s.km or 0)[:limit]
     seen = {s.unit.code for s in found}
-    for why, qs in (("okrug", remote.filter(parent_id=here.parent_id)),
-                    ("district", remote.filter(district_id=here.district_id))):
+    for why, qs in (
+        ("okrug", remote.filter(parent_id=here.parent_id)),
+        ("district", remote.filter(district_id=here.district_id)),
+    ):
         if len(found) >= limit:
             break
         for unit in qs.select_related("parent").order_by("name_ru")[:limit]:

@@ -51,8 +51,10 @@ from kenes.proposals.services import (
 ATTENDANCE_KEYS = tuple(f"{s}_{b}" for s in Sex.values for b in AgeBand.values)
 MAX_PER_CELL = 100_000
 SYNC_MAX_ITEMS = 200
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
-                     r"[0-9a-fA-F]{12}$")
+UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+    r"[0-9a-fA-F]{12}$"
+)
 # A meeting may be reported from this long before its planned start (time zones, early start).
 REPORT_EARLY = timedelta(hours=12)
 
@@ -82,17 +84,17 @@ def meeting_plan(
 ) -> Meeting:
     """Plan a meeting; the branch defaults to the organisation's branch in that region."""
     if branch is None:
-        branch = (Branch.objects.filter(organisation=organisation,
-                                        region=settlement.region_code).first()
-                  or Branch.objects.filter(organisation=organisation, region="").first())
+        branch = (
+            Branch.objects.filter(organisation=organisation, region=settlement.region_code).first()
+            or Branch.objects.filter(organisation=organisation, region="").first()
+        )
     if actor is not None:
         _require(branch is not None and coalition.can_manage_branch(actor, branch))
     errors: dict[str, list[str]] = {}
     if branch is not None and branch.organisation_id != organisation.pk:
         errors["branch"] = [_("The branch belongs to another organisation.")]
     if settlement.level < 2 or not settlement.district_id:
-        errors["settlement"] = [_("Choose a settlement, district or town, not a whole "
-                                  "region.")]
+        errors["settlement"] = [_("Choose a settlement, district or town, not a whole region.")]
     if audience not in Audience.values:
         errors["audience"] = [_("Choose the audience.")]
     if language not in MeetingLanguage.values:
@@ -104,13 +106,29 @@ def meeting_plan(
     if errors:
         raise ValidationError(errors)
     meeting = Meeting.objects.create(
-        organisation=organisation, branch=branch, settlement=settlement,
-        region_code=settlement.region_code, district_code=settlement.district_id or "",
-        version=version, audience=audience, starts_at=starts_at, place=place.strip()[:300],
-        language=language, speakers=speakers.strip(), facilitator=_user(actor))
-    audit_record(actor=actor, action="outreach.meeting_plan", target=meeting,
-                 data={"organisation": organisation.pk, "settlement": settlement.code,
-                       "starts_at": starts_at.isoformat()})
+        organisation=organisation,
+        branch=branch,
+        settlement=settlement,
+        region_code=settlement.region_code,
+        district_code=settlement.district_id or "",
+        version=version,
+        audience=audience,
+        starts_at=starts_at,
+        place=place.strip()[:300],
+        language=language,
+        speakers=speakers.strip(),
+        facilitator=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="outreach.meeting_plan",
+        target=meeting,
+        data={
+            "organisation": organisation.pk,
+            "settlement": settlement.code,
+            "starts_at": starts_at.isoformat(),
+        },
+    )
     return meeting
 
 
@@ -129,8 +147,14 @@ def clean_attendance(counts: dict[str, Any]) -> dict[str, int]:
     """Return {"f_18_29": n, ...} with every cell, or raise ValidationError."""
     unknown = [k for k in counts if k not in ATTENDANCE_KEYS]
     if unknown:
-        raise ValidationError({"attendance": [_("Unknown attendance cells: %(cells)s.")
-                                              % {"cells": ", ".join(map(str, unknown[:5]))}]})
+        raise ValidationError(
+            {
+                "attendance": [
+                    _("Unknown attendance cells: %(cells)s.")
+                    % {"cells": ", ".join(map(str, unknown[:5]))}
+                ]
+            }
+        )
     clean = {}
     for key in ATTENDANCE_KEYS:
         raw = counts.get(key, 0)
@@ -143,18 +167,27 @@ def clean_attendance(counts: dict[str, Any]) -> dict[str, int]:
         if isinstance(raw, float) and not raw.is_integer():
             value = -1
         if not 0 <= value <= MAX_PER_CELL:
-            raise ValidationError({"attendance": [_(
-                "Attendance counts are whole numbers from 0 to %(max)s.")
-                % {"max": MAX_PER_CELL}]})
+            raise ValidationError(
+                {
+                    "attendance": [
+                        _("Attendance counts are whole numbers from 0 to %(max)s.")
+                        % {"max": MAX_PER_CELL}
+                    ]
+                }
+            )
         clean[key] = value
     return clean
 
 
 def _store_attendance(meeting: Meeting, counts: dict[str, int]) -> None:
     Attendance.objects.filter(meeting=meeting).delete()
-    Attendance.objects.bulk_create([
-        Attendance(meeting=meeting, sex=key[0], band=key[2:], count=n)
-        for key, n in counts.items() if n])
+    Attendance.objects.bulk_create(
+        [
+            Attendance(meeting=meeting, sex=key[0], band=key[2:], count=n)
+            for key, n in counts.items()
+            if n
+        ]
+    )
     meeting.attendees = sum(counts.values())
 
 
@@ -166,8 +199,14 @@ def _check_reportable(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_report(*, actor: Actor, meeting: Meeting, attendance: dict[str, Any],
-                   minutes: str = "", questions: list[str] | None = None) -> Meeting:
+def meeting_report(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    attendance: dict[str, Any],
+    minutes: str = "",
+    questions: list[str] | None = None,
+) -> Meeting:
     """Record that the meeting was held: attendance by sex and age band, minutes, questions."""
     _require(actor is None or selectors.can_manage_meeting(actor, meeting))
     _check_reportable(meeting)
@@ -179,14 +218,19 @@ def meeting_report(*, actor: Actor, meeting: Meeting, attendance: dict[str, Any]
     meeting.save(update_fields=["attendees", "minutes", "status", "reported_at"])
     added = [Question(meeting=meeting, text=q.strip()) for q in questions or [] if q.strip()]
     Question.objects.bulk_create(added)
-    audit_record(actor=actor, action="outreach.meeting_report", target=meeting,
-                 data={"attendees": meeting.attendees, "questions": len(added)})
+    audit_record(
+        actor=actor,
+        action="outreach.meeting_report",
+        target=meeting,
+        data={"attendees": meeting.attendees, "questions": len(added)},
+    )
     return meeting
 
 
 @transaction.atomic
-def meeting_proposals_add(*, actor: Actor, meeting: Meeting, items: list[dict[str, Any]]
-                          ) -> list[Submitted | ValidationError]:
+def meeting_proposals_add(
+    *, actor: Actor, meeting: Meeting, items: list[dict[str, Any]]
+) -> list[Submitted | ValidationError]:
     """Enter proposals raised at the meeting, as the organiser, through proposals intake.
 
     Each item: ``text`` and optionally ``article_number``, ``point_number``, ``language``,
@@ -198,18 +242,40 @@ def meeting_proposals_add(*, actor: Actor, meeting: Meeting, items: list[dict[st
     slug = meeting.organisation.slug
     rows = []
     for item in items:
-        row = {k: item[k] for k in ("text", "article_number", "point_number", "language",
-                                     "external_id", "submitted_at") if item.get(k)}
+        row = {
+            k: item[k]
+            for k in (
+                "text",
+                "article_number",
+                "point_number",
+                "language",
+                "external_id",
+                "submitted_at",
+            )
+            if item.get(k)
+        }
         row.setdefault("text", "")
         ref = str(item.get("source_ref") or _("meeting record"))
-        row.update(author_kind=AuthorKind.MEETING, region=meeting.region_code,
-                   source_ref=f"{slug} · {ref}"[:200])
+        row.update(
+            author_kind=AuthorKind.MEETING,
+            region=meeting.region_code,
+            source_ref=f"{slug} · {ref}"[:200],
+        )
         rows.append(row)
-    results = proposals_submit_many(actor=actor, version=meeting.version,
-                                    channel=Channel.MEETING, source=meeting.source, rows=rows)
+    results = proposals_submit_many(
+        actor=actor,
+        version=meeting.version,
+        channel=Channel.MEETING,
+        source=meeting.source,
+        rows=rows,
+    )
     created = sum(1 for r in results if isinstance(r, Submitted) and r.created)
-    audit_record(actor=actor, action="outreach.proposals_add", target=meeting,
-                 data={"items": len(items), "created": created})
+    audit_record(
+        actor=actor,
+        action="outreach.proposals_add",
+        target=meeting,
+        data={"items": len(items), "created": created},
+    )
     return results
 
 
@@ -218,12 +284,22 @@ def meeting_photo_add(*, actor: Actor, meeting: Meeting, upload: IO[bytes]) -> P
     """Attach a photo: JPEG or PNG by content, at most KENES_PHOTO_MAX_BYTES."""
     _require(actor is None or selectors.can_manage_meeting(actor, meeting))
     info = check_image(upload, max_bytes=photo_max_bytes())
-    photo = Photo(meeting=meeting, kind=info.kind, width=info.width, height=info.height,
-                  size=info.size, uploaded_by=_user(actor))
+    photo = Photo(
+        meeting=meeting,
+        kind=info.kind,
+        width=info.width,
+        height=info.height,
+        size=info.size,
+        uploaded_by=_user(actor),
+    )
     photo.file.save(f"photo{info.extension}", File(upload), save=False)
     photo.save()
-    audit_record(actor=actor, action="outreach.photo_add", target=photo,
-                 data={"meeting": meeting.pk, "kind": info.kind, "bytes": info.size})
+    audit_record(
+        actor=actor,
+        action="outreach.photo_add",
+        target=photo,
+        data={"meeting": meeting.pk, "kind": info.kind, "bytes": info.size},
+    )
     return photo
 
 
@@ -232,8 +308,7 @@ def meeting_photo_add(*, actor: Actor, meeting: Meeting, upload: IO[bytes]) -> P
 
 def _digest(item: dict[str, Any]) -> str:
     body = {k: v for k, v in item.items() if k != "uuid"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
-                          ).hexdigest()
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _result(uuid: str, status: str, message: str = "", **extra: Any) -> dict[str, Any]:
@@ -274,55 +349,75 @@ def offline_sync(*, actor: Actor, items: list[Any]) -> list[dict[str, Any]]:
     meetings = Meeting.objects.select_related("organisation", "version").in_bulk(by_meeting)
     for meeting_id, numbers in by_meeting.items():
         meeting = meetings.get(meeting_id)
-        if meeting is None or not (actor is None or selectors.can_manage_meeting(actor,
-                                                                                  meeting)):
+        if meeting is None or not (actor is None or selectors.can_manage_meeting(actor, meeting)):
             for n in numbers:
-                results[n] = _result(items[n]["uuid"], "rejected",
-                                     _("This meeting is not one of yours."))
+                results[n] = _result(
+                    items[n]["uuid"], "rejected", _("This meeting is not one of yours.")
+                )
             continue
         if meeting.status == MeetingStatus.CANCELLED:
             for n in numbers:
-                results[n] = _result(items[n]["uuid"], "conflict",
-                                     _("The meeting was cancelled; nothing was added."))
+                results[n] = _result(
+                    items[n]["uuid"], "conflict", _("The meeting was cancelled; nothing was added.")
+                )
             continue
         with transaction.atomic():
             _sync_meeting(actor, meeting, [(n, items[n]) for n in numbers], results)
     return [r for r in results if r is not None]
 
 
-def _sync_meeting(actor: Actor, meeting: Meeting, numbered: list[tuple[int, dict[str, Any]]],
-                  results: list[dict[str, Any] | None]) -> None:
+def _sync_meeting(
+    actor: Actor,
+    meeting: Meeting,
+    numbered: list[tuple[int, dict[str, Any]]],
+    results: list[dict[str, Any] | None],
+) -> None:
     proposals = [(n, i) for n, i in numbered if i["type"] == "proposal"]
     if proposals:
-        rows = [{"text": str(i.get("text") or ""), "external_id": str(i["uuid"]).lower(),
-                 "article_number": str(i.get("article") or "").strip() or None,
-                 "language": str(i.get("language") or "") or None,
-                 "source_ref": _("offline form")} for _n, i in proposals]
+        rows = [
+            {
+                "text": str(i.get("text") or ""),
+                "external_id": str(i["uuid"]).lower(),
+                "article_number": str(i.get("article") or "").strip() or None,
+                "language": str(i.get("language") or "") or None,
+                "source_ref": _("offline form"),
+            }
+            for _n, i in proposals
+        ]
         stored = meeting_proposals_add(actor=actor, meeting=meeting, items=rows)
         for (n, item), res in zip(proposals, stored, strict=True):
             uuid = item["uuid"]
             if isinstance(res, ValidationError):
-                results[n] = _result(uuid, "rejected", " ".join(res.messages),
-                                     errors=_errors(res))
+                results[n] = _result(uuid, "rejected", " ".join(res.messages), errors=_errors(res))
             elif res.created:
                 results[n] = _result(uuid, "created", code=res.proposal.code)
-            elif res.proposal.text_hash == text_fingerprint(normalize_text(
-                    str(item.get("text") or ""))):
-                results[n] = _result(uuid, "duplicate", _("Already received."),
-                                     code=res.proposal.code)
+            elif res.proposal.text_hash == text_fingerprint(
+                normalize_text(str(item.get("text") or ""))
+            ):
+                results[n] = _result(
+                    uuid, "duplicate", _("Already received."), code=res.proposal.code
+                )
             else:
-                results[n] = _result(uuid, "conflict", _(
-                    "Another text was already received under this id; it was kept."),
-                    code=res.proposal.code)
+                results[n] = _result(
+                    uuid,
+                    "conflict",
+                    _("Another text was already received under this id; it was kept."),
+                    code=res.proposal.code,
+                )
     for n, item in numbered:
         if item["type"] == "attendance":
             results[n] = _sync_attendance(actor, meeting, item)
         elif item["type"] == "question":
             results[n] = _sync_question(meeting, item)
-    audit_record(actor=actor, action="outreach.offline_sync", target=meeting,
-                 data={"items": len(numbered),
-                       "statuses": sorted({results[n]["status"] for n, _i in numbered
-                                           if results[n]})})
+    audit_record(
+        actor=actor,
+        action="outreach.offline_sync",
+        target=meeting,
+        data={
+            "items": len(numbered),
+            "statuses": sorted({results[n]["status"] for n, _i in numbered if results[n]}),
+        },
+    )
 
 
 def _sync_attendance(actor: Actor, meeting: Meeting, item: dict[str, Any]) -> dict[str, Any]:
@@ -331,8 +426,11 @@ def _sync_attendance(actor: Actor, meeting: Meeting, item: dict[str, Any]) -> di
     if seen is not None:
         if seen.digest == digest and seen.meeting_id == meeting.pk:
             return _result(item["uuid"], "duplicate", _("Already received."))
-        return _result(item["uuid"], "conflict",
-                       _("Other counts were already received under this id; they were kept."))
+        return _result(
+            item["uuid"],
+            "conflict",
+            _("Other counts were already received under this id; they were kept."),
+        )
     try:
         counts = clean_attendance(item.get("counts") or {})
         _check_reportable(meeting)
@@ -343,10 +441,15 @@ def _sync_attendance(actor: Actor, meeting: Meeting, item: dict[str, Any]) -> di
         current = {f"{a.sex}_{a.band}": a.count for a in meeting.attendance.all()}
         same = all(current.get(k, 0) == v for k, v in counts.items())
         status = "duplicate" if same else "conflict"
-        message = (_("Already received.") if same else _(
-            "The meeting already has attendance recorded (%(server)s people); yours "
-            "(%(yours)s) was not applied. Correct it on the meeting page if needed.")
-            % {"server": meeting.attendees, "yours": total})
+        message = (
+            _("Already received.")
+            if same
+            else _(
+                "The meeting already has attendance recorded (%(server)s people); yours "
+                "(%(yours)s) was not applied. Correct it on the meeting page if needed."
+            )
+            % {"server": meeting.attendees, "yours": total}
+        )
         result = _result(item["uuid"], status, message, server_total=meeting.attendees)
     else:
         _store_attendance(meeting, counts)
@@ -357,8 +460,14 @@ def _sync_attendance(actor: Actor, meeting: Meeting, item: dict[str, Any]) -> di
         meeting.reported_at = timezone.now()
         meeting.save(update_fields=["attendees", "minutes", "status", "reported_at"])
         result = _result(item["uuid"], "created", server_total=total)
-    SyncItem.objects.create(uuid=uuid, kind="attendance", meeting=meeting, digest=digest,
-                            result=result, entered_by=_user(actor))
+    SyncItem.objects.create(
+        uuid=uuid,
+        kind="attendance",
+        meeting=meeting,
+        digest=digest,
+        result=result,
+        entered_by=_user(actor),
+    )
     return result
 
 
@@ -371,8 +480,10 @@ def _sync_question(meeting: Meeting, item: dict[str, Any]) -> dict[str, Any]:
     if existing is not None:
         if existing.text == text:
             return _result(item["uuid"], "duplicate", _("Already received."))
-        return _result(item["uuid"], "conflict",
-                       _("Another question was already received under this id; it was kept."))
+        return _result(
+            item["uuid"],
+            "conflict",
+            _("Another question was already received under this id; it was kept."),
+        )
     Question.objects.create(meeting=meeting, text=text, external_id=uuid)
     return _result(item["uuid"], "created")
-

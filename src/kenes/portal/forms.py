@@ -18,17 +18,28 @@ from kenes.proposals.models import ProposalState as State
 from kenes.proposals.regions import Region
 
 # The web form offers the kinds a person or organisation can be; meetings come through staff.
-WEB_AUTHOR_KINDS = [(k.value, k.label) for k in
-                    (AuthorKind.CITIZEN, AuthorKind.EXPERT, AuthorKind.ORGANISATION)]
+WEB_AUTHOR_KINDS = [
+    (k.value, k.label) for k in (AuthorKind.CITIZEN, AuthorKind.EXPERT, AuthorKind.ORGANISATION)
+]
 
 # Shown next to the checkbox and stored word for word (in the visitor's language) with the
 # proposal as ``consent_text``.
-CONSENT_TEXT = _("I agree that my contact is kept, encrypted, only to tell me about the answer "
-                 "to this proposal. It is never published.")
+CONSENT_TEXT = _(
+    "I agree that my contact is kept, encrypted, only to tell me about the answer "
+    "to this proposal. It is never published."
+)
 
 # Fields of the service whose errors are shown next to a field of the form.
-SERVICE_FIELDS = ("text", "article", "point", "author_kind", "region", "contact", "consent",
-                  "language")
+SERVICE_FIELDS = (
+    "text",
+    "article",
+    "point",
+    "author_kind",
+    "region",
+    "contact",
+    "consent",
+    "language",
+)
 
 
 class ProposalForm(forms.Form):
@@ -51,7 +62,8 @@ class ProposalForm(forms.Form):
         # Django's own "at most N characters" message would not be in our words; the service
         # reports a too long text with its length instead.
         self.fields["text"].error_messages["max_length"] = _(
-            "The proposal is too long: at most %(n)s characters.") % {"n": TEXT_MAX}
+            "The proposal is too long: at most %(n)s characters."
+        ) % {"n": TEXT_MAX}
 
     def value(self, name: str) -> Any:
         """Return what the visitor sent (or the initial value), for re-display."""
@@ -111,8 +123,7 @@ def _choice(value: str, allowed: list[str]) -> str:
 class ListFilters:
     """The filters of ``/proposals/`` read from the query string; unknown values are ignored."""
 
-    FIELDS = ("q", "version", "article", "state", "region", "language", "channel",
-              "author_kind")
+    FIELDS = ("q", "version", "article", "state", "region", "language", "channel", "author_kind")
 
     def __init__(self, params: Any) -> None:
         self.q = (params.get("q") or "").strip()[:200]

@@ -61,6 +61,7 @@ def _with_answers(items: list[Proposal]) -> list[Proposal]:
 
 # --- the browser's token, so that the same text sent twice is recognised ---
 
+
 def _client_token(request: HttpRequest) -> tuple[str, bool]:
     """Return (token, is_new): the ``kenes_client`` cookie, or a fresh random one."""
     token = request.COOKIES.get(CLIENT_COOKIE, "")
@@ -70,12 +71,19 @@ def _client_token(request: HttpRequest) -> tuple[str, bool]:
 
 
 def _remember_client(response: HttpResponse, token: str) -> HttpResponse:
-    response.set_cookie(CLIENT_COOKIE, token, max_age=CLIENT_COOKIE_AGE, httponly=True,
-                        samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    response.set_cookie(
+        CLIENT_COOKIE,
+        token,
+        max_age=CLIENT_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     return response
 
 
 # --- propose ---
+
 
 @require_GET
 def propose_choose(request: HttpRequest) -> HttpResponse:
@@ -104,16 +112,22 @@ def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     target_point = None
     if target is not None:
         wanted_point = request.GET.get("point", "").strip()[:12]
-        target_point = next((pv.point for pv in target.points
-                             if pv.point and pv.point.number == wanted_point), None)
+        target_point = next(
+            (pv.point for pv in target.points if pv.point and pv.point.number == wanted_point), None
+        )
     duplicate = ""
     if request.method == "POST":
         form = ProposalForm(request.POST)
         if form.is_valid():
             try:
                 result = proposal_submit(
-                    actor=request.user, version=version, channel=Channel.WEB,
-                    ui_language=current_lang(), client_token=token, **form.submit_kwargs())
+                    actor=request.user,
+                    version=version,
+                    channel=Channel.WEB,
+                    ui_language=current_lang(),
+                    client_token=token,
+                    **form.submit_kwargs(),
+                )
             except DuplicateProposalError as exc:
                 duplicate = " ".join(exc.messages)
             except ValidationError as exc:
@@ -164,29 +178,43 @@ def proposal_receipt(request: HttpRequest, code: str) -> HttpResponse:
             request.session[SESSION_SECRETS] = pending
         else:
             del request.session[SESSION_SECRETS]
-    shown = " ".join(secret[i:i + 5] for i in range(0, len(secret), 5)) if secret else ""
-    return render(request, "portal/proposals/receipt.html", {
-        "proposal": proposal, "secret": shown, "lang": pick_language(),
-    })
+    shown = " ".join(secret[i : i + 5] for i in range(0, len(secret), 5)) if secret else ""
+    return render(
+        request,
+        "portal/proposals/receipt.html",
+        {
+            "proposal": proposal,
+            "secret": shown,
+            "lang": pick_language(),
+        },
+    )
 
 
 # --- tracker ---
+
 
 def _unknown_code_message(code: str) -> str:
     if not code.strip():
         return _("Type the code from your receipt.")
     if receipts.normalize_code(code) is None:
-        return _("This is not a receipt code. A code looks like KNS-7F3K-9Q2M: three letters "
-                 "and eight letters or digits. Check it and try again.")
-    return _("No proposal has this code. Check each letter and digit; the code was shown "
-             "after sending and may have been sent to your contact.")
+        return _(
+            "This is not a receipt code. A code looks like KNS-7F3K-9Q2M: three letters "
+            "and eight letters or digits. Check it and try again."
+        )
+    return _(
+        "No proposal has this code. Check each letter and digit; the code was shown "
+        "after sending and may have been sent to your contact."
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """``/track/``: a code (and, posted only, the secret) leads to the proposal's status."""
-    data = request.POST if request.method == "POST" else (
-        {"code": request.GET["code"]} if "code" in request.GET else None)
+    data = (
+        request.POST
+        if request.method == "POST"
+        else ({"code": request.GET["code"]} if "code" in request.GET else None)
+    )
     form = TrackForm(data)
     status = 200
     if data is not None and form.is_valid():
@@ -197,8 +225,13 @@ def track(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _unknown_code_message(code))
             status = 404 if code.strip() else 200
         elif secret and receipt_check(code=proposal.code, secret=secret) is None:
-            form.add_error("secret", _("This secret does not belong to this code. Check it, "
-                                       "or leave it empty to see the status only."))
+            form.add_error(
+                "secret",
+                _(
+                    "This secret does not belong to this code. Check it, "
+                    "or leave it empty to see the status only."
+                ),
+            )
         else:
             if secret:
                 verified = list(request.session.get(SESSION_VERIFIED, []))
@@ -211,30 +244,37 @@ def track(request: HttpRequest) -> HttpResponse:
 STATE_EXPLANATIONS = {
     ProposalState.RECEIVED: lambda: _(
         "Your proposal has been received and registered. Nobody has reviewed it yet; a "
-        "reviewer will read it and prepare an answer."),
+        "reviewer will read it and prepare an answer."
+    ),
     ProposalState.IN_REVIEW: lambda: _(
-        "A reviewer is reading your proposal and preparing an answer with its reason."),
+        "A reviewer is reading your proposal and preparing an answer with its reason."
+    ),
     ProposalState.ANSWERED: lambda: _(
-        "Your proposal has been answered. The decision and its reason are below."),
+        "Your proposal has been answered. The decision and its reason are below."
+    ),
     ProposalState.MERGED: lambda: _(
         "Your proposal says the same as another proposal, so both are answered together. "
-        "The answer to that proposal is your answer too."),
+        "The answer to that proposal is your answer too."
+    ),
 }
 
 DECISION_WORDS = {
     "accepted": lambda: _("Accepted: the draft is changed as proposed."),
-    "partly_accepted": lambda: _("Partly accepted: part of the proposal is taken into the "
-                                 "draft."),
+    "partly_accepted": lambda: _("Partly accepted: part of the proposal is taken into the draft."),
     "not_accepted": lambda: _("Not accepted, for the reason given below."),
-    "out_of_scope": lambda: _("Outside the draft's scope: the proposal is about something "
-                              "this draft does not govern."),
+    "out_of_scope": lambda: _(
+        "Outside the draft's scope: the proposal is about something this draft does not govern."
+    ),
 }
 
 
 def _public_history(proposal: Proposal) -> list[Any]:
     """The state changes a citizen sees: no staff names, no internal assignments."""
-    return [h for h in proposal_history(proposal)
-            if h.from_state != h.to_state or h.to_state == ProposalState.ANSWERED]
+    return [
+        h
+        for h in proposal_history(proposal)
+        if h.from_state != h.to_state or h.to_state == ProposalState.ANSWERED
+    ]
 
 
 @require_GET
@@ -264,23 +304,28 @@ def track_proposal(request: HttpRequest, code: str) -> HttpResponse:
     verified = proposal.code in request.session.get(SESSION_VERIFIED, [])
     # "Your proposal is one of N near-identical proposals" (kenes.insights).
     campaign = insights_selectors.tracker_campaign(proposal)
-    return render(request, "portal/proposals/tracker.html", {
-        "campaign": campaign,
-        "proposal": proposal,
-        "merged_into": answered_by if answered_by.pk != proposal.pk else None,
-        "explanation": STATE_EXPLANATIONS[ProposalState(proposal.state)](),
-        "history": _public_history(proposal),
-        "answer": answer,
-        "decision_words": DECISION_WORDS[answer.decision]() if answer else "",
-        "reason": reason,
-        "reason_lang": reason_lang,
-        "reason_fallback": bool(reason) and reason_lang != lang,
-        "verified": verified,
-        "lang": lang,
-    })
+    return render(
+        request,
+        "portal/proposals/tracker.html",
+        {
+            "campaign": campaign,
+            "proposal": proposal,
+            "merged_into": answered_by if answered_by.pk != proposal.pk else None,
+            "explanation": STATE_EXPLANATIONS[ProposalState(proposal.state)](),
+            "history": _public_history(proposal),
+            "answer": answer,
+            "decision_words": DECISION_WORDS[answer.decision]() if answer else "",
+            "reason": reason,
+            "reason_lang": reason_lang,
+            "reason_fallback": bool(reason) and reason_lang != lang,
+            "verified": verified,
+            "lang": lang,
+        },
+    )
 
 
 # --- public list ---
+
 
 @require_GET
 def proposal_list(request: HttpRequest) -> HttpResponse:
@@ -292,12 +337,18 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     f = ListFilters(request.GET)
     versions = list(drafts.version_list())
     version = next((v for v in versions if f"{v.document.slug}/{v.label}" == f.version), None)
-    article = (drafts.article_find(version=version, number=f.article)
-               if version is not None else None)
+    article = (
+        drafts.article_find(version=version, number=f.article) if version is not None else None
+    )
     filters = PublicFilters(
-        q=f.q, version_id=version.pk if version else None,
-        article_id=article.pk if article else None, region=f.region, language=f.language,
-        channel=f.channel, author_kind=f.author_kind)
+        q=f.q,
+        version_id=version.pk if version else None,
+        article_id=article.pk if article else None,
+        region=f.region,
+        language=f.language,
+        channel=f.channel,
+        author_kind=f.author_kind,
+    )
     if f.article and article is None:
         filters.article_id = -1  # an unknown article has no proposals
     # Counts by state ignore the state filter, so each state's number is what its link shows.
@@ -314,31 +365,41 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     paginator.count = total  # type: ignore[misc]  # known from the grouped counts
     page = paginator.get_page(request.GET.get("page"))
     items = _with_answers(list(page.object_list))
-    return render(request, "portal/proposals/list.html", {
-        "f": f,
-        "versions": versions,
-        "version": version,
-        "article": article,
-        "article_unknown": bool(f.article) and article is None,
-        "counts": counts,
-        "state_counts": [(value, label, by_state.get(value, 0))
-                         for value, label in ProposalState.choices],
-        "all_count": sum(by_state.values()),
-        "language_counts": [(label, counts.get("language", {}).get(value, 0))
-                            for value, label in Language.choices
-                            if counts.get("language", {}).get(value)],
-        "channel_counts": [(label, counts.get("channel", {}).get(value, 0))
-                           for value, label in Channel.choices
-                           if counts.get("channel", {}).get(value)],
-        "total": total,
-        "page": page,
-        "items": items,
-        "elided": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-        "lang": pick_language(),
-    })
+    return render(
+        request,
+        "portal/proposals/list.html",
+        {
+            "f": f,
+            "versions": versions,
+            "version": version,
+            "article": article,
+            "article_unknown": bool(f.article) and article is None,
+            "counts": counts,
+            "state_counts": [
+                (value, label, by_state.get(value, 0)) for value, label in ProposalState.choices
+            ],
+            "all_count": sum(by_state.values()),
+            "language_counts": [
+                (label, counts.get("language", {}).get(value, 0))
+                for value, label in Language.choices
+                if counts.get("language", {}).get(value)
+            ],
+            "channel_counts": [
+                (label, counts.get("channel", {}).get(value, 0))
+                for value, label in Channel.choices
+                if counts.get("channel", {}).get(value)
+            ],
+            "total": total,
+            "page": page,
+            "items": items,
+            "elided": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "lang": pick_language(),
+        },
+    )
 
 
 # --- proposals on one article (the article page's section) ---
+
 
 def article_proposals_context(article: Article) -> dict[str, Any]:
     """Return the count and the latest proposals on ``article``: two or three queries.
@@ -354,8 +415,11 @@ def article_proposals_context(article: Article) -> dict[str, Any]:
         "count": count,
         "latest": latest,
         "more": count > len(latest),
-        "list_url": reverse("portal:proposals") + "?" + urlencode(
-            {"version": f"{version.document.slug}/{version.label}", "article": article.number}),
+        "list_url": reverse("portal:proposals")
+        + "?"
+        + urlencode(
+            {"version": f"{version.document.slug}/{version.label}", "article": article.number}
+        ),
     }
 
 
@@ -368,7 +432,13 @@ def article_proposals(request: HttpRequest, slug: str, label: str, number: str) 
     block = article_proposals_context(article)
     if not request.headers.get("HX-Request"):
         return redirect(block["list_url"])
-    return render(request, "portal/proposals/_article_proposals.html", {
-        "article_proposals": block, "article": article, "version": version,
-        "lang": pick_language(),
-    })
+    return render(
+        request,
+        "portal/proposals/_article_proposals.html",
+        {
+            "article_proposals": block,
+            "article": article,
+            "version": version,
+            "lang": pick_language(),
+        },
+    )

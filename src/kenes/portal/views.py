@@ -23,13 +23,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def draft_toc(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     version = selectors.version_get(document_slug=slug, label=label)
-    return render(request, "portal/draft_toc.html", {
-        "version": version,
-        "sections": selectors.version_sections(version),
-        "other_versions": version.document.versions.exclude(pk=version.pk),
-        "lang": pick_language(),
-        "fallback": version.text_in("title")[1] != (get_language() or "")[:2],
-    })
+    return render(
+        request,
+        "portal/draft_toc.html",
+        {
+            "version": version,
+            "sections": selectors.version_sections(version),
+            "other_versions": version.document.versions.exclude(pk=version.pk),
+            "lang": pick_language(),
+            "fallback": version.text_in("title")[1] != (get_language() or "")[:2],
+        },
+    )
 
 
 @require_GET
@@ -38,15 +42,19 @@ def draft_article(request: HttpRequest, slug: str, label: str, number: str) -> H
     view = selectors.article_view(version=version, number=number)
     lang = pick_language()
     _text, shown_in = view.article.text_in("search", lang)
-    return render(request, "portal/draft_article.html", {
-        "version": version,
-        "view": view,
-        "article": view.article,
-        "lang": lang,
-        "shown_in": shown_in,
-        "fallback": shown_in != (get_language() or "")[:2],
-        "article_proposals": proposal_views.article_proposals_context(view.article),
-    })
+    return render(
+        request,
+        "portal/draft_article.html",
+        {
+            "version": version,
+            "view": view,
+            "article": view.article,
+            "lang": lang,
+            "shown_in": shown_in,
+            "fallback": shown_in != (get_language() or "")[:2],
+            "article_proposals": proposal_views.article_proposals_context(view.article),
+        },
+    )
 
 
 @require_GET
@@ -54,10 +62,16 @@ def draft_search(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     version = selectors.version_get(document_slug=slug, label=label)
     query = request.GET.get("q", "").strip()[:200]
     results = selectors.article_search(version=version, query=query, lang=pick_language())
-    template = "portal/_search_results.html" if request.headers.get("HX-Request") else \
-        "portal/draft_search.html"
-    return render(request, template, {"version": version, "query": query, "results": results,
-                                      "lang": pick_language()})
+    template = (
+        "portal/_search_results.html"
+        if request.headers.get("HX-Request")
+        else "portal/draft_search.html"
+    )
+    return render(
+        request,
+        template,
+        {"version": version, "query": query, "results": results, "lang": pick_language()},
+    )
 
 
 @require_GET
@@ -71,28 +85,47 @@ def compare_choose(request: HttpRequest) -> HttpResponse:
             return redirect("portal:compare", slug_a, label_a, slug_b, label_b)
         except ValueError:
             error = _("Choose two versions to compare.")
-    return render(request, "portal/compare_choose.html", {
-        "versions": selectors.version_list(), "a": a, "b": b, "error": error,
-    })
+    return render(
+        request,
+        "portal/compare_choose.html",
+        {
+            "versions": selectors.version_list(),
+            "a": a,
+            "b": b,
+            "error": error,
+        },
+    )
 
 
 @require_GET
-def compare(request: HttpRequest, slug_a: str, label_a: str, slug_b: str, label_b: str
-            ) -> HttpResponse:
+def compare(
+    request: HttpRequest, slug_a: str, label_a: str, slug_b: str, label_b: str
+) -> HttpResponse:
     old = selectors.version_get(document_slug=slug_a, label=label_a)
     new = selectors.version_get(document_slug=slug_b, label=label_b)
     lang = pick_language()
     summary = selectors.version_diff(old=old, new=new, lang=lang)
     show = request.GET.get("show", "changes")
-    changes = summary.changes if show == "all" else [
-        c for c in summary.changes if c.change.value != "unchanged" or c.renumbered
-    ]
-    return render(request, "portal/compare.html", {
-        "old": old, "new": new, "summary": summary, "counts": summary.counts(),
-        "changes": changes, "show": show, "lang": lang,
-        "api_url": reverse("api-1:drafts_diff") + f"?from={slug_a}/{label_a}&to={slug_b}/"
-                   f"{label_b}&lang={lang}",
-    })
+    changes = (
+        summary.changes
+        if show == "all"
+        else [c for c in summary.changes if c.change.value != "unchanged" or c.renumbered]
+    )
+    return render(
+        request,
+        "portal/compare.html",
+        {
+            "old": old,
+            "new": new,
+            "summary": summary,
+            "counts": summary.counts(),
+            "changes": changes,
+            "show": show,
+            "lang": lang,
+            "api_url": reverse("api-1:drafts_diff") + f"?from={slug_a}/{label_a}&to={slug_b}/"
+            f"{label_b}&lang={lang}",
+        },
+    )
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

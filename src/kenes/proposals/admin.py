@@ -19,8 +19,16 @@ class StateChangeInline(admin.TabularInline):
 class ProposalAdmin(ReadOnlyAdmin):
     """Proposals are written by intake and changed by review services only."""
 
-    list_display = ["code", "submitted_at", "state", "channel", "language", "region",
-                    "article", "assignee"]
+    list_display = [
+        "code",
+        "submitted_at",
+        "state",
+        "channel",
+        "language",
+        "region",
+        "article",
+        "assignee",
+    ]
     list_filter = ["state", "channel", "language", "region", "author_kind"]
     list_select_related = ["article", "assignee"]
     search_fields = ["code", "external_id", "source"]

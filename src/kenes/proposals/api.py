@@ -180,8 +180,9 @@ class PingOut(Schema):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _error(status: int, detail: str, errors: dict[str, list[str]] | None = None
-           ) -> Status[dict[str, Any]]:
+def _error(
+    status: int, detail: str, errors: dict[str, list[str]] | None = None
+) -> Status[dict[str, Any]]:
     return Status(status, {"detail": detail, "errors": errors or {}})
 
 
@@ -248,19 +249,30 @@ def ping(request: HttpRequest) -> dict[str, bool]:
 @router.post(
     "/",
     auth=OptionalBearer(),
-    response={201: ReceiptOut, 200: ReceiptOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-              413: ErrorOut, 422: ErrorOut},
+    response={
+        201: ReceiptOut,
+        200: ReceiptOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+    },
     url_name="proposals_submit",
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": SubmitIn.model_json_schema()}},
         },
-        "parameters": [{
-            "name": "Idempotency-Key", "in": "header", "required": False,
-            "schema": {"type": "string", "maxLength": KEY_MAX},
-            "description": "Makes a retry safe: the same key returns the first receipt.",
-        }],
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": KEY_MAX},
+                "description": "Makes a retry safe: the same key returns the first receipt.",
+            }
+        ],
     },
 )
 def submit(request: HttpRequest) -> Status[dict[str, Any]]:
@@ -278,13 +290,19 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     """
     body = _read_body(request)
     if body is None:
-        return _error(413, _("The request is too large: at most %(n)s bytes.")
-                           % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+        return _error(
+            413,
+            _("The request is too large: at most %(n)s bytes.")
+            % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+        )
     try:
         data = SubmitIn.model_validate_json(body or b"{}")
     except pydantic.ValidationError as exc:
-        return _error(422, _("The proposal was not accepted: correct the fields listed."),
-                           _pydantic_errors(exc))
+        return _error(
+            422,
+            _("The proposal was not accepted: correct the fields listed."),
+            _pydantic_errors(exc),
+        )
     token = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
     key = request.headers.get("Idempotency-Key", "").strip()
     errors: dict[str, list[str]] = {}
@@ -294,12 +312,18 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
         errors["external_id"] = [_("The external id is longer than 200 characters.")]
     if errors:
         return _error(422, _("The proposal was not accepted: correct the fields listed."), errors)
-    version = Version.objects.select_related("document").filter(
-        document__slug=data.document, label=data.version).first()
+    version = (
+        Version.objects.select_related("document")
+        .filter(document__slug=data.document, label=data.version)
+        .first()
+    )
     if version is None:
-        return _error(404, _("There is no draft %(document)s/%(version)s.")
-                           % {"document": data.document, "version": data.version},
-                           {"version": [_("Unknown document or version.")]})
+        return _error(
+            404,
+            _("There is no draft %(document)s/%(version)s.")
+            % {"document": data.document, "version": data.version},
+            {"version": [_("Unknown document or version.")]},
+        )
     canonical = _canonical_body(data)
     try:
         outcome = proposal_submit_idempotent(
@@ -327,28 +351,36 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     except IdempotencyConflictError as exc:
         return _error(422, " ".join(exc.messages), exc.message_dict)
     except ValidationError as exc:
-        return _error(422, _("The proposal was not accepted: correct the fields listed."),
-                           exc.message_dict if hasattr(exc, "error_dict") else
-                           {"body": exc.messages})
+        return _error(
+            422,
+            _("The proposal was not accepted: correct the fields listed."),
+            exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages},
+        )
     proposal = outcome.submitted.proposal
-    return Status(200 if outcome.replayed else 201, {
-        "code": proposal.code,
-        "secret": outcome.submitted.secret,
-        "replayed": outcome.replayed,
-        "state": proposal.state,
-        "language": proposal.language,
-        "submitted_at": proposal.submitted_at,
-        "tracker_url": _tracker_url(proposal.code),
-    })
+    return Status(
+        200 if outcome.replayed else 201,
+        {
+            "code": proposal.code,
+            "secret": outcome.submitted.secret,
+            "replayed": outcome.replayed,
+            "state": proposal.state,
+            "language": proposal.language,
+            "submitted_at": proposal.submitted_at,
+            "tracker_url": _tracker_url(proposal.code),
+        },
+    )
 
 
 def _current_answer(proposal: Proposal) -> dict[str, Any] | None:
     from kenes.review.models import Answer
 
     target_id = proposal.merged_into_id or proposal.pk
-    answer = (Answer.objects.filter(proposal_id=target_id)
-              .select_related("changed_article", "changed_point")
-              .order_by("-answered_at", "-id").first())
+    answer = (
+        Answer.objects.filter(proposal_id=target_id)
+        .select_related("changed_article", "changed_point")
+        .order_by("-answered_at", "-id")
+        .first()
+    )
     if answer is None:
         return None
     return {
@@ -361,10 +393,10 @@ def _current_answer(proposal: Proposal) -> dict[str, Any] | None:
     }
 
 
-@router.get("/receipt/{code}", response={200: ReceiptStatusOut, 404: ErrorOut},
-            url_name="proposals_receipt")
-def receipt(request: HttpRequest, code: str, secret: str | None = None
-            ) -> Status[dict[str, Any]]:
+@router.get(
+    "/receipt/{code}", response={200: ReceiptStatusOut, 404: ErrorOut}, url_name="proposals_receipt"
+)
+def receipt(request: HttpRequest, code: str, secret: str | None = None) -> Status[dict[str, Any]]:
     """Follow a proposal by its receipt code: state, history, answer. No personal data.
 
     With ``?secret=`` the secret is checked too (``secret_checked``); a wrong secret answers
@@ -372,27 +404,35 @@ def receipt(request: HttpRequest, code: str, secret: str | None = None
     """
     proposal = selectors.receipt_check(code=code, secret=secret or None)
     if proposal is None:
-        return _error(404, _("No proposal has this receipt code. Check the code and try "
-                             "again."))
-    merged_into = (Proposal.objects.filter(pk=proposal.merged_into_id)
-                   .values_list("code", flat=True).first() if proposal.merged_into_id else None)
-    history = [{"from_state": h.from_state, "state": h.to_state, "at": h.at}
-               for h in selectors.proposal_history(proposal) if h.from_state != h.to_state]
-    return Status(200, {
-        "code": proposal.code,
-        "state": proposal.state,
-        "secret_checked": bool(secret),
-        "language": proposal.language,
-        "document": proposal.version.document.slug,
-        "version": proposal.version.label,
-        "article": proposal.article.number if proposal.article else None,
-        "point": proposal.point.number if proposal.point else None,
-        "text": proposal.text,
-        "submitted_at": proposal.submitted_at,
-        "merged_into": merged_into,
-        "history": history,
-        "answer": _current_answer(proposal),
-    })
+        return _error(404, _("No proposal has this receipt code. Check the code and try again."))
+    merged_into = (
+        Proposal.objects.filter(pk=proposal.merged_into_id).values_list("code", flat=True).first()
+        if proposal.merged_into_id
+        else None
+    )
+    history = [
+        {"from_state": h.from_state, "state": h.to_state, "at": h.at}
+        for h in selectors.proposal_history(proposal)
+        if h.from_state != h.to_state
+    ]
+    return Status(
+        200,
+        {
+            "code": proposal.code,
+            "state": proposal.state,
+            "secret_checked": bool(secret),
+            "language": proposal.language,
+            "document": proposal.version.document.slug,
+            "version": proposal.version.label,
+            "article": proposal.article.number if proposal.article else None,
+            "point": proposal.point.number if proposal.point else None,
+            "text": proposal.text,
+            "submitted_at": proposal.submitted_at,
+            "merged_into": merged_into,
+            "history": history,
+            "answer": _current_answer(proposal),
+        },
+    )
 
 
 def _encode_cursor(proposal: Proposal) -> str:
@@ -410,13 +450,29 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-LIST_FIELDS = ("code", "text", "language", "state", "author_kind", "region", "channel",
-               "submitted_at", "version", "version__label", "version__document",
-               "version__document__slug", "article", "article__number", "point", "point__number")
+LIST_FIELDS = (
+    "code",
+    "text",
+    "language",
+    "state",
+    "author_kind",
+    "region",
+    "channel",
+    "submitted_at",
+    "version",
+    "version__label",
+    "version__document",
+    "version__document__slug",
+    "article",
+    "article__number",
+    "point",
+    "point__number",
+)
 
 
-@router.get("/", response={200: ProposalPage, 404: ErrorOut, 422: ErrorOut},
-            url_name="proposals_list")
+@router.get(
+    "/", response={200: ProposalPage, 404: ErrorOut, 422: ErrorOut}, url_name="proposals_list"
+)
 def proposal_list(
     request: HttpRequest,
     document: str = "",
@@ -443,11 +499,13 @@ def proposal_list(
     proposals: ask for them on the first page only).
     """
     errors: dict[str, list[str]] = {}
-    for name, value, choices in (("state", state, ProposalState.values),
-                                 ("region", region, Region.values),
-                                 ("language", language, Language.values),
-                                 ("channel", channel, Channel.values),
-                                 ("author_kind", author_kind, AuthorKind.values)):
+    for name, value, choices in (
+        ("state", state, ProposalState.values),
+        ("region", region, Region.values),
+        ("language", language, Language.values),
+        ("channel", channel, Channel.values),
+        ("author_kind", author_kind, AuthorKind.values),
+    ):
         if value and value not in choices:
             errors[name] = [_("Unknown value.")]
     if not 1 <= limit <= LIST_LIMIT_MAX:
@@ -463,21 +521,32 @@ def proposal_list(
         errors["cursor"] = [_("This cursor is not valid.")]
     if errors:
         return _error(422, _("Correct the fields listed."), errors)
-    filters = selectors.PublicFilters(q=q, state=state, region=region, language=language,
-                                      channel=channel, author_kind=author_kind)
+    filters = selectors.PublicFilters(
+        q=q, state=state, region=region, language=language, channel=channel, author_kind=author_kind
+    )
     if version:
-        found = Version.objects.filter(document__slug=document, label=version).values_list(
-            "pk", flat=True).first()
+        found = (
+            Version.objects.filter(document__slug=document, label=version)
+            .values_list("pk", flat=True)
+            .first()
+        )
         if found is None:
-            return _error(404, _("There is no draft %(document)s/%(version)s.")
-                               % {"document": document, "version": version})
+            return _error(
+                404,
+                _("There is no draft %(document)s/%(version)s.")
+                % {"document": document, "version": version},
+            )
         filters.version_id = found
         if article:
-            article_id = Article.objects.filter(version_id=found, number=article).values_list(
-                "pk", flat=True).first()
+            article_id = (
+                Article.objects.filter(version_id=found, number=article)
+                .values_list("pk", flat=True)
+                .first()
+            )
             if article_id is None:
-                return _error(404, _("There is no article %(number)s in this draft.")
-                                   % {"number": article})
+                return _error(
+                    404, _("There is no article %(number)s in this draft.") % {"number": article}
+                )
             filters.article_id = article_id
     qs = selectors.public_proposals(filters)
     if document and not version:
@@ -489,25 +558,46 @@ def proposal_list(
         offset = 0
     # Two steps: the page's ids (the search's tsvector is not selected, so PostgreSQL does not
     # compute it for every match), then those rows with their draft references.
-    ids = list(page_qs.values_list("pk", flat=True)[offset:offset + limit + 1])
+    ids = list(page_qs.values_list("pk", flat=True)[offset : offset + limit + 1])
     more = len(ids) > limit
     ids = ids[:limit]
-    by_id = {p.pk: p for p in selectors.public_proposals(selectors.PublicFilters()).filter(
-        pk__in=ids).only(*LIST_FIELDS)}
+    by_id = {
+        p.pk: p
+        for p in selectors.public_proposals(selectors.PublicFilters())
+        .filter(pk__in=ids)
+        .only(*LIST_FIELDS)
+    }
     rows = [by_id[pk] for pk in ids if pk in by_id]
-    items = [{
-        "code": p.code, "text": p.text, "language": p.language, "state": p.state,
-        "author": p.public_author, "author_kind": p.author_kind, "region": p.region,
-        "channel": p.channel, "document": p.version.document.slug, "version": p.version.label,
-        "article": p.article.number if p.article else None,
-        "point": p.point.number if p.point else None, "submitted_at": p.submitted_at,
-    } for p in rows]
+    items = [
+        {
+            "code": p.code,
+            "text": p.text,
+            "language": p.language,
+            "state": p.state,
+            "author": p.public_author,
+            "author_kind": p.author_kind,
+            "region": p.region,
+            "channel": p.channel,
+            "document": p.version.document.slug,
+            "version": p.version.label,
+            "article": p.article.number if p.article else None,
+            "point": p.point.number if p.point else None,
+            "submitted_at": p.submitted_at,
+        }
+        for p in rows
+    ]
     total = by = None
     if counts:
         total = qs.order_by().count()
         by = selectors.public_counts(qs)
-    return Status(200, {
-        "items": items, "limit": limit, "offset": None if cursor else offset,
-        "next_cursor": _encode_cursor(rows[-1]) if more and rows else None,
-        "total": total, "counts": by,
-    })
+    return Status(
+        200,
+        {
+            "items": items,
+            "limit": limit,
+            "offset": None if cursor else offset,
+            "next_cursor": _encode_cursor(rows[-1]) if more and rows else None,
+            "total": total,
+            "counts": by,
+        },
+    )

@@ -40,8 +40,18 @@ from kenes.proposals.models import Channel
 from kenes.proposals.services import Actor, proposals_submit_many
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
-COLUMNS = ("id", "text", "article", "point", "language", "author_kind", "region", "contact",
-           "consent", "submitted_at")
+COLUMNS = (
+    "id",
+    "text",
+    "article",
+    "point",
+    "language",
+    "author_kind",
+    "region",
+    "contact",
+    "consent",
+    "submitted_at",
+)
 REQUIRED = ("id", "text")
 IMPORT_CHANNELS = (Channel.FILE, Channel.PAPER, Channel.MEETING, Channel.EMAIL)
 BATCH_SIZE = 500
@@ -87,15 +97,19 @@ def file_format(path: Path, *, max_bytes: int | None = None) -> str:
     """Return the format of a file after checking its kind, size and encoding."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ImportFileError(_("%(name)s: unknown format %(suffix)s; use .csv, .jsonl or .xlsx.")
-                              % {"name": path.name, "suffix": path.suffix or "(none)"})
+        raise ImportFileError(
+            _("%(name)s: unknown format %(suffix)s; use .csv, .jsonl or .xlsx.")
+            % {"name": path.name, "suffix": path.suffix or "(none)"}
+        )
     if not path.is_file():
         raise ImportFileError(_("%(name)s: no such file.") % {"name": path})
     limit = max_bytes if max_bytes is not None else max_import_bytes()
     size = path.stat().st_size
     if size > limit:
-        raise ImportFileError(_("%(name)s is %(size)s bytes; the limit is %(limit)s bytes.")
-                              % {"name": path.name, "size": size, "limit": limit})
+        raise ImportFileError(
+            _("%(name)s is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"name": path.name, "size": size, "limit": limit}
+        )
     if fmt in ("csv", "jsonl"):
         _check_utf8(path)
     return fmt
@@ -107,10 +121,13 @@ def _check_utf8(path: Path) -> None:
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise ImportFileError(_(
-                    "%(name)s, line %(line)s, byte %(col)s: the file is not UTF-8. Save it as "
-                    "UTF-8 (CSV UTF-8 in Excel) and import it again.")
-                    % {"name": path.name, "line": number, "col": exc.start + 1}) from exc
+                raise ImportFileError(
+                    _(
+                        "%(name)s, line %(line)s, byte %(col)s: the file is not UTF-8. Save it as "
+                        "UTF-8 (CSV UTF-8 in Excel) and import it again."
+                    )
+                    % {"name": path.name, "line": number, "col": exc.start + 1}
+                ) from exc
 
 
 def _check_columns(path: Path, header: Iterable[Any]) -> list[str]:
@@ -118,11 +135,18 @@ def _check_columns(path: Path, header: Iterable[Any]) -> list[str]:
     unknown = [n for n in names if n and n not in COLUMNS]
     missing = [c for c in REQUIRED if c not in names]
     if unknown or missing:
-        raise ImportFileError(_(
-            "%(name)s: unknown columns: %(unknown)s; missing columns: %(missing)s. The columns "
-            "are: %(columns)s.") % {"name": path.name, "unknown": ", ".join(unknown) or "-",
-                                    "missing": ", ".join(missing) or "-",
-                                    "columns": ", ".join(COLUMNS)})
+        raise ImportFileError(
+            _(
+                "%(name)s: unknown columns: %(unknown)s; missing columns: %(missing)s. The columns "
+                "are: %(columns)s."
+            )
+            % {
+                "name": path.name,
+                "unknown": ", ".join(unknown) or "-",
+                "missing": ", ".join(missing) or "-",
+                "columns": ", ".join(COLUMNS),
+            }
+        )
     return names
 
 
@@ -140,9 +164,10 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     yield start, dict(zip(names, values, strict=False))
                 start = reader.line_num + 1
         except csv.Error as exc:
-            raise ImportFileError(_("%(name)s, line %(line)s: %(problem)s")
-                                  % {"name": path.name, "line": reader.line_num,
-                                     "problem": exc}) from exc
+            raise ImportFileError(
+                _("%(name)s, line %(line)s: %(problem)s")
+                % {"name": path.name, "line": reader.line_num, "problem": exc}
+            ) from exc
 
 
 def _chain_first(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -172,11 +197,18 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 continue
             unknown = [k for k in obj if k not in COLUMNS]
             if unknown:
-                raise ImportFileError(_(
-                    "%(name)s, line %(line)s: unknown fields: %(unknown)s. The fields are: "
-                    "%(columns)s.") % {"name": path.name, "line": number,
-                                       "unknown": ", ".join(unknown),
-                                       "columns": ", ".join(COLUMNS)})
+                raise ImportFileError(
+                    _(
+                        "%(name)s, line %(line)s: unknown fields: %(unknown)s. The fields are: "
+                        "%(columns)s."
+                    )
+                    % {
+                        "name": path.name,
+                        "line": number,
+                        "unknown": ", ".join(unknown),
+                        "columns": ", ".join(COLUMNS),
+                    }
+                )
             yield number, obj
 
 
@@ -186,8 +218,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("%(name)s is not a readable .xlsx file.")
-                              % {"name": path.name}) from exc
+        raise ImportFileError(
+            _("%(name)s is not a readable .xlsx file.") % {"name": path.name}
+        ) from exc
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         names = _check_columns(path, next(rows, ()))
@@ -199,7 +232,10 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 READERS: dict[str, Callable[[Path], Iterator[tuple[int, dict[str, Any]]]]] = {
-    "csv": _csv_rows, "jsonl": _jsonl_rows, "xlsx": _xlsx_rows}
+    "csv": _csv_rows,
+    "jsonl": _jsonl_rows,
+    "xlsx": _xlsx_rows,
+}
 
 
 def read_rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -243,8 +279,9 @@ def _submitted_at(value: Any) -> datetime | None:
         if when is None and (day := parse_date(raw)) is not None:
             when = datetime(day.year, day.month, day.day)
         if when is None:
-            raise ValidationError({"submitted_at": [_(
-                "Not a date: write it as 2026-03-01 or 2026-03-01T10:30.")]})
+            raise ValidationError(
+                {"submitted_at": [_("Not a date: write it as 2026-03-01 or 2026-03-01T10:30.")]}
+            )
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
     return when
@@ -297,29 +334,43 @@ def proposals_import_batch(
         if "__error__" in values:
             errors.append(RowError(number, "", "row", values["__error__"]))
         elif not external_id:
-            errors.append(RowError(number, "", "id", _(
-                "Every row needs an id: it is what makes a second import skip the row.")))
+            errors.append(
+                RowError(
+                    number,
+                    "",
+                    "id",
+                    _("Every row needs an id: it is what makes a second import skip the row."),
+                )
+            )
         elif len(external_id) > 200:
-            errors.append(RowError(number, external_id[:40], "id",
-                                   _("The id is longer than 200 characters.")))
+            errors.append(
+                RowError(number, external_id[:40], "id", _("The id is longer than 200 characters."))
+            )
         else:
             try:
                 fields = _row_kwargs(values)
             except ValidationError as exc:
-                errors.extend(RowError(number, external_id, name, message)
-                              for name, messages in exc.message_dict.items()
-                              for message in messages)
+                errors.extend(
+                    RowError(number, external_id, name, message)
+                    for name, messages in exc.message_dict.items()
+                    for message in messages
+                )
                 continue
             accepted.append((number, external_id))
             inputs.append({"external_id": external_id, "source_ref": f"row {number}", **fields})
-    results = proposals_submit_many(actor=actor, version=version, channel=channel,
-                                    source=source, rows=inputs)
+    results = proposals_submit_many(
+        actor=actor, version=version, channel=channel, source=source, rows=inputs
+    )
     for (number, external_id), result in zip(accepted, results, strict=True):
         if isinstance(result, ValidationError):
-            detail = result.message_dict if hasattr(result, "error_dict") else \
-                {"row": result.messages}
-            errors.extend(RowError(number, external_id, name, message)
-                          for name, messages in detail.items() for message in messages)
+            detail = (
+                result.message_dict if hasattr(result, "error_dict") else {"row": result.messages}
+            )
+            errors.extend(
+                RowError(number, external_id, name, message)
+                for name, messages in detail.items()
+                for message in messages
+            )
         elif result.created:
             created += 1
             if receipts is not None:
@@ -343,8 +394,9 @@ class Progress:
     seconds: float
 
 
-def _batches(rows: Iterator[tuple[int, dict[str, Any]]], size: int
-             ) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+def _batches(
+    rows: Iterator[tuple[int, dict[str, Any]]], size: int
+) -> Iterator[list[tuple[int, dict[str, Any]]]]:
     while batch := list(islice(rows, size)):
         yield batch
 
@@ -376,16 +428,24 @@ def proposals_import_file(
     path = Path(path)
     errors: dict[str, list[str]] = {}
     if channel not in IMPORT_CHANNELS:
-        errors["channel"] = [_("An import comes on one of the channels: %(channels)s.")
-                             % {"channels": ", ".join(IMPORT_CHANNELS)}]
+        errors["channel"] = [
+            _("An import comes on one of the channels: %(channels)s.")
+            % {"channels": ", ".join(IMPORT_CHANNELS)}
+        ]
     if not source.strip() or len(source) > 200:
-        errors["source"] = [_("Name the source (the file, organisation or meeting), at most "
-                              "200 characters.")]
-    version = Version.objects.select_related("document").filter(
-        document__slug=document_slug, label=version_label).first()
+        errors["source"] = [
+            _("Name the source (the file, organisation or meeting), at most 200 characters.")
+        ]
+    version = (
+        Version.objects.select_related("document")
+        .filter(document__slug=document_slug, label=version_label)
+        .first()
+    )
     if version is None:
-        errors["version"] = [_("There is no draft %(document)s/%(version)s.")
-                             % {"document": document_slug, "version": version_label}]
+        errors["version"] = [
+            _("There is no draft %(document)s/%(version)s.")
+            % {"document": document_slug, "version": version_label}
+        ]
     if errors:
         raise ValidationError(errors)
     assert version is not None
@@ -415,8 +475,13 @@ def proposals_import_file(
         for batch in _batches(rows, batch_size):
             batch_receipts: list[tuple[int, str, str, str]] = []
             created, skipped, row_errors = proposals_import_batch(
-                actor=actor, version=version, channel=channel, source=source.strip(),
-                rows=batch, receipts=batch_receipts if receipts_writer is not None else None)
+                actor=actor,
+                version=version,
+                channel=channel,
+                source=source.strip(),
+                rows=batch,
+                receipts=batch_receipts if receipts_writer is not None else None,
+            )
             if receipts_writer is not None and receipts_file is not None:
                 receipts_writer.writerows(batch_receipts)
                 receipts_file.flush()
@@ -431,8 +496,15 @@ def proposals_import_file(
                 writer.writerows([e.row, e.external_id, e.field, e.message] for e in row_errors)
                 report.flush()
             if progress is not None:
-                progress(Progress(result.rows, result.created, result.skipped, result.failed,
-                                  time.monotonic() - started))
+                progress(
+                    Progress(
+                        result.rows,
+                        result.created,
+                        result.skipped,
+                        result.failed,
+                        time.monotonic() - started,
+                    )
+                )
     finally:
         if receipts_file is not None:
             receipts_file.close()
@@ -440,8 +512,18 @@ def proposals_import_file(
             report.close()
     result.seconds = time.monotonic() - started
     with transaction.atomic():
-        audit_record(actor=actor, action="proposals.import", target=version,
-                     data={"file": path.name, "channel": channel, "source": source,
-                           "rows": result.rows, "created": result.created,
-                           "skipped": result.skipped, "failed": result.failed})
+        audit_record(
+            actor=actor,
+            action="proposals.import",
+            target=version,
+            data={
+                "file": path.name,
+                "channel": channel,
+                "source": source,
+                "rows": result.rows,
+                "created": result.created,
+                "skipped": result.skipped,
+                "failed": result.failed,
+            },
+        )
     return result

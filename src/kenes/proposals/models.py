@@ -59,16 +59,32 @@ class Proposal(models.Model):
     text = models.TextField(_("text"))
     text_hash = models.CharField(max_length=64, db_index=True, editable=False)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    language_detected = models.BooleanField(_("language detected automatically"),
-                                            default=False)
-    version = models.ForeignKey("drafts.Version", verbose_name=_("draft version"),
-                                on_delete=models.PROTECT, related_name="proposals")
-    article = models.ForeignKey("drafts.Article", verbose_name=_("article"), null=True,
-                                blank=True, on_delete=models.PROTECT, related_name="proposals")
-    point = models.ForeignKey("drafts.Point", verbose_name=_("point"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="proposals")
-    author_kind = models.CharField(_("author"), max_length=16, choices=AuthorKind.choices,
-                                   default=AuthorKind.CITIZEN)
+    language_detected = models.BooleanField(_("language detected automatically"), default=False)
+    version = models.ForeignKey(
+        "drafts.Version",
+        verbose_name=_("draft version"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    article = models.ForeignKey(
+        "drafts.Article",
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    point = models.ForeignKey(
+        "drafts.Point",
+        verbose_name=_("point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    author_kind = models.CharField(
+        _("author"), max_length=16, choices=AuthorKind.choices, default=AuthorKind.CITIZEN
+    )
     region = models.CharField(_("region"), max_length=2, choices=Region.choices, blank=True)
     # Personal data: encrypted at rest, shown only to staff with the change permission.
     contact = EncryptedTextField(_("contact (email or phone)"), blank=True)
@@ -77,21 +93,50 @@ class Proposal(models.Model):
     consent = models.BooleanField(_("consent to processing"), default=False)
     consent_text = models.TextField(_("consent text agreed to"), blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"),
-                                   null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    source = models.CharField(_("source"), max_length=200, blank=True,
-                              help_text=_("file, organisation or meeting it came from"))
-    source_ref = models.CharField(_("source reference"), max_length=200, blank=True,
-                                  help_text=_("row of the file, number of the form"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("file, organisation or meeting it came from"),
+    )
+    source_ref = models.CharField(
+        _("source reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("row of the file, number of the form"),
+    )
     external_id = models.CharField(_("external id"), max_length=200, blank=True)
-    state = models.CharField(_("state"), max_length=16, choices=ProposalState.choices,
-                             default=ProposalState.RECEIVED, db_index=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"),
-                                 null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="assigned_proposals")
-    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="merged")
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ProposalState.choices,
+        default=ProposalState.RECEIVED,
+        db_index=True,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_proposals",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
     submitted_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -102,9 +147,11 @@ class Proposal(models.Model):
         constraints = [
             # An external id is imported once per channel and source: re-running an import
             # skips rows already in.
-            models.UniqueConstraint(fields=["channel", "source", "external_id"],
-                                    condition=~Q(external_id=""),
-                                    name="proposal_external_id_once"),
+            models.UniqueConstraint(
+                fields=["channel", "source", "external_id"],
+                condition=~Q(external_id=""),
+                name="proposal_external_id_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["version", "state", "-submitted_at"]),
@@ -126,14 +173,16 @@ class ApiToken(models.Model):
     """A bearer token for a channel or organisation that sends proposals through the API."""
 
     name = models.CharField(_("name"), max_length=200)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices,
-                               default=Channel.API)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.API
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -167,8 +216,9 @@ class StateChange(models.Model):
     """One change of a proposal's state: who (``actor``, None for the system), when, from, to."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="history")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=150, blank=True)
     from_state = models.CharField(max_length=16, choices=ProposalState.choices, blank=True)
     to_state = models.CharField(max_length=16, choices=ProposalState.choices)

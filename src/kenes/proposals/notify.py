@@ -29,10 +29,11 @@ def mask(contact: str) -> str:
 def receipt_message(proposal: Proposal) -> tuple[str, str]:
     with translation.override(proposal.language if proposal.language != "en" else "ru"):
         subject = _("Your proposal was received: %(code)s") % {"code": proposal.code}
-        body = _("Your proposal to the draft was received and registered under the code "
-                 "%(code)s. Keep this code: with it you can follow the review and see the "
-                 "answer at %(url)s.") % {"code": proposal.code,
-                                          "url": f"{settings.KENES_PUBLIC_URL}/track/"}
+        body = _(
+            "Your proposal to the draft was received and registered under the code "
+            "%(code)s. Keep this code: with it you can follow the review and see the "
+            "answer at %(url)s."
+        ) % {"code": proposal.code, "url": f"{settings.KENES_PUBLIC_URL}/track/"}
     return subject, body
 
 

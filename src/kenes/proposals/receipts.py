@@ -21,8 +21,15 @@ from kenes.ledger.merkle.receipt import (
 PREFIX = "KNS"
 RANDOM_LENGTH = 7
 SECRET_LENGTH = 10
-__all__ = ["ALPHABET", "check_symbol", "new_code", "new_secret", "normalize_code",
-           "normalize_secret", "secret_digest"]
+__all__ = [
+    "ALPHABET",
+    "check_symbol",
+    "new_code",
+    "new_secret",
+    "normalize_code",
+    "normalize_secret",
+    "secret_digest",
+]
 
 
 def new_code() -> str:

@@ -18,12 +18,16 @@ def receipt_check(*, code: str, secret: str | None = None) -> Proposal | None:
     canonical = receipts.normalize_code(code)
     if canonical is None:
         return None
-    proposal = Proposal.objects.select_related("version__document", "article", "point").filter(
-        code=canonical).first()
+    proposal = (
+        Proposal.objects.select_related("version__document", "article", "point")
+        .filter(code=canonical)
+        .first()
+    )
     if proposal is None:
         return None
     if secret is not None and not hmac.compare_digest(
-            receipts.secret_digest(secret, secret_key()), proposal.secret_digest):
+        receipts.secret_digest(secret, secret_key()), proposal.secret_digest
+    ):
         return None
     return proposal
 
@@ -50,9 +54,17 @@ def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
     match of each word in a few letter cases (SQLite's LIKE folds ASCII only).
     """
     qs = Proposal.objects.select_related("version__document", "article", "point").defer(
-        "contact", "author_index", "secret_digest")
-    for field in ("version_id", "article_id", "state", "region", "language", "channel",
-                  "author_kind"):
+        "contact", "author_index", "secret_digest"
+    )
+    for field in (
+        "version_id",
+        "article_id",
+        "state",
+        "region",
+        "language",
+        "channel",
+        "author_kind",
+    ):
         value = getattr(filters, field)
         if value:
             qs = qs.filter(**{field: value})
@@ -63,7 +75,8 @@ def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
 
             # alias(), not annotate(): the vector is only filtered on, never selected.
             qs = qs.alias(fts=SearchVector("text", config="russian")).filter(
-                fts=SearchQuery(q, config="russian", search_type="websearch"))
+                fts=SearchQuery(q, config="russian", search_type="websearch")
+            )
         else:
             words = [w for w in q.split() if w][:8]
             for word in words:

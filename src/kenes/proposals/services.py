@@ -73,22 +73,31 @@ def detect_language(text: str, fallback: str) -> tuple[str, bool]:
     return (fallback if fallback in Language.values else "ru"), False
 
 
-def _resolve_target(version: Version, article_number: str | None, point_number: str | None
-                    ) -> tuple[Article | None, Point | None]:
+def _resolve_target(
+    version: Version, article_number: str | None, point_number: str | None
+) -> tuple[Article | None, Point | None]:
     if not article_number:
         if point_number:
             raise ValidationError({"point": _("A point needs its article.")})
         return None, None
     article = Article.objects.filter(version=version, number=str(article_number).strip()).first()
     if article is None:
-        raise ValidationError({"article": _("There is no article %(number)s in this draft.")
-                               % {"number": article_number}})
+        raise ValidationError(
+            {
+                "article": _("There is no article %(number)s in this draft.")
+                % {"number": article_number}
+            }
+        )
     if not point_number:
         return article, None
     point = Point.objects.filter(article=article, number=str(point_number).strip()).first()
     if point is None:
-        raise ValidationError({"point": _("Article %(article)s has no point %(point)s.")
-                               % {"article": article.number, "point": point_number}})
+        raise ValidationError(
+            {
+                "point": _("Article %(article)s has no point %(point)s.")
+                % {"article": article.number, "point": point_number}
+            }
+        )
     return article, point
 
 
@@ -98,8 +107,9 @@ def _clean_contact(contact: str) -> str:
         return ""
     if EMAIL_RE.match(contact) or PHONE_RE.match(contact):
         return contact
-    raise ValidationError({"contact": _("Give an email address or a phone number, or leave "
-                                        "it empty.")})
+    raise ValidationError(
+        {"contact": _("Give an email address or a phone number, or leave it empty.")}
+    )
 
 
 @dataclass
@@ -140,11 +150,14 @@ def _prepare(
     errors: dict[str, list[str]] = {}
     clean = normalize_text(text or "")
     if len(clean) < TEXT_MIN:
-        errors["text"] = [_("The proposal is too short: write at least %(n)s characters.")
-                          % {"n": TEXT_MIN}]
+        errors["text"] = [
+            _("The proposal is too short: write at least %(n)s characters.") % {"n": TEXT_MIN}
+        ]
     elif len(clean) > TEXT_MAX:
-        errors["text"] = [_("The proposal is too long: at most %(n)s characters, this one has "
-                            "%(len)s.") % {"n": TEXT_MAX, "len": len(clean)}]
+        errors["text"] = [
+            _("The proposal is too long: at most %(n)s characters, this one has %(len)s.")
+            % {"n": TEXT_MAX, "len": len(clean)}
+        ]
     if channel not in Channel.values:
         errors["channel"] = [_("Unknown channel.")]
     if author_kind not in AuthorKind.values:
@@ -158,8 +171,9 @@ def _prepare(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if contact and not consent:
-        errors["consent"] = [_("To leave a contact, agree to the processing of your personal "
-                               "data.")]
+        errors["consent"] = [
+            _("To leave a contact, agree to the processing of your personal data.")
+        ]
     key = (version.pk, article_number or None, point_number or None)
     try:
         if targets is not None and key in targets:
@@ -175,15 +189,26 @@ def _prepare(
         raise ValidationError(errors)
 
     fingerprint = text_fingerprint(clean)
-    author_index = blind_index(contact) if contact else (
-        blind_index("client:" + client_token) if client_token else "")
+    author_index = (
+        blind_index(contact)
+        if contact
+        else (blind_index("client:" + client_token) if client_token else "")
+    )
     if author_index:
         window = timezone.now() - timedelta(seconds=settings.KENES_DUPLICATE_WINDOW)
-        if Proposal.objects.filter(author_index=author_index, text_hash=fingerprint,
-                                   submitted_at__gte=window).exists():
-            raise DuplicateProposalError({"text": [_(
-                "You have just sent this same text; it was received. There is no need to "
-                "send it again.")]})
+        if Proposal.objects.filter(
+            author_index=author_index, text_hash=fingerprint, submitted_at__gte=window
+        ).exists():
+            raise DuplicateProposalError(
+                {
+                    "text": [
+                        _(
+                            "You have just sent this same text; it was received. There is no need to "
+                            "send it again."
+                        )
+                    ]
+                }
+            )
     if language:
         lang, detected = language, False
     else:
@@ -193,20 +218,36 @@ def _prepare(
     proposal = Proposal(
         code=receipts.new_code(),
         secret_digest=receipts.secret_digest(secret, secret_key()),
-        text=clean, text_hash=fingerprint, language=lang, language_detected=detected,
-        version=version, article=article, point=point, author_kind=author_kind,
-        region=region, contact=contact, author_index=author_index, consent=consent,
-        consent_text=consent_text if consent else "", channel=channel, entered_by=user,
-        source=source[:200], source_ref=source_ref[:200], external_id=external_id[:200],
+        text=clean,
+        text_hash=fingerprint,
+        language=lang,
+        language_detected=detected,
+        version=version,
+        article=article,
+        point=point,
+        author_kind=author_kind,
+        region=region,
+        contact=contact,
+        author_index=author_index,
+        consent=consent,
+        consent_text=consent_text if consent else "",
+        channel=channel,
+        entered_by=user,
+        source=source[:200],
+        source_ref=source_ref[:200],
+        external_id=external_id[:200],
         submitted_at=submitted_at or timezone.now(),
     )
     # The public record: the text is bound by a commitment salted with the receipt secret.
     event = {
         "commitment": commitment(secret, clean),
-        "document": version.document.slug, "version": version.label,
+        "document": version.document.slug,
+        "version": version.label,
         "article": article.number if article else None,
         "point": point.number if point else None,
-        "channel": channel, "language": lang, "author_kind": author_kind,
+        "channel": channel,
+        "language": lang,
+        "author_kind": author_kind,
         "region": region or None,
     }
     return _Prepared(proposal, secret, event)
@@ -214,15 +255,27 @@ def _prepare(
 
 def _received(proposal: Proposal, actor: Actor) -> StateChange:
     user = actor if actor is not None and actor.is_authenticated else None
-    return StateChange(proposal=proposal, actor=user,
-                       actor_label=user.get_username() if user else "system",
-                       from_state="", to_state=ProposalState.RECEIVED,
-                       details={"channel": proposal.channel})
+    return StateChange(
+        proposal=proposal,
+        actor=user,
+        actor_label=user.get_username() if user else "system",
+        from_state="",
+        to_state=ProposalState.RECEIVED,
+        details={"channel": proposal.channel},
+    )
 
 
 @transaction.atomic
-def proposal_submit(*, actor: Actor, version: Version, text: str, channel: str,
-                    source: str = "", external_id: str = "", **fields: Any) -> Submitted:
+def proposal_submit(
+    *,
+    actor: Actor,
+    version: Version,
+    text: str,
+    channel: str,
+    source: str = "",
+    external_id: str = "",
+    **fields: Any,
+) -> Submitted:
     """Validate and store a proposal; return it with its receipt secret.
 
     ``fields`` are the optional ones of :func:`_prepare`: article_number, point_number,
@@ -234,12 +287,20 @@ def proposal_submit(*, actor: Actor, version: Version, text: str, channel: str,
     messages in the active language.
     """
     if external_id:
-        existing = Proposal.objects.filter(channel=channel, source=source,
-                                           external_id=external_id).first()
+        existing = Proposal.objects.filter(
+            channel=channel, source=source, external_id=external_id
+        ).first()
         if existing is not None:
             return Submitted(existing, None, created=False)
-    prepared = _prepare(actor=actor, version=version, text=text, channel=channel,
-                        source=source, external_id=external_id, **fields)
+    prepared = _prepare(
+        actor=actor,
+        version=version,
+        text=text,
+        channel=channel,
+        source=source,
+        external_id=external_id,
+        **fields,
+    )
     proposal = prepared.proposal
     for _attempt in range(5):
         try:
@@ -247,8 +308,12 @@ def proposal_submit(*, actor: Actor, version: Version, text: str, channel: str,
                 proposal.save()
             break
         except IntegrityError:
-            if external_id and Proposal.objects.filter(
-                    channel=channel, source=source, external_id=external_id).exists():
+            if (
+                external_id
+                and Proposal.objects.filter(
+                    channel=channel, source=source, external_id=external_id
+                ).exists()
+            ):
                 raise  # a concurrent import of the same row; the caller retries
             proposal.code = receipts.new_code()
     else:  # pragma: no cover - 30^7 codes make five collisions in a row unreachable
@@ -280,8 +345,12 @@ def proposals_submit_many(
     if not connection.in_atomic_block:
         raise RuntimeError("proposals_submit_many must run inside a transaction")
     ids = [str(r.get("external_id") or "") for r in rows]
-    existing = {p.external_id: p for p in Proposal.objects.filter(
-        channel=channel, source=source, external_id__in=[i for i in ids if i])}
+    existing = {
+        p.external_id: p
+        for p in Proposal.objects.filter(
+            channel=channel, source=source, external_id__in=[i for i in ids if i]
+        )
+    }
     targets: TargetCache = {}
     results: list[Submitted | ValidationError | None] = [None] * len(rows)
     fresh: list[tuple[int, _Prepared]] = []
@@ -295,8 +364,9 @@ def proposals_submit_many(
             repeats.append((n, seen[external_id]))  # imported once, as its first row
             continue
         try:
-            prepared = _prepare(actor=actor, version=version, channel=channel, source=source,
-                                targets=targets, **row)
+            prepared = _prepare(
+                actor=actor, version=version, channel=channel, source=source, targets=targets, **row
+            )
         except ValidationError as exc:
             results[n] = exc
             continue
@@ -314,25 +384,33 @@ def proposals_submit_many(
                 fields = {k: v for k, v in rows[n].items() if k not in ("text", "external_id")}
                 try:
                     results[n] = proposal_submit(
-                        actor=actor, version=version, channel=channel, source=source,
-                        text=rows[n].get("text", ""), external_id=ids[n], **fields)
+                        actor=actor,
+                        version=version,
+                        channel=channel,
+                        source=source,
+                        text=rows[n].get("text", ""),
+                        external_id=ids[n],
+                        **fields,
+                    )
                 except ValidationError as exc:
                     results[n] = exc
         if saved:
-            StateChange.objects.bulk_create([_received(p, actor) for p in saved],
-                                            batch_size=2000)
-            ledger_append_many(items=[("proposal.received", p.proposal.code, p.event)
-                                      for _n, p in fresh])
+            StateChange.objects.bulk_create([_received(p, actor) for p in saved], batch_size=2000)
+            ledger_append_many(
+                items=[("proposal.received", p.proposal.code, p.event) for _n, p in fresh]
+            )
             proposals_stored.send(sender=Proposal, proposal_ids=[p.pk for p in saved])
             for (n, prepared), proposal in zip(fresh, saved, strict=True):
                 results[n] = Submitted(proposal, prepared.secret, created=True)
                 if proposal.contact:
-                    transaction.on_commit(
-                        lambda pk=proposal.pk: notify_receipt(proposal_id=pk))  # type: ignore[misc]
+                    transaction.on_commit(lambda pk=proposal.pk: notify_receipt(proposal_id=pk))  # type: ignore[misc]
     for n, first in repeats:
         earlier = results[first]
-        results[n] = (Submitted(earlier.proposal, None, created=False)
-                      if isinstance(earlier, Submitted) else earlier)
+        results[n] = (
+            Submitted(earlier.proposal, None, created=False)
+            if isinstance(earlier, Submitted)
+            else earlier
+        )
     return [r for r in results if r is not None]
 
 

@@ -22,36 +22,71 @@ from kenes.proposals.services import Actor
 
 
 @task()
-def import_proposals_task(*, path: str, document_slug: str, version_label: str, channel: str,
-                          source: str, errors_path: str | None = None,
-                          actor_id: int | None = None) -> dict[str, Any]:
+def import_proposals_task(
+    *,
+    path: str,
+    document_slug: str,
+    version_label: str,
+    channel: str,
+    source: str,
+    errors_path: str | None = None,
+    actor_id: int | None = None,
+) -> dict[str, Any]:
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    result = proposals_import_file(actor=actor, path=path, document_slug=document_slug,
-                                   version_label=version_label, channel=channel, source=source,
-                                   errors_path=errors_path)
+    result = proposals_import_file(
+        actor=actor,
+        path=path,
+        document_slug=document_slug,
+        version_label=version_label,
+        channel=channel,
+        source=source,
+        errors_path=errors_path,
+    )
     return {**result.as_dict(), "file": Path(path).name, "errors_path": errors_path}
 
 
-def proposals_import_enqueue(*, actor: Actor, path: Path | str, document_slug: str,
-                             version_label: str, channel: str, source: str,
-                             errors_path: Path | str | None = None) -> TaskResult[Any]:
+def proposals_import_enqueue(
+    *,
+    actor: Actor,
+    path: Path | str,
+    document_slug: str,
+    version_label: str,
+    channel: str,
+    source: str,
+    errors_path: Path | str | None = None,
+) -> TaskResult[Any]:
     """Check an import of a stored file and queue it; return the task result to follow.
 
     Raises ValidationError for a bad channel or version and ImportFileError for a file that
     cannot be imported (format, size, encoding).
     """
     if channel not in IMPORT_CHANNELS:
-        raise ValidationError({"channel": [_("An import comes on one of the channels: "
-                                             "%(channels)s.")
-                                           % {"channels": ", ".join(IMPORT_CHANNELS)}]})
+        raise ValidationError(
+            {
+                "channel": [
+                    _("An import comes on one of the channels: %(channels)s.")
+                    % {"channels": ", ".join(IMPORT_CHANNELS)}
+                ]
+            }
+        )
     if not Version.objects.filter(document__slug=document_slug, label=version_label).exists():
-        raise ValidationError({"version": [_("There is no draft %(document)s/%(version)s.")
-                                           % {"document": document_slug,
-                                              "version": version_label}]})
+        raise ValidationError(
+            {
+                "version": [
+                    _("There is no draft %(document)s/%(version)s.")
+                    % {"document": document_slug, "version": version_label}
+                ]
+            }
+        )
     path = Path(path).resolve()
     file_format(path)
     user_id = actor.pk if actor is not None and actor.is_authenticated else None
     return import_proposals_task.enqueue(
-        path=str(path), document_slug=document_slug, version_label=version_label,
-        channel=channel, source=source, errors_path=str(errors_path) if errors_path else None,
-        actor_id=user_id)
+        path=str(path),
+        document_slug=document_slug,
+        version_label=version_label,
+        channel=channel,
+        source=source,
+        errors_path=str(errors_path) if errors_path else None,
+        actor_id=user_id,
+    )

@@ -35,8 +35,9 @@ def token_digest(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Actor, name: str, channel: str = Channel.API,
-                     source: str = "") -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: Actor, name: str, channel: str = Channel.API, source: str = ""
+) -> tuple[ApiToken, str]:
     """Create a token; return it with its plain text, which is never stored nor shown again."""
     errors: dict[str, list[str]] = {}
     if not name.strip():
@@ -48,11 +49,20 @@ def api_token_create(*, actor: Actor, name: str, channel: str = Channel.API,
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     user = actor if isinstance(actor, User) and actor.is_authenticated else None
-    token = ApiToken.objects.create(name=name.strip()[:200], channel=channel,
-                                    source=source.strip()[:200], prefix=prefix,
-                                    digest=token_digest(raw), created_by=user)
-    audit_record(actor=actor, action="api_token.create", target=token,
-                 data={"prefix": prefix, "channel": channel})
+    token = ApiToken.objects.create(
+        name=name.strip()[:200],
+        channel=channel,
+        source=source.strip()[:200],
+        prefix=prefix,
+        digest=token_digest(raw),
+        created_by=user,
+    )
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        target=token,
+        data={"prefix": prefix, "channel": channel},
+    )
     return token, raw
 
 
@@ -95,9 +105,16 @@ def _replay(scope: str, key: str, digest: str) -> ApiSubmitted | None:
     if found is None:
         return None
     if not hmac.compare_digest(found.request_digest, digest):
-        raise IdempotencyConflictError({"idempotency_key": [_(
-            "This Idempotency-Key was already used for a different request. Use a new key for "
-            "a new proposal.")]})
+        raise IdempotencyConflictError(
+            {
+                "idempotency_key": [
+                    _(
+                        "This Idempotency-Key was already used for a different request. Use a new key for "
+                        "a new proposal."
+                    )
+                ]
+            }
+        )
     return ApiSubmitted(Submitted(found.proposal, None, created=False), replayed=True)
 
 
@@ -123,8 +140,14 @@ def proposal_submit_idempotent(
         result = proposal_submit(actor=actor, version=version, **submit)
         return ApiSubmitted(result, replayed=not result.created)
     if len(idempotency_key) > KEY_MAX or not idempotency_key.isprintable():
-        raise ValidationError({"idempotency_key": [_(
-            "The Idempotency-Key must be at most %(n)s printable characters.") % {"n": KEY_MAX}]})
+        raise ValidationError(
+            {
+                "idempotency_key": [
+                    _("The Idempotency-Key must be at most %(n)s printable characters.")
+                    % {"n": KEY_MAX}
+                ]
+            }
+        )
     if (replayed := _replay(scope, idempotency_key, body_digest)) is not None:
         return replayed
     for attempt in range(2):
@@ -132,9 +155,12 @@ def proposal_submit_idempotent(
             with transaction.atomic():
                 result = proposal_submit(actor=actor, version=version, **submit)
                 if result.created:
-                    IdempotencyKey.objects.create(scope=scope, key=idempotency_key,
-                                                  request_digest=body_digest,
-                                                  proposal=result.proposal)
+                    IdempotencyKey.objects.create(
+                        scope=scope,
+                        key=idempotency_key,
+                        request_digest=body_digest,
+                        proposal=result.proposal,
+                    )
             return ApiSubmitted(result, replayed=not result.created)
         except IntegrityError:
             # A concurrent request with the same key (or external id) won; ours was rolled

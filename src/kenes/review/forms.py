@@ -19,8 +19,18 @@ from kenes.review.models import Decision
 
 # The query-string keys that make up a queue (kept in links from the queue to a proposal and
 # back, and in the redirect to the next proposal after an answer).
-FILTER_KEYS = ("q", "state", "version", "article", "region", "language", "channel", "assignee",
-               "date_from", "date_to")
+FILTER_KEYS = (
+    "q",
+    "state",
+    "version",
+    "article",
+    "region",
+    "language",
+    "channel",
+    "assignee",
+    "date_from",
+    "date_to",
+)
 
 
 def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -43,41 +53,66 @@ class IdListField(forms.Field):
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=200, required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}))
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[
-        (selectors.STATE_OPEN, _("open (received or in review)")),
-        (selectors.STATE_ALL, _("all states")),
-        *ProposalState.choices,
-    ])
-    version = forms.TypedChoiceField(label=_("Document and version"), required=False,
-                                     coerce=int, empty_value=None)
-    article = forms.CharField(label=_("Article number"), max_length=12, required=False,
-                              help_text=_("“-” for proposals on the whole draft"),
-                              widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                            "size": 6}))
-    region = forms.ChoiceField(label=_("Region"), required=False,
-                               choices=[("", _("any region")), *Region.choices])
-    language = forms.ChoiceField(label=_("Language"), required=False,
-                                 choices=[("", _("any language")), *Language.choices])
-    channel = forms.ChoiceField(label=_("Channel"), required=False,
-                                choices=[("", _("any channel")), *Channel.choices])
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            (selectors.STATE_OPEN, _("open (received or in review)")),
+            (selectors.STATE_ALL, _("all states")),
+            *ProposalState.choices,
+        ],
+    )
+    version = forms.TypedChoiceField(
+        label=_("Document and version"), required=False, coerce=int, empty_value=None
+    )
+    article = forms.CharField(
+        label=_("Article number"),
+        max_length=12,
+        required=False,
+        help_text=_("“-” for proposals on the whole draft"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("any region")), *Region.choices]
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("any language")), *Language.choices]
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("any channel")), *Channel.choices]
+    )
     assignee = forms.ChoiceField(label=_("Reviewer"), required=False)
-    date_from = forms.DateField(label=_("Received from"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"},
-                                                       format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("Received until"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = forms.DateField(
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("Received until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
-    def __init__(self, *args: Any, versions: list[Version], reviewers: list[User],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, versions: list[Version], reviewers: list[User], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _choice(self, "version").choices = [("", _("any version")), *(
-            (v.pk, f"{v.document} · {v.label}") for v in versions)]
+        _choice(self, "version").choices = [
+            ("", _("any version")),
+            *((v.pk, f"{v.document} · {v.label}") for v in versions),
+        ]
         _choice(self, "assignee").choices = [
-            ("", _("anyone or nobody")), (selectors.ASSIGNEE_MINE, _("assigned to me")),
+            ("", _("anyone or nobody")),
+            (selectors.ASSIGNEE_MINE, _("assigned to me")),
             (selectors.ASSIGNEE_NONE, _("unassigned")),
-            *((str(u.pk), u.get_username()) for u in reviewers)]
+            *((str(u.pk), u.get_username()) for u in reviewers),
+        ]
 
     def filters(self) -> selectors.QueueFilters:
         """Return the valid filters (an invalid field is ignored, and shown as an error)."""
@@ -113,24 +148,36 @@ class BulkForm(forms.Form):
     # "Select all on page" works without JavaScript: the page's ids travel in page_ids.
     select_page = forms.BooleanField(required=False)
     page_ids = IdListField(required=False)
-    action = forms.ChoiceField(choices=[(ASSIGN, ASSIGN), (ROUND_ROBIN, ROUND_ROBIN),
-                                        (ANSWER, ANSWER)])
+    action = forms.ChoiceField(
+        choices=[(ASSIGN, ASSIGN), (ROUND_ROBIN, ROUND_ROBIN), (ANSWER, ANSWER)]
+    )
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
-    reviewers = forms.MultipleChoiceField(label=_("Share in turn among"), required=False,
-                                          widget=forms.CheckboxSelectMultiple)
-    decision = forms.ChoiceField(label=_("Decision"), required=False,
-                                 choices=[("", "—"), *Decision.choices])
-    reason_kk = forms.CharField(label=_("Reason in Kazakh"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 3, "lang": "kk"}))
-    reason_ru = forms.CharField(label=_("Reason in Russian"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 3, "lang": "ru"}))
+    reviewers = forms.MultipleChoiceField(
+        label=_("Share in turn among"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"), required=False, choices=[("", "—"), *Decision.choices]
+    )
+    reason_kk = forms.CharField(
+        label=_("Reason in Kazakh"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "kk"}),
+    )
+    reason_ru = forms.CharField(
+        label=_("Reason in Russian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "ru"}),
+    )
 
     def __init__(self, *args: Any, reviewers: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.reviewer_by_id = {str(u.pk): u for u in reviewers}
         people = [(str(u.pk), u.get_username()) for u in reviewers]
-        _choice(self, "assignee").choices = [("", "—"), (selectors.ASSIGNEE_NONE,
-                                                       _("nobody (take back)")), *people]
+        _choice(self, "assignee").choices = [
+            ("", "—"),
+            (selectors.ASSIGNEE_NONE, _("nobody (take back)")),
+            *people,
+        ]
         _choice(self, "reviewers").choices = people
 
     def clean(self) -> dict[str, Any]:
@@ -153,28 +200,37 @@ class BulkForm(forms.Form):
         elif action == ANSWER:
             if not data.get("decision"):
                 self.add_error("decision", _("Choose a decision."))
-            if not ((data.get("reason_kk") or "").strip()
-                    or (data.get("reason_ru") or "").strip()):
-                self.add_error("reason_ru", _("Every answer needs a reason, in Kazakh or "
-                                              "Russian."))
+            if not ((data.get("reason_kk") or "").strip() or (data.get("reason_ru") or "").strip()):
+                self.add_error("reason_ru", _("Every answer needs a reason, in Kazakh or Russian."))
         return data
 
 
 class AnswerForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices,
-                                 widget=forms.RadioSelect)
-    reason_kk = forms.CharField(label=_("Reason in Kazakh"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 4, "lang": "kk"}))
-    reason_ru = forms.CharField(label=_("Reason in Russian"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 4, "lang": "ru"}))
-    changed_article = forms.CharField(label=_("Changed article (number)"), max_length=12,
-                                      required=False,
-                                      widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                                    "size": 6}))
-    changed_point = forms.CharField(label=_("Changed point (number)"), max_length=12,
-                                    required=False,
-                                    widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                                  "size": 6}))
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    reason_kk = forms.CharField(
+        label=_("Reason in Kazakh"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "kk"}),
+    )
+    reason_ru = forms.CharField(
+        label=_("Reason in Russian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "ru"}),
+    )
+    changed_article = forms.CharField(
+        label=_("Changed article (number)"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+    changed_point = forms.CharField(
+        label=_("Changed point (number)"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
 
     def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,27 +246,33 @@ class AnswerForm(forms.Form):
         if number:
             article = selectors.article_in_version(self.proposal.version_id, number)
             if article is None:
-                self.add_error("changed_article", _("There is no article %(number)s in this "
-                                                    "draft.") % {"number": number})
+                self.add_error(
+                    "changed_article",
+                    _("There is no article %(number)s in this draft.") % {"number": number},
+                )
         if point_number:
             if not number:
                 self.add_error("changed_point", _("A point needs its article."))
             elif article is not None:
                 point = selectors.point_in_article(article, point_number)
                 if point is None:
-                    self.add_error("changed_point", _("Article %(article)s has no point "
-                                                      "%(point)s.")
-                                   % {"article": number, "point": point_number})
+                    self.add_error(
+                        "changed_point",
+                        _("Article %(article)s has no point %(point)s.")
+                        % {"article": number, "point": point_number},
+                    )
         data["article_obj"], data["point_obj"] = article, point
         return data
 
 
 class MergeForm(forms.Form):
-    into = forms.CharField(label=_("Receipt code of the proposal to merge into"),
-                           max_length=20,
-                           widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                         "spellcheck": "false",
-                                                         "placeholder": "KNS-XXXX-XXXX"}))
+    into = forms.CharField(
+        label=_("Receipt code of the proposal to merge into"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "KNS-XXXX-XXXX"}
+        ),
+    )
 
     def clean_into(self) -> Proposal:
         target = selectors.proposal_by_code(self.cleaned_data["into"])

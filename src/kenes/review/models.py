@@ -27,20 +27,36 @@ class Answer(models.Model):
     proposal gets its own row.
     """
 
-    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.PROTECT,
-                                 related_name="answers")
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.PROTECT, related_name="answers"
+    )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     reason_kk = models.TextField(_("reason (Kazakh)"), blank=True)
     reason_ru = models.TextField(_("reason (Russian)"), blank=True)
-    changed_article = models.ForeignKey("drafts.Article", verbose_name=_("changed article"),
-                                        null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+")
-    changed_point = models.ForeignKey("drafts.Point", verbose_name=_("changed point"),
-                                      null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
+    changed_article = models.ForeignKey(
+        "drafts.Article",
+        verbose_name=_("changed article"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_point = models.ForeignKey(
+        "drafts.Point",
+        verbose_name=_("changed point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     group = models.UUIDField(_("answered together"), null=True, blank=True, db_index=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"),
-                                    null=True, on_delete=models.SET_NULL, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     answered_at = models.DateTimeField(_("answered at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -52,5 +68,6 @@ class Answer(models.Model):
         return f"{self.proposal.code}: {self.decision}"
 
     def reason_in(self, lang: str) -> str:
-        return (self.reason_kk if lang == "kk" else self.reason_ru) or self.reason_ru or \
-            self.reason_kk
+        return (
+            (self.reason_kk if lang == "kk" else self.reason_ru) or self.reason_ru or self.reason_kk
+        )

@@ -64,10 +64,15 @@ def _filtered(filters: QueueFilters, user: Viewer) -> QuerySet[Proposal]:
     """Return the proposals matching every filter except the state."""
     q = filters.q.strip()
     code = receipts.normalize_code(q) if q else None
-    qs = public_proposals(PublicFilters(
-        q="" if code else q, version_id=filters.version_id, region=filters.region,
-        language=filters.language, channel=filters.channel,
-    ))
+    qs = public_proposals(
+        PublicFilters(
+            q="" if code else q,
+            version_id=filters.version_id,
+            region=filters.region,
+            language=filters.language,
+            channel=filters.channel,
+        )
+    )
     if code:
         qs = qs.filter(code=code)
     if filters.article == "-":
@@ -94,7 +99,8 @@ def review_queue(filters: QueueFilters, user: Viewer) -> QuerySet[Proposal]:
     if states is not None:
         qs = qs.filter(state__in=states)
     return qs.select_related("version__document", "article", "point", "assignee").order_by(
-        "submitted_at", "id")
+        "submitted_at", "id"
+    )
 
 
 def queue_counts(filters: QueueFilters, user: Viewer) -> dict[str, int]:
@@ -131,8 +137,9 @@ class QueuePage:
         return min(self.number * self.size, self.total)
 
 
-def queue_page(filters: QueueFilters, user: Viewer, page: int = 1, size: int = PAGE_SIZE
-               ) -> QueuePage:
+def queue_page(
+    filters: QueueFilters, user: Viewer, page: int = 1, size: int = PAGE_SIZE
+) -> QueuePage:
     """Return one page of the queue and the counts per state, in two queries.
 
     The total for paging is the sum of the counts of the states the filter keeps, so no
@@ -144,9 +151,10 @@ def queue_page(filters: QueueFilters, user: Viewer, page: int = 1, size: int = P
     num_pages = max(1, -(-total // size))
     number = min(max(1, page), num_pages)
     offset = (number - 1) * size
-    rows = list(review_queue(filters, user)[offset:offset + size]) if total else []
-    return QueuePage(rows=rows, number=number, num_pages=num_pages, total=total, counts=counts,
-                     size=size)
+    rows = list(review_queue(filters, user)[offset : offset + size]) if total else []
+    return QueuePage(
+        rows=rows, number=number, num_pages=num_pages, total=total, counts=counts, size=size
+    )
 
 
 def queue_next(filters: QueueFilters, user: Viewer, after: Proposal) -> Proposal | None:
@@ -155,27 +163,37 @@ def queue_next(filters: QueueFilters, user: Viewer, after: Proposal) -> Proposal
     ``after`` itself is never returned (it may have just left the queue by being answered).
     """
     qs = review_queue(filters, user).exclude(pk=after.pk)
-    later = qs.filter(Q(submitted_at__gt=after.submitted_at)
-                      | Q(submitted_at=after.submitted_at, pk__gt=after.pk)).first()
+    later = qs.filter(
+        Q(submitted_at__gt=after.submitted_at) | Q(submitted_at=after.submitted_at, pk__gt=after.pk)
+    ).first()
     return later or qs.first()
 
 
 def queue_previous(filters: QueueFilters, user: Viewer, before: Proposal) -> Proposal | None:
     qs = review_queue(filters, user).exclude(pk=before.pk)
-    return qs.filter(Q(submitted_at__lt=before.submitted_at)
-                     | Q(submitted_at=before.submitted_at, pk__lt=before.pk)
-                     ).order_by("-submitted_at", "-id").first()
+    return (
+        qs.filter(
+            Q(submitted_at__lt=before.submitted_at)
+            | Q(submitted_at=before.submitted_at, pk__lt=before.pk)
+        )
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
 
 
 def queue_versions() -> list[Version]:
-    return list(Version.objects.select_related("document").order_by("document__slug",
-                                                                      "created_at", "id"))
+    return list(
+        Version.objects.select_related("document").order_by("document__slug", "created_at", "id")
+    )
 
 
 def reviewers() -> list[User]:
     """Return the active staff who may answer proposals."""
-    return list(User.objects.with_perm("review.add_answer", include_superusers=True)
-                .filter(is_active=True).order_by("username"))
+    return list(
+        User.objects.with_perm("review.add_answer", include_superusers=True)
+        .filter(is_active=True)
+        .order_by("username")
+    )
 
 
 @dataclass
@@ -209,14 +227,18 @@ def _article_texts(article: Article) -> list[ArticleText]:
             text = getattr(sp, f"text_{lang}")
             if text:
                 by_point.setdefault(sp.point_id, []).append(
-                    f"{sp.number}) {text}" if sp.number else text)
+                    f"{sp.number}) {text}" if sp.number else text
+                )
         rows = [(p, getattr(p, f"text_{lang}"), by_point.get(p.pk, [])) for p in points]
         title = getattr(article, f"title_{lang}")
         text = getattr(article, f"text_{lang}")
         if not (title or text or any(t for _p, t, _s in rows)):
             continue
-        out.append(ArticleText(lang=lang, title=title, text=text,
-                               intro=by_point.get(None, []), points=rows))
+        out.append(
+            ArticleText(
+                lang=lang, title=title, text=text, intro=by_point.get(None, []), points=rows
+            )
+        )
     return out
 
 
@@ -226,7 +248,8 @@ def proposal_detail(pk: int, *, show_contact: bool) -> ProposalDetail | None:
     The contact (personal data, decrypted on read) is loaded only when ``show_contact``.
     """
     qs = Proposal.objects.select_related(
-        "version__document", "article", "point", "entered_by", "assignee", "merged_into")
+        "version__document", "article", "point", "entered_by", "assignee", "merged_into"
+    )
     qs = qs.defer("secret_digest", "author_index")
     if not show_contact:
         qs = qs.defer("contact", "secret_digest", "author_index")
@@ -237,15 +260,25 @@ def proposal_detail(pk: int, *, show_contact: bool) -> ProposalDetail | None:
     for change in history:
         decision = (change.details or {}).get("decision")
         change.decision_label = (  # type: ignore[attr-defined]
-            Decision(decision).label if decision in Decision.values else "")
-    answers = list(Answer.objects.filter(proposal=proposal)
-                   .select_related("answered_by", "changed_article", "changed_point")
-                   .order_by("-answered_at", "-id"))
-    merged = list(Proposal.objects.filter(merged_into=proposal).only("id", "code", "state")
-                  .order_by("id"))
+            Decision(decision).label if decision in Decision.values else ""
+        )
+    answers = list(
+        Answer.objects.filter(proposal=proposal)
+        .select_related("answered_by", "changed_article", "changed_point")
+        .order_by("-answered_at", "-id")
+    )
+    merged = list(
+        Proposal.objects.filter(merged_into=proposal).only("id", "code", "state").order_by("id")
+    )
     texts = _article_texts(proposal.article) if proposal.article else []
-    return ProposalDetail(proposal=proposal, history=history, answers=answers, merged=merged,
-                          article_texts=texts, show_contact=show_contact)
+    return ProposalDetail(
+        proposal=proposal,
+        history=history,
+        answers=answers,
+        merged=merged,
+        article_texts=texts,
+        show_contact=show_contact,
+    )
 
 
 def proposal_by_code(code: str) -> Proposal | None:
@@ -272,9 +305,11 @@ def latest_answers(proposal_ids: list[int]) -> dict[int, Answer]:
     if not proposal_ids:
         return {}
     out: dict[int, Answer] = {}
-    rows = (Answer.objects.filter(proposal_id__in=proposal_ids)
-            .select_related("changed_article__version__document", "changed_point")
-            .order_by("proposal_id", "-answered_at", "-id"))
+    rows = (
+        Answer.objects.filter(proposal_id__in=proposal_ids)
+        .select_related("changed_article__version__document", "changed_point")
+        .order_by("proposal_id", "-answered_at", "-id")
+    )
     for answer in rows:
         out.setdefault(answer.proposal_id, answer)
     return out

@@ -25,10 +25,8 @@ from kenes.review.models import Answer, Decision
 Actor = AbstractBaseUser | AnonymousUser | None
 
 ALLOWED = {
-    ProposalState.RECEIVED: {ProposalState.IN_REVIEW, ProposalState.ANSWERED,
-                             ProposalState.MERGED},
-    ProposalState.IN_REVIEW: {ProposalState.RECEIVED, ProposalState.ANSWERED,
-                              ProposalState.MERGED},
+    ProposalState.RECEIVED: {ProposalState.IN_REVIEW, ProposalState.ANSWERED, ProposalState.MERGED},
+    ProposalState.IN_REVIEW: {ProposalState.RECEIVED, ProposalState.ANSWERED, ProposalState.MERGED},
     # A new answer may replace an earlier one (answered → answered).
     ProposalState.ANSWERED: {ProposalState.ANSWERED, ProposalState.IN_REVIEW},
     ProposalState.MERGED: {ProposalState.IN_REVIEW},
@@ -39,28 +37,45 @@ def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
-def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[str, object]
-          ) -> None:
+def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[str, object]) -> None:
     user = _user(actor)
     label = user.get_username() if user else "system"
     now = timezone.now()
     changes = []
     for p in proposals:
         if to not in ALLOWED[ProposalState(p.state)]:
-            raise ValidationError(_("Proposal %(code)s is %(state)s and cannot become "
-                                    "%(to)s.") % {"code": p.code, "state": p.state, "to": to})
-        changes.append(StateChange(proposal=p, actor=user, actor_label=label,
-                                   from_state=p.state, to_state=to, details=details))
+            raise ValidationError(
+                _("Proposal %(code)s is %(state)s and cannot become %(to)s.")
+                % {"code": p.code, "state": p.state, "to": to}
+            )
+        changes.append(
+            StateChange(
+                proposal=p,
+                actor=user,
+                actor_label=label,
+                from_state=p.state,
+                to_state=to,
+                details=details,
+            )
+        )
         p.state = to
         p.updated_at = now  # bulk_update does not apply auto_now
     StateChange.objects.bulk_create(changes)
     if to != ProposalState.ANSWERED:  # an answer is recorded in full by answers_record
-        ledger_append_many(items=[
-            ("proposal.state", c.proposal.code, {"from": c.from_state, "to": c.to_state,
-                                                 **({"into": details["into"]}
-                                                    if "into" in details else {})})
-            for c in changes
-        ])
+        ledger_append_many(
+            items=[
+                (
+                    "proposal.state",
+                    c.proposal.code,
+                    {
+                        "from": c.from_state,
+                        "to": c.to_state,
+                        **({"into": details["into"]} if "into" in details else {}),
+                    },
+                )
+                for c in changes
+            ]
+        )
 
 
 def _locked(ids: Iterable[int]) -> list[Proposal]:
@@ -73,8 +88,7 @@ def _locked(ids: Iterable[int]) -> list[Proposal]:
 
 
 @transaction.atomic
-def proposals_assign(*, actor: Actor, proposal_ids: Iterable[int], assignee: User | None
-                     ) -> int:
+def proposals_assign(*, actor: Actor, proposal_ids: Iterable[int], assignee: User | None) -> int:
     """Give proposals to a reviewer (or take them back with ``assignee=None``)."""
     if assignee is not None and not assignee.has_perm("review.add_answer"):
         raise ValidationError(_("%(name)s is not a reviewer.") % {"name": assignee})
@@ -90,18 +104,25 @@ def _save_assignments(proposals: Sequence[Proposal], actor: Actor) -> None:
     Proposal.objects.bulk_update(proposals, ["assignee"], batch_size=1000)
     user = _user(actor)
     StateChange.objects.bulk_create(
-        (StateChange(proposal=p, actor=user,
-                     actor_label=user.get_username() if user else "system",
-                     from_state=p.state, to_state=p.state,
-                     details={"assigned_to": p.assignee.get_username() if p.assignee else None})
-         for p in proposals),
+        (
+            StateChange(
+                proposal=p,
+                actor=user,
+                actor_label=user.get_username() if user else "system",
+                from_state=p.state,
+                to_state=p.state,
+                details={"assigned_to": p.assignee.get_username() if p.assignee else None},
+            )
+            for p in proposals
+        ),
         batch_size=1000,
     )
 
 
 @transaction.atomic
-def proposals_assign_round_robin(*, actor: Actor, proposal_ids: Iterable[int],
-                                 reviewers: Sequence[User]) -> dict[str, int]:
+def proposals_assign_round_robin(
+    *, actor: Actor, proposal_ids: Iterable[int], reviewers: Sequence[User]
+) -> dict[str, int]:
     """Share proposals among reviewers, keeping each article's proposals with one reviewer.
 
     Articles (and "whole draft") go to reviewers in turn, largest group first, so that a
@@ -133,15 +154,23 @@ def proposal_review_start(*, actor: Actor, proposal: Proposal) -> Proposal:
     return locked
 
 
-def _check_answer(decision: str, reason_kk: str, reason_ru: str,
-                  changed_article: Article | None, changed_point: Point | None) -> None:
+def _check_answer(
+    decision: str,
+    reason_kk: str,
+    reason_ru: str,
+    changed_article: Article | None,
+    changed_point: Point | None,
+) -> None:
     errors: dict[str, list[str]] = {}
     if decision not in Decision.values:
         errors["decision"] = [_("Choose a decision.")]
     if not (reason_kk.strip() or reason_ru.strip()):
         errors["reason_ru"] = [_("Every answer needs a reason, in Kazakh or Russian.")]
-    if changed_point is not None and changed_article is not None and \
-            changed_point.article_id != changed_article.pk:
+    if (
+        changed_point is not None
+        and changed_article is not None
+        and changed_point.article_id != changed_article.pk
+    ):
         errors["changed_point"] = [_("The point is not in the chosen article.")]
     if errors:
         raise ValidationError(errors)
@@ -167,40 +196,75 @@ def answers_record(
     proposals = _locked(proposal_ids)
     merged = [p.code for p in proposals if p.state == ProposalState.MERGED]
     if merged:
-        raise ValidationError(_("Merged proposals are answered with the proposal they were "
-                                "merged into: %(codes)s") % {"codes": ", ".join(merged)})
+        raise ValidationError(
+            _("Merged proposals are answered with the proposal they were merged into: %(codes)s")
+            % {"codes": ", ".join(merged)}
+        )
     group = uuid.uuid4() if len(proposals) > 1 else None
     before = [p.state for p in proposals]
     user = _user(actor)
     answers = Answer.objects.bulk_create(
-        Answer(proposal=p, decision=decision, reason_kk=reason_kk.strip(),
-               reason_ru=reason_ru.strip(), changed_article=changed_article,
-               changed_point=changed_point or None, group=group, answered_by=user)
+        Answer(
+            proposal=p,
+            decision=decision,
+            reason_kk=reason_kk.strip(),
+            reason_ru=reason_ru.strip(),
+            changed_article=changed_article,
+            changed_point=changed_point or None,
+            group=group,
+            answered_by=user,
+        )
         for p in proposals
     )
-    _move(proposals, ProposalState.ANSWERED, actor,
-          {"decision": decision, "group": str(group) if group else None})
-    ledger_append_many(items=[
-        ("answer.recorded", p.code, {
-            "answer": a.pk, "from": p_from, "decision": decision,
-            "reason_kk": a.reason_kk, "reason_ru": a.reason_ru,
-            "changed_article": changed_article.number if changed_article else None,
-            "changed_point": changed_point.number if changed_point else None,
-            "group": str(group) if group else None,
-        })
-        for p, a, p_from in zip(proposals, answers, before, strict=True)
-    ])
+    _move(
+        proposals,
+        ProposalState.ANSWERED,
+        actor,
+        {"decision": decision, "group": str(group) if group else None},
+    )
+    ledger_append_many(
+        items=[
+            (
+                "answer.recorded",
+                p.code,
+                {
+                    "answer": a.pk,
+                    "from": p_from,
+                    "decision": decision,
+                    "reason_kk": a.reason_kk,
+                    "reason_ru": a.reason_ru,
+                    "changed_article": changed_article.number if changed_article else None,
+                    "changed_point": changed_point.number if changed_point else None,
+                    "group": str(group) if group else None,
+                },
+            )
+            for p, a, p_from in zip(proposals, answers, before, strict=True)
+        ]
+    )
     Proposal.objects.bulk_update(proposals, ["state", "updated_at"], batch_size=1000)
     return answers
 
 
-def answer_record(*, actor: Actor, proposal: Proposal, decision: str, reason_kk: str = "",
-                  reason_ru: str = "", changed_article: Article | None = None,
-                  changed_point: Point | None = None) -> Answer:
+def answer_record(
+    *,
+    actor: Actor,
+    proposal: Proposal,
+    decision: str,
+    reason_kk: str = "",
+    reason_ru: str = "",
+    changed_article: Article | None = None,
+    changed_point: Point | None = None,
+) -> Answer:
     """Answer one proposal (see :func:`answers_record`)."""
-    [answer] = answers_record(actor=actor, proposal_ids=[proposal.pk], decision=decision,
-                              reason_kk=reason_kk, reason_ru=reason_ru,
-                              changed_article=changed_article, changed_point=changed_point)
+    [answer] = answers_record(
+        actor=actor,
+        proposal_ids=[proposal.pk],
+        decision=decision,
+        reason_kk=reason_kk,
+        reason_ru=reason_ru,
+        changed_article=changed_article,
+        changed_point=changed_point,
+    )
     return answer
 
 
@@ -209,11 +273,16 @@ def proposal_merge(*, actor: Actor, proposal: Proposal, into: Proposal) -> Propo
     """Mark ``proposal`` as the same as ``into``; it will show ``into``'s answer."""
     if proposal.pk == into.pk:
         raise ValidationError(_("A proposal cannot be merged into itself."))
-    locked, target = _locked([proposal.pk, into.pk]) if proposal.pk < into.pk else \
-        reversed(_locked([proposal.pk, into.pk]))
+    locked, target = (
+        _locked([proposal.pk, into.pk])
+        if proposal.pk < into.pk
+        else reversed(_locked([proposal.pk, into.pk]))
+    )
     if target.state == ProposalState.MERGED and target.merged_into is not None:
-        raise ValidationError(_("%(code)s is itself merged; merge into %(other)s instead.")
-                              % {"code": target.code, "other": target.merged_into.code})
+        raise ValidationError(
+            _("%(code)s is itself merged; merge into %(other)s instead.")
+            % {"code": target.code, "other": target.merged_into.code}
+        )
     _move([locked], ProposalState.MERGED, actor, {"into": target.code})
     locked.merged_into = target
     locked.save(update_fields=["state", "merged_into", "updated_at"])

@@ -15,8 +15,9 @@ urlpatterns = [
     path("<int:pk>/links", insights_views.proposal_links, name="proposal-links"),
     path("campaigns/", insights_views.campaigns, name="campaigns"),
     path("campaigns/<int:pk>/", insights_views.campaign, name="campaign"),
-    path("campaigns/<int:pk>/remove", insights_views.campaign_member_remove,
-         name="campaign-remove"),
+    path(
+        "campaigns/<int:pk>/remove", insights_views.campaign_member_remove, name="campaign-remove"
+    ),
     path("themes/", insights_views.themes, name="themes"),
     path("themes/<int:pk>/", insights_views.theme, name="theme"),
     path("themes/<int:pk>/remove", insights_views.theme_member_remove, name="theme-remove"),

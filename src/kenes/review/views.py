@@ -89,22 +89,33 @@ def _queue_url(query: str, page: str = "") -> str:
 
 
 def _filter_form(request: HttpRequest, reviewers: list[User]) -> forms.QueueFilterForm:
-    return forms.QueueFilterForm(request.GET, versions=selectors.queue_versions(),
-                                 reviewers=reviewers)
+    return forms.QueueFilterForm(
+        request.GET, versions=selectors.queue_versions(), reviewers=reviewers
+    )
 
 
-def _state_tabs(filters: selectors.QueueFilters, counts: dict[str, int], params: QueryDict
-                ) -> list[dict[str, Any]]:
+def _state_tabs(
+    filters: selectors.QueueFilters, counts: dict[str, int], params: QueryDict
+) -> list[dict[str, Any]]:
     tabs = []
     open_count = sum(counts.get(s, 0) for s in selectors.OPEN_STATES)
-    options = [(selectors.STATE_OPEN, _("Open"), open_count),
-               *((value, label, counts.get(value, 0)) for value, label in ProposalState.choices),
-               (selectors.STATE_ALL, _("All"), sum(counts.values()))]
+    options = [
+        (selectors.STATE_OPEN, _("Open"), open_count),
+        *((value, label, counts.get(value, 0)) for value, label in ProposalState.choices),
+        (selectors.STATE_ALL, _("All"), sum(counts.values())),
+    ]
     for value, label, n in options:
         query = params.copy()
         query["state"] = value
-        tabs.append({"value": value, "label": label, "count": n,
-                     "query": _filter_query(query), "current": filters.state == value})
+        tabs.append(
+            {
+                "value": value,
+                "label": label,
+                "count": n,
+                "query": _filter_query(query),
+                "current": filters.state == value,
+            }
+        )
     return tabs
 
 
@@ -130,57 +141,87 @@ def queue(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     page = selectors.queue_page(filters, request.user, number)
-    selected = set(bulk.cleaned_data.get("selected") or []) if bulk.is_bound and hasattr(
-        bulk, "cleaned_data") else set()
-    return render(request, "review/queue.html", {
-        "filter_form": filter_form,
-        "filters": filters,
-        "page": page,
-        "query": query,
-        "tabs": _state_tabs(filters, page.counts, request.GET),
-        "bulk_action": _queue_url(query, str(page.number) if page.number > 1 else ""),
-        "bulk": bulk,
-        "selected": selected,
-        "can_act": request.user.has_perm(ACT_PERM),
-        "more_filters": filter_form.has_more_filters() or bool(filter_form.errors),
-        "shortcuts": QUEUE_KEYS,
-    })
+    selected = (
+        set(bulk.cleaned_data.get("selected") or [])
+        if bulk.is_bound and hasattr(bulk, "cleaned_data")
+        else set()
+    )
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "filter_form": filter_form,
+            "filters": filters,
+            "page": page,
+            "query": query,
+            "tabs": _state_tabs(filters, page.counts, request.GET),
+            "bulk_action": _queue_url(query, str(page.number) if page.number > 1 else ""),
+            "bulk": bulk,
+            "selected": selected,
+            "can_act": request.user.has_perm(ACT_PERM),
+            "more_filters": filter_form.has_more_filters() or bool(filter_form.errors),
+            "shortcuts": QUEUE_KEYS,
+        },
+    )
 
 
 def _bulk_apply(request: HttpRequest, data: dict[str, Any]) -> None:
     ids = data["selected"]
     action = data["action"]
     if action == forms.ASSIGN:
-        n = services.proposals_assign(actor=request.user, proposal_ids=ids,
-                                      assignee=data.get("assignee_user"))
+        n = services.proposals_assign(
+            actor=request.user, proposal_ids=ids, assignee=data.get("assignee_user")
+        )
         who = data.get("assignee_user")
         if who is None:
-            messages.success(request, ngettext(
-                "%(n)s proposal taken back from its reviewer.",
-                "%(n)s proposals taken back from their reviewers.", n) % {"n": n})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s proposal taken back from its reviewer.",
+                    "%(n)s proposals taken back from their reviewers.",
+                    n,
+                )
+                % {"n": n},
+            )
         else:
-            messages.success(request, ngettext(
-                "%(n)s proposal assigned to %(name)s.",
-                "%(n)s proposals assigned to %(name)s.", n) % {"n": n,
-                                                              "name": who.get_username()})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s proposal assigned to %(name)s.",
+                    "%(n)s proposals assigned to %(name)s.",
+                    n,
+                )
+                % {"n": n, "name": who.get_username()},
+            )
     elif action == forms.ROUND_ROBIN:
-        load = services.proposals_assign_round_robin(actor=request.user, proposal_ids=ids,
-                                                     reviewers=data["reviewer_users"])
+        load = services.proposals_assign_round_robin(
+            actor=request.user, proposal_ids=ids, reviewers=data["reviewer_users"]
+        )
         shares = ", ".join(f"{name}: {n}" for name, n in load.items())
-        messages.success(request, _("Proposals shared among reviewers (%(shares)s).")
-                         % {"shares": shares})
+        messages.success(
+            request, _("Proposals shared among reviewers (%(shares)s).") % {"shares": shares}
+        )
     elif action == forms.ANSWER:
         answers = services.answers_record(
-            actor=request.user, proposal_ids=ids, decision=data["decision"],
-            reason_kk=data.get("reason_kk") or "", reason_ru=data.get("reason_ru") or "")
+            actor=request.user,
+            proposal_ids=ids,
+            decision=data["decision"],
+            reason_kk=data.get("reason_kk") or "",
+            reason_ru=data.get("reason_ru") or "",
+        )
         n = len(answers)
-        messages.success(request, ngettext(
-            "%(n)s proposal answered.", "%(n)s proposals answered with one shared reason.",
-            n) % {"n": n})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s proposal answered.", "%(n)s proposals answered with one shared reason.", n
+            )
+            % {"n": n},
+        )
 
 
-def _next_url(request: HttpRequest, filters: selectors.QueueFilters, query: str,
-              proposal: Any) -> str:
+def _next_url(
+    request: HttpRequest, filters: selectors.QueueFilters, query: str, proposal: Any
+) -> str:
     following = selectors.queue_next(filters, request.user, proposal)
     if following is None:
         messages.info(request, _("That was the last proposal in this queue."))
@@ -205,47 +246,68 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
         data = answer_form.cleaned_data
         try:
             services.answer_record(
-                actor=request.user, proposal=p, decision=data["decision"],
-                reason_kk=data["reason_kk"], reason_ru=data["reason_ru"],
-                changed_article=data["article_obj"], changed_point=data["point_obj"])
+                actor=request.user,
+                proposal=p,
+                decision=data["decision"],
+                reason_kk=data["reason_kk"],
+                reason_ru=data["reason_ru"],
+                changed_article=data["article_obj"],
+                changed_point=data["point_obj"],
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, errors in exc.message_dict.items():
-                    answer_form.add_error(name if name in answer_form.fields else None,
-                                          errors)
+                    answer_form.add_error(name if name in answer_form.fields else None, errors)
             else:
                 answer_form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Answer recorded for %(code)s.") % {"code": p.code})
             return redirect(_next_url(request, filters, query, p))
-    return _render_proposal(request, detail, query, filters, answer_form=answer_form,
-                            status=400 if answer_form.errors else 200)
+    return _render_proposal(
+        request,
+        detail,
+        query,
+        filters,
+        answer_form=answer_form,
+        status=400 if answer_form.errors else 200,
+    )
 
 
-def _render_proposal(request: HttpRequest, detail: selectors.ProposalDetail, query: str,
-                     filters: selectors.QueueFilters, *, answer_form: forms.AnswerForm | None
-                     = None, merge_form: forms.MergeForm | None = None, status: int = 200
-                     ) -> HttpResponse:
+def _render_proposal(
+    request: HttpRequest,
+    detail: selectors.ProposalDetail,
+    query: str,
+    filters: selectors.QueueFilters,
+    *,
+    answer_form: forms.AnswerForm | None = None,
+    merge_form: forms.MergeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     p = detail.proposal
     following = selectors.queue_next(filters, request.user, p)
     previous = selectors.queue_previous(filters, request.user, p)
     lang = pick_language()
-    return render(request, "review/proposal.html", {
-        "detail": detail,
-        "proposal": p,
-        "query": query,
-        "next": following,
-        "previous": previous,
-        "answer_form": answer_form or forms.AnswerForm(proposal=p),
-        "merge_form": merge_form or forms.MergeForm(),
-        "can_act": request.user.has_perm(ACT_PERM),
-        "can_answer": p.state != ProposalState.MERGED,
-        "can_merge": p.state in (ProposalState.RECEIVED, ProposalState.IN_REVIEW),
-        "can_start": p.state != ProposalState.IN_REVIEW,
-        "primary_reason": "reason_kk" if lang == "kk" else "reason_ru",
-        "content_lang": lang,
-        "shortcuts": PROPOSAL_KEYS,
-    }, status=status)
+    return render(
+        request,
+        "review/proposal.html",
+        {
+            "detail": detail,
+            "proposal": p,
+            "query": query,
+            "next": following,
+            "previous": previous,
+            "answer_form": answer_form or forms.AnswerForm(proposal=p),
+            "merge_form": merge_form or forms.MergeForm(),
+            "can_act": request.user.has_perm(ACT_PERM),
+            "can_answer": p.state != ProposalState.MERGED,
+            "can_merge": p.state in (ProposalState.RECEIVED, ProposalState.IN_REVIEW),
+            "can_start": p.state != ProposalState.IN_REVIEW,
+            "primary_reason": "reason_kk" if lang == "kk" else "reason_ru",
+            "content_lang": lang,
+            "shortcuts": PROPOSAL_KEYS,
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -282,7 +344,8 @@ def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             merge_form.add_error("into", exc.messages)
         else:
-            messages.success(request, _("%(code)s merged into %(into)s.")
-                             % {"code": p.code, "into": target.code})
+            messages.success(
+                request, _("%(code)s merged into %(into)s.") % {"code": p.code, "into": target.code}
+            )
             return redirect(_next_url(request, filters, query, p))
     return _render_proposal(request, detail, query, filters, merge_form=merge_form, status=400)

@@ -28,11 +28,15 @@ TESTDATA = HERE / "testdata"
 # transparency-dev/merkle testonly/constants.go (LeafInputs, NodeHashes, RootHashes);
 # the hasher vectors come from transparency-dev/merkle rfc6962/rfc6962_test.go.
 # They are checked against the reference implementation when vectors are built.
-RFC6962_SOURCE = (
-    "transparency-dev/merkle testonly/constants.go and rfc6962/rfc6962_test.go"
-)
+RFC6962_SOURCE = "transparency-dev/merkle testonly/constants.go and rfc6962/rfc6962_test.go"
 RFC6962_LEAVES = [
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
     "606162636465666768696a6b6c6d6e6f",
 ]
 RFC6962_ROOTS = [
@@ -57,15 +61,30 @@ RFC6962_LEAF_HASHES = [
     "46f6ffadd3d06a09ff3c5860d2755c8b9819db7df44251788c7d8e3180de8eb1",
 ]
 HASHER_VECTORS = [
-    {"desc": "empty tree root (echo -n | sha256sum)", "kind": "empty",
-     "want": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-    {"desc": "leaf hash of the empty leaf", "kind": "leaf", "data": "",
-     "want": "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"},
-    {"desc": "leaf hash of 'L123456'", "kind": "leaf", "data": b"L123456".hex(),
-     "want": "395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56"},
-    {"desc": "node hash of 'N123' and 'N456'", "kind": "node",
-     "left": b"N123".hex(), "right": b"N456".hex(),
-     "want": "aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb"},
+    {
+        "desc": "empty tree root (echo -n | sha256sum)",
+        "kind": "empty",
+        "want": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    },
+    {
+        "desc": "leaf hash of the empty leaf",
+        "kind": "leaf",
+        "data": "",
+        "want": "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    },
+    {
+        "desc": "leaf hash of 'L123456'",
+        "kind": "leaf",
+        "data": b"L123456".hex(),
+        "want": "395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56",
+    },
+    {
+        "desc": "node hash of 'N123' and 'N456'",
+        "kind": "node",
+        "left": b"N123".hex(),
+        "right": b"N456".hex(),
+        "want": "aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb",
+    },
 ]
 
 OK = None
@@ -101,10 +120,24 @@ def build_rfc6962() -> dict[str, Any]:
     }
 
 
-def _inclusion_case(desc: str, leaf_hash: bytes, index: int, size: int,
-                    proof: list[bytes], root: bytes, want_err: str | None) -> dict[str, Any]:
-    return {"desc": desc, "leaf_hash": leaf_hash.hex(), "index": index, "size": size,
-            "proof": [p.hex() for p in proof], "root": root.hex(), "want_err": want_err}
+def _inclusion_case(
+    desc: str,
+    leaf_hash: bytes,
+    index: int,
+    size: int,
+    proof: list[bytes],
+    root: bytes,
+    want_err: str | None,
+) -> dict[str, Any]:
+    return {
+        "desc": desc,
+        "leaf_hash": leaf_hash.hex(),
+        "index": index,
+        "size": size,
+        "proof": [p.hex() for p in proof],
+        "root": root.hex(),
+        "want_err": want_err,
+    }
 
 
 def build_inclusion() -> dict[str, Any]:
@@ -115,44 +148,78 @@ def build_inclusion() -> dict[str, Any]:
         for index in range(size):
             lh = ref.mth([leaves[index]])
             proof = ref.path(index, leaves[:size])
-            cases.append(_inclusion_case(f"happy path: leaf {index} in size {size}",
-                                         lh, index, size, proof, root, OK))
+            cases.append(
+                _inclusion_case(
+                    f"happy path: leaf {index} in size {size}", lh, index, size, proof, root, OK
+                )
+            )
     # Mutations on a few representative proofs.
     for index, size in [(0, 8), (5, 8), (6, 7), (2, 5), (4, 5), (0, 1)]:
         root = ref.mth(leaves[:size])
         lh = ref.mth([leaves[index]])
         proof = ref.path(index, leaves[:size])
         tag = f"leaf {index} in size {size}"
-        cases.append(_inclusion_case(f"{tag}: wrong root", lh, index, size, proof,
-                                     _flip(root, 0), ROOT_MISMATCH))
-        cases.append(_inclusion_case(f"{tag}: wrong leaf hash", _flip(lh, 7), index, size,
-                                     proof, root, ROOT_MISMATCH))
-        cases.append(_inclusion_case(f"{tag}: index >= size", lh, size, size, proof, root,
-                                     PROOF_ERROR))
-        cases.append(_inclusion_case(f"{tag}: extra hash appended", lh, index, size,
-                                     [*proof, root], root, PROOF_ERROR))
-        cases.append(_inclusion_case(f"{tag}: extra hash prepended", lh, index, size,
-                                     [lh, *proof], root, PROOF_ERROR))
+        cases.append(
+            _inclusion_case(
+                f"{tag}: wrong root", lh, index, size, proof, _flip(root, 0), ROOT_MISMATCH
+            )
+        )
+        cases.append(
+            _inclusion_case(
+                f"{tag}: wrong leaf hash", _flip(lh, 7), index, size, proof, root, ROOT_MISMATCH
+            )
+        )
+        cases.append(
+            _inclusion_case(f"{tag}: index >= size", lh, size, size, proof, root, PROOF_ERROR)
+        )
+        cases.append(
+            _inclusion_case(
+                f"{tag}: extra hash appended", lh, index, size, [*proof, root], root, PROOF_ERROR
+            )
+        )
+        cases.append(
+            _inclusion_case(
+                f"{tag}: extra hash prepended", lh, index, size, [lh, *proof], root, PROOF_ERROR
+            )
+        )
         if size > 1:
             # Only when the claimed size changes the proof length: otherwise the
             # chaining can coincide and the proof still leads to the given root.
             if len(ref.path(index, [b""] * (size + 1))) != len(proof):
-                cases.append(_inclusion_case(f"{tag}: wrong size", lh, index, size + 1,
-                                             proof, root, PROOF_ERROR))
+                cases.append(
+                    _inclusion_case(
+                        f"{tag}: wrong size", lh, index, size + 1, proof, root, PROOF_ERROR
+                    )
+                )
             for i in range(len(proof)):
                 bad = list(proof)
                 bad[i] = _flip(bad[i], 4)
-                cases.append(_inclusion_case(f"{tag}: bit 4 of proof[{i}] flipped", lh, index,
-                                             size, bad, root, ROOT_MISMATCH))
-            cases.append(_inclusion_case(f"{tag}: last hash dropped", lh, index, size,
-                                         proof[:-1], root, PROOF_ERROR))
+                cases.append(
+                    _inclusion_case(
+                        f"{tag}: bit 4 of proof[{i}] flipped",
+                        lh,
+                        index,
+                        size,
+                        bad,
+                        root,
+                        ROOT_MISMATCH,
+                    )
+                )
+            cases.append(
+                _inclusion_case(
+                    f"{tag}: last hash dropped", lh, index, size, proof[:-1], root, PROOF_ERROR
+                )
+            )
             if index + 1 < size:
-                cases.append(_inclusion_case(f"{tag}: wrong index", lh, index + 1, size, proof,
-                                             root, None))
+                cases.append(
+                    _inclusion_case(f"{tag}: wrong index", lh, index + 1, size, proof, root, None)
+                )
     _fix_expectations_inclusion(cases)
-    return {"desc": "inclusion proofs over the RFC 6962 test tree (leaves in rfc6962.json)",
-            "source": "computed by tests/ledger/merkle/reference.py (RFC 9162 PATH)",
-            "cases": cases}
+    return {
+        "desc": "inclusion proofs over the RFC 6962 test tree (leaves in rfc6962.json)",
+        "source": "computed by tests/ledger/merkle/reference.py (RFC 9162 PATH)",
+        "cases": cases,
+    }
 
 
 def _fix_expectations_inclusion(cases: list[dict[str, Any]]) -> None:
@@ -164,7 +231,9 @@ def _fix_expectations_inclusion(cases: list[dict[str, Any]]) -> None:
     leaves = _leaves()
     for case in cases:
         if case["want_err"] is not None and case["desc"].split(": ")[-1] not in (
-            "wrong size", "wrong index"):
+            "wrong size",
+            "wrong index",
+        ):
             continue
         index, size = case["index"], case["size"]
         if index >= size:
@@ -178,16 +247,32 @@ def _fix_expectations_inclusion(cases: list[dict[str, Any]]) -> None:
             case["want_err"] = ROOT_MISMATCH
             continue
         proof = ref.path(index, leaves[:size])
-        ok = (case["root"] == ref.mth(leaves[:size]).hex()
-              and case["leaf_hash"] == ref.mth([leaves[index]]).hex()
-              and case["proof"] == [p.hex() for p in proof])
+        ok = (
+            case["root"] == ref.mth(leaves[:size]).hex()
+            and case["leaf_hash"] == ref.mth([leaves[index]]).hex()
+            and case["proof"] == [p.hex() for p in proof]
+        )
         case["want_err"] = None if ok else ROOT_MISMATCH
 
 
-def _consistency_case(desc: str, size1: int, size2: int, proof: list[bytes], root1: bytes,
-                      root2: bytes, want_err: str | None) -> dict[str, Any]:
-    return {"desc": desc, "size1": size1, "size2": size2, "proof": [p.hex() for p in proof],
-            "root1": root1.hex(), "root2": root2.hex(), "want_err": want_err}
+def _consistency_case(
+    desc: str,
+    size1: int,
+    size2: int,
+    proof: list[bytes],
+    root1: bytes,
+    root2: bytes,
+    want_err: str | None,
+) -> dict[str, Any]:
+    return {
+        "desc": desc,
+        "size1": size1,
+        "size2": size2,
+        "proof": [p.hex() for p in proof],
+        "root1": root1.hex(),
+        "root2": root2.hex(),
+        "want_err": want_err,
+    }
 
 
 def build_consistency() -> dict[str, Any]:
@@ -195,45 +280,106 @@ def build_consistency() -> dict[str, Any]:
     cases: list[dict[str, Any]] = []
     for size2 in range(1, len(leaves) + 1):
         for size1 in range(1, size2 + 1):
-            cases.append(_consistency_case(
-                f"happy path: size {size1} to {size2}", size1, size2,
-                ref.proof(size1, leaves[:size2]), ref.mth(leaves[:size1]),
-                ref.mth(leaves[:size2]), OK))
+            cases.append(
+                _consistency_case(
+                    f"happy path: size {size1} to {size2}",
+                    size1,
+                    size2,
+                    ref.proof(size1, leaves[:size2]),
+                    ref.mth(leaves[:size1]),
+                    ref.mth(leaves[:size2]),
+                    OK,
+                )
+            )
     for size1, size2 in [(1, 8), (2, 8), (3, 8), (4, 8), (6, 8), (3, 7), (5, 6), (1, 2)]:
         root1, root2 = ref.mth(leaves[:size1]), ref.mth(leaves[:size2])
         proof = ref.proof(size1, leaves[:size2])
         tag = f"size {size1} to {size2}"
-        cases.append(_consistency_case(f"{tag}: wrong root1", size1, size2, proof,
-                                       _flip(root1, 3), root2, ROOT_MISMATCH))
-        cases.append(_consistency_case(f"{tag}: wrong root2", size1, size2, proof, root1,
-                                       _flip(root2, 3), ROOT_MISMATCH))
-        cases.append(_consistency_case(f"{tag}: empty proof", size1, size2, [], root1, root2,
-                                       PROOF_ERROR))
-        cases.append(_consistency_case(f"{tag}: extra hash appended", size1, size2,
-                                       [*proof, root1], root1, root2, PROOF_ERROR))
-        cases.append(_consistency_case(f"{tag}: preceding garbage", size1, size2,
-                                       [root2, *proof], root1, root2, PROOF_ERROR))
-        cases.append(_consistency_case(f"{tag}: last hash dropped", size1, size2, proof[:-1],
-                                       root1, root2, PROOF_ERROR))
-        cases.append(_consistency_case(f"{tag}: swapped sizes", size2, size1, proof, root2,
-                                       root1, PROOF_ERROR))
-        cases.append(_consistency_case(f"{tag}: size1 = 0", 0, size2, proof,
-                                       sha256(b"").digest(), root2, PROOF_ERROR))
+        cases.append(
+            _consistency_case(
+                f"{tag}: wrong root1", size1, size2, proof, _flip(root1, 3), root2, ROOT_MISMATCH
+            )
+        )
+        cases.append(
+            _consistency_case(
+                f"{tag}: wrong root2", size1, size2, proof, root1, _flip(root2, 3), ROOT_MISMATCH
+            )
+        )
+        cases.append(
+            _consistency_case(f"{tag}: empty proof", size1, size2, [], root1, root2, PROOF_ERROR)
+        )
+        cases.append(
+            _consistency_case(
+                f"{tag}: extra hash appended",
+                size1,
+                size2,
+                [*proof, root1],
+                root1,
+                root2,
+                PROOF_ERROR,
+            )
+        )
+        cases.append(
+            _consistency_case(
+                f"{tag}: preceding garbage",
+                size1,
+                size2,
+                [root2, *proof],
+                root1,
+                root2,
+                PROOF_ERROR,
+            )
+        )
+        cases.append(
+            _consistency_case(
+                f"{tag}: last hash dropped", size1, size2, proof[:-1], root1, root2, PROOF_ERROR
+            )
+        )
+        cases.append(
+            _consistency_case(
+                f"{tag}: swapped sizes", size2, size1, proof, root2, root1, PROOF_ERROR
+            )
+        )
+        cases.append(
+            _consistency_case(
+                f"{tag}: size1 = 0", 0, size2, proof, sha256(b"").digest(), root2, PROOF_ERROR
+            )
+        )
         for i in range(len(proof)):
             bad = list(proof)
             bad[i] = _flip(bad[i], 4)
-            cases.append(_consistency_case(f"{tag}: bit 4 of proof[{i}] flipped", size1, size2,
-                                           bad, root1, root2, ROOT_MISMATCH))
+            cases.append(
+                _consistency_case(
+                    f"{tag}: bit 4 of proof[{i}] flipped",
+                    size1,
+                    size2,
+                    bad,
+                    root1,
+                    root2,
+                    ROOT_MISMATCH,
+                )
+            )
     root4 = ref.mth(leaves[:4])
-    cases.append(_consistency_case("same size with non-empty proof", 4, 4, [root4], root4,
-                                   root4, PROOF_ERROR))
-    cases.append(_consistency_case("same size with different roots", 4, 4, [], root4,
-                                   ref.mth(leaves[:3]), ROOT_MISMATCH))
-    cases.append(_consistency_case("empty to empty", 0, 0, [], sha256(b"").digest(),
-                                   sha256(b"").digest(), OK))
-    return {"desc": "consistency proofs over the RFC 6962 test tree (leaves in rfc6962.json)",
-            "source": "computed by tests/ledger/merkle/reference.py (RFC 9162 PROOF/SUBPROOF)",
-            "cases": cases}
+    cases.append(
+        _consistency_case(
+            "same size with non-empty proof", 4, 4, [root4], root4, root4, PROOF_ERROR
+        )
+    )
+    cases.append(
+        _consistency_case(
+            "same size with different roots", 4, 4, [], root4, ref.mth(leaves[:3]), ROOT_MISMATCH
+        )
+    )
+    cases.append(
+        _consistency_case(
+            "empty to empty", 0, 0, [], sha256(b"").digest(), sha256(b"").digest(), OK
+        )
+    )
+    return {
+        "desc": "consistency proofs over the RFC 6962 test tree (leaves in rfc6962.json)",
+        "source": "computed by tests/ledger/merkle/reference.py (RFC 9162 PROOF/SUBPROOF)",
+        "cases": cases,
+    }
 
 
 def build_all() -> dict[str, dict[str, Any]]:

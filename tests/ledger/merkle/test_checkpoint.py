@@ -37,8 +37,9 @@ from kenes.ledger.merkle import (
     verifier_for,
 )
 
-SPEC_EXAMPLE = ("example.com/behind-the-sofa\n20852163\n"
-                "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n")
+SPEC_EXAMPLE = (
+    "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"
+)
 ROOT = sha256(b"root").digest()
 
 
@@ -56,24 +57,27 @@ def test_extensions_round_trip() -> None:
     assert parse_checkpoint(cp.to_text()) == cp
 
 
-@pytest.mark.parametrize("text", [
-    "",
-    "origin\n5\n",
-    "origin\n5\n" + base64.b64encode(ROOT).decode(),  # no final newline
-    "\n5\n" + base64.b64encode(ROOT).decode() + "\n",
-    "origin\n05\n" + base64.b64encode(ROOT).decode() + "\n",
-    "origin\n-5\n" + base64.b64encode(ROOT).decode() + "\n",
-    "origin\n+5\n" + base64.b64encode(ROOT).decode() + "\n",
-    "origin\n 5\n" + base64.b64encode(ROOT).decode() + "\n",
-    "origin\n\u0665\n" + base64.b64encode(ROOT).decode() + "\n",  # Arabic-Indic digit
-    "origin\n18446744073709551616\n" + base64.b64encode(ROOT).decode() + "\n",
-    "origin\n5\n" + base64.b64encode(ROOT[:31]).decode() + "\n",
-    "origin\n5\n" + base64.b64encode(ROOT).decode().rstrip("=") + "\n",
-    "origin\n5\n" + ROOT.hex() + "\n",
-    "origin\n5\n" + base64.b64encode(ROOT).decode() + "\n\n",  # empty extension line
-    "origin\n5\n" + base64.b64encode(ROOT).decode() + "\next\n\n",
-    "ori\x00gin\n5\n" + base64.b64encode(ROOT).decode() + "\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "origin\n5\n",
+        "origin\n5\n" + base64.b64encode(ROOT).decode(),  # no final newline
+        "\n5\n" + base64.b64encode(ROOT).decode() + "\n",
+        "origin\n05\n" + base64.b64encode(ROOT).decode() + "\n",
+        "origin\n-5\n" + base64.b64encode(ROOT).decode() + "\n",
+        "origin\n+5\n" + base64.b64encode(ROOT).decode() + "\n",
+        "origin\n 5\n" + base64.b64encode(ROOT).decode() + "\n",
+        "origin\n\u0665\n" + base64.b64encode(ROOT).decode() + "\n",  # Arabic-Indic digit
+        "origin\n18446744073709551616\n" + base64.b64encode(ROOT).decode() + "\n",
+        "origin\n5\n" + base64.b64encode(ROOT[:31]).decode() + "\n",
+        "origin\n5\n" + base64.b64encode(ROOT).decode().rstrip("=") + "\n",
+        "origin\n5\n" + ROOT.hex() + "\n",
+        "origin\n5\n" + base64.b64encode(ROOT).decode() + "\n\n",  # empty extension line
+        "origin\n5\n" + base64.b64encode(ROOT).decode() + "\next\n\n",
+        "ori\x00gin\n5\n" + base64.b64encode(ROOT).decode() + "\n",
+    ],
+)
 def test_checkpoint_parse_errors(text: str) -> None:
     with pytest.raises(CheckpointError):
         parse_checkpoint(text)
@@ -179,12 +183,14 @@ def test_bad_timestamps() -> None:
         open_note(_with_timestamp(note, 1_700_000_001), [wv])
     with pytest.raises(CosignatureError):  # above 2**63 - 1
         open_note(_with_timestamp(note, 2**63), [wv])
-    future = CosignatureVerifier(witness.name, witness.public_key, max_future_seconds=60,
-                                 clock=lambda: 1_700_000_000 - 3600)
+    future = CosignatureVerifier(
+        witness.name, witness.public_key, max_future_seconds=60, clock=lambda: 1_700_000_000 - 3600
+    )
     with pytest.raises(CosignatureError):
         open_note(note, [future])
-    ok = CosignatureVerifier(witness.name, witness.public_key, max_future_seconds=60,
-                             clock=lambda: 1_700_000_000)
+    ok = CosignatureVerifier(
+        witness.name, witness.public_key, max_future_seconds=60, clock=lambda: 1_700_000_000
+    )
     assert open_note(note, [ok]).signatures
     truncated = parse_note(note)
     sig = truncated.unverified[0]

@@ -34,10 +34,14 @@ from kenes.ledger.merkle import (
 # Reference vector from golang.org/x/mod/sumdb/note (note_test.go and package docs).
 GO_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
-GO_TEXT = ("If you think cryptography is the answer to your problem,\n"
-           "then you don't know what your problem is.\n")
-GO_SIG = ("\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNX"
-          "gKvqfqdngotpRZb6KE6RyyBwJnAM=\n")
+GO_TEXT = (
+    "If you think cryptography is the answer to your problem,\n"
+    "then you don't know what your problem is.\n"
+)
+GO_SIG = (
+    "\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNX"
+    "gKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+)
 
 
 def _signer(name: str = "example.com/log") -> Ed25519Signer:
@@ -78,15 +82,20 @@ def test_generate_and_round_trip_keys() -> None:
     assert parse_private_key(skey + "\n").key_id == signer.key_id
 
 
-@pytest.mark.parametrize("vkey", [
-    "", "PeterNeumann", "PeterNeumann+c74f20a3",
-    "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-    "PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T",
-    "PeterNeumann+c74f20a3+BRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-    "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW+extra",
-])
+@pytest.mark.parametrize(
+    "vkey",
+    [
+        "",
+        "PeterNeumann",
+        "PeterNeumann+c74f20a3",
+        "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        "PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T",
+        "PeterNeumann+c74f20a3+BRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW+extra",
+    ],
+)
 def test_bad_verifier_keys(vkey: str) -> None:
     with pytest.raises(KeyFormatError):
         parse_verifier_key(vkey)
@@ -94,7 +103,7 @@ def test_bad_verifier_keys(vkey: str) -> None:
 
 @given(st.integers(0, len(GO_VKEY) - 1), st.integers(1, 5))
 def test_mangled_verifier_keys_are_rejected(start: int, length: int) -> None:
-    mangled = GO_VKEY[:start] + GO_VKEY[start + length:]
+    mangled = GO_VKEY[:start] + GO_VKEY[start + length :]
     with pytest.raises(KeyFormatError):
         parse_verifier_key(mangled)
 
@@ -127,8 +136,9 @@ def test_multiple_signatures_and_unknown_keys() -> None:
     assert [s.name for s in opened.unverified] == ["stranger"]
     # Same name but a different key is unknown, not invalid.
     impostor = _signer("log")
-    opened = open_note(sign_note("body\n", [impostor, other]), [verifier_for(log),
-                                                               verifier_for(other)])
+    opened = open_note(
+        sign_note("body\n", [impostor, other]), [verifier_for(log), verifier_for(other)]
+    )
     assert [s.name for s in opened.signatures] == ["other"]
 
 

@@ -56,10 +56,16 @@ def test_every_pair_up_to_64() -> None:
     for size2 in range(1, 65):
         root2 = _TREE.root(size2)
         for size1 in range(1, size2 + 1):
-            verify_consistency(size1, size2, consistency_proof(_TREE, size1, size2),
-                               _TREE.root(size1), root2)
-            verify_inclusion(_TREE.leaf_hash(size1 - 1), size1 - 1, size2,
-                             inclusion_proof(_TREE, size1 - 1, size2), root2)
+            verify_consistency(
+                size1, size2, consistency_proof(_TREE, size1, size2), _TREE.root(size1), root2
+            )
+            verify_inclusion(
+                _TREE.leaf_hash(size1 - 1),
+                size1 - 1,
+                size2,
+                inclusion_proof(_TREE, size1 - 1, size2),
+                root2,
+            )
 
 
 def test_builder_preconditions() -> None:
@@ -79,8 +85,9 @@ def test_builder_preconditions() -> None:
 
 
 def _mutate(proof: list[bytes], data: st.DataObject) -> list[Any]:
-    kind = data.draw(st.sampled_from(
-        ["flip", "truncate", "extend", "prepend", "drop", "resize", "swap", "junk"]))
+    kind = data.draw(
+        st.sampled_from(["flip", "truncate", "extend", "prepend", "drop", "resize", "swap", "junk"])
+    )
     out: list[Any] = list(proof)
     if kind == "flip" and out:
         i = data.draw(st.integers(0, len(out) - 1))
@@ -89,7 +96,7 @@ def _mutate(proof: list[bytes], data: st.DataObject) -> list[Any]:
         b[bit // 8] ^= 1 << (bit % 8)
         out[i] = bytes(b)
     elif kind == "truncate" and out:
-        out = out[:data.draw(st.integers(0, len(out) - 1))]
+        out = out[: data.draw(st.integers(0, len(out) - 1))]
     elif kind == "extend":
         out += data.draw(st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=70))
     elif kind == "prepend":
@@ -109,8 +116,14 @@ def _mutate(proof: list[bytes], data: st.DataObject) -> list[Any]:
     return out
 
 
-_ANY_SIZE = st.one_of(st.integers(-5, MAX_SIZE + 5), st.integers(2**64 - 3, 2**64 + 3),
-                      st.none(), st.booleans(), st.text(max_size=3), st.floats())
+_ANY_SIZE = st.one_of(
+    st.integers(-5, MAX_SIZE + 5),
+    st.integers(2**64 - 3, 2**64 + 3),
+    st.none(),
+    st.booleans(),
+    st.text(max_size=3),
+    st.floats(),
+)
 
 
 @settings(max_examples=400)
@@ -140,10 +153,19 @@ def test_mutated_consistency_proofs_raise_typed_errors(size2: int, data: st.Data
 
 
 @settings(max_examples=300)
-@given(_ANY_SIZE, _ANY_SIZE, st.one_of(st.binary(max_size=40), st.none(), st.text()),
-       st.one_of(st.lists(st.binary(max_size=40), max_size=80), st.none(), st.binary(),
-                 st.text(), st.integers()),
-       st.one_of(st.binary(max_size=40), st.none()))
+@given(
+    _ANY_SIZE,
+    _ANY_SIZE,
+    st.one_of(st.binary(max_size=40), st.none(), st.text()),
+    st.one_of(
+        st.lists(st.binary(max_size=40), max_size=80),
+        st.none(),
+        st.binary(),
+        st.text(),
+        st.integers(),
+    ),
+    st.one_of(st.binary(max_size=40), st.none()),
+)
 def test_garbage_never_raises_untyped(a: Any, b: Any, h: Any, proof: Any, root: Any) -> None:
     for call in (
         lambda: verify_inclusion(h, a, b, proof, root),

@@ -32,10 +32,17 @@ from kenes.ledger.merkle import (
 from .reference import mth
 
 
-@pytest.mark.parametrize(("index", "encoded"), [
-    (0, "000"), (7, "007"), (999, "999"), (1000, "x001/000"), (1234067, "x001/x234/067"),
-    (1_000_000, "x001/x000/000"),
-])
+@pytest.mark.parametrize(
+    ("index", "encoded"),
+    [
+        (0, "000"),
+        (7, "007"),
+        (999, "999"),
+        (1000, "x001/000"),
+        (1234067, "x001/x234/067"),
+        (1_000_000, "x001/x000/000"),
+    ],
+)
 def test_tile_index_encoding(index: int, encoded: str) -> None:
     assert encode_tile_index(index) == encoded
     assert parse_tile_index(encoded) == index
@@ -46,25 +53,46 @@ def test_tile_index_round_trip(index: int) -> None:
     assert parse_tile_index(encode_tile_index(index)) == index
 
 
-@pytest.mark.parametrize(("tile", "path"), [
-    (TileID(0, 1234067), "tile/0/x001/x234/067"),
-    (TileID(1, 0, 17), "tile/1/000.p/17"),
-    (TileID(0, 273, 112), "tile/0/273.p/112"),
-    (TileID(0, 5, entries=True), "tile/entries/005"),
-    (TileID(0, 1000, 3, entries=True), "tile/entries/x001/000.p/3"),
-    (TileID(63, 0, 1), "tile/63/000.p/1"),
-])
+@pytest.mark.parametrize(
+    ("tile", "path"),
+    [
+        (TileID(0, 1234067), "tile/0/x001/x234/067"),
+        (TileID(1, 0, 17), "tile/1/000.p/17"),
+        (TileID(0, 273, 112), "tile/0/273.p/112"),
+        (TileID(0, 5, entries=True), "tile/entries/005"),
+        (TileID(0, 1000, 3, entries=True), "tile/entries/x001/000.p/3"),
+        (TileID(63, 0, 1), "tile/63/000.p/1"),
+    ],
+)
 def test_tile_paths(tile: TileID, path: str) -> None:
     assert tile.path == path
     assert parse_tile_path(path) == tile
 
 
-@pytest.mark.parametrize("path", [
-    "tile/0/1", "tile/0/01", "tile/0/0001", "tile/00/000", "tile/64/000", "tile/-1/000",
-    "tile/0/x000/001", "tile/0/001/002", "tile/0/x01/002", "tile/0/000.p/0", "tile/0/000.p/256",
-    "tile/0/000.p/05", "tile/0/000.p/", "tiles/0/000", "tile/0/", "tile/entries/", "tile/x/000",
-    "tile/0/000.p/7/1", "tile/0/X001/000",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "tile/0/1",
+        "tile/0/01",
+        "tile/0/0001",
+        "tile/00/000",
+        "tile/64/000",
+        "tile/-1/000",
+        "tile/0/x000/001",
+        "tile/0/001/002",
+        "tile/0/x01/002",
+        "tile/0/000.p/0",
+        "tile/0/000.p/256",
+        "tile/0/000.p/05",
+        "tile/0/000.p/",
+        "tiles/0/000",
+        "tile/0/",
+        "tile/entries/",
+        "tile/x/000",
+        "tile/0/000.p/7/1",
+        "tile/0/X001/000",
+    ],
+)
 def test_bad_tile_paths(path: str) -> None:
     with pytest.raises(TileError):
         parse_tile_path(path)
@@ -109,7 +137,7 @@ def test_tile_contents_follow_the_definition() -> None:
     tree, entries, files = _export(70_000)
     # The n-th tile at level l holds MTH(D[(n*256+i)*256**l : (n*256+i+1)*256**l]).
     tile = parse_tile(files["tile/1/000"])
-    assert tile[3] == mth(entries[3 * 256:4 * 256])
+    assert tile[3] == mth(entries[3 * 256 : 4 * 256])
     assert tile[255] == tree.get_node(8, 255)
     assert parse_tile(files["tile/2/000.p/1"], 1)[0] == tree.get_node(16, 0)
     assert len(files["tile/0/273.p/112"]) == 112 * 32

@@ -90,8 +90,13 @@ def _hashes(items: list[str]) -> list[bytes]:
 
 @pytest.mark.parametrize("case", INCLUSION, ids=lambda c: c["desc"])
 def test_inclusion_vectors(case: dict[str, Any], rfc_tree: MerkleTree) -> None:
-    args = (bytes.fromhex(case["leaf_hash"]), case["index"], case["size"],
-            _hashes(case["proof"]), bytes.fromhex(case["root"]))
+    args = (
+        bytes.fromhex(case["leaf_hash"]),
+        case["index"],
+        case["size"],
+        _hashes(case["proof"]),
+        bytes.fromhex(case["root"]),
+    )
     want = ERRORS[case["want_err"]]
     if want is None:
         verify_inclusion(*args)
@@ -105,8 +110,13 @@ def test_inclusion_vectors(case: dict[str, Any], rfc_tree: MerkleTree) -> None:
 
 @pytest.mark.parametrize("case", CONSISTENCY, ids=lambda c: c["desc"])
 def test_consistency_vectors(case: dict[str, Any], rfc_tree: MerkleTree) -> None:
-    args = (case["size1"], case["size2"], _hashes(case["proof"]),
-            bytes.fromhex(case["root1"]), bytes.fromhex(case["root2"]))
+    args = (
+        case["size1"],
+        case["size2"],
+        _hashes(case["proof"]),
+        bytes.fromhex(case["root1"]),
+        bytes.fromhex(case["root2"]),
+    )
     want = ERRORS[case["want_err"]]
     if want is None:
         verify_consistency(*args)

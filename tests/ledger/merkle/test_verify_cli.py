@@ -39,12 +39,15 @@ def log(tmp_path: Path) -> dict[str, object]:
 
     (tmp_path / "old.txt").write_text(checkpoint(37), encoding="utf-8")
     (tmp_path / "new.txt").write_text(checkpoint(100), encoding="utf-8")
-    inc = {"leaf": b"leaf 12".hex(), "index": 12, "size": 100,
-           "proof": [h.hex() for h in inclusion_proof(tree, 12, 100)],
-           "checkpoint": checkpoint(100)}
+    inc = {
+        "leaf": b"leaf 12".hex(),
+        "index": 12,
+        "size": 100,
+        "proof": [h.hex() for h in inclusion_proof(tree, 12, 100)],
+        "checkpoint": checkpoint(100),
+    }
     (tmp_path / "inc.json").write_text(json.dumps(inc), encoding="utf-8")
-    con = {"size1": 37, "size2": 100,
-           "proof": [h.hex() for h in consistency_proof(tree, 37, 100)]}
+    con = {"size1": 37, "size2": 100, "proof": [h.hex() for h in consistency_proof(tree, 37, 100)]}
     (tmp_path / "con.json").write_text(json.dumps(con), encoding="utf-8")
     return {"vkey": vkey, "inc": inc, "con": con, "dir": tmp_path}
 
@@ -62,17 +65,32 @@ def test_inclusion_ok(log: dict[str, object], capsys: pytest.CaptureFixture[str]
     inc = dict(log["inc"])  # type: ignore[call-overload]
     del inc["leaf"]
     inc["leaf_hash"] = hash_leaf(b"leaf 12").hex()
-    assert main(["inclusion", _write(d / "h.json", inc), "-k", str(log["vkey"]),
-                 "--origin", ORIGIN]) == 0
+    assert (
+        main(["inclusion", _write(d / "h.json", inc), "-k", str(log["vkey"]), "--origin", ORIGIN])
+        == 0
+    )
 
 
-@pytest.mark.parametrize("change", [
-    {"index": 13}, {"size": 99}, {"leaf": "00"}, {"proof": []}, {"proof": ["zz"]},
-    {"proof": "nope"}, {"index": -1}, {"index": "1"}, {"checkpoint": "garbage"},
-    {"leaf_hash": "00" * 32}, {"checkpoint": None}, {"size": True},
-])
-def test_inclusion_failures(log: dict[str, object], change: dict[str, object],
-                            capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"index": 13},
+        {"size": 99},
+        {"leaf": "00"},
+        {"proof": []},
+        {"proof": ["zz"]},
+        {"proof": "nope"},
+        {"index": -1},
+        {"index": "1"},
+        {"checkpoint": "garbage"},
+        {"leaf_hash": "00" * 32},
+        {"checkpoint": None},
+        {"size": True},
+    ],
+)
+def test_inclusion_failures(
+    log: dict[str, object], change: dict[str, object], capsys: pytest.CaptureFixture[str]
+) -> None:
     d = log["dir"]
     assert isinstance(d, Path)
     inc = {**log["inc"], **change}  # type: ignore[dict-item]
@@ -82,14 +100,14 @@ def test_inclusion_failures(log: dict[str, object], change: dict[str, object],
     assert "Traceback" not in err
 
 
-def test_inclusion_wrong_key_and_origin(log: dict[str, object],
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_inclusion_wrong_key_and_origin(
+    log: dict[str, object], capsys: pytest.CaptureFixture[str]
+) -> None:
     d = log["dir"]
     assert isinstance(d, Path)
     _, other = generate_key(ORIGIN)
     assert main(["inclusion", str(d / "inc.json"), "--key", other]) == 1
-    assert main(["inclusion", str(d / "inc.json"), "--key", str(log["vkey"]),
-                 "--origin", "x"]) == 1
+    assert main(["inclusion", str(d / "inc.json"), "--key", str(log["vkey"]), "--origin", "x"]) == 1
     assert main(["inclusion", str(d / "inc.json"), "--key", "not-a-key"]) == 1
     (d / "junk.json").write_text("{not json", encoding="utf-8")
     assert main(["inclusion", str(d / "junk.json"), "--key", str(log["vkey"])]) == 1
@@ -116,10 +134,11 @@ def test_consistency(log: dict[str, object], capsys: pytest.CaptureFixture[str])
     assert main(["consistency", old, new, wrong_size, "--key", key]) == 1
     bad = list(log["con"]["proof"])  # type: ignore[index]
     bad[0] = "00" * 32
-    assert main(["consistency", old, new, _write(d / "b.json", {"proof": bad}),
-                 "--key", key]) == 1
-    assert main(["consistency", old, new, _write(d / "t.json", {"proof": bad[:-1]}),
-                 "--key", key]) == 1
+    assert main(["consistency", old, new, _write(d / "b.json", {"proof": bad}), "--key", key]) == 1
+    assert (
+        main(["consistency", old, new, _write(d / "t.json", {"proof": bad[:-1]}), "--key", key])
+        == 1
+    )
     err = capsys.readouterr().err
     assert err.count("FAILED:") == 5
     assert "Traceback" not in err
@@ -135,17 +154,29 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
 def test_module_runs_without_django(log: dict[str, object]) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["PYTHONPATH"] = str(SRC)
-    help_run = subprocess.run([sys.executable, "-m", "kenes.ledger.merkle.verify", "--help"],
-                              capture_output=True, text=True, env=env, check=False)
+    help_run = subprocess.run(
+        [sys.executable, "-m", "kenes.ledger.merkle.verify", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert help_run.returncode == 0, help_run.stderr
     assert "consistency" in help_run.stdout
     d = log["dir"]
     assert isinstance(d, Path)
-    code = ("import sys, runpy; sys.argv = ['verify', 'inclusion', sys.argv[1], '--key', "
-            "sys.argv[2]]\ntry:\n    runpy.run_module('kenes.ledger.merkle.verify', "
-            "run_name='__main__')\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
-            "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)\n")
-    run = subprocess.run([sys.executable, "-c", code, str(d / "inc.json"), str(log["vkey"])],
-                         capture_output=True, text=True, env=env, check=False)
+    code = (
+        "import sys, runpy; sys.argv = ['verify', 'inclusion', sys.argv[1], '--key', "
+        "sys.argv[2]]\ntry:\n    runpy.run_module('kenes.ledger.merkle.verify', "
+        "run_name='__main__')\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(d / "inc.json"), str(log["vkey"])],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert "OK: leaf 12" in run.stdout

@@ -166,8 +166,9 @@ class CompactRange:
 
     __slots__ = ("_begin", "_end", "_hashes", "_nodes")
 
-    def __init__(self, begin: int = 0, end: int | None = None,
-                 hashes: Iterable[bytes] = ()) -> None:
+    def __init__(
+        self, begin: int = 0, end: int | None = None, hashes: Iterable[bytes] = ()
+    ) -> None:
         """Create the range ``[begin, end)`` from its perfect-subtree hashes.
 
         Preconditions: ``0 <= begin <= end``; ``hashes`` are the 32-byte hashes of
@@ -179,8 +180,7 @@ class CompactRange:
         self._hashes = [bytes(h) for h in hashes]
         if len(self._hashes) != len(self._nodes):
             raise ValueError(
-                f"range [{begin}, {end}) needs {len(self._nodes)} hashes, "
-                f"got {len(self._hashes)}"
+                f"range [{begin}, {end}) needs {len(self._nodes)} hashes, got {len(self._hashes)}"
             )
         if any(len(h) != HASH_SIZE for h in self._hashes):
             raise ValueError(f"every hash must be {HASH_SIZE} bytes")
@@ -302,7 +302,7 @@ class MerkleTree:
         i = index
         while i & 1:
             row = levels[level]
-            h = sha256(_NODE_PREFIX + row[(i - 1) * HASH_SIZE:i * HASH_SIZE] + h).digest()
+            h = sha256(_NODE_PREFIX + row[(i - 1) * HASH_SIZE : i * HASH_SIZE] + h).digest()
             level += 1
             i >>= 1
             if level == len(levels):
@@ -328,7 +328,7 @@ class MerkleTree:
         """
         if level < 0 or index < 0 or (index + 1) << level > self._size:
             raise ValueError(f"node ({level}, {index}) is not complete at size {self._size}")
-        return bytes(self._levels[level][index * HASH_SIZE:(index + 1) * HASH_SIZE])
+        return bytes(self._levels[level][index * HASH_SIZE : (index + 1) * HASH_SIZE])
 
     def root(self, size: int | None = None) -> bytes:
         """Return the root hash at ``size`` leaves (default: current size)."""

@@ -75,9 +75,7 @@ def cosignature_timestamp(signature: bytes) -> int:
     timestamp of at most ``2**63 - 1``.
     """
     if len(signature) != COSIGNATURE_SIZE:
-        raise CosignatureError(
-            f"cosignature has {len(signature)} bytes, want {COSIGNATURE_SIZE}"
-        )
+        raise CosignatureError(f"cosignature has {len(signature)} bytes, want {COSIGNATURE_SIZE}")
     timestamp = int.from_bytes(signature[:8], "big")
     if timestamp > MAX_TIMESTAMP:
         raise CosignatureError(f"cosignature timestamp {timestamp} exceeds 2**63 - 1")
@@ -90,8 +88,7 @@ class CosignatureSigner(Ed25519KeyHolder):
     SIGNATURE_TYPE = COSIGNATURE_TYPE
     __slots__ = ("_clock",)
 
-    def __init__(self, name: str, private_key: Ed25519PrivateKey,
-                 clock: Clock = _now) -> None:
+    def __init__(self, name: str, private_key: Ed25519PrivateKey, clock: Clock = _now) -> None:
         """Create a cosigner; ``clock`` returns the POSIX time used as timestamp."""
         super().__init__(name, private_key)
         self._clock = clock
@@ -120,8 +117,14 @@ class CosignatureVerifier:
 
     __slots__ = ("_clock", "_key", "_key_id", "_max_future", "_name", "_public")
 
-    def __init__(self, name: str, public_key: bytes, *,
-                 max_future_seconds: int | None = None, clock: Clock = _now) -> None:
+    def __init__(
+        self,
+        name: str,
+        public_key: bytes,
+        *,
+        max_future_seconds: int | None = None,
+        clock: Clock = _now,
+    ) -> None:
         """Create a verifier for the cosigner ``name`` with a 32-byte public key.
 
         Raise :class:`~.errors.KeyFormatError` for an invalid name or key.
@@ -195,5 +198,3 @@ def cosignatures(note: Note, verifiers: list[CosignatureVerifier]) -> list[Cosig
         if (sig.name, sig.key_id) in keys:
             found.append(Cosignature(sig.name, sig.key_id, cosignature_timestamp(sig.signature)))
     return found
-
-

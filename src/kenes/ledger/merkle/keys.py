@@ -186,7 +186,7 @@ def parse_private_key(skey: str) -> Signer:
     if not isinstance(skey, str) or not skey.startswith(PRIVATE_KEY_PREFIX):
         raise KeyFormatError(f"private key must start with {PRIVATE_KEY_PREFIX!r}")
     name, key_id, signature_type, seed = _split_key(
-        skey.strip()[len(PRIVATE_KEY_PREFIX):], "private key"
+        skey.strip()[len(PRIVATE_KEY_PREFIX) :], "private key"
     )
     private = Ed25519PrivateKey.from_private_bytes(seed)
     if compute_key_id(name, signature_type, raw_public(private)) != key_id:

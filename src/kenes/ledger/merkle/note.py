@@ -178,9 +178,7 @@ def format_note(text: str, signatures: Iterable[NoteSignature]) -> str:
     return text + "\n" + "".join(lines)
 
 
-def sign_note(
-    text: str, signers: Iterable[Signer], existing: Iterable[NoteSignature] = ()
-) -> str:
+def sign_note(text: str, signers: Iterable[Signer], existing: Iterable[NoteSignature] = ()) -> str:
     """Sign ``text`` with every signer and return the signed note.
 
     ``existing`` signatures (for instance those of an opened note being
@@ -220,7 +218,7 @@ def _parse_signature_line(line: str, number: int) -> NoteSignature:
     prefix = SIGNATURE_DASH + " "
     if not line.startswith(prefix):
         raise NoteError(f"signature line {number} does not start with '{prefix}'")
-    parts = line[len(prefix):].split(" ")
+    parts = line[len(prefix) :].split(" ")
     if len(parts) != 2:
         raise NoteError(f"signature line {number} is not '— <name> <base64>'")
     name, encoded = parts
@@ -251,7 +249,7 @@ def parse_note(message: str | bytes) -> Note:
     split = msg.rfind("\n\n")
     if split < 0:
         raise NoteError("note has no blank line before its signatures")
-    text, block = msg[:split + 1], msg[split + 2:]
+    text, block = msg[: split + 1], msg[split + 2 :]
     if not block:
         raise NoteError("note has no signatures")
     if not block.endswith("\n"):

@@ -260,12 +260,16 @@ class HttpLogSource:
             raise ReceiptError("the log's receipt answer has no 'entries' list")
         out = []
         for item in raw:
-            if not isinstance(item, dict) or not isinstance(item.get("data"), str) \
-                    or not isinstance(item.get("kind"), str):
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("data"), str)
+                or not isinstance(item.get("kind"), str)
+            ):
                 raise ReceiptError("the log's receipt answer holds a malformed entry")
             index = item.get("index")
-            if index is not None and (not isinstance(index, int) or isinstance(index, bool)
-                                      or index < 0):
+            if index is not None and (
+                not isinstance(index, int) or isinstance(index, bool) or index < 0
+            ):
                 raise ReceiptError("the log's receipt answer holds a malformed leaf index")
             out.append(LogEntry(index, str(item["kind"]), str(item["data"])))
         return out
@@ -336,8 +340,9 @@ class DirLogSource:
                 continue
             if isinstance(event, dict) and event.get("code") == code:
                 kind = event.get("type")
-                found.append(LogEntry(index, kind if isinstance(kind, str) else "",
-                                      raw.decode("utf-8")))
+                found.append(
+                    LogEntry(index, kind if isinstance(kind, str) else "", raw.decode("utf-8"))
+                )
         return found
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
@@ -421,22 +426,25 @@ def _parse_entry(entry: LogEntry, code: str) -> dict[str, object] | None:
         event = json.loads(entry.data)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(event, dict) or event.get("code") != code \
-            or event.get("type") != entry.kind:
+    if not isinstance(event, dict) or event.get("code") != code or event.get("type") != entry.kind:
         return None
     return event
 
 
-def _key(report: ReceiptReport, source: LogSource, log_key: str | None
-         ) -> Ed25519Verifier | None:
+def _key(report: ReceiptReport, source: LogSource, log_key: str | None) -> Ed25519Verifier | None:
     if log_key is None:
         try:
             log_key = source.key()
         except MerkleError as exc:
             report.add("source", False, f"cannot read the log's key: {exc}", detail=str(exc))
             return None
-        report.add("key", None, f"the log key was taken from the log itself ({log_key}); "
-                   "pin a key published elsewhere with --log-key", key=log_key)
+        report.add(
+            "key",
+            None,
+            f"the log key was taken from the log itself ({log_key}); "
+            "pin a key published elsewhere with --log-key",
+            key=log_key,
+        )
     try:
         verifier = parse_verifier_key(log_key.strip())
     except MerkleError as exc:
@@ -448,21 +456,33 @@ def _key(report: ReceiptReport, source: LogSource, log_key: str | None
     return verifier
 
 
-def _check_kept(report: ReceiptReport, source: LogSource, verifier: Ed25519Verifier,
-                current: Checkpoint, kept_note: str) -> None:
+def _check_kept(
+    report: ReceiptReport,
+    source: LogSource,
+    verifier: Ed25519Verifier,
+    current: Checkpoint,
+    kept_note: str,
+) -> None:
     try:
         kept, _ = open_checkpoint(kept_note, [verifier])
     except MerkleError as exc:
-        report.add("consistency", False, f"your kept checkpoint is not signed by the log key: "
-                   f"{exc}", detail=str(exc), kept_size=0, size=current.size)
+        report.add(
+            "consistency",
+            False,
+            f"your kept checkpoint is not signed by the log key: {exc}",
+            detail=str(exc),
+            kept_size=0,
+            size=current.size,
+        )
         return
     params: dict[str, str | int] = {"kept_size": kept.size, "size": current.size}
     try:
         if kept.origin != current.origin:
             raise ProofError(f"it is from another log ({kept.origin!r})")
         if kept.size > current.size:
-            raise ProofError(f"the log shrank: you kept size {kept.size}, it now shows "
-                             f"{current.size} (rollback)")
+            raise ProofError(
+                f"the log shrank: you kept size {kept.size}, it now shows {current.size} (rollback)"
+            )
         if kept.size == current.size:
             if kept.root_hash != current.root_hash:
                 raise ProofError(f"two different roots for size {kept.size} (fork)")
@@ -471,19 +491,33 @@ def _check_kept(report: ReceiptReport, source: LogSource, verifier: Ed25519Verif
                 raise RootMismatchError(EMPTY_ROOT, kept.root_hash)
         else:
             proof = source.consistency(kept.size, current.size)
-            verify_consistency(kept.size, current.size, proof, kept.root_hash,
-                               current.root_hash)
+            verify_consistency(kept.size, current.size, proof, kept.root_hash, current.root_hash)
     except MerkleError as exc:
-        report.add("consistency", False, f"the current checkpoint does not extend your kept "
-                   f"checkpoint of size {kept.size}: {_failure(exc)}", detail=_failure(exc),
-                   **params)
+        report.add(
+            "consistency",
+            False,
+            f"the current checkpoint does not extend your kept "
+            f"checkpoint of size {kept.size}: {_failure(exc)}",
+            detail=_failure(exc),
+            **params,
+        )
         return
-    report.add("consistency", True, f"the current checkpoint (size {current.size}) extends "
-               f"your kept checkpoint (size {kept.size}): history was not rewritten", **params)
+    report.add(
+        "consistency",
+        True,
+        f"the current checkpoint (size {current.size}) extends "
+        f"your kept checkpoint (size {kept.size}): history was not rewritten",
+        **params,
+    )
 
 
-def verify_receipt(source: LogSource, receipt: ReceiptInput, *, log_key: str | None = None,
-                   kept_checkpoint: str | None = None) -> ReceiptReport:
+def verify_receipt(
+    source: LogSource,
+    receipt: ReceiptInput,
+    *,
+    log_key: str | None = None,
+    kept_checkpoint: str | None = None,
+) -> ReceiptReport:
     """Run every check on ``receipt`` against ``source``; never raise for bad input."""
     code = normalize_code(receipt.code or "")
     report = ReceiptReport(code=code or receipt.code)
@@ -497,8 +531,14 @@ def verify_receipt(source: LogSource, receipt: ReceiptInput, *, log_key: str | N
     return report
 
 
-def _verify(report: ReceiptReport, source: LogSource, receipt: ReceiptInput, code: str,
-            log_key: str | None, kept_checkpoint: str | None) -> None:
+def _verify(
+    report: ReceiptReport,
+    source: LogSource,
+    receipt: ReceiptInput,
+    code: str,
+    log_key: str | None,
+    kept_checkpoint: str | None,
+) -> None:
     verifier = _key(report, source, log_key)
     if verifier is None:
         return
@@ -510,27 +550,43 @@ def _verify(report: ReceiptReport, source: LogSource, receipt: ReceiptInput, cod
     try:
         checkpoint, _ = open_checkpoint(note, [verifier])
     except MerkleError as exc:
-        report.add("signature", False, f"the checkpoint is not validly signed by the log key "
-                   f"{verifier.name}: {exc}", detail=str(exc))
+        report.add(
+            "signature",
+            False,
+            f"the checkpoint is not validly signed by the log key {verifier.name}: {exc}",
+            detail=str(exc),
+        )
         return
     report.checkpoint, report.checkpoint_note = checkpoint, note
     root = checkpoint.root_hash
-    report.add("signature", True, f"the checkpoint is signed by {verifier.name}: "
-               f"{checkpoint.size} entries, root {root.hex()}", size=checkpoint.size,
-               root=root.hex(), origin=checkpoint.origin)
+    report.add(
+        "signature",
+        True,
+        f"the checkpoint is signed by {verifier.name}: "
+        f"{checkpoint.size} entries, root {root.hex()}",
+        size=checkpoint.size,
+        root=root.hex(),
+        origin=checkpoint.origin,
+    )
     entries = source.entries(code, checkpoint.size)
     if not entries:
         report.add("entries", False, f"the log has no entry for {code}")
     else:
-        report.add("entries", True, f"the log has {len(entries)} entries for {code}",
-                   count=len(entries))
+        report.add(
+            "entries", True, f"the log has {len(entries)} entries for {code}", count=len(entries)
+        )
     events: list[tuple[LogEntry, dict[str, object]]] = []
     for entry in entries:
         event = _parse_entry(entry, code)
         if event is None:
-            report.add("entry", False, f"the {entry.kind or 'unknown'} entry at leaf "
-                       f"{entry.index} is malformed or not about {code}", kind=entry.kind,
-                       index=-1 if entry.index is None else entry.index)
+            report.add(
+                "entry",
+                False,
+                f"the {entry.kind or 'unknown'} entry at leaf "
+                f"{entry.index} is malformed or not about {code}",
+                kind=entry.kind,
+                index=-1 if entry.index is None else entry.index,
+            )
             continue
         events.append((entry, event))
     _check_commitment(report, events, receipt)
@@ -538,63 +594,106 @@ def _verify(report: ReceiptReport, source: LogSource, receipt: ReceiptInput, cod
     for entry, event in events:
         if entry.kind != ANSWER:
             continue
-        answer = AnswerView(entry.index, str(event.get("decision") or ""),
-                            str(event.get("reason_kk") or ""), str(event.get("reason_ru") or ""),
-                            entry.index in included)
+        answer = AnswerView(
+            entry.index,
+            str(event.get("decision") or ""),
+            str(event.get("reason_kk") or ""),
+            str(event.get("reason_ru") or ""),
+            entry.index in included,
+        )
         report.answers.append(answer)
         reason = answer.reason_ru or answer.reason_kk
-        report.add("answer", None, f"answer (leaf {entry.index}): {answer.decision}"
-                   + (f" \u2014 {reason}" if reason else ""), decision=answer.decision)
+        report.add(
+            "answer",
+            None,
+            f"answer (leaf {entry.index}): {answer.decision}"
+            + (f" \u2014 {reason}" if reason else ""),
+            decision=answer.decision,
+        )
     if kept_checkpoint is not None:
         _check_kept(report, source, verifier, checkpoint, kept_checkpoint)
 
 
-def _check_commitment(report: ReceiptReport, events: list[tuple[LogEntry, dict[str, object]]],
-                      receipt: ReceiptInput) -> None:
+def _check_commitment(
+    report: ReceiptReport, events: list[tuple[LogEntry, dict[str, object]]], receipt: ReceiptInput
+) -> None:
     received = [event for entry, event in events if entry.kind == RECEIVED]
     if not received:
         if events:
-            report.add("commitment", False, "the log has no proposal.received entry for this "
-                       "code", missing=1)
+            report.add(
+                "commitment",
+                False,
+                "the log has no proposal.received entry for this code",
+                missing=1,
+            )
         return
     if not receipt.secret or receipt.text is None:
-        report.add("commitment", None, "the text was not checked: give both the secret and "
-                   "the text")
+        report.add(
+            "commitment", None, "the text was not checked: give both the secret and the text"
+        )
         return
     expected = received[0].get("commitment")
     mine = commitment(normalize_secret(receipt.secret), normalize_text(receipt.text))
     if mine == expected:
-        report.add("commitment", True, "your secret and text match the commitment recorded "
-                   "when the proposal was received")
+        report.add(
+            "commitment",
+            True,
+            "your secret and text match the commitment recorded when the proposal was received",
+        )
     else:
-        report.add("commitment", False, "your secret and text do not match the commitment in "
-                   "the log (a wrong secret, or not exactly the text that was sent)")
+        report.add(
+            "commitment",
+            False,
+            "your secret and text do not match the commitment in "
+            "the log (a wrong secret, or not exactly the text that was sent)",
+        )
 
 
-def _check_inclusion(report: ReceiptReport, source: LogSource,
-                     events: list[tuple[LogEntry, dict[str, object]]],
-                     checkpoint: Checkpoint) -> set[int]:
+def _check_inclusion(
+    report: ReceiptReport,
+    source: LogSource,
+    events: list[tuple[LogEntry, dict[str, object]]],
+    checkpoint: Checkpoint,
+) -> set[int]:
     included: set[int] = set()
     size = checkpoint.size
     for entry, _event in events:
         if entry.index is None or entry.index >= size:
-            report.add("pending", False, f"the {entry.kind} entry is not yet in a signed "
-                       "checkpoint (it is waiting to be sequenced; try again in a minute)",
-                       kind=entry.kind)
+            report.add(
+                "pending",
+                False,
+                f"the {entry.kind} entry is not yet in a signed "
+                "checkpoint (it is waiting to be sequenced; try again in a minute)",
+                kind=entry.kind,
+            )
             continue
         params: dict[str, str | int] = {"kind": entry.kind, "index": entry.index, "size": size}
         try:
             proof = source.inclusion(entry.index, size)
-            verify_inclusion(hash_leaf(entry.data.encode("utf-8")), entry.index, size, proof,
-                             checkpoint.root_hash)
+            verify_inclusion(
+                hash_leaf(entry.data.encode("utf-8")),
+                entry.index,
+                size,
+                proof,
+                checkpoint.root_hash,
+            )
         except MerkleError as exc:
-            report.add("inclusion", False, f"the {entry.kind} entry (leaf {entry.index}) is NOT "
-                       f"proven to be in the signed log: {_failure(exc)}",
-                       detail=_failure(exc), **params)
+            report.add(
+                "inclusion",
+                False,
+                f"the {entry.kind} entry (leaf {entry.index}) is NOT "
+                f"proven to be in the signed log: {_failure(exc)}",
+                detail=_failure(exc),
+                **params,
+            )
             continue
         included.add(entry.index)
-        report.add("inclusion", True, f"the {entry.kind} entry (leaf {entry.index}) is in the "
-                   f"signed log of {size} entries", **params)
+        report.add(
+            "inclusion",
+            True,
+            f"the {entry.kind} entry (leaf {entry.index}) is in the signed log of {size} entries",
+            **params,
+        )
     return included
 
 
@@ -611,21 +710,37 @@ def format_report(report: ReceiptReport) -> str:
 
 def add_receipt_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``receipt`` subcommand's options to ``parser``."""
-    parser.add_argument("--receipt", metavar="FILE",
-                        help='receipt JSON file {"code": ..., "secret": ..., "text": ...}')
+    parser.add_argument(
+        "--receipt",
+        metavar="FILE",
+        help='receipt JSON file {"code": ..., "secret": ..., "text": ...}',
+    )
     parser.add_argument("--code", help="receipt code, e.g. KNS-7F3K-9Q2M")
     parser.add_argument("--secret", help="the secret printed on the receipt")
     text = parser.add_mutually_exclusive_group()
     text.add_argument("--text", help="the text of the proposal as it was sent")
     text.add_argument("--text-file", metavar="FILE", help="file with the text (UTF-8)")
-    parser.add_argument("--log", required=True, metavar="URL|DIR",
-                        help="the log's URL, or a directory from `kenes ledger export`")
-    parser.add_argument("--log-key", metavar="VKEY",
-                        help="the log's verifier key, or a file holding it (recommended)")
-    parser.add_argument("--kept-checkpoint", metavar="FILE",
-                        help="a checkpoint you kept earlier: check the log still extends it")
-    parser.add_argument("--save-checkpoint", metavar="FILE",
-                        help="after success, save the verified checkpoint here for next time")
+    parser.add_argument(
+        "--log",
+        required=True,
+        metavar="URL|DIR",
+        help="the log's URL, or a directory from `kenes ledger export`",
+    )
+    parser.add_argument(
+        "--log-key",
+        metavar="VKEY",
+        help="the log's verifier key, or a file holding it (recommended)",
+    )
+    parser.add_argument(
+        "--kept-checkpoint",
+        metavar="FILE",
+        help="a checkpoint you kept earlier: check the log still extends it",
+    )
+    parser.add_argument(
+        "--save-checkpoint",
+        metavar="FILE",
+        help="after success, save the verified checkpoint here for next time",
+    )
 
 
 class UsageError(Exception):
@@ -693,8 +808,11 @@ def run_receipt_command(args: argparse.Namespace) -> int:
         receipt = _receipt_from_args(args)
         source = _source(args.log)
         log_key = _log_key(args.log_key)
-        kept = (_read_small(args.kept_checkpoint, "the kept checkpoint")
-                if args.kept_checkpoint else None)
+        kept = (
+            _read_small(args.kept_checkpoint, "the kept checkpoint")
+            if args.kept_checkpoint
+            else None
+        )
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -706,6 +824,8 @@ def run_receipt_command(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"error: cannot save the checkpoint: {exc}", file=sys.stderr)
             return 2
-        print(f"Saved the checkpoint to {args.save_checkpoint}; pass it next time with "
-              "--kept-checkpoint.")
+        print(
+            f"Saved the checkpoint to {args.save_checkpoint}; pass it next time with "
+            "--kept-checkpoint."
+        )
     return 0 if report.ok else 1

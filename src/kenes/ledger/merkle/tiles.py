@@ -130,7 +130,7 @@ def parse_tile_path(path: str) -> TileID:
     """
     if not isinstance(path, str) or not path.startswith("tile/"):
         raise TileError(f"tile path {path!r} does not start with 'tile/'")
-    rest = path[len("tile/"):]
+    rest = path[len("tile/") :]
     head, _, rest = rest.partition("/")
     width = TILE_WIDTH
     if ".p/" in rest:
@@ -198,7 +198,7 @@ def parse_tile(data: bytes, width: int = TILE_WIDTH) -> list[bytes]:
     """Split a hash tile into its ``width`` hashes; raise :class:`TileError` on a size mismatch."""
     if len(data) != width * HASH_SIZE:
         raise TileError(f"tile has {len(data)} bytes, want {width * HASH_SIZE}")
-    return [bytes(data[i:i + HASH_SIZE]) for i in range(0, len(data), HASH_SIZE)]
+    return [bytes(data[i : i + HASH_SIZE]) for i in range(0, len(data), HASH_SIZE)]
 
 
 def entry_bundle(entries: Iterable[bytes]) -> bytes:
@@ -229,11 +229,11 @@ def parse_entry_bundle(data: bytes, width: int | None = None) -> list[bytes]:
     while pos < len(data):
         if pos + 2 > len(data):
             raise TileError("entry bundle ends inside a length prefix")
-        length = int.from_bytes(data[pos:pos + 2], "big")
+        length = int.from_bytes(data[pos : pos + 2], "big")
         pos += 2
         if pos + length > len(data):
             raise TileError("entry bundle ends inside an entry")
-        entries.append(bytes(data[pos:pos + length]))
+        entries.append(bytes(data[pos : pos + length]))
         pos += length
         if len(entries) > TILE_WIDTH:
             raise TileError(f"entry bundle has more than {TILE_WIDTH} entries")
@@ -260,7 +260,7 @@ def export_tiles(
             raise TileError(f"{len(entries)} entries given for a tree of size {size}")
         for bundle in entry_bundle_ids(size):
             first = bundle.index * TILE_WIDTH
-            yield bundle.path, entry_bundle(entries[first:first + bundle.width])
+            yield bundle.path, entry_bundle(entries[first : first + bundle.width])
 
 
 def _tile_for(size: int, tile_level: int, tile_index: int, entries: bool = False) -> TileID:
@@ -318,10 +318,11 @@ class TileHashStore:
         first = index << rise
         hashes = self.tile_hashes(tile_level, first // TILE_WIDTH)
         offset = first % TILE_WIDTH
-        row = hashes[offset:offset + (1 << rise)]
+        row = hashes[offset : offset + (1 << rise)]
         while len(row) > 1:
-            row = [sha256(_NODE_PREFIX + row[i] + row[i + 1]).digest()
-                   for i in range(0, len(row), 2)]
+            row = [
+                sha256(_NODE_PREFIX + row[i] + row[i + 1]).digest() for i in range(0, len(row), 2)
+            ]
         return row[0]
 
 
@@ -343,8 +344,7 @@ def read_entries(fetch: Fetch, size: int, *, check: bool = True) -> list[bytes]:
     for bundle in entry_bundle_ids(size):
         entries.extend(parse_entry_bundle(fetch(bundle.path), bundle.width))
     if check:
-        for i, (entry, leaf) in enumerate(zip(entries, read_leaf_hashes(fetch, size),
-                                              strict=True)):
+        for i, (entry, leaf) in enumerate(zip(entries, read_leaf_hashes(fetch, size), strict=True)):
             if hash_leaf(entry) != leaf:
                 raise TileError(f"entry {i} does not match its leaf hash")
     return entries

@@ -162,8 +162,7 @@ def verify_inclusion_claim(
         raise ProofError(
             f"proof is for tree size {claim.size} but the checkpoint has size {checkpoint.size}"
         )
-    verify_inclusion(claim.leaf_hash, claim.index, claim.size, claim.proof,
-                     checkpoint.root_hash)
+    verify_inclusion(claim.leaf_hash, claim.index, claim.size, claim.proof, checkpoint.root_hash)
     return checkpoint
 
 
@@ -199,8 +198,9 @@ def verify_checkpoint_consistency(
     old, _ = open_checkpoint(old_note, verifiers, origin=origin)
     new, _ = open_checkpoint(new_note, verifiers, origin=origin)
     if old.origin != new.origin:
-        raise CheckpointError(f"checkpoints are from different logs: {old.origin!r}, "
-                              f"{new.origin!r}")
+        raise CheckpointError(
+            f"checkpoints are from different logs: {old.origin!r}, {new.origin!r}"
+        )
     if old.size > new.size:
         raise ProofError(f"old checkpoint size {old.size} exceeds new size {new.size}")
     if old.size == 0:
@@ -250,19 +250,31 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--key", "-k", action="append", required=True, metavar="VKEY",
-                       help="trusted log verifier key <name>+<id>+<base64>; repeatable")
+        p.add_argument(
+            "--key",
+            "-k",
+            action="append",
+            required=True,
+            metavar="VKEY",
+            help="trusted log verifier key <name>+<id>+<base64>; repeatable",
+        )
         p.add_argument("--origin", help="require this checkpoint origin line")
 
-    inc = sub.add_parser("inclusion", help="verify that a leaf is in a signed checkpoint",
-                         description="PROOF is a JSON file with leaf_hash|leaf, index, size, "
-                                     "proof (hex list) and checkpoint (signed note text).")
+    inc = sub.add_parser(
+        "inclusion",
+        help="verify that a leaf is in a signed checkpoint",
+        description="PROOF is a JSON file with leaf_hash|leaf, index, size, "
+        "proof (hex list) and checkpoint (signed note text).",
+    )
     inc.add_argument("proof", metavar="PROOF.json")
     add_common(inc)
 
-    con = sub.add_parser("consistency", help="verify that a checkpoint extends an older one",
-                         description="OLD and NEW are signed checkpoint notes; PROOF is a JSON "
-                                     "file {\"proof\": [hex...]} or a list of hex hashes.")
+    con = sub.add_parser(
+        "consistency",
+        help="verify that a checkpoint extends an older one",
+        description="OLD and NEW are signed checkpoint notes; PROOF is a JSON "
+        'file {"proof": [hex...]} or a list of hex hashes.',
+    )
     con.add_argument("old", metavar="OLD_CHECKPOINT")
     con.add_argument("new", metavar="NEW_CHECKPOINT")
     con.add_argument("proof", metavar="PROOF.json")
@@ -270,10 +282,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     from .receipt import add_receipt_arguments
 
-    rec = sub.add_parser("receipt", help="verify a receipt: commitment, inclusion, answers",
-                         description="Check a receipt against a log URL or an exported "
-                                     "directory; prints one line per check (see "
-                                     "kenes.ledger.merkle.receipt).")
+    rec = sub.add_parser(
+        "receipt",
+        help="verify a receipt: commitment, inclusion, answers",
+        description="Check a receipt against a log URL or an exported "
+        "directory; prints one line per check (see "
+        "kenes.ledger.merkle.receipt).",
+    )
     add_receipt_arguments(rec)
     return parser
 
@@ -283,18 +298,23 @@ def _run(args: argparse.Namespace) -> str:
     if args.command == "inclusion":
         claim = parse_inclusion_document(_read_json(args.proof))
         cp = verify_inclusion_claim(claim, verifiers, origin=args.origin)
-        return (f"OK: leaf {claim.index} (hash {claim.leaf_hash.hex()}) is included in "
-                f"{cp.origin} at size {cp.size}, root {cp.root_hash.hex()}")
+        return (
+            f"OK: leaf {claim.index} (hash {claim.leaf_hash.hex()}) is included in "
+            f"{cp.origin} at size {cp.size}, root {cp.root_hash.hex()}"
+        )
     old_text, new_text = _read_text(args.old), _read_text(args.new)
     proof, size1, size2 = parse_consistency_document(_read_json(args.proof))
-    old, new = verify_checkpoint_consistency(old_text, new_text, proof, verifiers,
-                                             origin=args.origin)
+    old, new = verify_checkpoint_consistency(
+        old_text, new_text, proof, verifiers, origin=args.origin
+    )
     if size1 is not None and size1 != old.size:
         raise ProofError(f"proof size1 {size1} differs from old checkpoint size {old.size}")
     if size2 is not None and size2 != new.size:
         raise ProofError(f"proof size2 {size2} differs from new checkpoint size {new.size}")
-    return (f"OK: {new.origin} at size {new.size} (root {new.root_hash.hex()}) is consistent "
-            f"with size {old.size} (root {old.root_hash.hex()})")
+    return (
+        f"OK: {new.origin} at size {new.size} (root {new.root_hash.hex()}) is consistent "
+        f"with size {old.size} (root {old.root_hash.hex()})"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -129,9 +129,12 @@ class LogClient:
         if data is not None:
             headers["Content-Type"] = "application/json"
         # the scheme was checked to be http(s) in __init__
-        request = urllib.request.Request(self.base + path, data=data,  # noqa: S310
-                                         headers=headers,
-                                         method="POST" if data is not None else "GET")
+        request = urllib.request.Request(  # noqa: S310
+            self.base + path,
+            data=data,
+            headers=headers,
+            method="POST" if data is not None else "GET",
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 body: bytes = response.read(MAX_RESPONSE_SIZE + 1)
@@ -143,8 +146,9 @@ class LogClient:
             reason = getattr(exc, "reason", exc)
             raise LogUnavailableError(f"cannot reach {self.base}{path}: {reason}") from exc
         if len(body) > MAX_RESPONSE_SIZE:
-            raise LogUnavailableError(f"{self.base}{path} answered more than "
-                                      f"{MAX_RESPONSE_SIZE} bytes", status)
+            raise LogUnavailableError(
+                f"{self.base}{path} answered more than {MAX_RESPONSE_SIZE} bytes", status
+            )
         return status, body
 
     @staticmethod
@@ -152,8 +156,7 @@ class LogClient:
         try:
             return body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise LogUnavailableError(f"{path} answered bytes that are not UTF-8",
-                                      status) from exc
+            raise LogUnavailableError(f"{path} answered bytes that are not UTF-8", status) from exc
 
     @staticmethod
     def _error_detail(text: str) -> str:
@@ -170,8 +173,9 @@ class LogClient:
         status, body = self._request(path)
         text = self._decode(path, body, status)
         if status != 200:
-            raise LogUnavailableError(f"{self.base}{path} answered HTTP {status}: "
-                                      f"{self._error_detail(text)}", status)
+            raise LogUnavailableError(
+                f"{self.base}{path} answered HTTP {status}: {self._error_detail(text)}", status
+            )
         return text
 
     def get_json(self, path: str) -> object:
@@ -231,8 +235,7 @@ def load_log_key(value: str) -> Ed25519Verifier:
     except MerkleError as exc:
         raise _ConfigError(f"the log key is not a valid verifier key: {exc}") from exc
     if not isinstance(verifier, Ed25519Verifier):
-        raise _ConfigError("the log key must be an Ed25519 log key (type 0x01), not a "
-                           "witness key")
+        raise _ConfigError("the log key must be an Ed25519 log key (type 0x01), not a witness key")
     return verifier
 
 
@@ -240,11 +243,12 @@ def _load_signer(path: str) -> CosignatureSigner:
     try:
         signer = parse_private_key(_key_text(path))
     except MerkleError as exc:
-        raise _ConfigError(f"the witness key in {path} is not a valid private key: "
-                           f"{exc}") from exc
+        raise _ConfigError(f"the witness key in {path} is not a valid private key: {exc}") from exc
     if not isinstance(signer, CosignatureSigner):
-        raise _ConfigError("the witness key must be a cosignature key (type 0x04): make one "
-                           "with `kenes witness keygen NAME`")
+        raise _ConfigError(
+            "the witness key must be a cosignature key (type 0x04): make one "
+            "with `kenes witness keygen NAME`"
+        )
     return signer
 
 
@@ -260,16 +264,21 @@ def load_state(path: Path, log_key: Ed25519Verifier) -> tuple[Checkpoint, str] |
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _ConfigError(f"cannot read the state file {path}: {exc}") from exc
-    if not isinstance(doc, dict) or doc.get("version") != STATE_VERSION \
-            or not isinstance(doc.get("checkpoint"), str):
-        raise _ConfigError(f"the state file {path} is not a witness state (version "
-                           f"{STATE_VERSION})")
+    if (
+        not isinstance(doc, dict)
+        or doc.get("version") != STATE_VERSION
+        or not isinstance(doc.get("checkpoint"), str)
+    ):
+        raise _ConfigError(
+            f"the state file {path} is not a witness state (version {STATE_VERSION})"
+        )
     note = str(doc["checkpoint"])
     try:
         checkpoint, _ = open_checkpoint(note, [log_key])
     except MerkleError as exc:
-        raise _ConfigError(f"the checkpoint in the state file {path} does not verify with "
-                           f"the log key: {exc}") from exc
+        raise _ConfigError(
+            f"the checkpoint in the state file {path} does not verify with the log key: {exc}"
+        ) from exc
     return checkpoint, note
 
 
@@ -279,8 +288,12 @@ def save_state(path: Path, log_url: str, note: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".witness-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"version": STATE_VERSION, "log": log_url, "checkpoint": note}, handle,
-                      ensure_ascii=False, indent=1)
+            json.dump(
+                {"version": STATE_VERSION, "log": log_url, "checkpoint": note},
+                handle,
+                ensure_ascii=False,
+                indent=1,
+            )
             handle.write("\n")
         os.replace(tmp, path)
     except BaseException:
@@ -306,12 +319,16 @@ def _check_extends(old: Checkpoint, new: Checkpoint, client: WitnessLog) -> None
     if new.origin != old.origin:
         raise WitnessAlarm(f"the log changed its origin from {old.origin!r} to {new.origin!r}")
     if new.size < old.size:
-        raise WitnessAlarm(f"rollback: the log now shows size {new.size}, smaller than size "
-                           f"{old.size} it showed before")
+        raise WitnessAlarm(
+            f"rollback: the log now shows size {new.size}, smaller than size "
+            f"{old.size} it showed before"
+        )
     if new.size == old.size:
         if new.root_hash != old.root_hash:
-            raise WitnessAlarm(f"fork: two different roots for size {new.size} "
-                               f"({old.root_hash.hex()} before, {new.root_hash.hex()} now)")
+            raise WitnessAlarm(
+                f"fork: two different roots for size {new.size} "
+                f"({old.root_hash.hex()} before, {new.root_hash.hex()} now)"
+            )
         return
     if old.size == 0:
         if old.root_hash != EMPTY_ROOT:
@@ -321,8 +338,9 @@ def _check_extends(old: Checkpoint, new: Checkpoint, client: WitnessLog) -> None
         doc = client.get_json(f"/proof/consistency?from={old.size}&to={new.size}")
     except LogUnavailableError as exc:
         if exc.status is not None and 400 <= exc.status < 500:
-            raise WitnessAlarm(f"the log cannot prove that size {new.size} extends size "
-                               f"{old.size}: {exc}") from exc
+            raise WitnessAlarm(
+                f"the log cannot prove that size {new.size} extends size {old.size}: {exc}"
+            ) from exc
         raise
     if not isinstance(doc, dict) or not isinstance(doc.get("proof"), list):
         raise WitnessAlarm("the consistency proof is malformed (no 'proof' list)")
@@ -332,12 +350,19 @@ def _check_extends(old: Checkpoint, new: Checkpoint, client: WitnessLog) -> None
         proof = [bytes.fromhex(h) if isinstance(h, str) else b"" for h in doc["proof"]]
         verify_consistency(old.size, new.size, proof, old.root_hash, new.root_hash)
     except (ValueError, ProofError) as exc:
-        raise WitnessAlarm(f"the consistency proof from size {old.size} to {new.size} does "
-                           f"not verify: {exc}") from exc
+        raise WitnessAlarm(
+            f"the consistency proof from size {old.size} to {new.size} does not verify: {exc}"
+        ) from exc
 
 
-def witness_once(client: WitnessLog, signer: CosignatureSigner, log_key: Ed25519Verifier,
-                 state_path: Path, *, log_url: str = "") -> WitnessResult:
+def witness_once(
+    client: WitnessLog,
+    signer: CosignatureSigner,
+    log_key: Ed25519Verifier,
+    state_path: Path,
+    *,
+    log_url: str = "",
+) -> WitnessResult:
     """Run one round (see the module docstring) and return what was cosigned.
 
     Raise :class:`WitnessAlarm` when the log misbehaves (state untouched),
@@ -349,30 +374,37 @@ def witness_once(client: WitnessLog, signer: CosignatureSigner, log_key: Ed25519
     try:
         checkpoint, opened = open_checkpoint(note, [log_key])
     except NoteError as exc:
-        raise WitnessAlarm(f"the checkpoint is not validly signed by the log key "
-                           f"{log_key.name}: {exc}") from exc
+        raise WitnessAlarm(
+            f"the checkpoint is not validly signed by the log key {log_key.name}: {exc}"
+        ) from exc
     except MerkleError as exc:
         raise WitnessAlarm(f"the checkpoint is malformed: {exc}") from exc
     if previous is None:
-        message = (f"first run: trusting the log's checkpoint at size {checkpoint.size} "
-                   "(trust on first use)")
+        message = (
+            f"first run: trusting the log's checkpoint at size {checkpoint.size} "
+            "(trust on first use)"
+        )
         previous_size = None
     else:
         old, _old_note = previous
         _check_extends(old, checkpoint, client)
         previous_size = old.size
-        message = (f"size {checkpoint.size} extends size {old.size}" if checkpoint.size
-                   != old.size else f"size {checkpoint.size} unchanged, same root")
+        message = (
+            f"size {checkpoint.size} extends size {old.size}"
+            if checkpoint.size != old.size
+            else f"size {checkpoint.size} unchanged, same root"
+        )
     # keep only the log's own (verified) signature, not other witnesses' lines
     log_note = opened.text + "\n" + "".join(sig.line() for sig in opened.signatures)
     save_state(state_path, log_url, log_note)
     line = NoteSignature(signer.name, signer.key_id, signer.sign(opened.text.encode())).line()
-    status, detail = client.post_json("/cosign", {"checkpoint": log_note,
-                                                  "witness": signer.name,
-                                                  "signature": line.rstrip("\n")})
+    status, detail = client.post_json(
+        "/cosign", {"checkpoint": log_note, "witness": signer.name, "signature": line.rstrip("\n")}
+    )
     if status != 200:
-        raise LogUnavailableError(f"the log refused the cosignature (HTTP {status}): {detail}",
-                                  status)
+        raise LogUnavailableError(
+            f"the log refused the cosignature (HTTP {status}): {detail}", status
+        )
     return WitnessResult(checkpoint, previous_size, line, message)
 
 
@@ -384,25 +416,42 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="kenes witness",
         description="Witness a Kenes ledger: verify that it only grows and cosign it.",
         epilog="Exit status: 0 cosigned, 1 ALARM (refused), 2 usage/configuration error, "
-               "3 log unreachable or cosignature refused.",
+        "3 log unreachable or cosignature refused.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     keygen = sub.add_parser("keygen", help="make a witness (cosignature) key pair")
     keygen.add_argument("name", help="witness key name, e.g. witness.example.kz")
-    keygen.add_argument("--out", type=Path, help="write the private key to this file "
-                                                 "(mode 600) instead of printing it")
+    keygen.add_argument(
+        "--out",
+        type=Path,
+        help="write the private key to this file (mode 600) instead of printing it",
+    )
     run = sub.add_parser("run", help="check the log's latest checkpoint and cosign it")
     run.add_argument("--log", required=True, metavar="URL", help="the log's site URL")
-    run.add_argument("--key", required=True, metavar="SKEYFILE",
-                     help="file with this witness's private key (from keygen)")
-    run.add_argument("--log-key", required=True, metavar="VKEY",
-                     help="the log's verifier key, or a file holding it")
-    run.add_argument("--state", required=True, type=Path, metavar="STATEFILE",
-                     help="JSON file with the last checkpoint seen (created on first run)")
+    run.add_argument(
+        "--key",
+        required=True,
+        metavar="SKEYFILE",
+        help="file with this witness's private key (from keygen)",
+    )
+    run.add_argument(
+        "--log-key",
+        required=True,
+        metavar="VKEY",
+        help="the log's verifier key, or a file holding it",
+    )
+    run.add_argument(
+        "--state",
+        required=True,
+        type=Path,
+        metavar="STATEFILE",
+        help="JSON file with the last checkpoint seen (created on first run)",
+    )
     when = run.add_mutually_exclusive_group()
     when.add_argument("--once", action="store_true", help="one round, then exit (default)")
-    when.add_argument("--interval", type=float, metavar="SECONDS",
-                      help="repeat every SECONDS until an alarm")
+    when.add_argument(
+        "--interval", type=float, metavar="SECONDS", help="repeat every SECONDS until an alarm"
+    )
     run.add_argument("--timeout", type=float, default=15.0, help="HTTP timeout in seconds")
     return parser
 
@@ -420,14 +469,17 @@ def _keygen(args: argparse.Namespace) -> int:
     else:
         print("# private key (keep it secret; store it in a mode-600 file):", file=sys.stderr)
         print(skey)
-    print("# verifier key, give it to the log operator for `kenes ledger add-witness`:",
-          file=sys.stderr)
+    print(
+        "# verifier key, give it to the log operator for `kenes ledger add-witness`:",
+        file=sys.stderr,
+    )
     print(vkey)
     return EXIT_OK
 
 
-def _round(client: LogClient, signer: CosignatureSigner, log_key: Ed25519Verifier,
-           args: argparse.Namespace) -> int:
+def _round(
+    client: LogClient, signer: CosignatureSigner, log_key: Ed25519Verifier, args: argparse.Namespace
+) -> int:
     try:
         result = witness_once(client, signer, log_key, args.state, log_url=args.log)
     except WitnessAlarm as exc:
@@ -438,8 +490,7 @@ def _round(client: LogClient, signer: CosignatureSigner, log_key: Ed25519Verifie
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     cp = result.checkpoint
-    print(f"cosigned {cp.origin} at size {cp.size}, root {cp.root_hash.hex()}: "
-          f"{result.message}")
+    print(f"cosigned {cp.origin} at size {cp.size}, root {cp.root_hash.hex()}: {result.message}")
     return EXIT_OK
 
 

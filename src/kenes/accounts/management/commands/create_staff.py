@@ -25,9 +25,14 @@ class Command(BaseCommand):
         if not password:
             password = getpass.getpass("Password: ")
         try:
-            user = staff_user_create(actor=None, username=options["username"], password=password,
-                                     roles=options["role"], email=options["email"],
-                                     language=options["language"])
+            user = staff_user_create(
+                actor=None,
+                username=options["username"],
+                password=password,
+                roles=options["role"],
+                email=options["email"],
+                language=options["language"],
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(f"Created {user.username} ({', '.join(options['role'])}).")

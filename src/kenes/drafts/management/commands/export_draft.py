@@ -28,8 +28,10 @@ class Command(BaseCommand):
         except Http404 as exc:
             raise CommandError(str(exc)) from exc
         if options["language"] not in version.languages:
-            raise CommandError(f"{version} has no {options['language']} text; it has "
-                               f"{', '.join(version.languages) or 'none'}")
+            raise CommandError(
+                f"{version} has no {options['language']} text; it has "
+                f"{', '.join(version.languages) or 'none'}"
+            )
         text = formats.dumps(version_to_doc(version, options["language"]))
         if options["out"]:
             options["out"].write_text(text, encoding="utf-8")

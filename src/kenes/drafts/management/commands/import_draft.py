@@ -21,12 +21,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--document", required=True, help="document slug, e.g. constitution")
-        parser.add_argument("--version", dest="label", required=True,
-                            help="version label, e.g. 2026 or draft-1")
-        parser.add_argument("--language", choices=["kk", "ru"],
-                            help="language of the file (JSON: its 'language' field; else ru)")
-        parser.add_argument("--replace", action="store_true",
-                            help="overwrite this language of an existing version")
+        parser.add_argument(
+            "--version", dest="label", required=True, help="version label, e.g. 2026 or draft-1"
+        )
+        parser.add_argument(
+            "--language",
+            choices=["kk", "ru"],
+            help="language of the file (JSON: its 'language' field; else ru)",
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="overwrite this language of an existing version"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -34,18 +39,26 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         size = path.stat().st_size
         if size > settings.KENES_DRAFT_MAX_BYTES:
-            raise CommandError(f"{path}: {size:,} bytes is over the limit of "
-                               f"{settings.KENES_DRAFT_MAX_BYTES:,} (KENES_DRAFT_MAX_BYTES)")
+            raise CommandError(
+                f"{path}: {size:,} bytes is over the limit of "
+                f"{settings.KENES_DRAFT_MAX_BYTES:,} (KENES_DRAFT_MAX_BYTES)"
+            )
         try:
-            doc = formats.parse_any(path.read_bytes(), filename=path.name,
-                                    language=options["language"],
-                                    max_bytes=settings.KENES_DRAFT_MAX_BYTES)
+            doc = formats.parse_any(
+                path.read_bytes(),
+                filename=path.name,
+                language=options["language"],
+                max_bytes=settings.KENES_DRAFT_MAX_BYTES,
+            )
             if options["language"]:
                 doc.language = options["language"]
-            version = draft_version_import(actor=None, doc=doc,
-                                           document_slug=options["document"],
-                                           version_label=options["label"],
-                                           replace=options["replace"])
+            version = draft_version_import(
+                actor=None,
+                doc=doc,
+                document_slug=options["document"],
+                version_label=options["label"],
+                replace=options["replace"],
+            )
         except formats.DraftFormatError as exc:
             raise CommandError(f"{path}: nothing was imported.\n{exc}") from exc
         self.stdout.write(

@@ -13,15 +13,22 @@ SHOWN = 50
 
 
 class Command(BaseCommand):
-    help = ("Load a KATO classifier CSV (kato, parent_kato, level, type, name_ru[, name_kk]). "
-            "The whole file is checked first; any problem is reported by line and nothing is "
-            "loaded. --population adds population, coordinates and district centres.")
+    help = (
+        "Load a KATO classifier CSV (kato, parent_kato, level, type, name_ru[, name_kk]). "
+        "The whole file is checked first; any problem is reported by line and nothing is "
+        "loaded. --population adds population, coordinates and district centres."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, nargs="?",
-                            help="classifier CSV (omit to load only --population)")
-        parser.add_argument("--population", type=Path, metavar="FILE",
-                            help="CSV with kato, population, lat, lon[, centre][, name_kk]")
+        parser.add_argument(
+            "file", type=Path, nargs="?", help="classifier CSV (omit to load only --population)"
+        )
+        parser.add_argument(
+            "--population",
+            type=Path,
+            metavar="FILE",
+            help="CSV with kato, population, lat, lon[, centre][, name_kk]",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path, population = options["file"], options["population"]
@@ -40,8 +47,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"{exc.name}: {problem}")
             if len(exc.problems) > SHOWN:
                 self.stderr.write(f"... and {len(exc.problems) - SHOWN} more.")
-            raise CommandError(f"Nothing was loaded: {len(exc.problems)} problem(s) in "
-                               f"{exc.name}.") from exc
-        self.stdout.write(f"{result.units:,} units loaded, {result.with_population:,} with "
-                          f"population data, {result.remote:,} remote settlements "
-                          f"({result.seconds:.1f} s).")
+            raise CommandError(
+                f"Nothing was loaded: {len(exc.problems)} problem(s) in {exc.name}."
+            ) from exc
+        self.stdout.write(
+            f"{result.units:,} units loaded, {result.with_population:,} with "
+            f"population data, {result.remote:,} remote settlements "
+            f"({result.seconds:.1f} s)."
+        )

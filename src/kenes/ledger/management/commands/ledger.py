@@ -9,25 +9,40 @@ from kenes.ledger import signing
 from kenes.ledger.audit import ledger_audit
 from kenes.ledger.services import ledger_sequence
 
-ACTIONS = ["sequence", "audit", "export", "key", "add-witness", "witnesses",
-           "deactivate-witness", "activate-witness"]
+ACTIONS = [
+    "sequence",
+    "audit",
+    "export",
+    "key",
+    "add-witness",
+    "witnesses",
+    "deactivate-witness",
+    "activate-witness",
+]
 
 
 class Command(BaseCommand):
-    help = ("Operate the public ledger: `sequence` (once, or --loop every second), `audit` "
-            "(recompute and compare), `export DIR` (static C2SP tlog-tiles copy), `key`, "
-            "`add-witness NAME VKEY [--organisation ORG]` (register a witness's cosignature "
-            "key, from `kenes witness keygen`), `witnesses` (list), `deactivate-witness NAME`, "
-            "`activate-witness NAME`.")
+    help = (
+        "Operate the public ledger: `sequence` (once, or --loop every second), `audit` "
+        "(recompute and compare), `export DIR` (static C2SP tlog-tiles copy), `key`, "
+        "`add-witness NAME VKEY [--organisation ORG]` (register a witness's cosignature "
+        "key, from `kenes witness keygen`), `witnesses` (list), `deactivate-witness NAME`, "
+        "`activate-witness NAME`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=ACTIONS)
-        parser.add_argument("operands", nargs="*", metavar="ARG",
-                            help="export: DIR; add-witness: NAME VKEY; (de)activate: NAME")
+        parser.add_argument(
+            "operands",
+            nargs="*",
+            metavar="ARG",
+            help="export: DIR; add-witness: NAME VKEY; (de)activate: NAME",
+        )
         parser.add_argument("--loop", action="store_true", help="sequence every --interval s")
         parser.add_argument("--interval", type=float, default=1.0)
-        parser.add_argument("--organisation", default="",
-                            help="add-witness: the organisation running the witness")
+        parser.add_argument(
+            "--organisation", default="", help="add-witness: the organisation running the witness"
+        )
 
     def _operands(self, options: dict[str, Any], count: int, usage: str) -> list[str]:
         operands = [str(o) for o in options["operands"]]
@@ -49,8 +64,10 @@ class Command(BaseCommand):
                 time.sleep(options["interval"])
         elif action == "audit":
             report = ledger_audit()
-            self.stdout.write(f"{report.leaves} leaves, {report.checkpoints} checkpoints, "
-                              f"{report.pending} entries waiting to be sequenced")
+            self.stdout.write(
+                f"{report.leaves} leaves, {report.checkpoints} checkpoints, "
+                f"{report.pending} entries waiting to be sequenced"
+            )
             for problem in report.problems:
                 self.stdout.write(f"PROBLEM: {problem}")
             if not report.ok:
@@ -72,13 +89,16 @@ class Command(BaseCommand):
 
         try:
             if action == "add-witness":
-                name, vkey = self._operands(options, 2, "add-witness NAME VKEY "
-                                                        "[--organisation ORG]")
-                witness = witnesses.witness_add(name=name, vkey=vkey,
-                                                organisation=options["organisation"])
-                self.stdout.write(f"Registered witness {witness.name}"
-                                  + (f" ({witness.organisation})" if witness.organisation
-                                     else ""))
+                name, vkey = self._operands(
+                    options, 2, "add-witness NAME VKEY [--organisation ORG]"
+                )
+                witness = witnesses.witness_add(
+                    name=name, vkey=vkey, organisation=options["organisation"]
+                )
+                self.stdout.write(
+                    f"Registered witness {witness.name}"
+                    + (f" ({witness.organisation})" if witness.organisation else "")
+                )
             elif action == "witnesses":
                 from kenes.ledger.models import Witness
 
@@ -87,9 +107,11 @@ class Command(BaseCommand):
                     self.stdout.write(f"{w.name}\t{state}\t{w.organisation}\t{w.vkey}")
             else:
                 (name,) = self._operands(options, 1, f"{action} NAME")
-                witness = witnesses.witness_set_active(name=name,
-                                                       active=action == "activate-witness")
-                self.stdout.write(f"{witness.name} is now "
-                                  f"{'active' if witness.active else 'inactive'}")
+                witness = witnesses.witness_set_active(
+                    name=name, active=action == "activate-witness"
+                )
+                self.stdout.write(
+                    f"{witness.name} is now {'active' if witness.active else 'inactive'}"
+                )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc

@@ -16,10 +16,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--draft", action="append", type=Path, default=[],
-                            help="also load this Kenes draft JSON (repeatable)")
-        parser.add_argument("--shared", type=Path, default=Path("../shared"),
-                            help="where ../shared is (default: ../shared); skipped if absent")
+        parser.add_argument(
+            "--draft",
+            action="append",
+            type=Path,
+            default=[],
+            help="also load this Kenes draft JSON (repeatable)",
+        )
+        parser.add_argument(
+            "--shared",
+            type=Path,
+            default=Path("../shared"),
+            help="where ../shared is (default: ../shared); skipped if absent",
+        )
         parser.add_argument("--no-shared", action="store_true", help="ignore ../shared")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,8 +36,10 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"--draft {path}: no such file")
         shared = None if options["no_shared"] else options["shared"]
-        ctx = SeedContext(draft_paths=options["draft"],
-                          shared_dir=shared if shared and (shared / "data").is_dir() else None)
+        ctx = SeedContext(
+            draft_paths=options["draft"],
+            shared_dir=shared if shared and (shared / "data").is_dir() else None,
+        )
         for label, seed in discover_seeds():
             try:
                 with transaction.atomic():

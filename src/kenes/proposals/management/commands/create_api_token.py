@@ -13,16 +13,20 @@ from kenes.proposals.tokens import api_token_create
 
 
 class Command(BaseCommand):
-    help = ("Create an API token for a channel or organisation that sends proposals. The token "
-            "is printed once; only its digest is stored.")
+    help = (
+        "Create an API token for a channel or organisation that sends proposals. The token "
+        "is printed once; only its digest is stored."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="who uses the token, e.g. 'Astana akimat hotline'")
         parser.add_argument("--channel", default=Channel.API.value, choices=Channel.values)
-        parser.add_argument("--source", default="",
-                            help="source recorded on its proposals (default: the name)")
-        parser.add_argument("--created-by", metavar="USERNAME",
-                            help="staff user recorded as the creator")
+        parser.add_argument(
+            "--source", default="", help="source recorded on its proposals (default: the name)"
+        )
+        parser.add_argument(
+            "--created-by", metavar="USERNAME", help="staff user recorded as the creator"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = None
@@ -31,11 +35,16 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"No user {options['created_by']}")
         try:
-            token, raw = api_token_create(actor=actor, name=options["name"],
-                                          channel=options["channel"],
-                                          source=options["source"] or options["name"])
+            token, raw = api_token_create(
+                actor=actor,
+                name=options["name"],
+                channel=options["channel"],
+                source=options["source"] or options["name"],
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stderr.write(f"Token {token.prefix} for {token.name} (channel {token.channel}, "
-                          f"source {token.source}). It is shown once; keep it safe:")
+        self.stderr.write(
+            f"Token {token.prefix} for {token.name} (channel {token.channel}, "
+            f"source {token.source}). It is shown once; keep it safe:"
+        )
         self.stdout.write(raw)

@@ -34,8 +34,10 @@ class ProgressLine:
             return
         self.last = now
         rate = p.rows / p.seconds if p.seconds > 0 else 0.0
-        line = (f"{p.rows:>10,} rows  {rate:>8,.0f} rows/s  created {p.created:,}  "
-                f"skipped {p.skipped:,}  errors {p.failed:,}  {p.seconds:,.0f} s")
+        line = (
+            f"{p.rows:>10,} rows  {rate:>8,.0f} rows/s  created {p.created:,}  "
+            f"skipped {p.skipped:,}  errors {p.failed:,}  {p.seconds:,.0f} s"
+        )
         end = "\n" if final or not self.tty else ""
         self.stream.write(("\r" if self.tty else "") + line + end)
         self.stream.flush()
@@ -56,23 +58,44 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--document", required=True, help="document slug, e.g. constitution")
         parser.add_argument("--version", dest="label", required=True, help="version label")
-        parser.add_argument("--channel", required=True,
-                            choices=[str(c) for c in IMPORT_CHANNELS])
-        parser.add_argument("--source", required=True,
-                            help="where the rows come from (file, organisation, meeting); "
-                                 "with the id it identifies a row for re-runs")
-        parser.add_argument("--errors", type=Path, metavar="REPORT.csv",
-                            help="write the rows that failed (row, id, field, message) here")
-        parser.add_argument("--receipts", type=Path, metavar="RECEIPTS.csv",
-                            help="write each stored row's receipt code (and, for rows new in "
-                                 "this run, its one-time secret) here, to hand back to authors")
-        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE,
-                            help="rows per transaction (default %(default)s)")
-        parser.add_argument("--max-bytes", type=int, default=None,
-                            help="refuse larger files (default KENES_IMPORT_MAX_BYTES or 2 GiB)")
-        parser.add_argument("--shard", metavar="K/N",
-                            help="import only rows whose number is K modulo N (run N commands "
-                                 "with K = 0..N-1 to share a file among processes)")
+        parser.add_argument("--channel", required=True, choices=[str(c) for c in IMPORT_CHANNELS])
+        parser.add_argument(
+            "--source",
+            required=True,
+            help="where the rows come from (file, organisation, meeting); "
+            "with the id it identifies a row for re-runs",
+        )
+        parser.add_argument(
+            "--errors",
+            type=Path,
+            metavar="REPORT.csv",
+            help="write the rows that failed (row, id, field, message) here",
+        )
+        parser.add_argument(
+            "--receipts",
+            type=Path,
+            metavar="RECEIPTS.csv",
+            help="write each stored row's receipt code (and, for rows new in "
+            "this run, its one-time secret) here, to hand back to authors",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
+            help="rows per transaction (default %(default)s)",
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            default=None,
+            help="refuse larger files (default KENES_IMPORT_MAX_BYTES or 2 GiB)",
+        )
+        parser.add_argument(
+            "--shard",
+            metavar="K/N",
+            help="import only rows whose number is K modulo N (run N commands "
+            "with K = 0..N-1 to share a file among processes)",
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress line")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -88,26 +111,38 @@ class Command(BaseCommand):
             shard = (int(k), int(n))
         try:
             result = proposals_import_file(
-                actor=None, path=path, document_slug=options["document"],
-                version_label=options["label"], channel=options["channel"],
-                source=options["source"], errors_path=options["errors"],
-                batch_size=options["batch_size"], max_bytes=options["max_bytes"],
-                progress=line, shard=shard, receipts_path=options["receipts"])
+                actor=None,
+                path=path,
+                document_slug=options["document"],
+                version_label=options["label"],
+                channel=options["channel"],
+                source=options["source"],
+                errors_path=options["errors"],
+                batch_size=options["batch_size"],
+                max_bytes=options["max_bytes"],
+                progress=line,
+                shard=shard,
+                receipts_path=options["receipts"],
+            )
         except ImportFileError as exc:
             raise CommandError(f"Nothing was imported. {exc}") from exc
         except ValidationError as exc:
             raise CommandError("Nothing was imported. " + " ".join(exc.messages)) from exc
         if line is not None:
-            line(Progress(result.rows, result.created, result.skipped, result.failed,
-                          result.seconds), final=True)
+            line(
+                Progress(
+                    result.rows, result.created, result.skipped, result.failed, result.seconds
+                ),
+                final=True,
+            )
         self.stdout.write(
             f"{path.name}: {result.rows:,} rows, {result.created:,} imported, "
             f"{result.skipped:,} already there, {result.failed:,} with errors "
-            f"({result.seconds:,.1f} s).")
+            f"({result.seconds:,.1f} s)."
+        )
         if result.failed and not options["errors"]:
             for e in result.first_errors:
-                self.stderr.write(f"row {e.row} (id {e.external_id or '-'}) {e.field}: "
-                                  f"{e.message}")
+                self.stderr.write(f"row {e.row} (id {e.external_id or '-'}) {e.field}: {e.message}")
             self.stderr.write("Use --errors REPORT.csv for the full list.")
         elif result.failed:
             self.stderr.write(f"Rows with errors are listed in {options['errors']}.")
