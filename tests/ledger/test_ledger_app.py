@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 
 from kenes.ledger import signing
 from kenes.ledger.audit import ledger_audit
-from kenes.ledger.events import commitment
+from kenes.ledger.events import commitment, proposal_state
 from kenes.ledger.merkle import (
     hash_leaf,
     open_checkpoint,
@@ -119,7 +119,7 @@ def test_receipt_entries_and_bad_requests(client, log):
 def test_sequencing_twice_adds_nothing_and_appends_need_a_transaction(log):
     assert ledger_sequence() is None
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        ledger_append(kind="x", code="KNS-0", event={})
+        ledger_append(proposal_state(code="KNS-0", from_state="received", to_state="in_review"))
 
 
 def test_the_database_refuses_to_update_leaves_and_entries(log):

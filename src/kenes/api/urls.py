@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from kenes.drafts.api import router as drafts_router
 from kenes.ledger.api import router as ledger_router
 from kenes.proposals.api import router as proposals_router
+from kenes.review.api import router as review_router
 
 api = NinjaAPI(
     title="Kenes API",
@@ -14,4 +15,5 @@ api = NinjaAPI(
 )
 api.add_router("/drafts", drafts_router)
 api.add_router("/proposals", proposals_router)
+api.add_router("/proposals", review_router)
 api.add_router("/ledger", ledger_router)

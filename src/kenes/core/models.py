@@ -2,9 +2,50 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(StrEnum):
+    """The closed list of audited actions (``AuditEntry.action``), one per service that audits.
+
+    Ledger events have their own list (``kenes.ledger.events.EventKind``); review state changes
+    are ``proposals.StateChange`` rows. A service may only record an action listed here.
+    """
+
+    STAFF_USER_CREATE = "staff_user.create"
+    API_TOKEN_CREATE = "api_token.create"  # noqa: S105 - an action name, not a secret
+    DRAFT_VERSION_IMPORT = "draft_version.import"
+    DRAFT_VERSION_TRANSLATE = "draft_version.translate"
+    DRAFT_VERSION_REPLACE_LANGUAGE = "draft_version.replace_language"
+    PROPOSALS_IMPORT = "proposals.import"
+    GEO_KATO_IMPORT = "geo.kato_import"
+    GEO_POPULATION_IMPORT = "geo.population_import"
+    COALITION_ORGANISATION_CREATE = "coalition.organisation_create"
+    COALITION_ORGANISATION_UPDATE = "coalition.organisation_update"
+    COALITION_BRANCH_CREATE = "coalition.branch_create"
+    COALITION_CONTACT_ADD = "coalition.contact_add"
+    COALITION_ORGANISER_LINK = "coalition.organiser_link"
+    COALITION_LOGO_SET = "coalition.logo_set"
+    OUTREACH_MEETING_PLAN = "outreach.meeting_plan"
+    OUTREACH_MEETING_CANCEL = "outreach.meeting_cancel"
+    OUTREACH_MEETING_REPORT = "outreach.meeting_report"
+    OUTREACH_PHOTO_ADD = "outreach.photo_add"
+    OUTREACH_PROPOSALS_ADD = "outreach.proposals_add"
+    OUTREACH_OFFLINE_SYNC = "outreach.offline_sync"
+    INSIGHTS_RUN_FULL = "insights.run_full"
+    INSIGHTS_RUN_QUEUED = "insights.run_queued"
+    INSIGHTS_LINK_SET = "insights.link_set"
+    INSIGHTS_LINK_REMOVE = "insights.link_remove"
+    INSIGHTS_CAMPAIGN_SPLIT = "insights.campaign_split"
+    INSIGHTS_THEME_SPLIT = "insights.theme_split"
+    INSIGHTS_CAMPAIGN_MERGE = "insights.campaign_merge"
+    INSIGHTS_THEME_MERGE = "insights.theme_merge"
+    LEDGER_WITNESS_ADD = "ledger.witness_add"
+    LEDGER_WITNESS_SET_ACTIVE = "ledger.witness_set_active"
 
 
 class AuditEntry(models.Model):

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.drafts import formats
 from kenes.drafts.formats import DraftDoc, DraftFormatError, Problem
 from kenes.drafts.models import Article, Document, Point, Section, Subpoint, Version
 from kenes.drafts.selectors import version_to_doc
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 
 @transaction.atomic

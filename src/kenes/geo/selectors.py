@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from kenes.geo.models import Unit
-from kenes.proposals.regions import Region
+from kenes.geo.regions import Region
 
 
 def regions() -> list[tuple[str, str]]:

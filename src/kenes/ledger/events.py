@@ -9,13 +9,110 @@ receipt (and the text) can link the public leaf to the text.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from kenes.ledger.merkle.receipt import commitment
+from kenes.ledger.merkle.codes import commitment
 
-__all__ = ["EVENT_VERSION", "canonical", "commitment"]
+__all__ = [
+    "EVENT_VERSION",
+    "Event",
+    "EventKind",
+    "answer_recorded",
+    "canonical",
+    "commitment",
+    "proposal_received",
+    "proposal_state",
+]
 
 EVENT_VERSION = 1
+
+
+class EventKind(StrEnum):
+    """The closed list of what the ledger records (a leaf's ``type``)."""
+
+    # A proposal was taken in: its place in the draft, channel, language, and a commitment to
+    # its text salted with the receipt secret.
+    PROPOSAL_RECEIVED = "proposal.received"
+    # A proposal changed state (in review, merged into another, ...), except answering.
+    PROPOSAL_STATE = "proposal.state"
+    # An answer (decision and reasons) was given to a proposal.
+    ANSWER_RECORDED = "answer.recorded"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One ledger entry to append: its kind, the receipt code it is about, and its body."""
+
+    kind: EventKind
+    code: str
+    body: dict[str, Any]
+
+
+def proposal_received(
+    *,
+    code: str,
+    commitment: str,
+    document: str,
+    version: str,
+    article: str | None,
+    point: str | None,
+    channel: str,
+    language: str,
+    author_kind: str,
+    region: str | None,
+) -> Event:
+    return Event(
+        EventKind.PROPOSAL_RECEIVED,
+        code,
+        {
+            "commitment": commitment,
+            "document": document,
+            "version": version,
+            "article": article,
+            "point": point,
+            "channel": channel,
+            "language": language,
+            "author_kind": author_kind,
+            "region": region,
+        },
+    )
+
+
+def proposal_state(*, code: str, from_state: str, to_state: str, into: str | None = None) -> Event:
+    body: dict[str, Any] = {"from": from_state, "to": to_state}
+    if into is not None:
+        body["into"] = into
+    return Event(EventKind.PROPOSAL_STATE, code, body)
+
+
+def answer_recorded(
+    *,
+    code: str,
+    answer: int,
+    from_state: str,
+    decision: str,
+    reason_kk: str,
+    reason_ru: str,
+    changed_article: str | None,
+    changed_point: str | None,
+    group: str | None,
+) -> Event:
+    return Event(
+        EventKind.ANSWER_RECORDED,
+        code,
+        {
+            "answer": answer,
+            "from": from_state,
+            "decision": decision,
+            "reason_kk": reason_kk,
+            "reason_ru": reason_ru,
+            "changed_article": changed_article,
+            "changed_point": changed_point,
+            "group": group,
+        },
+    )
 
 
 def canonical(event: dict[str, Any]) -> bytes:

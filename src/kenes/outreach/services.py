@@ -20,13 +20,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
 from kenes.coalition import selectors as coalition
 from kenes.coalition.models import Branch, Organisation
-from kenes.coalition.uploads import check_image, photo_max_bytes
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
+from kenes.core.uploads import check_image, photo_max_bytes
+from kenes.core.validation import field_errors
 from kenes.drafts.models import Version
 from kenes.geo.models import Unit
-from kenes.ledger.merkle.receipt import normalize_text
+from kenes.ledger.merkle.codes import normalize_text
 from kenes.outreach import selectors
 from kenes.outreach.models import (
     AgeBand,
@@ -41,12 +44,7 @@ from kenes.outreach.models import (
     SyncItem,
 )
 from kenes.proposals.models import AuthorKind, Channel
-from kenes.proposals.services import (
-    Actor,
-    Submitted,
-    proposals_submit_many,
-    text_fingerprint,
-)
+from kenes.proposals.services import Submitted, proposals_submit_many, text_fingerprint
 
 ATTENDANCE_KEYS = tuple(f"{s}_{b}" for s in Sex.values for b in AgeBand.values)
 MAX_PER_CELL = 100_000
@@ -62,10 +60,6 @@ REPORT_EARLY = timedelta(hours=12)
 def _require(ok: bool) -> None:
     if not ok:
         raise PermissionDenied(_("You do not manage this meeting."))
-
-
-def _user(actor: Actor) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 @transaction.atomic
@@ -117,7 +111,7 @@ def meeting_plan(
         place=place.strip()[:300],
         language=language,
         speakers=speakers.strip(),
-        facilitator=_user(actor),
+        facilitator=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -290,7 +284,7 @@ def meeting_photo_add(*, actor: Actor, meeting: Meeting, upload: IO[bytes]) -> P
         width=info.width,
         height=info.height,
         size=info.size,
-        uploaded_by=_user(actor),
+        uploaded_by=acting_user(actor),
     )
     photo.file.save(f"photo{info.extension}", File(upload), save=False)
     photo.save()
@@ -316,7 +310,7 @@ def _result(uuid: str, status: str, message: str = "", **extra: Any) -> dict[str
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"item": exc.messages}
+    return field_errors(exc, "item")
 
 
 def offline_sync(*, actor: Actor, items: list[Any]) -> list[dict[str, Any]]:
@@ -415,7 +409,7 @@ def _sync_meeting(
         target=meeting,
         data={
             "items": len(numbered),
-            "statuses": sorted({results[n]["status"] for n, _i in numbered if results[n]}),
+            "statuses": sorted({r["status"] for n, _i in numbered if (r := results[n])}),
         },
     )
 
@@ -466,7 +460,7 @@ def _sync_attendance(actor: Actor, meeting: Meeting, item: dict[str, Any]) -> di
         meeting=meeting,
         digest=digest,
         result=result,
-        entered_by=_user(actor),
+        entered_by=acting_user(actor),
     )
     return result
 

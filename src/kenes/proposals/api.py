@@ -4,7 +4,7 @@
   token's channel and source; without a token it comes on channel ``api`` from source
   ``public``. There is no rate limiting here: it belongs to the proxy in front of Kenes.
   ``Idempotency-Key`` makes retries safe: see :func:`submit`.
-- ``GET /api/proposals/receipt/{code}`` shows a receipt: state, history and the answer.
+- ``GET /api/proposals/receipt/{code}`` (in ``kenes.review.api``) shows a receipt with its answer.
 - ``GET /api/proposals/`` lists proposals publicly (no personal data), with filters and paging.
 - ``GET /api/proposals/ping`` is a health and benchmark endpoint that touches no database.
 
@@ -31,7 +31,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
+from kenes.core.validation import field_errors
 from kenes.drafts.models import Article, Version, pick_language
+from kenes.geo.regions import Region
 from kenes.proposals import selectors
 from kenes.proposals.models import (
     ApiToken,
@@ -41,7 +43,6 @@ from kenes.proposals.models import (
     Proposal,
     ProposalState,
 )
-from kenes.proposals.regions import Region
 from kenes.proposals.services import DuplicateProposalError
 from kenes.proposals.tokens import (
     KEY_MAX,
@@ -115,37 +116,6 @@ class ReceiptOut(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
-
-
-class HistoryOut(Schema):
-    from_state: str
-    state: str
-    at: datetime
-
-
-class AnswerOut(Schema):
-    decision: str
-    reason_kk: str
-    reason_ru: str
-    changed_article: str | None
-    changed_point: str | None
-    answered_at: datetime
-
-
-class ReceiptStatusOut(Schema):
-    code: str
-    state: str
-    secret_checked: bool
-    language: str
-    document: str
-    version: str
-    article: str | None
-    point: str | None
-    text: str
-    submitted_at: datetime
-    merged_into: str | None
-    history: list[HistoryOut]
-    answer: AnswerOut | None
 
 
 class ProposalOut(Schema):
@@ -354,7 +324,7 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
         return _error(
             422,
             _("The proposal was not accepted: correct the fields listed."),
-            exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages},
+            field_errors(exc, "body"),
         )
     proposal = outcome.submitted.proposal
     return Status(
@@ -367,70 +337,6 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
             "language": proposal.language,
             "submitted_at": proposal.submitted_at,
             "tracker_url": _tracker_url(proposal.code),
-        },
-    )
-
-
-def _current_answer(proposal: Proposal) -> dict[str, Any] | None:
-    from kenes.review.models import Answer
-
-    target_id = proposal.merged_into_id or proposal.pk
-    answer = (
-        Answer.objects.filter(proposal_id=target_id)
-        .select_related("changed_article", "changed_point")
-        .order_by("-answered_at", "-id")
-        .first()
-    )
-    if answer is None:
-        return None
-    return {
-        "decision": answer.decision,
-        "reason_kk": answer.reason_kk,
-        "reason_ru": answer.reason_ru,
-        "changed_article": answer.changed_article.number if answer.changed_article else None,
-        "changed_point": answer.changed_point.number if answer.changed_point else None,
-        "answered_at": answer.answered_at,
-    }
-
-
-@router.get(
-    "/receipt/{code}", response={200: ReceiptStatusOut, 404: ErrorOut}, url_name="proposals_receipt"
-)
-def receipt(request: HttpRequest, code: str, secret: str | None = None) -> Status[dict[str, Any]]:
-    """Follow a proposal by its receipt code: state, history, answer. No personal data.
-
-    With ``?secret=`` the secret is checked too (``secret_checked``); a wrong secret answers
-    404 like an unknown code.
-    """
-    proposal = selectors.receipt_check(code=code, secret=secret or None)
-    if proposal is None:
-        return _error(404, _("No proposal has this receipt code. Check the code and try again."))
-    merged_into = (
-        Proposal.objects.filter(pk=proposal.merged_into_id).values_list("code", flat=True).first()
-        if proposal.merged_into_id
-        else None
-    )
-    history = [
-        {"from_state": h.from_state, "state": h.to_state, "at": h.at}
-        for h in selectors.proposal_history(proposal)
-        if h.from_state != h.to_state
-    ]
-    return Status(
-        200,
-        {
-            "code": proposal.code,
-            "state": proposal.state,
-            "secret_checked": bool(secret),
-            "language": proposal.language,
-            "document": proposal.version.document.slug,
-            "version": proposal.version.label,
-            "article": proposal.article.number if proposal.article else None,
-            "point": proposal.point.number if proposal.point else None,
-            "text": proposal.text,
-            "submitted_at": proposal.submitted_at,
-            "merged_into": merged_into,
-            "history": history,
-            "answer": _current_answer(proposal),
         },
     )
 

@@ -34,10 +34,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
+from kenes.core.validation import field_errors
 from kenes.drafts.models import Version
 from kenes.proposals.models import Channel
-from kenes.proposals.services import Actor, proposals_submit_many
+from kenes.proposals.services import proposals_submit_many
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 COLUMNS = (
@@ -363,9 +365,7 @@ def proposals_import_batch(
     )
     for (number, external_id), result in zip(accepted, results, strict=True):
         if isinstance(result, ValidationError):
-            detail = (
-                result.message_dict if hasattr(result, "error_dict") else {"row": result.messages}
-            )
+            detail = field_errors(result, "row")
             errors.extend(
                 RowError(number, external_id, name, message)
                 for name, messages in detail.items()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kenes.core.crypto import EncryptedTextField
-from kenes.proposals.regions import Region
+from kenes.geo.regions import Region
 
 TEXT_MIN = 10
 TEXT_MAX = 5000

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
+from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
+from kenes.core.validation import EMAIL_RE, PHONE_RE
 from kenes.drafts.models import Article, Point, Version
+from kenes.geo.regions import Region
+from kenes.ledger import events
 from kenes.ledger.events import commitment
-from kenes.ledger.merkle.receipt import normalize_text
+from kenes.ledger.merkle.codes import normalize_text
 from kenes.ledger.services import ledger_append, ledger_append_many
 from kenes.proposals import receipts
 from kenes.proposals.models import (
@@ -32,13 +35,7 @@ from kenes.proposals.models import (
     ProposalState,
     StateChange,
 )
-from kenes.proposals.regions import Region
 from kenes.proposals.signals import proposals_stored
-
-Actor = AbstractBaseUser | AnonymousUser | None
-
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
 class DuplicateProposalError(ValidationError):
@@ -118,7 +115,7 @@ class _Prepared:
 
     proposal: Proposal
     secret: str
-    event: dict[str, Any]
+    event: events.Event
 
 
 TargetCache = dict[tuple[int, str | None, str | None], tuple[Article | None, Point | None]]
@@ -143,7 +140,7 @@ def _prepare(
     source: str = "",
     source_ref: str = "",
     external_id: str = "",
-    submitted_at: timezone.datetime | None = None,
+    submitted_at: datetime | None = None,
     targets: TargetCache | None = None,
 ) -> _Prepared:
     """Validate one proposal and build it (unsaved); raise ValidationError per field."""
@@ -214,7 +211,7 @@ def _prepare(
     else:
         lang, detected = detect_language(clean, ui_language)
     secret = receipts.new_secret()
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     proposal = Proposal(
         code=receipts.new_code(),
         secret_digest=receipts.secret_digest(secret, secret_key()),
@@ -239,22 +236,23 @@ def _prepare(
         submitted_at=submitted_at or timezone.now(),
     )
     # The public record: the text is bound by a commitment salted with the receipt secret.
-    event = {
-        "commitment": commitment(secret, clean),
-        "document": version.document.slug,
-        "version": version.label,
-        "article": article.number if article else None,
-        "point": point.number if point else None,
-        "channel": channel,
-        "language": lang,
-        "author_kind": author_kind,
-        "region": region or None,
-    }
+    event = events.proposal_received(
+        code=proposal.code,
+        commitment=commitment(secret, clean),
+        document=version.document.slug,
+        version=version.label,
+        article=article.number if article else None,
+        point=point.number if point else None,
+        channel=channel,
+        language=lang,
+        author_kind=author_kind,
+        region=region or None,
+    )
     return _Prepared(proposal, secret, event)
 
 
 def _received(proposal: Proposal, actor: Actor) -> StateChange:
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     return StateChange(
         proposal=proposal,
         actor=user,
@@ -319,7 +317,8 @@ def proposal_submit(
     else:  # pragma: no cover - 30^7 codes make five collisions in a row unreachable
         raise RuntimeError("could not allocate a unique receipt code")
     _received(proposal, actor).save()
-    ledger_append(kind="proposal.received", code=proposal.code, event=prepared.event)
+    # The code may have been drawn again after a collision: the event names the stored one.
+    ledger_append(replace(prepared.event, code=proposal.code))
     if proposal.contact:
         # Only once the proposal is committed is its receipt sent anywhere.
         transaction.on_commit(lambda: notify_receipt(proposal_id=proposal.pk))
@@ -396,9 +395,7 @@ def proposals_submit_many(
                     results[n] = exc
         if saved:
             StateChange.objects.bulk_create([_received(p, actor) for p in saved], batch_size=2000)
-            ledger_append_many(
-                items=[("proposal.received", p.proposal.code, p.event) for _n, p in fresh]
-            )
+            ledger_append_many(replace(p.event, code=p.proposal.code) for _n, p in fresh)
             proposals_stored.send(sender=Proposal, proposal_ids=[p.pk for p in saved])
             for (n, prepared), proposal in zip(fresh, saved, strict=True):
                 results[n] = Submitted(proposal, prepared.secret, created=True)

@@ -10,19 +10,19 @@ import itertools
 import uuid
 from collections.abc import Iterable, Sequence
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
 from kenes.accounts.models import User
+from kenes.core.actors import Actor
 from kenes.drafts.models import Article, Point
+from kenes.ledger import events
 from kenes.ledger.services import ledger_append_many
 from kenes.proposals.models import Proposal, ProposalState, StateChange
 from kenes.review.models import Answer, Decision
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 ALLOWED = {
     ProposalState.RECEIVED: {ProposalState.IN_REVIEW, ProposalState.ANSWERED, ProposalState.MERGED},
@@ -33,12 +33,8 @@ ALLOWED = {
 }
 
 
-def _user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
-
-
 def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[str, object]) -> None:
-    user = _user(actor)
+    user = acting_user(actor)
     label = user.get_username() if user else "system"
     now = timezone.now()
     changes = []
@@ -62,19 +58,15 @@ def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[st
         p.updated_at = now  # bulk_update does not apply auto_now
     StateChange.objects.bulk_create(changes)
     if to != ProposalState.ANSWERED:  # an answer is recorded in full by answers_record
+        into = details.get("into")
         ledger_append_many(
-            items=[
-                (
-                    "proposal.state",
-                    c.proposal.code,
-                    {
-                        "from": c.from_state,
-                        "to": c.to_state,
-                        **({"into": details["into"]} if "into" in details else {}),
-                    },
-                )
-                for c in changes
-            ]
+            events.proposal_state(
+                code=c.proposal.code,
+                from_state=c.from_state,
+                to_state=c.to_state,
+                into=str(into) if into is not None else None,
+            )
+            for c in changes
         )
 
 
@@ -102,7 +94,7 @@ def proposals_assign(*, actor: Actor, proposal_ids: Iterable[int], assignee: Use
 def _save_assignments(proposals: Sequence[Proposal], actor: Actor) -> None:
     """Store the proposals' assignees and record each assignment in their history."""
     Proposal.objects.bulk_update(proposals, ["assignee"], batch_size=1000)
-    user = _user(actor)
+    user = acting_user(actor)
     StateChange.objects.bulk_create(
         (
             StateChange(
@@ -202,7 +194,7 @@ def answers_record(
         )
     group = uuid.uuid4() if len(proposals) > 1 else None
     before = [p.state for p in proposals]
-    user = _user(actor)
+    user = acting_user(actor)
     answers = Answer.objects.bulk_create(
         Answer(
             proposal=p,
@@ -223,23 +215,18 @@ def answers_record(
         {"decision": decision, "group": str(group) if group else None},
     )
     ledger_append_many(
-        items=[
-            (
-                "answer.recorded",
-                p.code,
-                {
-                    "answer": a.pk,
-                    "from": p_from,
-                    "decision": decision,
-                    "reason_kk": a.reason_kk,
-                    "reason_ru": a.reason_ru,
-                    "changed_article": changed_article.number if changed_article else None,
-                    "changed_point": changed_point.number if changed_point else None,
-                    "group": str(group) if group else None,
-                },
-            )
-            for p, a, p_from in zip(proposals, answers, before, strict=True)
-        ]
+        events.answer_recorded(
+            code=p.code,
+            answer=a.pk,
+            from_state=p_from,
+            decision=decision,
+            reason_kk=a.reason_kk,
+            reason_ru=a.reason_ru,
+            changed_article=changed_article.number if changed_article else None,
+            changed_point=changed_point.number if changed_point else None,
+            group=str(group) if group else None,
+        )
+        for p, a, p_from in zip(proposals, answers, before, strict=True)
     )
     Proposal.objects.bulk_update(proposals, ["state", "updated_at"], batch_size=1000)
     return answers

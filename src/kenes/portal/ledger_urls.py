@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenes.ledger import views
+from kenes.portal import ledger_views as views
 
 app_name = "ledger"
 

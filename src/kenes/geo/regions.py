@@ -6,7 +6,6 @@ Codes are the two-digit KATO prefixes, which ISO 3166-2:KZ also uses (KZ-10 ... 
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,7 +35,3 @@ class Region(models.TextChoices):
 def region_label(code: str) -> str:
     """Return the region's name in the active language ('' for no region)."""
     return str(Region(code).label) if code in Region.values else ""
-
-
-def current_lang() -> str:
-    return (get_language() or "kk")[:2]

@@ -16,13 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from kenes.ledger import selectors, signing, witnesses
 from kenes.ledger.merkle import ProofError
-from kenes.ledger.merkle.receipt import (
-    LogEntry,
-    ReceiptError,
-    ReceiptInput,
-    ReceiptReport,
-    verify_receipt,
-)
+from kenes.ledger.merkle.errors import ReceiptError
+from kenes.ledger.merkle.receipt import ReceiptInput, ReceiptReport, verify_receipt
+from kenes.ledger.merkle.sources import LogEntry
 from kenes.review.models import Decision
 
 MAX_TEXT = 20000
