@@ -19,18 +19,11 @@ from kenes.ledger.merkle import (
     verify_inclusion,
 )
 from kenes.ledger.models import Checkpoint, Entry, Leaf
-from kenes.ledger.services import TREE, ledger_append, ledger_sequence
+from kenes.ledger.services import ledger_append, ledger_sequence
 from kenes.review.services import answer_record
 from tests.ledger.tamper import ledger_triggers_off
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_tree():
-    TREE.reset()
-    yield
-    TREE.reset()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from kenes.ledger.merkle.receipt import ReceiptInput, verify_receipt
 from kenes.ledger.merkle.sources import DirLogSource, HttpLogSource
 from kenes.ledger.merkle.verify import main
 from kenes.ledger.models import Entry
-from kenes.ledger.services import TREE, ledger_sequence
+from kenes.ledger.services import ledger_sequence
 from kenes.proposals import receipts
 from kenes.review.services import answer_record
 from tests.ledger.tamper import ledger_triggers_off
@@ -31,13 +31,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 TEXT = "Предлагаю продлить срок общественного обсуждения до девяноста дней."
-
-
-@pytest.fixture(autouse=True)
-def fresh_tree():
-    TREE.reset()
-    yield
-    TREE.reset()
 
 
 @pytest.fixture

@@ -220,13 +220,6 @@ def test_configuration_errors_exit_2_without_a_traceback(tmp_path, capsys, witne
 # --------------------------------------------------------------------------- Django side
 
 
-@pytest.fixture(autouse=True)
-def fresh_tree():
-    TREE.reset()
-    yield
-    TREE.reset()
-
-
 @pytest.fixture
 def log(submit):
     for i in range(4):
