@@ -27,15 +27,5 @@ def settlements(*, region: str | None = None, district: str | None = None) -> Qu
     return qs.order_by("name_ru")
 
 
-def settlement_search(query: str, *, region: str | None = None, limit: int = 20) -> list[Unit]:
-    qs = Unit.objects.filter(is_settlement=True)
-    if region:
-        qs = qs.filter(region_code=region)
-    query = query.strip()
-    if query:
-        qs = qs.filter(name_ru__icontains=query) | qs.filter(name_kk__icontains=query)
-    return list(qs.select_related("parent", "district").order_by("name_ru")[:limit])
-
-
 def unit(code: str) -> Unit | None:
     return Unit.objects.select_related("parent", "district").filter(code=code).first()

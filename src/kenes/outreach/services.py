@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
@@ -44,7 +44,12 @@ from kenes.outreach.models import (
     SyncItem,
 )
 from kenes.proposals.models import AuthorKind, Channel
-from kenes.proposals.services import Submitted, proposals_submit_many, text_fingerprint
+from kenes.proposals.services import (
+    ProposalRow,
+    Submitted,
+    proposals_submit_many,
+    text_fingerprint,
+)
 
 ATTENDANCE_KEYS = tuple(f"{s}_{b}" for s in Sex.values for b in AgeBand.values)
 MAX_PER_CELL = 100_000
@@ -234,9 +239,9 @@ def meeting_proposals_add(
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting was cancelled."))
     slug = meeting.organisation.slug
-    rows = []
+    rows: list[ProposalRow] = []
     for item in items:
-        row = {
+        row: dict[str, Any] = {
             k: item[k]
             for k in (
                 "text",
@@ -255,7 +260,7 @@ def meeting_proposals_add(
             region=meeting.region_code,
             source_ref=f"{slug} · {ref}"[:200],
         )
-        rows.append(row)
+        rows.append(cast(ProposalRow, row))
     results = proposals_submit_many(
         actor=actor,
         version=meeting.version,

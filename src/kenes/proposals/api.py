@@ -23,7 +23,6 @@ from typing import Any
 import pydantic
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
@@ -32,7 +31,7 @@ from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from kenes.core.validation import field_errors
-from kenes.drafts.models import Article, Version, pick_language
+from kenes.drafts.models import Version, pick_language
 from kenes.geo.regions import Region
 from kenes.proposals import selectors
 from kenes.proposals.models import (
@@ -356,26 +355,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-LIST_FIELDS = (
-    "code",
-    "text",
-    "language",
-    "state",
-    "author_kind",
-    "region",
-    "channel",
-    "submitted_at",
-    "version",
-    "version__label",
-    "version__document",
-    "version__document__slug",
-    "article",
-    "article__number",
-    "point",
-    "point__number",
-)
-
-
 @router.get(
     "/", response={200: ProposalPage, 404: ErrorOut, 422: ErrorOut}, url_name="proposals_list"
 )
@@ -431,11 +410,7 @@ def proposal_list(
         q=q, state=state, region=region, language=language, channel=channel, author_kind=author_kind
     )
     if version:
-        found = (
-            Version.objects.filter(document__slug=document, label=version)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        found = selectors.version_id_by_slug(document, version)
         if found is None:
             return _error(
                 404,
@@ -444,11 +419,7 @@ def proposal_list(
             )
         filters.version_id = found
         if article:
-            article_id = (
-                Article.objects.filter(version_id=found, number=article)
-                .values_list("pk", flat=True)
-                .first()
-            )
+            article_id = selectors.article_id_by_number(found, article)
             if article_id is None:
                 return _error(
                     404, _("There is no article %(number)s in this draft.") % {"number": article}
@@ -457,23 +428,7 @@ def proposal_list(
     qs = selectors.public_proposals(filters)
     if document and not version:
         qs = qs.filter(version__document__slug=document)
-    page_qs = qs
-    if after is not None:
-        when, pk = after
-        page_qs = qs.filter(Q(submitted_at__lt=when) | Q(submitted_at=when, pk__lt=pk))
-        offset = 0
-    # Two steps: the page's ids (the search's tsvector is not selected, so PostgreSQL does not
-    # compute it for every match), then those rows with their draft references.
-    ids = list(page_qs.values_list("pk", flat=True)[offset : offset + limit + 1])
-    more = len(ids) > limit
-    ids = ids[:limit]
-    by_id = {
-        p.pk: p
-        for p in selectors.public_proposals(selectors.PublicFilters())
-        .filter(pk__in=ids)
-        .only(*LIST_FIELDS)
-    }
-    rows = [by_id[pk] for pk in ids if pk in by_id]
+    rows, more = selectors.public_page(qs, after=after, offset=offset, limit=limit)
     items = [
         {
             "code": p.code,

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,7 +39,7 @@ from kenes.core.services import audit_record
 from kenes.core.validation import field_errors
 from kenes.drafts.models import Version
 from kenes.proposals.models import Channel
-from kenes.proposals.services import proposals_submit_many
+from kenes.proposals.services import ProposalRow, proposals_submit_many
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 COLUMNS = (
@@ -330,7 +330,7 @@ def proposals_import_batch(
     created = skipped = 0
     errors: list[RowError] = []
     accepted: list[tuple[int, str]] = []
-    inputs: list[dict[str, Any]] = []
+    inputs: list[ProposalRow] = []
     for number, values in rows:
         external_id = _text(values.get("id"))
         if "__error__" in values:
@@ -359,7 +359,8 @@ def proposals_import_batch(
                 )
                 continue
             accepted.append((number, external_id))
-            inputs.append({"external_id": external_id, "source_ref": f"row {number}", **fields})
+            row = {"external_id": external_id, "source_ref": f"row {number}", **fields}
+            inputs.append(cast(ProposalRow, row))
     results = proposals_submit_many(
         actor=actor, version=version, channel=channel, source=source, rows=inputs
     )

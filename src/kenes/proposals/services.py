@@ -6,7 +6,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -119,6 +119,39 @@ class _Prepared:
 
 
 TargetCache = dict[tuple[int, str | None, str | None], tuple[Article | None, Point | None]]
+
+
+class SubmitFields(TypedDict, total=False):
+    """The optional fields of a submission (see :func:`proposal_submit`)."""
+
+    article_number: str | None
+    point_number: str | None
+    language: str | None
+    ui_language: str
+    author_kind: str
+    region: str
+    contact: str
+    consent: bool
+    consent_text: str
+    client_token: str
+    source_ref: str
+    submitted_at: datetime | None
+
+
+class ProposalRow(SubmitFields, total=False):
+    """One proposal of a batch (:func:`proposals_submit_many`)."""
+
+    text: Required[str]
+    external_id: str
+
+
+class SubmitArgs(SubmitFields, total=False):
+    """What :func:`proposal_submit` takes besides the actor and the version."""
+
+    text: Required[str]
+    channel: Required[str]
+    source: str
+    external_id: str
 
 
 def _prepare(
@@ -272,7 +305,7 @@ def proposal_submit(
     channel: str,
     source: str = "",
     external_id: str = "",
-    **fields: Any,
+    **fields: Unpack[SubmitFields],
 ) -> Submitted:
     """Validate and store a proposal; return it with its receipt secret.
 
@@ -331,7 +364,7 @@ def proposals_submit_many(
     version: Version,
     channel: str,
     source: str,
-    rows: list[dict[str, Any]],
+    rows: list[ProposalRow],
 ) -> list[Submitted | ValidationError]:
     """Validate and store many proposals of one file or batch, in the caller's transaction.
 
@@ -380,16 +413,17 @@ def proposals_submit_many(
             # A receipt-code collision or a concurrent import: store row by row instead.
             saved = []
             for n, _prepared in fresh:
-                fields = {k: v for k, v in rows[n].items() if k not in ("text", "external_id")}
+                rest: dict[str, Any] = dict(rows[n])
+                text, _id = rest.pop("text", ""), rest.pop("external_id", None)
                 try:
                     results[n] = proposal_submit(
                         actor=actor,
                         version=version,
                         channel=channel,
                         source=source,
-                        text=rows[n].get("text", ""),
+                        text=str(text),
                         external_id=ids[n],
-                        **fields,
+                        **cast(SubmitFields, rest),
                     )
                 except ValidationError as exc:
                     results[n] = exc

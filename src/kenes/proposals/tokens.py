@@ -12,7 +12,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +24,7 @@ from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.drafts.models import Version
 from kenes.proposals.models import ApiToken, Channel, IdempotencyKey
-from kenes.proposals.services import Submitted, proposal_submit
+from kenes.proposals.services import SubmitArgs, Submitted, proposal_submit
 
 TOKEN_PREFIX = "kns_"  # noqa: S105 - the public marker of a token, not a secret
 PUBLIC_SCOPE = "public"
@@ -126,7 +126,7 @@ def proposal_submit_idempotent(
     idempotency_key: str,
     body_digest: str,
     version: Version,
-    **submit: Any,
+    **submit: Unpack[SubmitArgs],
 ) -> ApiSubmitted:
     """Submit through :func:`proposal_submit`, at most once per ``(scope, idempotency_key)``.
 

@@ -6,7 +6,6 @@ Every function changes proposals' states only through ``_move`` which records a 
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Iterable, Sequence
 
@@ -274,9 +273,3 @@ def proposal_merge(*, actor: Actor, proposal: Proposal, into: Proposal) -> Propo
     locked.merged_into = target
     locked.save(update_fields=["state", "merged_into", "updated_at"])
     return locked
-
-
-def chunked(ids: Iterable[int], size: int = 1000) -> Iterable[list[int]]:
-    it = iter(ids)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk
