@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kenes.geo",
     "kenes.coalition",
     "kenes.outreach",
+    "kenes.reports",
     "kenes.portal",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ledger/", include("kenes.ledger.urls")),
     path("insights/", include("kenes.insights.urls")),
     path("outreach/", include("kenes.outreach.urls")),
+    path("reports/", include("kenes.reports.urls")),
     path("", include("kenes.portal.urls")),
 ]
 

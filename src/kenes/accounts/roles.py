@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "outreach.*",
         "geo.*",
         "deliberation.*",
+        "reports.*",
     ],
     Role.REVIEWER: ["*.view_*", "proposals.change_*", "review.*", "insights.change_*"],
     Role.COALITION_ORGANISER: [
