@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "kenes.geo",
     "kenes.coalition",
     "kenes.outreach",
+    "kenes.changes",
+    "kenes.comments",
+    "kenes.opendata",
     "kenes.reports",
     "kenes.portal",
 ]

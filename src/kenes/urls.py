@@ -17,6 +17,9 @@ urlpatterns = [
     path("ledger/", include("kenes.ledger.urls")),
     path("insights/", include("kenes.insights.urls")),
     path("outreach/", include("kenes.outreach.urls")),
+    path("changes/", include("kenes.changes.urls")),
+    path("comments/", include("kenes.comments.urls")),
+    path("open-data/", include("kenes.opendata.urls")),
     path("reports/", include("kenes.reports.urls")),
     path("", include("kenes.portal.urls")),
 ]

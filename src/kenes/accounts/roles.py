@@ -38,8 +38,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "geo.*",
         "deliberation.*",
         "reports.*",
+        "changes.*",
+        "comments.*",
     ],
-    Role.REVIEWER: ["*.view_*", "proposals.change_*", "review.*", "insights.change_*"],
+    Role.REVIEWER: [
+        "*.view_*",
+        "proposals.change_*",
+        "review.*",
+        "insights.change_*",
+        "changes.add_*",
+        "comments.change_*",
+    ],
     Role.COALITION_ORGANISER: [
         "drafts.view_*",
         "geo.view_*",

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kenes.opendata import views
+
+app_name = "opendata"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]
