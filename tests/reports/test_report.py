@@ -12,7 +12,7 @@ from django.utils import translation
 
 from kenes.drafts import demo
 from kenes.drafts.services import draft_version_import
-from kenes.proposals.models import Proposal
+from kenes.proposals.models import Channel, Proposal
 from kenes.reports.models import ReportBuild
 from kenes.reports.rendering import num
 from kenes.reports.selectors import quote_of, report_data
@@ -45,13 +45,15 @@ def test_report_pdf_has_kazakh_letters_and_the_database_totals(consultation, tmp
     # the total and every channel's count equal the database's
     total = Proposal.objects.filter(version=v1).count()
     with translation.override("kk"):
-        assert f"Барлығы {num(total)} ұсыныс келді" in flat
+        assert f"Барлығы келген ұсыныстар: {num(total)}." in flat
     by_channel = dict(
         Proposal.objects.filter(version=v1).values_list("channel").annotate(n=Count("id"))
     )
     assert by_channel == {"web": 3, "paper": 1, "meeting": 1}
-    assert re.search(r"қағаз нысаны\s+1\b", flat)
-    assert re.search(r"веб-нысан\s+3\b", flat)
+    with translation.override("kk"):
+        paper, web = str(Channel.PAPER.label), str(Channel.WEB.label)
+    assert re.search(rf"{paper}\s+1\b", flat)
+    assert re.search(rf"{web}\s+3\b", flat)
     # the ledger checkpoint the report was built at
     build = ReportBuild.objects.get()
     assert build.status == ReportBuild.Status.DONE and build.checkpoint_size > 0
@@ -63,7 +65,7 @@ def test_report_pdf_has_kazakh_letters_and_the_database_totals(consultation, tmp
 
 
 def test_report_masks_personal_data_and_quotes_with_receipt_codes(consultation, tmp_path):
-    v1, _v2, p = consultation
+    v1, _v2, _p = consultation
     data = report_data(version=v1, lang="ru")
     out = tmp_path / "report-ru.pdf"
     report_build(actor=None, version=v1, language="ru", out=out)

@@ -8,12 +8,12 @@ from kenes.reports.models import ReportLanguage
 from kenes.reports.services import NOTE_MAX
 
 
-class VersionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Version) -> str:  # type: ignore[override]
+class VersionChoiceField(forms.ModelChoiceField[Version]):
+    def label_from_instance(self, obj: Version) -> str:
         return f"{obj.document.title_in()[0]} — {obj.label}"
 
 
-def _versions() -> forms.ModelChoiceField:
+def _versions() -> VersionChoiceField:
     return VersionChoiceField(
         label=_("Draft version"),
         queryset=Version.objects.select_related("document").order_by(

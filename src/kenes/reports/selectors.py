@@ -16,7 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import kenes
 from kenes.core.pii import mask_pii
@@ -285,31 +285,36 @@ def _answers_pass(
     return decisions, reasons, changed
 
 
-def _phases(version: Version, lang: str) -> list[Phase]:
+def _phases(version: Version) -> list[Phase]:
     """The consultation's calendar, when the consultations app is installed and has one."""
     if not apps.is_installed("kenes.consultations"):
         return []
-    try:
-        from kenes.consultations import selectors as consultations  # type: ignore[attr-defined]
+    from kenes.consultations import selectors as consultations
 
-        return list(consultations.report_phases(version=version, lang=lang))
-    except (ImportError, AttributeError):
+    consultation = consultations.consultation_for_version(version)
+    if consultation is None:
         return []
+    return [
+        Phase(str(p.label), p.starts, p.ends)
+        for p in consultations.consultation_phases(consultation)
+    ]
 
 
-def _linked_changes(version: Version) -> dict[tuple[str, str], int] | None:
-    """Confirmed "changed because of proposals" links, when the accountability app has them.
+def _linked_changes(version: Version, newer: Version) -> dict[tuple[str, str], int] | None:
+    """Confirmed "changed because of proposals" links (the changes app), per article pair.
 
-    Returns {(old article number, new article number): proposals} or None without the app.
+    Returns {(old article number, new article number): proposals}, or None without the app.
     """
-    if not apps.is_installed("kenes.accountability"):
+    if not apps.is_installed("kenes.changes"):
         return None
-    try:
-        from kenes.accountability import selectors as accountability  # type: ignore[attr-defined]
-
-        return dict(accountability.report_changes(version=version))
-    except (ImportError, AttributeError):
-        return None
+    link_model = apps.get_model("changes", "ChangeLink")
+    rows = link_model.objects.filter(old_version=version, new_version=newer).values_list(
+        "proposal_id", "old_article__number", "new_article__number"
+    )
+    pairs: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for pid, old_no, new_no in rows:
+        pairs[(old_no or "", new_no or "")].add(pid)
+    return {pair: len(ids) for pair, ids in pairs.items()}
 
 
 def _ledger() -> LedgerState | None:
@@ -332,6 +337,11 @@ def _ledger() -> LedgerState | None:
 
 def report_data(*, version: Version, lang: str, progress: Progress = _noop) -> ReportData:
     """Recompute every figure of the final report of ``version`` in ``lang`` (kk or ru)."""
+    with translation.override(lang):
+        return _report_data(version, lang, progress)
+
+
+def _report_data(version: Version, lang: str, progress: Progress) -> ReportData:
     older, newer = version_neighbours(version)
     proposals = Proposal.objects.filter(version=version)
     progress(5, "totals")
@@ -382,7 +392,7 @@ def report_data(*, version: Version, lang: str, progress: Progress = _noop) -> R
             new_no = ch.new.number if ch.new else ""
             if old_no:
                 diff_by_old[old_no] = (str(ch.change), new_no)
-        linked = _linked_changes(version)
+        linked = _linked_changes(version, newer)
         new_numbers = dict(Article.objects.filter(version=newer).values_list("pk", "number"))
         old_numbers = dict(Article.objects.filter(version=version).values_list("pk", "number"))
         counts: Counter[tuple[str, str]] = Counter()
@@ -499,7 +509,7 @@ def report_data(*, version: Version, lang: str, progress: Progress = _noop) -> R
         coverage=coverage,
         coverage_total=coverage_total,
         meeting_proposals=meeting_proposals,
-        phases=_phases(version, lang),
+        phases=_phases(version),
         runs=runs,
         corrections=corrections,
         reviewers=reviewers,

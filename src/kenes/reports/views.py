@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,11 +31,11 @@ VIEW_PERM = "reports.view_reportbuild"
 NOTE_PERM = "reports.change_explainernote"
 
 
-def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def staff_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Staff only (commission, reviewers, coalition organisers); others go to the login."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
@@ -91,7 +92,7 @@ def build_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @staff_view
-def build_download(request: HttpRequest, pk: int) -> HttpResponse:
+def build_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not request.user.has_perm(VIEW_PERM):
         raise PermissionDenied
     build = ReportBuild.objects.select_related("version__document").filter(pk=pk).first()
@@ -125,11 +126,11 @@ def handouts(request: HttpRequest, version_id: int | None = None) -> HttpRespons
         wanted = request.GET.get("version", "")
         if wanted.isdigit():
             return redirect("reports:handouts-version", version_id=int(wanted))
-        version = versions[-1]
+        version: Version | None = versions[-1]
     else:
         version = next((v for v in versions if v.pk == version_id), None)
-        if version is None:
-            raise Http404
+    if version is None:
+        raise Http404
     articles = selectors.version_articles(version)
     notes = set(
         ExplainerNote.objects.filter(article__version=version).values_list("article_id", "language")
