@@ -33,4 +33,13 @@ def point_comments_link(
 
 @register.inclusion_tag("comments/_lost.html")
 def lost_comments(comments: selectors.ArticleComments, article: Article) -> dict[str, Any]:
-    return {"lost": comments.lost, "article": article}
+    """Comments whose point is gone, and (for an article with points) the link to comment on
+    the article as a whole, where comments carried from a pointless article stand."""
+    whole = comments.for_point(None)
+    return {
+        "lost": comments.lost,
+        "article": article,
+        "version": article.version,
+        "whole_link": article.points.exists(),
+        "whole_published": len(whole.published),
+    }
