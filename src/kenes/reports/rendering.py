@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from kenes.reports.selectors import HandoutArticle, ReportData
 from kenes.review.models import Decision
 
 PDF_VARIANT = "pdf/a-3b"
+# WeasyPrint logs every layout step at INFO; keep the CLI and the worker's log readable.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def num(n: int) -> str:
