@@ -169,5 +169,5 @@ def test_staff_screen_confirms_ticked_links(client, demo_draft, answered, review
     assert ChangeLink.objects.get().proposal == answered["six"]
     bad = client.post(url, {"link": ["nonsense"]})
     assert bad.status_code == 200 and ChangeLink.objects.count() == 1
-    first = client.get(reverse("changes:confirm", args=["demo", "v1"]))
+    first = client.get(reverse("changes:confirm", args=["demo", "v1"]) + "?lang=en")
     assert first.status_code == 200 and "first version" in first.content.decode()
