@@ -61,8 +61,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "kenes.core",
+    "kenes.counters",
     "kenes.accounts",
     "kenes.drafts",
+    "kenes.consultations",
     "kenes.proposals",
     "kenes.review",
     "kenes.ledger",
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "kenes.comments",
     "kenes.opendata",
     "kenes.reports",
+    "kenes.accountability",
     "kenes.portal",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("comments/", include("kenes.comments.urls")),
     path("open-data/", include("kenes.opendata.urls")),
     path("reports/", include("kenes.reports.urls")),
+    path("", include("kenes.accountability.urls")),
     path("", include("kenes.portal.urls")),
 ]
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
+from kenes.consultations.services import ConsultationClosedError
 from kenes.drafts.models import Article, Version, pick_language
 from kenes.proposals import selectors
 from kenes.proposals.models import (
@@ -348,6 +349,8 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
         )
     except DuplicateProposalError as exc:
         return _error(409, " ".join(exc.messages), exc.message_dict)
+    except ConsultationClosedError as exc:
+        return _error(422, " ".join(exc.messages), exc.message_dict)
     except IdempotencyConflictError as exc:
         return _error(422, " ".join(exc.messages), exc.message_dict)
     except ValidationError as exc:

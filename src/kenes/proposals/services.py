@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +16,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.consultations.models import Consultation
+from kenes.consultations.services import intake_check
 from kenes.core.crypto import blind_index
+from kenes.counters.services import counters_add, intake_items
 from kenes.drafts.models import Article, Point, Version
 from kenes.ledger.events import commitment
 from kenes.ledger.merkle.receipt import normalize_text
@@ -144,9 +147,21 @@ def _prepare(
     source_ref: str = "",
     external_id: str = "",
     submitted_at: timezone.datetime | None = None,
+    form_date: date | None = None,
     targets: TargetCache | None = None,
+    consultation: list[Consultation | None] | None = None,
 ) -> _Prepared:
-    """Validate one proposal and build it (unsaved); raise ValidationError per field."""
+    """Validate one proposal and build it (unsaved); raise ValidationError per field.
+
+    A proposal the version's consultation no longer takes raises ConsultationClosedError. For
+    paper forms, files, meetings and e-mail the date on the form (``form_date``, else the given
+    ``submitted_at``) decides during the grace period, and is kept on the proposal.
+    """
+    if form_date is None and submitted_at is not None and channel not in ("web", "api"):
+        form_date = timezone.localtime(submitted_at).date()
+    if consultation is None:
+        consultation = [Consultation.objects.filter(version_id=version.pk).first()]
+    intake_check(consultation=consultation[0], channel=channel, form_date=form_date)
     errors: dict[str, list[str]] = {}
     clean = normalize_text(text or "")
     if len(clean) < TEXT_MIN:
@@ -237,6 +252,7 @@ def _prepare(
         source_ref=source_ref[:200],
         external_id=external_id[:200],
         submitted_at=submitted_at or timezone.now(),
+        form_date=form_date if channel not in ("web", "api") else None,
     )
     # The public record: the text is bound by a commitment salted with the receipt secret.
     event = {
@@ -251,6 +267,27 @@ def _prepare(
         "region": region or None,
     }
     return _Prepared(proposal, secret, event)
+
+
+def _count_received(proposals: list[Proposal]) -> None:
+    """Add new proposals to the public counters, in the intake's transaction."""
+    counters_add(
+        items=[
+            item
+            for p in proposals
+            for item in intake_items(
+                version_id=p.version_id,
+                submitted_at=p.submitted_at,
+                channel=p.channel,
+                region=p.region,
+                language=p.language,
+                author_kind=p.author_kind,
+                state=p.state,
+                article_id=p.article_id,
+                point_id=p.point_id,
+            )
+        ]
+    )
 
 
 def _received(proposal: Proposal, actor: Actor) -> StateChange:
@@ -319,6 +356,7 @@ def proposal_submit(
     else:  # pragma: no cover - 30^7 codes make five collisions in a row unreachable
         raise RuntimeError("could not allocate a unique receipt code")
     _received(proposal, actor).save()
+    _count_received([proposal])
     ledger_append(kind="proposal.received", code=proposal.code, event=prepared.event)
     if proposal.contact:
         # Only once the proposal is committed is its receipt sent anywhere.
@@ -352,6 +390,7 @@ def proposals_submit_many(
         )
     }
     targets: TargetCache = {}
+    consultation = [Consultation.objects.filter(version_id=version.pk).first()]
     results: list[Submitted | ValidationError | None] = [None] * len(rows)
     fresh: list[tuple[int, _Prepared]] = []
     seen: dict[str, int] = {}
@@ -365,7 +404,13 @@ def proposals_submit_many(
             continue
         try:
             prepared = _prepare(
-                actor=actor, version=version, channel=channel, source=source, targets=targets, **row
+                actor=actor,
+                version=version,
+                channel=channel,
+                source=source,
+                targets=targets,
+                consultation=consultation,
+                **row,
             )
         except ValidationError as exc:
             results[n] = exc
@@ -396,6 +441,7 @@ def proposals_submit_many(
                     results[n] = exc
         if saved:
             StateChange.objects.bulk_create([_received(p, actor) for p in saved], batch_size=2000)
+            _count_received(saved)
             ledger_append_many(
                 items=[("proposal.received", p.proposal.code, p.event) for _n, p in fresh]
             )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenes.accounts.models import User
+from kenes.counters.services import counters_add, decision_items, state_items
 from kenes.drafts.models import Article, Point
 from kenes.ledger.services import ledger_append_many
 from kenes.proposals.models import Proposal, ProposalState, StateChange
@@ -61,6 +62,15 @@ def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[st
         p.state = to
         p.updated_at = now  # bulk_update does not apply auto_now
     StateChange.objects.bulk_create(changes)
+    counters_add(
+        items=[
+            item
+            for c in changes
+            for item in state_items(
+                version_id=c.proposal.version_id, before=c.from_state, after=c.to_state
+            )
+        ]
+    )
     if to != ProposalState.ANSWERED:  # an answer is recorded in full by answers_record
         ledger_append_many(
             items=[
@@ -202,6 +212,13 @@ def answers_record(
         )
     group = uuid.uuid4() if len(proposals) > 1 else None
     before = [p.state for p in proposals]
+    replaced: dict[int, str] = {}
+    for pid, old in (
+        Answer.objects.filter(proposal_id__in=[p.pk for p in proposals])
+        .order_by("proposal_id", "-answered_at", "-id")
+        .values_list("proposal_id", "decision")
+    ):
+        replaced.setdefault(pid, old)
     user = _user(actor)
     answers = Answer.objects.bulk_create(
         Answer(
@@ -215,6 +232,21 @@ def answers_record(
             answered_by=user,
         )
         for p in proposals
+    )
+    counters_add(
+        items=[
+            item
+            for p in proposals
+            for old, sign in (((replaced[p.pk], -1),) if p.pk in replaced else ())
+            + ((decision, 1),)
+            for item in decision_items(
+                version_id=p.version_id,
+                article_id=p.article_id,
+                point_id=p.point_id,
+                decision=old,
+                sign=sign,
+            )
+        ]
     )
     _move(
         proposals,
