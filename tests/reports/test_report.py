@@ -157,3 +157,58 @@ def test_bad_input_fails_clearly(demo_draft, tmp_path):
             "report", "build", "--document", "demo", "--version", "v1", "--language", "kk",
             "--out", str(tmp_path),
         )  # fmt: skip
+
+
+def test_the_calendar_is_in_the_report(consultation, tmp_path):
+    import datetime as dt
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    if not apps.is_installed("kenes.consultations"):
+        pytest.skip("the consultations app is not installed")
+    from kenes.consultations.services import consultation_save
+
+    v1, _v2, _p = consultation
+    tz = timezone.get_current_timezone()
+    consultation_save(
+        actor=None,
+        version=v1,
+        title_kk="Қоғамдық талқылау",
+        title_ru="Общественное обсуждение",
+        opens_at=dt.datetime(2026, 9, 1, 9, 0, tzinfo=tz),
+        closes_at=dt.datetime(2026, 10, 31, 18, 0, tzinfo=tz),
+        review_until=dt.date(2026, 11, 30),
+        report_on=dt.date(2026, 12, 15),
+    )
+    data = report_data(version=v1, lang="ru")
+    assert (data.phases[0].starts, data.phases[0].ends) == (
+        dt.date(2026, 9, 1),
+        dt.date(2026, 10, 31),
+    )
+    out = tmp_path / "calendar.pdf"
+    report_build(actor=None, version=v1, language="ru", out=out)
+    text = _squash(pdftotext(out))
+    assert data.phases[0].label in text and "31 октября 2026" in text
+    assert "календарь обсуждения не задан" not in text
+
+
+def test_confirmed_change_links_are_counted(consultation, reviewer):
+    from django.apps import apps
+
+    if not apps.is_installed("kenes.changes"):
+        pytest.skip("the changes app is not installed")
+    from kenes.changes.services import LinkItem, change_links_confirm
+
+    v1, v2, p = consultation
+    old6, new6 = v1.articles.get(number="6"), v2.articles.get(number="6")
+    # one confirmed link only (the second accepted proposal is not confirmed)
+    change_links_confirm(
+        actor=reviewer,
+        old_version=v1,
+        new_version=v2,
+        items=[LinkItem(proposal_id=p[0].pk, old_article_id=old6.pk, new_article_id=new6.pk)],
+    )
+    data = report_data(version=v1, lang="kk")
+    assert data.changes_source == "links"
+    assert ("6", "6", "changed", 1) in data.numbers()["changes"]
