@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 
@@ -627,5 +627,6 @@ def latest_builds(limit: int = 20) -> list[Any]:
     )
 
 
-def open_answered_filter() -> Q:
-    return Q(state__in=[ProposalState.RECEIVED, ProposalState.IN_REVIEW])
+def latest_proposal_version_id() -> int | None:
+    row = Proposal.objects.order_by("-id").values_list("version_id", flat=True).first()
+    return row

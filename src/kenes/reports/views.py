@@ -51,7 +51,11 @@ def builds(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(VIEW_PERM):
         raise PermissionDenied
     can_build = request.user.has_perm(BUILD_PERM)
-    form = forms.ReportRequestForm(request.POST or None)
+    # The version the latest proposals are on is the one a report is usually wanted for.
+    form = forms.ReportRequestForm(
+        request.POST or None,
+        initial={"version": selectors.latest_proposal_version_id()},
+    )
     if request.method == "POST":
         if not can_build:
             raise PermissionDenied
