@@ -52,6 +52,11 @@ NAME_RE = re.compile(
 _CAPITAL = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]")
 
 
+# Cheap necessary conditions, checked before the full patterns (most texts have none).
+_TEN_DIGITS = re.compile(r"\d(?:\D{0,3}\d){9}")
+_NAME_LEADS = ("зовут", "имя", "мое имя", "фамилия", "атым", "есімім", "аты-жөнім", "name")
+
+
 @dataclass(frozen=True)
 class PiiMatch:
     kind: str  # "email", "phone", "iin" or "name"
@@ -73,11 +78,15 @@ def find_pii(text: str) -> list[PiiMatch]:
     def free(start: int, end: int) -> bool:
         return all(end <= m.start or start >= m.end for m in found)
 
-    for kind, regex in (("email", EMAIL_RE), ("iin", IIN_RE), ("phone", PHONE_RE)):
+    patterns = [("email", EMAIL_RE)] if "@" in text else []
+    if _TEN_DIGITS.search(text):
+        patterns += [("iin", IIN_RE), ("phone", PHONE_RE)]
+    for kind, regex in patterns:
         for m in regex.finditer(text):
             if free(m.start(), m.end()):
                 found.append(PiiMatch(kind, m.start(), m.end(), m.group()))
-    for m in NAME_RE.finditer(text):
+    lowered = text.lower()
+    for m in NAME_RE.finditer(text) if any(w in lowered for w in _NAME_LEADS) else ():
         words = m.group("name").split()
         kept = []
         for w in words:
