@@ -171,3 +171,53 @@ def test_staff_screen_confirms_ticked_links(client, demo_draft, answered, review
     assert bad.status_code == 200 and ChangeLink.objects.count() == 1
     first = client.get(reverse("changes:confirm", args=["demo", "v1"]) + "?lang=en")
     assert first.status_code == 200 and "first version" in first.content.decode()
+
+
+def test_public_pages_mask_personal_data_typed_into_a_proposal(client, demo_draft):
+    from kenes.proposals.services import proposal_submit
+
+    p = proposal_submit(
+        actor=None,
+        version=demo_draft[1],
+        text="Меня зовут Айгуль Серикова, мой ИИН 900101300123, телефон +7 701 555 44 33.",
+        channel="web",
+    ).proposal
+    for url in (reverse("portal:proposals"), reverse("portal:track-proposal", args=[p.code])):
+        html = client.get(url).content.decode()
+        assert p.code in html
+        for secret in ("Айгуль", "900101300123", "555 44 33"):
+            assert secret not in html, (url, secret)
+
+
+def test_versions_without_a_shared_language_are_compared_by_number(db, reviewer):
+    from kenes.drafts import demo
+    from kenes.drafts.services import draft_version_import
+    from kenes.proposals.services import proposal_submit
+    from kenes.review.services import answers_record
+
+    v1 = draft_version_import(
+        actor=None, doc=demo.build("v1", "ru"), document_slug="solo", version_label="v1"
+    )
+    p = proposal_submit(
+        actor=None,
+        version=v1,
+        text="Срок консультаций нужно увеличить.",
+        channel="web",
+        article_number="6",
+    ).proposal
+    answers_record(
+        actor=reviewer, proposal_ids=[p.pk], decision="accepted", reason_kk="И", reason_ru="Д"
+    )
+    v2 = draft_version_import(
+        actor=None, doc=demo.build("v2", "kk"), document_slug="solo", version_label="v2"
+    )
+    suggestions = change_suggestions(new_version=v2)
+    six = next(s for s in suggestions if s.match.old and s.match.old.number == "6")
+    assert [c.proposal for c in six.candidates] == [p]
+    created = change_links_confirm(
+        actor=reviewer, old_version=v1, new_version=v2, items=_items([six])
+    )
+    assert len(created) == 1
+    # The tracker shows the new wording in the language it exists in, without failing.
+    views = changes_for_proposal(p, "ru")
+    assert views[0].new_text and views[0].old_text
