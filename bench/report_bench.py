@@ -33,9 +33,24 @@ DB = "kenes_bench_report"
 
 
 def psql(sql: str, db: str = "postgres") -> str:
-    return subprocess.run(
-        ["psql", f"{PG}/{db}", "-qtAc", sql], check=True, capture_output=True, text=True
-    ).stdout.strip()
+    done = subprocess.run(["psql", f"{PG}/{db}", "-qtAc", sql], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"psql {sql!r} failed: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def checkpoint(n: int) -> None:
+    """Sign a ledger checkpoint (the report prints the one it was built at)."""
+    from django.db import transaction
+
+    from kenes.ledger.models import Checkpoint
+    from kenes.ledger.services import ledger_append, ledger_sequence
+
+    if Checkpoint.objects.exists():
+        return
+    with transaction.atomic():
+        ledger_append(kind="bench.marker", code="BENCH", event={"proposals": n})
+    ledger_sequence()
 
 
 def generate(n: int) -> None:
@@ -137,13 +152,6 @@ def generate(n: int) -> None:
                 [cid, c],
             )
     psql("VACUUM ANALYZE", DB)
-    from django.db import transaction
-
-    from kenes.ledger.services import ledger_append, ledger_sequence
-
-    with transaction.atomic():
-        ledger_append(kind="bench.marker", code="BENCH", event={"proposals": n})
-    ledger_sequence()
     print(f"generated {n} proposals in {time.monotonic() - t:.1f} s", flush=True)
 
 
@@ -168,9 +176,10 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0)
     if fresh:
-        call_command("migrate", verbosity=0)
         generate(args.proposals)
+    checkpoint(args.proposals)
     from kenes.drafts.models import Version
     from kenes.reports import rendering, selectors
 
