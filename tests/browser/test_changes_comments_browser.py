@@ -147,6 +147,7 @@ def test_a_comment_survives_a_version_import(live_server, browser):
         assert "Обоснование должно быть на языке предложения." in text
         assert "87011234567" not in text  # the phone is masked in public
         assert item.locator("[data-anchor-status=carried_changed]").count() == 1
+        assert axe_violations(page) == []
         item.locator("a", has_text="v1").first.click()
         page.wait_for_url(re.compile(r"/draft/demo/v1/article/12"))
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
