@@ -532,6 +532,7 @@ class HandoutArticle:
     change: str  # "changed", "unchanged", "added", "" (no older version)
     note: str
     proposals: int
+    open: int  # not answered yet (received or in review)
     decisions: dict[str, int]
     article_url: str
     propose_url: str
@@ -576,6 +577,9 @@ def handout_articles(*, version: Version, numbers: list[str], lang: str) -> list
         ids = [a.pk] + ([old.pk] if old is not None else [])
         states = Proposal.objects.filter(article_id__in=ids)
         total = states.count()
+        still_open = states.filter(
+            state__in=[ProposalState.RECEIVED, ProposalState.IN_REVIEW]
+        ).count()
         decision_counts: Counter[str] = Counter()
         last = None
         for pid, decision in (
@@ -597,6 +601,7 @@ def handout_articles(*, version: Version, numbers: list[str], lang: str) -> list
                 change=change if older is not None else "",
                 note=notes.get(a.pk, ""),
                 proposals=total,
+                open=still_open,
                 decisions={code: decision_counts.get(code, 0) for code in Decision.values},
                 article_url=base
                 + reverse("portal:draft-article", args=[slug, label, a.number])
