@@ -38,8 +38,8 @@ def consultation(demo_draft, reviewer):
     p = [
         submit(KK_TEXT, article_number="6", language="kk", region="75"),
         submit(
-            "Предлагаю продлить срок консультаций до девяноста дней. Мой ИИН 900101300123, "
-            "телефон +7 701 123 45 67.",
+            "Мой ИИН 900101300123, телефон +7 701 123 45 67: предлагаю продлить срок "
+            "консультаций до девяноста дней. Спасибо.",
             article_number="6",
             language="ru",
             region="71",
@@ -78,5 +78,17 @@ def consultation(demo_draft, reviewer):
         reason_kk="Кесте басқа құжатта.",
         reason_ru="Таблица предусмотрена другим актом.",
     )
+    # a campaign found by the analysis (written directly: the engine is tested in insights)
+    from kenes.insights.models import Campaign, CampaignMember
+
+    campaign = Campaign.objects.create(
+        version=v1,
+        label="Срок консультаций",
+        template="Предлагаю продлить срок консультаций.",
+        size=2,
+        representative_ids=[p[1].pk, p[0].pk],
+    )
+    for proposal in (p[0], p[1]):
+        CampaignMember.objects.create(campaign=campaign, proposal=proposal)
     ledger_sequence()
     return v1, v2, p

@@ -65,7 +65,7 @@ def test_report_pdf_has_kazakh_letters_and_the_database_totals(consultation, tmp
 
 
 def test_report_masks_personal_data_and_quotes_with_receipt_codes(consultation, tmp_path):
-    v1, _v2, _p = consultation
+    v1, _v2, p = consultation
     data = report_data(version=v1, lang="ru")
     out = tmp_path / "report-ru.pdf"
     report_build(actor=None, version=v1, language="ru", out=out)
@@ -74,11 +74,17 @@ def test_report_masks_personal_data_and_quotes_with_receipt_codes(consultation, 
     assert "Итоговый отчёт об общественном обсуждении" in text
     # per-article reasons are there, in Russian
     assert "Срок продлён." in text
-    # a quote is an exact substring of its proposal, with the receipt code next to it
-    for cluster in data.campaigns + data.themes:
-        for q in cluster.quotes:
-            proposal = Proposal.objects.get(code=q.code)
-            assert q.text.rstrip(" …") in proposal.text or "[" in q.text
+    # the campaign's quotes: its representatives, with their receipt codes, personal data masked
+    [campaign] = data.campaigns
+    assert [q.code for q in campaign.quotes] == [p[1].code, p[0].code]
+    masked = campaign.quotes[0].text
+    assert "[••••••••••••]" in masked and "[+7 ••• ••• •• ••]" in masked
+    assert f"{masked} {p[1].code}" in text or p[1].code in text
+    # before the masks, each quote is an exact substring of its proposal
+    for q, proposal in zip(campaign.quotes, (p[1], p[0]), strict=True):
+        head = q.text.split("[")[0].rstrip(" …")
+        assert head and proposal.text.startswith(head)
+    assert quote_of(p[0].text) in p[0].text
 
 
 def test_quotes_are_exact_substrings_with_personal_data_masked():
@@ -105,7 +111,8 @@ def test_same_data_gives_the_same_numbers(consultation):
         "out_of_scope": 0,
     }
     art6 = next(a for a in first["articles"] if a[0] == "6")
-    assert art6[1] == 2
+    assert art6[1] == 2 and art6[2] == 2  # two proposals, both in the campaign
+    assert first["campaigns"][0][1] == 2
     # the changes made because of proposals: article 6 changed in v2, with two proposals
     assert ("6", "6", "changed", 2) in first["changes"]
 
@@ -212,3 +219,14 @@ def test_confirmed_change_links_are_counted(consultation, reviewer):
     data = report_data(version=v1, lang="kk")
     assert data.changes_source == "links"
     assert ("6", "6", "changed", 1) in data.numbers()["changes"]
+
+
+def test_two_builds_of_the_same_data_read_the_same(consultation, tmp_path):
+    v1, _v2, _p = consultation
+    texts = []
+    for name in ("a.pdf", "b.pdf"):
+        report_build(actor=None, version=v1, language="kk", out=tmp_path / name)
+        text = pdftotext(tmp_path / name)
+        # only the build time on the cover may differ
+        texts.append("\n".join(line for line in text.splitlines() if "Жасалған уақыты" not in line))
+    assert texts[0] == texts[1]

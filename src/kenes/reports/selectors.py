@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 import kenes
 from kenes.core.pii import mask_pii
@@ -348,7 +349,7 @@ def _report_data(version: Version, lang: str, progress: Progress) -> ReportData:
     by_state = _breakdown(proposals, "state", ProposalState.choices)
     total = sum(c.n for c in by_state)
     by_channel = _breakdown(proposals, "channel", Channel.choices)
-    by_region = _breakdown(proposals, "region", [*Region.choices, ("", "—")])
+    by_region = _breakdown(proposals, "region", [*Region.choices, ("", _("not given"))])
     by_language = _breakdown(proposals, "language", Language.choices)
     by_author = _breakdown(proposals, "author_kind", AuthorKind.choices)
     tz = timezone.get_current_timezone()
