@@ -199,6 +199,8 @@ KENES_LOGO_MAX_BYTES = int(os.environ.get("KENES_LOGO_MAX_BYTES", str(512 * 1024
 KENES_REGIONS_GEOJSON = os.environ.get("KENES_REGIONS_GEOJSON", "")
 # The same text from the same author within this many seconds is politely refused.
 KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
+# Seconds a worker keeps the public dashboard's figures before reading the counters again.
+KENES_STATS_CACHE_SECONDS = int(os.environ.get("KENES_STATS_CACHE_SECONDS", "5"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs
 # `kenes ledger sequence --loop` instead, which batches entries every second.
 KENES_LEDGER_AUTOSEQUENCE = _env_bool("KENES_LEDGER_AUTOSEQUENCE", DEBUG)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -363,11 +364,37 @@ def _labelled(
     return [Bar(k, str(labels.get(k, k or "—")), counts.get(k, 0)) for k in keys if k in counts]
 
 
-def dashboard(*, version: Version | None = None, lang: str = "ru") -> Dashboard:
-    """Every figure of /stats/, from the counters and a few small tables."""
+def _small_counts(version: Version | None) -> dict[str, int]:
+    """Campaigns, themes, meetings held and settlements reached: one round trip."""
     from kenes.insights.models import Campaign, Theme
     from kenes.outreach.models import Meeting
 
+    campaigns, themes = Campaign.objects.all(), Theme.objects.all()
+    meetings = Meeting.objects.filter(status="held")
+    if version is not None:
+        campaigns = campaigns.filter(version=version)
+        themes = themes.filter(version=version)
+        meetings = meetings.filter(version=version)
+    parts = [
+        campaigns.order_by().values("pk"),
+        themes.order_by().values("pk"),
+        meetings.order_by().values("pk"),
+        meetings.order_by().values("settlement_id").distinct(),
+    ]
+    sqls, params = [], []
+    for n, qs in enumerate(parts):
+        sql, p = qs.query.sql_with_params()
+        # the SQL of our own querysets, their values passed as parameters
+        sqls.append(f"(SELECT COUNT(*) FROM ({sql}) AS part{n})")  # noqa: S608
+        params.extend(p)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(sqls), params)
+        row = cursor.fetchone()
+    return dict(zip(("campaigns", "themes", "meetings", "settlements"), map(int, row), strict=True))
+
+
+def dashboard(*, version: Version | None = None, lang: str = "ru") -> Dashboard:
+    """Every figure of /stats/, from the counters and a few small tables."""
     totals = counter_totals(version_id=version.pk if version else None)
     article_numbers: dict[str, str] = {}
     if totals.get("article"):
@@ -413,20 +440,14 @@ def dashboard(*, version: Version | None = None, lang: str = "ru") -> Dashboard:
             _labelled(totals.get("decision", {}), dict(Decision.choices), DECISIONS),
         ),
     }
-    campaigns = Campaign.objects.all()
-    themes = Theme.objects.all()
-    meetings = Meeting.objects.filter(status="held")
-    if version is not None:
-        campaigns = campaigns.filter(version=version)
-        themes = themes.filter(version=version)
-        meetings = meetings.filter(version=version)
+    small = _small_counts(version)
     return Dashboard(
         version=version,
         total=sum(totals.get("total", {}).values()),
         series=series,
-        campaigns=campaigns.count(),
-        themes=themes.count(),
-        meetings_held=meetings.count(),
-        settlements_reached=meetings.values("settlement_id").distinct().count(),
+        campaigns=small["campaigns"],
+        themes=small["themes"],
+        meetings_held=small["meetings"],
+        settlements_reached=small["settlements"],
         regions={k: n for k, n in totals.get("region", {}).items() if k},
     )

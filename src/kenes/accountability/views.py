@@ -10,6 +10,7 @@ import csv
 import io
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,13 +18,10 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from kenes.accountability import charts, selectors
-from kenes.consultations.selectors import consultation_current
+from kenes.accountability import selectors
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Version, pick_language
 from kenes.review.models import Decision
-
-STATS_CACHE_SECONDS = 5
 
 
 def _version_arg(request: HttpRequest) -> Version | None:
@@ -42,7 +40,8 @@ def _dashboard(version: Version | None, lang: str) -> selectors.Dashboard:
     found: selectors.Dashboard | None = cache.get(key)
     if found is None:
         found = selectors.dashboard(version=version, lang=lang)
-        cache.set(key, found, STATS_CACHE_SECONDS)
+        if settings.KENES_STATS_CACHE_SECONDS > 0:
+            cache.set(key, found, settings.KENES_STATS_CACHE_SECONDS)
     return found
 
 
@@ -50,7 +49,8 @@ def _dashboard(version: Version | None, lang: str) -> selectors.Dashboard:
 def stats(request: HttpRequest) -> HttpResponse:
     version = _version_arg(request)
     board = _dashboard(version, pick_language())
-    series = [{"series": s, "svg": charts.chart_svg(s)} for s in board.series.values()]
+    # Charts are drawn in the template (filter chart_svg), only when the cached body expired.
+    series = [{"series": s} for s in board.series.values()]
     return render(
         request,
         "accountability/stats.html",
@@ -60,7 +60,9 @@ def stats(request: HttpRequest) -> HttpResponse:
             "version": version,
             "versions": drafts.version_list().select_related("document"),
             "map": _region_map(board.regions),
-            "consultation": consultation_current(),
+            # The page body is kept as long as the figures (KENES_STATS_CACHE_SECONDS).
+            "cache_seconds": max(settings.KENES_STATS_CACHE_SECONDS, 0),
+            "cache_key": version.pk if version else "all",
         },
     )
 

@@ -20,3 +20,10 @@ def decision_label(value: str) -> str:
         return str(Decision(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def chart_svg(series: Any) -> str:
+    from kenes.accountability.charts import chart_svg as draw
+
+    return draw(series)
