@@ -11,10 +11,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kenes.accountability.selectors import Series
 
-BAR_H = 22
+BAR_H = 24
 GAP = 6
-LABEL_W = 180
-WIDTH = 640
+LABEL_W = 150
+WIDTH = 420
 INK = "#1f4e79"
 
 
@@ -29,7 +29,7 @@ def bars_svg(series: Series) -> SafeString:
     bars = series.bars
     top = max(series.top, 1)
     height = len(bars) * (BAR_H + GAP) + GAP
-    span = WIDTH - LABEL_W - 70
+    span = WIDTH - LABEL_W - 60
     parts = [
         format_html(
             '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" '
@@ -45,7 +45,7 @@ def bars_svg(series: Series) -> SafeString:
     for i, bar in enumerate(bars):
         y = GAP + i * (BAR_H + GAP)
         w = round(span * bar.value / top, 1) if bar.value else 0
-        label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
+        label = bar.label if len(bar.label) <= 20 else bar.label[:19] + "…"
         parts.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'
@@ -74,7 +74,7 @@ def days_svg(series: Series) -> SafeString:
     """Columns per day (oldest on the left), the largest day and the first/last dates marked."""
     bars = series.bars[-120:]  # the last 120 days with proposals
     top = max((b.value for b in bars), default=0) or 1
-    height, base = 180, 150
+    height, base = 170, 140
     step = (WIDTH - 20) / max(len(bars), 1)
     parts = [
         format_html(
@@ -88,7 +88,7 @@ def days_svg(series: Series) -> SafeString:
         )
     ]
     for i, bar in enumerate(bars):
-        h = round(130 * bar.value / top, 1)
+        h = round(120 * bar.value / top, 1)
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>',
