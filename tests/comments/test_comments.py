@@ -164,3 +164,21 @@ def test_versions_in_different_languages_carry_by_number(db):
     anchor = Anchor.objects.get(comment=c, version=v2)
     assert anchor.point.number == "1"
     assert anchor.status == AnchorStatus.CARRIED_CHANGED  # by number: not known to be unchanged
+
+
+def test_carry_command_is_idempotent_and_clear_on_bad_input(v1):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _comment(v1, "3", "1")
+    out = io.StringIO()
+    call_command("comments_carry", "--document", "demo", "--draft-version", "v1", stdout=out)
+    assert "first version" in out.getvalue()
+    _import_v2()
+    out = io.StringIO()
+    call_command("comments_carry", "--document", "demo", "--draft-version", "v2", stdout=out)
+    assert "nothing new" in out.getvalue()  # the import already carried it
+    with pytest.raises(CommandError, match="No version"):
+        call_command("comments_carry", "--document", "demo", "--draft-version", "v9")
