@@ -126,3 +126,18 @@ def test_a_refused_proposal_counts_nothing(version, submit):
 def test_counters_are_written_only_inside_a_transaction():
     with pytest.raises(RuntimeError):
         counters_add(items=[(1, "total", "", 1)])
+
+
+def test_the_command_checks_compacts_and_rebuilds(version, submit, capsys):
+    from django.core.management import call_command
+
+    submit()
+    call_command("counters", "check")
+    assert "equal" in capsys.readouterr().out
+    Tally.objects.all().delete()  # lost counters are found by the check, fixed by a rebuild
+    with pytest.raises(SystemExit):
+        call_command("counters", "check")
+    call_command("counters", "rebuild")
+    call_command("counters", "compact")
+    call_command("counters", "check")
+    assert counter_totals(version_id=version.pk)["total"] == {"": 1}
