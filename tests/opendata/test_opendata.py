@@ -158,3 +158,30 @@ def test_page_lists_packages_and_api_pages_rows(tmp_path, data, client, settings
     assert all(SECRET_IIN not in r["text"] for r in first["rows"] + second["rows"])
     assert client.get("/api/opendata/nope").status_code == 404
     assert client.get("/api/opendata/proposals?limit=0").status_code == 422
+
+
+def test_staff_may_queue_a_build_others_may_not(client, db, reviewer, tmp_path, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from kenes.accounts.roles import Role
+    from kenes.accounts.services import staff_user_create
+    from kenes.opendata.tasks import opendata_build
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("opendata:build")
+    assert client.post(url).status_code == 302  # anonymous → login
+    assert DBTaskResult.objects.count() == 0
+    observer = staff_user_create(
+        actor=None, username="obs", password="x-Passw0rd!", roles=[Role.OBSERVER.value]
+    )
+    client.force_login(observer)
+    assert url not in client.get(reverse("opendata:index")).content.decode()
+    assert client.post(url).status_code == 403
+    client.force_login(reviewer)
+    assert url in client.get(reverse("opendata:index")).content.decode()
+    assert client.post(url).status_code == 302
+    assert DBTaskResult.objects.count() == 1
+    # The task itself builds the package where the page looks for it.
+    summary = opendata_build.call(str(tmp_path / "opendata"))
+    assert "proposals 0" in summary
+    assert len(list((tmp_path / "opendata").glob("kenes-opendata-*.zip"))) == 1

@@ -6,4 +6,5 @@ app_name = "opendata"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("build", views.build, name="build"),
 ]
