@@ -393,6 +393,39 @@ def _small_counts(version: Version | None) -> dict[str, int]:
     return dict(zip(("campaigns", "themes", "meetings", "settlements"), map(int, row), strict=True))
 
 
+def _largest_groups(version: Version | None, lang: str) -> tuple[Series, Series]:
+    """The ten largest campaigns and themes (labels are masked: they quote proposals)."""
+    from kenes.core.pii import mask_pii
+    from kenes.insights.models import Campaign, Theme
+
+    campaigns, themes = Campaign.objects.all(), Theme.objects.filter(parent__isnull=True)
+    if version is not None:
+        campaigns, themes = campaigns.filter(version=version), themes.filter(version=version)
+    label_field = "label_kk" if lang == "kk" else "label_ru"
+    return (
+        Series(
+            "campaigns",
+            _("Largest campaigns (the same letter sent by many)"),
+            [
+                Bar(str(pk), mask_pii(label), size)
+                for pk, label, size in campaigns.order_by("-size", "pk").values_list(
+                    "pk", "label", "size"
+                )[:10]
+            ],
+        ),
+        Series(
+            "themes",
+            _("Largest themes"),
+            [
+                Bar(str(pk), mask_pii(own or label), size)
+                for pk, own, label, size in themes.order_by("-size", "pk").values_list(
+                    "pk", label_field, "label", "size"
+                )[:10]
+            ],
+        ),
+    )
+
+
 def dashboard(*, version: Version | None = None, lang: str = "ru") -> Dashboard:
     """Every figure of /stats/, from the counters and a few small tables."""
     totals = counter_totals(version_id=version.pk if version else None)
@@ -441,6 +474,7 @@ def dashboard(*, version: Version | None = None, lang: str = "ru") -> Dashboard:
         ),
     }
     small = _small_counts(version)
+    series["campaigns"], series["themes"] = _largest_groups(version, lang)
     return Dashboard(
         version=version,
         total=sum(totals.get("total", {}).values()),
