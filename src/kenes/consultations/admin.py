@@ -41,7 +41,8 @@ class ConsultationAdmin(admin.ModelAdmin[Consultation]):
         saved = services.consultation_save(
             actor=request.user,
             version=form.cleaned_data["version"],
-            consultation=obj if change else None,
+            # the stored row, not the form's instance (already holding the new values)
+            consultation=Consultation.objects.get(pk=obj.pk) if change else None,
             **values,
         )
         obj.pk = saved.pk
