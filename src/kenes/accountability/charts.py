@@ -13,7 +13,7 @@ from kenes.accountability.selectors import Series
 
 BAR_H = 24
 GAP = 6
-LABEL_W = 150
+LABEL_W = 168
 WIDTH = 420
 INK = "#1f4e79"
 
@@ -29,7 +29,7 @@ def bars_svg(series: Series) -> SafeString:
     bars = series.bars
     top = max(series.top, 1)
     height = len(bars) * (BAR_H + GAP) + GAP
-    span = WIDTH - LABEL_W - 60
+    span = WIDTH - LABEL_W - 56
     parts = [
         format_html(
             '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" '
@@ -45,7 +45,7 @@ def bars_svg(series: Series) -> SafeString:
     for i, bar in enumerate(bars):
         y = GAP + i * (BAR_H + GAP)
         w = round(span * bar.value / top, 1) if bar.value else 0
-        label = bar.label if len(bar.label) <= 20 else bar.label[:19] + "…"
+        label = bar.label if len(bar.label) <= 18 else bar.label[:17] + "…"
         parts.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'

@@ -178,10 +178,11 @@ def article_account(*, version: Version, number: str, lang: str) -> ArticleAccou
     }
     proposals = Proposal.objects.filter(article=article)
     per_article, per_point = _campaign_counts(version)
+    from kenes.core.pii import mask_pii
     from kenes.insights.models import CampaignMember
 
     campaigns = [
-        (r["campaign__label"], r["n"])
+        (mask_pii(r["campaign__label"]), r["n"])
         for r in CampaignMember.objects.filter(proposal__article=article)
         .values("campaign__label")
         .annotate(n=Count("id"))
