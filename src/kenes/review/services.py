@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenes.accounts.models import User
-from kenes.counters.services import counters_add, decision_items, state_items
+from kenes.counters.services import Item, counters_add, decision_items, state_items
 from kenes.drafts.models import Article, Point
 from kenes.ledger.services import ledger_append_many
 from kenes.proposals.models import Proposal, ProposalState, StateChange
@@ -38,7 +38,13 @@ def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
-def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[str, object]) -> None:
+def _move(
+    proposals: Sequence[Proposal],
+    to: str,
+    actor: Actor,
+    details: dict[str, object],
+    counts: Sequence[Item] = (),
+) -> None:
     user = _user(actor)
     label = user.get_username() if user else "system"
     now = timezone.now()
@@ -62,13 +68,17 @@ def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[st
         p.state = to
         p.updated_at = now  # bulk_update does not apply auto_now
     StateChange.objects.bulk_create(changes)
+    # The public counters, with any the caller adds (an answer's decision): one insert.
     counters_add(
         items=[
-            item
-            for c in changes
-            for item in state_items(
-                version_id=c.proposal.version_id, before=c.from_state, after=c.to_state
-            )
+            *counts,
+            *(
+                item
+                for c in changes
+                for item in state_items(
+                    version_id=c.proposal.version_id, before=c.from_state, after=c.to_state
+                )
+            ),
         ]
     )
     if to != ProposalState.ANSWERED:  # an answer is recorded in full by answers_record
@@ -213,6 +223,8 @@ def answers_record(
     group = uuid.uuid4() if len(proposals) > 1 else None
     before = [p.state for p in proposals]
     replaced: dict[int, str] = {}
+    # A proposal answered before (even if reopened since) has an answer whose decision the
+    # new one replaces in the public counters.
     for pid, old in (
         Answer.objects.filter(proposal_id__in=[p.pk for p in proposals])
         .order_by("proposal_id", "-answered_at", "-id")
@@ -233,26 +245,24 @@ def answers_record(
         )
         for p in proposals
     )
-    counters_add(
-        items=[
-            item
-            for p in proposals
-            for old, sign in (((replaced[p.pk], -1),) if p.pk in replaced else ())
-            + ((decision, 1),)
-            for item in decision_items(
-                version_id=p.version_id,
-                article_id=p.article_id,
-                point_id=p.point_id,
-                decision=old,
-                sign=sign,
-            )
-        ]
-    )
+    decided = [
+        item
+        for p in proposals
+        for old, sign in (((replaced[p.pk], -1),) if p.pk in replaced else ()) + ((decision, 1),)
+        for item in decision_items(
+            version_id=p.version_id,
+            article_id=p.article_id,
+            point_id=p.point_id,
+            decision=old,
+            sign=sign,
+        )
+    ]
     _move(
         proposals,
         ProposalState.ANSWERED,
         actor,
         {"decision": decision, "group": str(group) if group else None},
+        counts=decided,
     )
     ledger_append_many(
         items=[
