@@ -215,3 +215,17 @@ def test_the_ledger_page_shows_checkpoints_and_kinds(client, answered):
     assert "kenes verify receipt" in html
     assert 'href="/ledger/verify/"' in html
     assert "предложение получено" in html
+
+
+def test_points_carry_their_new_wording(answered):
+    v1, article, _made = answered
+    rows = [
+        r for r in selectors.version_account(version=v1, lang="ru") if r.article == article.number
+    ]
+    point_rows = [r for r in rows if r.point]
+    assert point_rows and all(r.newer is not None for r in point_rows)
+    assert {r.newer.version.label for r in point_rows} == {"v2"}
+    header, table = selectors.account_table(version=v1, lang="ru")
+    assert header[-1] == "new_point"
+    first_point = next(t for t in table if t[0] == article.number and t[1])
+    assert first_point[header.index("new_version")] == "v2"

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kenes.counters.selectors import counter_totals
-from kenes.drafts import diffing
+from kenes.drafts import diffing, matching
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Article, Point, Version
 from kenes.proposals.models import Channel, Language, Proposal, ProposalState
@@ -49,10 +49,11 @@ class ReasonRow:
 @dataclass
 class NewWording:
     version: Version
-    number: str | None  # None: the article was removed
+    number: str | None  # the article in the new version; None: it was removed
     change: str  # diffing.Change value
     text: str
     segments: list[diffing.Segment] = field(default_factory=list)
+    point: str | None = None  # for a point: its number in the new version (None: removed)
 
 
 @dataclass
@@ -139,26 +140,52 @@ def _campaign_counts(version: Version) -> tuple[Counter[int | None], Counter[int
     return per_article, per_point
 
 
-@lru_cache(maxsize=32)
-def _changes(old_id: int, new_id: int, lang: str, stamp: str) -> dict[str, diffing.ArticleChange]:
+@lru_cache(maxsize=16)
+def _matching(old_id: int, new_id: int, lang: str, stamp: str) -> matching.VersionMatching:
+    """Articles and points of a version matched to the next one (drafts.matching), cached:
+    version texts are written once."""
     old, new = Version.objects.get(pk=old_id), Version.objects.get(pk=new_id)
-    summary = drafts.version_diff(old=old, new=new, lang=lang)
-    return {c.old.number: c for c in summary.changes if c.old is not None}
+    return matching.version_matching(old=old, new=new, lang=lang)
 
 
-def _wording(version: Version, newer: Version | None, number: str, lang: str) -> NewWording | None:
+def _version_matching(
+    version: Version, newer: Version | None, lang: str
+) -> matching.VersionMatching | None:
     if newer is None:
         return None
     stamp = f"{version.created_at.isoformat()}|{newer.created_at.isoformat()}"
-    change = _changes(version.pk, newer.pk, lang, stamp).get(number)
-    if change is None:
+    return _matching(version.pk, newer.pk, lang, stamp)
+
+
+def _wording(
+    found: matching.VersionMatching | None, article: Article, lang: str
+) -> NewWording | None:
+    am = found.for_old_article(article.pk) if found is not None else None
+    if found is None or am is None:
         return None
     return NewWording(
-        version=newer,
-        number=change.new.number if change.new else None,
-        change=change.change.value,
-        text=change.new.text if change.new else "",
-        segments=change.segments,
+        version=found.new,
+        number=am.new.number if am.new else None,
+        change=am.change.value,
+        text=am.new.text_in("search", lang)[0] if am.new else "",
+        segments=am.segments,
+    )
+
+
+def _point_wording(
+    found: matching.VersionMatching | None, article: Article, point: Point, lang: str
+) -> NewWording | None:
+    am = found.for_old_article(article.pk) if found is not None else None
+    pm = am.point_for(point.pk) if am is not None else None
+    if found is None or am is None or pm is None:
+        return None
+    return NewWording(
+        version=found.new,
+        number=am.new.number if am.new else None,
+        change=pm.change.value,
+        text=pm.new.text_in("text", lang)[0] if pm.new else "",
+        segments=pm.segments,
+        point=pm.new.number if pm.new else None,
     )
 
 
@@ -210,7 +237,7 @@ def article_account(*, version: Version, number: str, lang: str) -> ArticleAccou
         reasons=_reasons(proposals, lang),
         campaigns=campaigns,
         points=points,
-        newer=_wording(version, newer_version(version), article.number, lang),
+        newer=_wording(_version_matching(version, newer_version(version), lang), article, lang),
     )
 
 
@@ -220,7 +247,7 @@ def version_account(*, version: Version, lang: str) -> list[AccountRow]:
         version_id=version.pk, dims=("article", "point", "article_decision", "point_decision")
     )
     per_article, per_point = _campaign_counts(version)
-    newer = newer_version(version)
+    found = _version_matching(version, newer_version(version), lang)
 
     def decided(dim: str, key: str) -> dict[str, int]:
         return {d: n for d in DECISIONS if (n := totals.get(dim, {}).get(f"{key}|{d}", 0))}
@@ -262,7 +289,7 @@ def version_account(*, version: Version, lang: str) -> list[AccountRow]:
                 in_campaigns=per_article.get(a.pk, 0),
                 decisions=decided("article_decision", str(a.pk)),
                 reasons=reasons.get(a.pk, []),
-                newer=_wording(version, newer, a.number, lang),
+                newer=_wording(found, a, lang),
             )
         )
         for p in a.points.all():
@@ -273,6 +300,7 @@ def version_account(*, version: Version, lang: str) -> list[AccountRow]:
                     received=totals.get("point", {}).get(str(p.pk), 0),
                     in_campaigns=per_point.get(p.pk, 0),
                     decisions=decided("point_decision", str(p.pk)),
+                    newer=_point_wording(found, a, p, lang),
                 )
             )
     return rows
@@ -294,6 +322,7 @@ ACCOUNT_COLUMNS = [
     "new_article",
     "change",
     "new_wording",
+    "new_point",
 ]
 
 
@@ -315,6 +344,7 @@ def account_table(*, version: Version, lang: str) -> tuple[list[str], list[list[
                 (r.newer.number or "") if r.newer else "",
                 r.newer.change if r.newer else "",
                 r.newer.text if r.newer and r.newer.change != "unchanged" else "",
+                (r.newer.point or "") if r.newer and r.point else "",
             ]
         )
     return list(ACCOUNT_COLUMNS), out

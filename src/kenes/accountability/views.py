@@ -173,7 +173,9 @@ def account_export(request: HttpRequest, slug: str, label: str, fmt: str) -> Htt
     for row in rows:
         sheet.append(row)
     for column, width in zip(
-        "ABCDEFGHIJKLMNO", (8, 6, 40, 10, 10, 10, 10, 10, 10, 10, 60, 10, 8, 10, 60), strict=True
+        "ABCDEFGHIJKLMNOP",
+        (8, 6, 40, 10, 10, 10, 10, 10, 10, 10, 60, 10, 8, 10, 60, 8),
+        strict=True,
     ):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2):
