@@ -95,8 +95,10 @@ def test_calendar_and_article_account_on_a_phone(live_server, browser, data, lan
         calendar = page.locator("section.consultation")
         assert calendar.is_visible()
         assert ("күн қалды" if lang == "kk" else "осталось") in calendar.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
         shot(page, f"home-phone-{lang}")
         page.goto(f"{live_server.url}/stats/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
         shot(page, f"stats-phone-{lang}")
         page.goto(f"{live_server.url}/draft/demo/v1/article/{article.number}")
         page.get_by_role(
@@ -111,10 +113,13 @@ def test_calendar_and_article_account_on_a_phone(live_server, browser, data, lan
         assert width <= 390
         shot(page, f"account-article-phone-{lang}")
         page.goto(f"{live_server.url}/account/demo/v1/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
         shot(page, f"account-version-phone-{lang}")
         page.goto(f"{live_server.url}/ledger/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
         shot(page, f"ledger-phone-{lang}")
         page.goto(f"{live_server.url}/privacy/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
         shot(page, f"privacy-phone-{lang}")
     finally:
         context.close()
