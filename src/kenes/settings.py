@@ -65,8 +65,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "kenes.core",
+    "kenes.counters",
     "kenes.accounts",
     "kenes.drafts",
+    "kenes.consultations",
     "kenes.proposals",
     "kenes.review",
     "kenes.ledger",
@@ -74,6 +76,11 @@ INSTALLED_APPS = [
     "kenes.geo",
     "kenes.coalition",
     "kenes.outreach",
+    "kenes.changes",
+    "kenes.comments",
+    "kenes.opendata",
+    "kenes.reports",
+    "kenes.accountability",
     "kenes.portal",
 ]
 
@@ -196,11 +203,16 @@ KENES_LOGO_MAX_BYTES = int(os.environ.get("KENES_LOGO_MAX_BYTES", str(512 * 1024
 KENES_REGIONS_GEOJSON = os.environ.get("KENES_REGIONS_GEOJSON", "")
 # The same text from the same author within this many seconds is politely refused.
 KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
+# Seconds a worker keeps the public dashboard's figures before reading the counters again.
+KENES_STATS_CACHE_SECONDS = int(os.environ.get("KENES_STATS_CACHE_SECONDS", "5"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs
 # `kenes ledger sequence --loop` instead, which batches entries every second.
 KENES_LEDGER_AUTOSEQUENCE = _env_bool("KENES_LEDGER_AUTOSEQUENCE", DEBUG)
 KENES_NOTIFIER = os.environ.get("KENES_NOTIFIER", "console")
 KENES_PUBLIC_URL = os.environ.get("KENES_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Open data (kenes.opendata): licence of the daily package, folder it is written to.
+KENES_OPENDATA_LICENSE = os.environ.get("KENES_OPENDATA_LICENSE", "CC-BY-4.0")
+KENES_OPENDATA_DIR = os.environ.get("KENES_OPENDATA_DIR", "")
 DEFAULT_FROM_EMAIL = os.environ.get("KENES_FROM_EMAIL", "kenes@localhost")
 EMAIL_HOST = os.environ.get("KENES_EMAIL_HOST", "localhost")
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KENES_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))

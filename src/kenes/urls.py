@@ -19,6 +19,11 @@ urlpatterns = [
     path("insights/", RedirectView.as_view(pattern_name="insights:campaigns", permanent=False)),
     path("ledger/", include("kenes.portal.ledger_urls")),
     path("outreach/", include("kenes.outreach.urls")),
+    path("changes/", include("kenes.changes.urls")),
+    path("comments/", include("kenes.comments.urls")),
+    path("open-data/", include("kenes.opendata.urls")),
+    path("reports/", include("kenes.reports.urls")),
+    path("", include("kenes.accountability.urls")),
     path("", include("kenes.portal.urls")),
 ]
 

@@ -390,7 +390,7 @@ def test_list_items_show_author_region_article_state_and_decision(client, submit
     assert "Азамат, Астана" in html
     assert 'href="/draft/demo/v2/article/6#p2"' in html
     assert "Жауап берілді" in html or "жауап берілді" in html
-    assert f'href="/track/{p.code}/"' in html
+    assert f'href="/proposals/{p.code}/"' in html
 
 
 def test_list_filters_and_search(client, submit, version):

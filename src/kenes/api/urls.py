@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from kenes.drafts.api import router as drafts_router
 from kenes.ledger.api import router as ledger_router
+from kenes.opendata.api import router as opendata_router
 from kenes.proposals.api import router as proposals_router
 from kenes.review.api import router as review_router
 
@@ -17,3 +18,4 @@ api.add_router("/drafts", drafts_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/proposals", review_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/opendata", opendata_router)

@@ -46,6 +46,19 @@ class AuditAction(StrEnum):
     INSIGHTS_THEME_MERGE = "insights.theme_merge"
     LEDGER_WITNESS_ADD = "ledger.witness_add"
     LEDGER_WITNESS_SET_ACTIVE = "ledger.witness_set_active"
+    CONSULTATION_CREATE = "consultation.create"
+    CONSULTATION_CHANGE = "consultation.change"
+    CONSULTATION_DELETE = "consultation.delete"
+    COUNTERS_REBUILD = "counters.rebuild"
+    CHANGE_LINKS_CONFIRM = "change_links.confirm"
+    COMMENT_SUBMIT = "comment.submit"
+    COMMENT_MODERATE = "comment.moderate"
+    COMMENTS_CARRY = "comments.carry"
+    REPORTS_BUILD_QUEUED = "reports.build_queued"
+    REPORTS_BUILD_STARTED = "reports.build_started"
+    REPORTS_BUILD_DONE = "reports.build_done"
+    REPORTS_NOTE_SAVED = "reports.note_saved"
+    REPORTS_NOTE_REMOVED = "reports.note_removed"
 
 
 class AuditEntry(models.Model):

@@ -21,6 +21,7 @@ __all__ = [
     "EventKind",
     "answer_recorded",
     "canonical",
+    "change_linked",
     "commitment",
     "proposal_received",
     "proposal_state",
@@ -39,6 +40,8 @@ class EventKind(StrEnum):
     PROPOSAL_STATE = "proposal.state"
     # An answer (decision and reasons) was given to a proposal.
     ANSWER_RECORDED = "answer.recorded"
+    # A reviewer confirmed that an accepted proposal changed an article/point of a new version.
+    CHANGE_LINKED = "change.linked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +120,33 @@ def answer_recorded(
 
 def canonical(event: dict[str, Any]) -> bytes:
     return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def change_linked(
+    *,
+    code: str,
+    document: str,
+    from_version: str,
+    to_version: str,
+    change: str,
+    old_article: str | None,
+    old_point: str | None,
+    new_article: str | None,
+    new_point: str | None,
+    decision: str,
+) -> Event:
+    return Event(
+        EventKind.CHANGE_LINKED,
+        code,
+        {
+            "document": document,
+            "from": from_version,
+            "to": to_version,
+            "change": change,
+            "old_article": old_article,
+            "old_point": old_point,
+            "new_article": new_article,
+            "new_point": new_point,
+            "decision": decision,
+        },
+    )

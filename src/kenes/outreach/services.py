@@ -254,6 +254,8 @@ def meeting_proposals_add(
             if item.get(k)
         }
         row.setdefault("text", "")
+        # The meeting's day is the date on its report (the consultation's grace period).
+        row["form_date"] = timezone.localtime(meeting.starts_at).date()
         ref = str(item.get("source_ref") or _("meeting record"))
         row.update(
             author_kind=AuthorKind.MEETING,

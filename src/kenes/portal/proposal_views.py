@@ -437,3 +437,61 @@ def article_proposals(request: HttpRequest, slug: str, label: str, number: str) 
             "lang": pick_language(),
         },
     )
+
+
+# --- one proposal as a public item (not the author's tracker) ---
+
+PUBLIC_STATE_WORDS = {
+    ProposalState.RECEIVED: lambda: _("Received; not reviewed yet."),
+    ProposalState.IN_REVIEW: lambda: _("A reviewer is preparing the answer."),
+    ProposalState.ANSWERED: lambda: _("Answered."),
+    ProposalState.MERGED: lambda: _(
+        "Says the same as another proposal and is answered together with it."
+    ),
+}
+
+PUBLIC_DECISION_WORDS = {
+    "accepted": lambda: _("accepted: the draft is changed as proposed"),
+    "partly_accepted": lambda: _("partly accepted: part of it is taken into the draft"),
+    "not_accepted": lambda: _("not accepted, for the reason given"),
+    "out_of_scope": lambda: _("outside the draft's scope"),
+}
+
+
+@require_GET
+def proposal_public(request: HttpRequest, code: str) -> HttpResponse:
+    """``/proposals/<code>/``: a proposal as anyone sees it, in the third person.
+
+    The list and the article pages link here; only the tracker (``/track/<code>/``, reached
+    with the receipt) speaks to the author.
+    """
+    canonical = receipts.normalize_code(code)
+    proposal = receipt_check(code=canonical) if canonical else None
+    if proposal is None:
+        raise Http404("no such proposal")
+    if canonical != code:
+        return redirect("portal:proposal-public", canonical)
+    answered_by, answer = review_selectors.answer_current(proposal)
+    lang = pick_language()
+    other = "ru" if lang == "kk" else "kk"
+    reason, reason_lang = "", lang
+    if answer is not None:
+        own = getattr(answer, f"reason_{lang}")
+        reason, reason_lang = (own, lang) if own else (getattr(answer, f"reason_{other}"), other)
+    return render(
+        request,
+        "portal/proposals/public.html",
+        {
+            "proposal": proposal,
+            "merged_into": answered_by if answered_by.pk != proposal.pk else None,
+            "state_words": PUBLIC_STATE_WORDS[ProposalState(proposal.state)](),
+            "answer": answer,
+            "decision_words": PUBLIC_DECISION_WORDS[answer.decision]() if answer else "",
+            "reason": reason,
+            "reason_lang": reason_lang,
+            "reason_fallback": bool(reason) and reason_lang != lang,
+            "campaign": insights_selectors.tracker_campaign(proposal),
+            "history": _public_history(proposal),
+            "lang": lang,
+        },
+    )

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
+from kenes.consultations.services import ConsultationClosedError
 from kenes.core.validation import field_errors
 from kenes.drafts.models import Version, pick_language
 from kenes.geo.regions import Region
@@ -317,6 +318,8 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
         )
     except DuplicateProposalError as exc:
         return _error(409, " ".join(exc.messages), exc.message_dict)
+    except ConsultationClosedError as exc:
+        return _error(422, " ".join(exc.messages), exc.message_dict)
     except IdempotencyConflictError as exc:
         return _error(422, " ".join(exc.messages), exc.message_dict)
     except ValidationError as exc:

@@ -138,6 +138,9 @@ class Proposal(models.Model):
         related_name="merged",
     )
     submitted_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    # The date written on a paper form or of the meeting, when it came in through such a channel
+    # (it decides whether a late entry falls in the consultation's grace period).
+    form_date = models.DateField(_("date on the form"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Required, TypedDict, Unpack, cast
 
 from django.conf import settings
@@ -15,9 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenes.accounts.actors import acting_user
+from kenes.consultations.models import Consultation
+from kenes.consultations.services import intake_check
 from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
 from kenes.core.validation import EMAIL_RE, PHONE_RE
+from kenes.counters.services import counters_add, intake_items
 from kenes.drafts.models import Article, Point, Version
 from kenes.geo.regions import Region
 from kenes.ledger import events
@@ -136,6 +139,7 @@ class SubmitFields(TypedDict, total=False):
     client_token: str
     source_ref: str
     submitted_at: datetime | None
+    form_date: date | None
 
 
 class ProposalRow(SubmitFields, total=False):
@@ -174,9 +178,21 @@ def _prepare(
     source_ref: str = "",
     external_id: str = "",
     submitted_at: datetime | None = None,
+    form_date: date | None = None,
     targets: TargetCache | None = None,
+    consultation: list[Consultation | None] | None = None,
 ) -> _Prepared:
-    """Validate one proposal and build it (unsaved); raise ValidationError per field."""
+    """Validate one proposal and build it (unsaved); raise ValidationError per field.
+
+    A proposal the version's consultation no longer takes raises ConsultationClosedError. For
+    paper forms, files, meetings and e-mail the date on the form (``form_date``, else the given
+    ``submitted_at``) decides during the grace period, and is kept on the proposal.
+    """
+    if form_date is None and submitted_at is not None and channel not in ("web", "api"):
+        form_date = timezone.localtime(submitted_at).date()
+    if consultation is None:
+        consultation = [Consultation.objects.filter(version_id=version.pk).first()]
+    intake_check(consultation=consultation[0], channel=channel, form_date=form_date)
     errors: dict[str, list[str]] = {}
     clean = normalize_text(text or "")
     if len(clean) < TEXT_MIN:
@@ -267,6 +283,7 @@ def _prepare(
         source_ref=source_ref[:200],
         external_id=external_id[:200],
         submitted_at=submitted_at or timezone.now(),
+        form_date=form_date if channel not in ("web", "api") else None,
     )
     # The public record: the text is bound by a commitment salted with the receipt secret.
     event = events.proposal_received(
@@ -282,6 +299,27 @@ def _prepare(
         region=region or None,
     )
     return _Prepared(proposal, secret, event)
+
+
+def _count_received(proposals: list[Proposal]) -> None:
+    """Add new proposals to the public counters, in the intake's transaction."""
+    counters_add(
+        items=[
+            item
+            for p in proposals
+            for item in intake_items(
+                version_id=p.version_id,
+                submitted_at=p.submitted_at,
+                channel=p.channel,
+                region=p.region,
+                language=p.language,
+                author_kind=p.author_kind,
+                state=p.state,
+                article_id=p.article_id,
+                point_id=p.point_id,
+            )
+        ]
+    )
 
 
 def _received(proposal: Proposal, actor: Actor) -> StateChange:
@@ -350,6 +388,7 @@ def proposal_submit(
     else:  # pragma: no cover - 30^7 codes make five collisions in a row unreachable
         raise RuntimeError("could not allocate a unique receipt code")
     _received(proposal, actor).save()
+    _count_received([proposal])
     # The code may have been drawn again after a collision: the event names the stored one.
     ledger_append(replace(prepared.event, code=proposal.code))
     if proposal.contact:
@@ -384,6 +423,7 @@ def proposals_submit_many(
         )
     }
     targets: TargetCache = {}
+    consultation = [Consultation.objects.filter(version_id=version.pk).first()]
     results: list[Submitted | ValidationError | None] = [None] * len(rows)
     fresh: list[tuple[int, _Prepared]] = []
     seen: dict[str, int] = {}
@@ -397,7 +437,13 @@ def proposals_submit_many(
             continue
         try:
             prepared = _prepare(
-                actor=actor, version=version, channel=channel, source=source, targets=targets, **row
+                actor=actor,
+                version=version,
+                channel=channel,
+                source=source,
+                targets=targets,
+                consultation=consultation,
+                **row,
             )
         except ValidationError as exc:
             results[n] = exc
@@ -429,6 +475,7 @@ def proposals_submit_many(
                     results[n] = exc
         if saved:
             StateChange.objects.bulk_create([_received(p, actor) for p in saved], batch_size=2000)
+            _count_received(saved)
             ledger_append_many(replace(p.event, code=p.proposal.code) for _n, p in fresh)
             proposals_stored.send(sender=Proposal, proposal_ids=[p.pk for p in saved])
             for (n, prepared), proposal in zip(fresh, saved, strict=True):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kenes.accounts.actors import acting_user
 from kenes.accounts.models import User
 from kenes.core.actors import Actor
+from kenes.counters.services import Item, counters_add, decision_items, state_items
 from kenes.drafts.models import Article, Point
 from kenes.ledger import events
 from kenes.ledger.services import ledger_append_many
@@ -32,7 +33,13 @@ ALLOWED = {
 }
 
 
-def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[str, object]) -> None:
+def _move(
+    proposals: Sequence[Proposal],
+    to: str,
+    actor: Actor,
+    details: dict[str, object],
+    counts: Sequence[Item] = (),
+) -> None:
     user = acting_user(actor)
     label = user.get_username() if user else "system"
     now = timezone.now()
@@ -56,6 +63,19 @@ def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[st
         p.state = to
         p.updated_at = now  # bulk_update does not apply auto_now
     StateChange.objects.bulk_create(changes)
+    # The public counters, with any the caller adds (an answer's decision): one insert.
+    counters_add(
+        items=[
+            *counts,
+            *(
+                item
+                for c in changes
+                for item in state_items(
+                    version_id=c.proposal.version_id, before=c.from_state, after=c.to_state
+                )
+            ),
+        ]
+    )
     if to != ProposalState.ANSWERED:  # an answer is recorded in full by answers_record
         into = details.get("into")
         ledger_append_many(
@@ -193,6 +213,15 @@ def answers_record(
         )
     group = uuid.uuid4() if len(proposals) > 1 else None
     before = [p.state for p in proposals]
+    replaced: dict[int, str] = {}
+    # A proposal answered before (even if reopened since) has an answer whose decision the
+    # new one replaces in the public counters.
+    for pid, old in (
+        Answer.objects.filter(proposal_id__in=[p.pk for p in proposals])
+        .order_by("proposal_id", "-answered_at", "-id")
+        .values_list("proposal_id", "decision")
+    ):
+        replaced.setdefault(pid, old)
     user = acting_user(actor)
     answers = Answer.objects.bulk_create(
         Answer(
@@ -207,11 +236,24 @@ def answers_record(
         )
         for p in proposals
     )
+    decided = [
+        item
+        for p in proposals
+        for old, sign in (((replaced[p.pk], -1),) if p.pk in replaced else ()) + ((decision, 1),)
+        for item in decision_items(
+            version_id=p.version_id,
+            article_id=p.article_id,
+            point_id=p.point_id,
+            decision=old,
+            sign=sign,
+        )
+    ]
     _move(
         proposals,
         ProposalState.ANSWERED,
         actor,
         {"decision": decision, "group": str(group) if group else None},
+        counts=decided,
     )
     ledger_append_many(
         events.answer_recorded(

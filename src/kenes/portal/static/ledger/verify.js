@@ -305,7 +305,8 @@
         included = equal(root, note.root);
       } catch (e) { included = false; }
       var okText = entry.kind === "proposal.received" ? M.incReceived :
-        entry.kind === "answer.recorded" ? M.incAnswer : M.incState;
+        entry.kind === "answer.recorded" ? M.incAnswer :
+        entry.kind === "change.linked" ? M.incChange : M.incState;
       report.add(included, included ? okText : M.incBad, where);
       if (entry.kind === "answer.recorded") {
         var reason = kk ? (event.reason_kk || event.reason_ru) : (event.reason_ru || event.reason_kk);
