@@ -412,7 +412,8 @@ def _small_counts(version: Version | None) -> dict[str, int]:
         meetings.order_by().values("pk"),
         meetings.order_by().values("settlement_id").distinct(),
     ]
-    sqls, params = [], []
+    sqls: list[str] = []
+    params: list[Any] = []
     for n, qs in enumerate(parts):
         sql, p = qs.query.sql_with_params()
         # the SQL of our own querysets, their values passed as parameters
