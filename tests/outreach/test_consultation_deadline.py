@@ -24,10 +24,10 @@ def _closed(version, *, hours_ago: float, grace_days: int):
 
 
 def test_a_meeting_before_the_deadline_is_entered_in_the_grace_period(
-    past_meeting, organiser, version
+    past_meeting, organiser, version_v1
 ):
     # the meeting was yesterday; the discussion closed an hour ago; 5 days of grace
-    _closed(version, hours_ago=1, grace_days=5)
+    _closed(version_v1, hours_ago=1, grace_days=5)
     [result] = meeting_proposals_add(
         actor=organiser,
         meeting=past_meeting,
@@ -38,9 +38,9 @@ def test_a_meeting_before_the_deadline_is_entered_in_the_grace_period(
     assert stored.form_date == timezone.localtime(past_meeting.starts_at).date()
 
 
-def test_a_meeting_after_the_grace_period_is_refused(past_meeting, organiser, version):
+def test_a_meeting_after_the_grace_period_is_refused(past_meeting, organiser, version_v1):
     # closed two hours after the meeting... but the grace period is zero days
-    _closed(version, hours_ago=1, grace_days=0)
+    _closed(version_v1, hours_ago=1, grace_days=0)
     [result] = meeting_proposals_add(
         actor=organiser,
         meeting=past_meeting,

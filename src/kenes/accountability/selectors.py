@@ -413,7 +413,7 @@ def _small_counts(version: Version | None) -> dict[str, int]:
         meetings.order_by().values("settlement_id").distinct(),
     ]
     sqls: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for n, qs in enumerate(parts):
         sql, p = qs.query.sql_with_params()
         # the SQL of our own querysets, their values passed as parameters
