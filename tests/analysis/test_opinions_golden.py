@@ -1,0 +1,401 @@
+"""Golden test: every number of the opinion map on a small fixed conversation is pinned.
+
+If this fails, a change altered published figures: check it is intended, bump
+``METHOD_VERSION`` and regenerate GOLDEN (print ``compute(golden_votes()).to_json()``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from kenes.analysis.opinions import METHOD_VERSION, compute
+
+# participants × statements s0…s7: "+" agree, "-" disagree, "0" pass, "." no vote
+TABLE = """
+a ++-+-+.+
+b ++-+-.++
+c +.-+-+++
+d +0-+--++
+e --+-+-.+
+f --+-++-+
+g -.+-+-++
+h -0+-+.-+
+i +-.0+-++
+j ++-+.+0.
+k -+++"""
+
+
+def golden_votes() -> list[tuple[str, str, int]]:
+    votes = []
+    for line in TABLE.strip().splitlines():
+        participant, cells = line.split()
+        for j, cell in enumerate(cells):
+            if cell != ".":
+                votes.append((participant, f"s{j}", {"+": 1, "-": -1, "0": 0}[cell]))
+    return votes
+
+
+def assert_same(got: Any, want: Any, path: str = "") -> None:
+    """Equal structure, equal integers and text, floats within 1e-6."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and list(got) == list(want), path
+        for key in want:
+            assert_same(got[key], want[key], f"{path}.{key}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), path
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            assert_same(g, w, f"{path}[{i}]")
+    elif isinstance(want, float):
+        assert got == pytest.approx(want, abs=1e-6), path
+    else:
+        assert got == want and type(got) is type(want), path
+
+
+def test_every_number_of_the_golden_conversation() -> None:
+    result = compute(golden_votes()).to_json()
+    assert result["method_version"] == METHOD_VERSION
+    assert_same(result, json.loads(GOLDEN))
+
+
+def test_the_golden_conversation_is_sensible() -> None:
+    # the pinned figures describe what the table shows: a-d against e-h, all agree with s7
+    result = compute(golden_votes())
+    assert result.groups["a"] == result.groups["b"] == result.groups["c"] == result.groups["d"]
+    assert result.groups["a"] not in {result.groups[p] for p in "efgh"}
+    assert "k" not in result.groups  # 4 votes < min(7, 8 statements)
+    top = max(result.bridging, key=lambda s: result.bridging[s].intercept)
+    assert top == "s7"
+    assert result.consensus[0].statement_id == "s7"
+
+
+GOLDEN = r"""{
+ "method_version": "kenes-opinions/1 (polis-pca-kmeans, cn-mf-1d)",
+ "n_participants": 11,
+ "n_votes": 75,
+ "k": 3,
+ "groups": {
+  "a": 0,
+  "b": 0,
+  "c": 0,
+  "d": 0,
+  "e": 1,
+  "f": 2,
+  "g": 1,
+  "h": 2,
+  "i": 1
+ },
+ "projection": {
+  "a": [
+   -2.331841643,
+   0.886095744
+  ],
+  "b": [
+   -2.287429035,
+   -0.278602385
+  ],
+  "c": [
+   -2.208238199,
+   0.237892573
+  ],
+  "d": [
+   -1.702608949,
+   -1.303197375
+  ],
+  "e": [
+   2.563685076,
+   -0.924225141
+  ],
+  "f": [
+   2.340004626,
+   1.383030634
+  ],
+  "g": [
+   2.108689804,
+   -0.939167927
+  ],
+  "h": [
+   2.390234961,
+   0.997208114
+  ],
+  "i": [
+   0.412761199,
+   -1.769072435
+  ]
+ },
+ "repness": {
+  "0": [
+   {
+    "statement_id": "s3",
+    "direction": "agree",
+    "n_success": 4,
+    "n_trials": 4,
+    "p_success": 0.833333333,
+    "p_test": 2.236067977,
+    "repness": 5.833333333,
+    "repness_test": 2.763853992
+   },
+   {
+    "statement_id": "s0",
+    "direction": "agree",
+    "n_success": 4,
+    "n_trials": 4,
+    "p_success": 0.833333333,
+    "p_test": 2.236067977,
+    "repness": 2.916666667,
+    "repness_test": 2.288688541
+   },
+   {
+    "statement_id": "s6",
+    "direction": "agree",
+    "n_success": 3,
+    "n_trials": 3,
+    "p_success": 0.8,
+    "p_test": 2.0,
+    "repness": 1.6,
+    "repness_test": 1.434274331
+   },
+   {
+    "statement_id": "s4",
+    "direction": "disagree",
+    "n_success": 4,
+    "n_trials": 4,
+    "p_success": 0.833333333,
+    "p_test": 2.236067977,
+    "repness": 5.833333333,
+    "repness_test": 2.763853992
+   },
+   {
+    "statement_id": "s2",
+    "direction": "disagree",
+    "n_success": 4,
+    "n_trials": 4,
+    "p_success": 0.833333333,
+    "p_test": 2.236067977,
+    "repness": 5.0,
+    "repness_test": 2.581988897
+   }
+  ],
+  "1": [
+   {
+    "statement_id": "s4",
+    "direction": "agree",
+    "n_success": 3,
+    "n_trials": 3,
+    "p_success": 0.8,
+    "p_test": 2.0,
+    "repness": 2.133333333,
+    "repness_test": 1.895214166
+   },
+   {
+    "statement_id": "s2",
+    "direction": "agree",
+    "n_success": 2,
+    "n_trials": 2,
+    "p_success": 0.75,
+    "p_test": 1.732050808,
+    "repness": 2.0,
+    "repness_test": 1.690308509
+   },
+   {
+    "statement_id": "s5",
+    "direction": "disagree",
+    "n_success": 3,
+    "n_trials": 3,
+    "p_success": 0.8,
+    "p_test": 2.0,
+    "repness": 2.4,
+    "repness_test": 1.897366596
+   },
+   {
+    "statement_id": "s1",
+    "direction": "disagree",
+    "n_success": 2,
+    "n_trials": 2,
+    "p_success": 0.75,
+    "p_test": 1.732050808,
+    "repness": 2.625,
+    "repness_test": 1.897366596
+   }
+  ],
+  "2": [
+   {
+    "statement_id": "s2",
+    "direction": "agree",
+    "n_success": 2,
+    "n_trials": 2,
+    "p_success": 0.75,
+    "p_test": 1.732050808,
+    "repness": 2.0,
+    "repness_test": 1.690308509
+   },
+   {
+    "statement_id": "s4",
+    "direction": "agree",
+    "n_success": 2,
+    "n_trials": 2,
+    "p_success": 0.75,
+    "p_test": 1.732050808,
+    "repness": 1.6875,
+    "repness_test": 1.535298947
+   },
+   {
+    "statement_id": "s6",
+    "direction": "disagree",
+    "n_success": 2,
+    "n_trials": 2,
+    "p_success": 0.75,
+    "p_test": 1.732050808,
+    "repness": 5.25,
+    "repness_test": 2.371708245
+   },
+   {
+    "statement_id": "s0",
+    "direction": "disagree",
+    "n_success": 2,
+    "n_trials": 2,
+    "p_success": 0.75,
+    "p_test": 1.732050808,
+    "repness": 2.25,
+    "repness_test": 1.854049622
+   },
+   {
+    "statement_id": "s3",
+    "direction": "disagree",
+    "n_success": 2,
+    "n_trials": 2,
+    "p_success": 0.75,
+    "p_test": 1.732050808,
+    "repness": 2.25,
+    "repness_test": 1.854049622
+   }
+  ]
+ },
+ "consensus": [
+  {
+   "statement_id": "s7",
+   "direction": "agree",
+   "n_success": 9,
+   "n_trials": 9,
+   "p_success": 0.909090909,
+   "p_test": 3.16227766
+  },
+  {
+   "statement_id": "s6",
+   "direction": "agree",
+   "n_success": 5,
+   "n_trials": 7,
+   "p_success": 0.666666667,
+   "p_test": 1.414213562
+  }
+ ],
+ "group_informed_consensus": {
+  "s0": 0.083333333,
+  "s1": 0.0375,
+  "s2": 0.09375,
+  "s3": 0.041666667,
+  "s4": 0.1,
+  "s5": 0.08,
+  "s6": 0.15,
+  "s7": 0.5
+ },
+ "bridging": {
+  "s0": {
+   "intercept": -0.046256083,
+   "factor": -0.863192461,
+   "n_votes": 11
+  },
+  "s1": {
+   "intercept": -0.070046122,
+   "factor": -0.863322529,
+   "n_votes": 7
+  },
+  "s2": {
+   "intercept": -0.067039916,
+   "factor": 0.940971975,
+   "n_votes": 10
+  },
+  "s3": {
+   "intercept": -0.004414259,
+   "factor": -0.842883537,
+   "n_votes": 10
+  },
+  "s4": {
+   "intercept": -0.047698929,
+   "factor": 0.940065019,
+   "n_votes": 9
+  },
+  "s5": {
+   "intercept": -0.094161447,
+   "factor": -0.475935389,
+   "n_votes": 8
+  },
+  "s6": {
+   "intercept": 0.179072133,
+   "factor": -0.60155908,
+   "n_votes": 7
+  },
+  "s7": {
+   "intercept": 0.42945892,
+   "factor": 0.011709762,
+   "n_votes": 9
+  }
+ },
+ "statement_stats": {
+  "s0": {
+   "agree": 6,
+   "disagree": 5,
+   "pass": 0,
+   "extremity": 1.333143403
+  },
+  "s1": {
+   "agree": 4,
+   "disagree": 3,
+   "pass": 2,
+   "extremity": 1.008660407
+  },
+  "s2": {
+   "agree": 5,
+   "disagree": 5,
+   "pass": 0,
+   "extremity": 1.373414668
+  },
+  "s3": {
+   "agree": 6,
+   "disagree": 4,
+   "pass": 1,
+   "extremity": 1.075398256
+  },
+  "s4": {
+   "agree": 5,
+   "disagree": 4,
+   "pass": 0,
+   "extremity": 1.102828709
+  },
+  "s5": {
+   "agree": 4,
+   "disagree": 4,
+   "pass": 0,
+   "extremity": 2.163030574
+  },
+  "s6": {
+   "agree": 5,
+   "disagree": 2,
+   "pass": 1,
+   "extremity": 1.032672331
+  },
+  "s7": {
+   "agree": 9,
+   "disagree": 0,
+   "pass": 0,
+   "extremity": 0.0
+  }
+ },
+ "state": {
+  "k": 3,
+  "last_best_k": 3,
+  "last_best_k_count": 1
+ }
+}"""
