@@ -238,6 +238,12 @@ def test_any_vote_set_gives_a_consistent_result(triples: list[tuple[int, int, in
     assert all(0 <= g < max(result.k, 1) for g in result.groups.values())
     for b in result.bridging.values():
         assert np.isfinite(b.intercept) and np.isfinite(b.factor)
+    # group vote counts are the clustered members' own votes
+    for sid, by_group in result.group_votes.items():
+        for g, counts in by_group.items():
+            members = {p for p, grp in result.groups.items() if grp == g}
+            mine = [v for p, s, v in votes if s == sid and p in members]
+            assert counts == (mine.count(1), mine.count(-1), mine.count(0))
 
 
 def test_empty_and_single_participant_give_empty_results() -> None:

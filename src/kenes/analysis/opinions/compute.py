@@ -263,4 +263,11 @@ def compute(
         method_version=METHOD_VERSION,
         n_participants=n_p,
         n_votes=int(rows.size),
+        group_votes={
+            s: {
+                g: (int(na[g, j]), int(nd[g, j]), int(ns[g, j] - na[g, j] - nd[g, j]))
+                for g in range(k)
+            }
+            for j, s in enumerate(active_sids)
+        },
     )

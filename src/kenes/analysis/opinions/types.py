@@ -174,6 +174,8 @@ class OpinionResult:
     method_version: str = METHOD_VERSION
     n_participants: int = 0
     n_votes: int = 0
+    #: per mapped statement and group: (agree, disagree, pass) of the group's members
+    group_votes: dict[str, dict[int, tuple[int, int, int]]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -188,6 +190,10 @@ class OpinionResult:
             "group_informed_consensus": dict(self.group_informed_consensus),
             "bridging": {s: b.to_json() for s, b in self.bridging.items()},
             "statement_stats": {s: st.to_json() for s, st in self.statement_stats.items()},
+            "group_votes": {
+                s: {str(g): list(c) for g, c in by_group.items()}
+                for s, by_group in self.group_votes.items()
+            },
             "state": self.state.to_json(),
         }
 
