@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kenes.review",
     "kenes.ledger",
     "kenes.insights",
+    "kenes.deliberation",
     "kenes.geo",
     "kenes.coalition",
     "kenes.outreach",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ledger/", include("kenes.ledger.urls")),
     path("insights/", include("kenes.insights.urls")),
     path("outreach/", include("kenes.outreach.urls")),
+    path("talk/", include("kenes.deliberation.urls")),
     path("", include("kenes.portal.urls")),
 ]
 
