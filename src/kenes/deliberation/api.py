@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from kenes.deliberation import selectors, services
@@ -112,7 +112,7 @@ def statements(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     response={200: VoteOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     url_name="deliberation_vote",
 )
-def vote(request: HttpRequest, slug: str, payload: VoteIn) -> tuple[int, dict[str, Any]]:
+def vote(request: HttpRequest, slug: str, payload: VoteIn) -> Status:
     """Vote 1 (agree), -1 (disagree) or 0 (pass) on a statement; a new vote replaces the old."""
     conv = _conv(slug)
     try:
@@ -126,8 +126,8 @@ def vote(request: HttpRequest, slug: str, payload: VoteIn) -> tuple[int, dict[st
             value=payload.value,
         )
     except services.DeliberationError as exc:
-        return STATUS.get(exc.code or "invalid", 400), {"detail": " ".join(exc.messages)}
-    return 200, {"statement_id": v.statement_id, "value": v.value}
+        return Status(STATUS.get(exc.code or "invalid", 400), {"detail": " ".join(exc.messages)})
+    return Status(200, {"statement_id": v.statement_id, "value": v.value})
 
 
 @router.get("/{slug}/results", response={200: dict, 404: ErrorOut}, url_name="deliberation_results")
