@@ -162,6 +162,15 @@ def _our_loss(rows, cols, y, n_p, s_int, s_fac, mu, li, lf):  # type: ignore[no-
     return float(((y - pred) ** 2).sum() + reg)
 
 
+def test_bridging_has_converged_with_the_default_sweeps() -> None:
+    votes = two_camps(30, seed=8)
+    default = compute(votes).bridging
+    long = compute(votes, params=Params(bridging_iterations=3000)).bridging
+    for sid, b in long.items():
+        assert default[sid].intercept == pytest.approx(b.intercept, abs=1e-5)
+        assert default[sid].factor == pytest.approx(b.factor, abs=1e-5)
+
+
 def test_bridging_ranks_a_statement_both_camps_agree_with_first() -> None:
     result = compute(two_camps())
     ranked = sorted(result.bridging, key=lambda s: -result.bridging[s].intercept)

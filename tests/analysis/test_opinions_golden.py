@@ -303,43 +303,43 @@ GOLDEN = r"""{
  },
  "bridging": {
   "s0": {
-   "intercept": -0.046256083,
-   "factor": -0.863192461,
+   "intercept": -0.024865617,
+   "factor": -0.710862074,
    "n_votes": 11
   },
   "s1": {
-   "intercept": -0.070046122,
-   "factor": -0.863322529,
+   "intercept": -0.048813763,
+   "factor": -0.71239254,
    "n_votes": 7
   },
   "s2": {
-   "intercept": -0.067039916,
-   "factor": 0.940971975,
+   "intercept": -0.021978515,
+   "factor": 0.899914693,
    "n_votes": 10
   },
   "s3": {
-   "intercept": -0.004414259,
-   "factor": -0.842883537,
+   "intercept": 0.017133606,
+   "factor": -0.692779294,
    "n_votes": 10
   },
   "s4": {
-   "intercept": -0.047698929,
-   "factor": 0.940065019,
+   "intercept": -0.002957785,
+   "factor": 0.899567353,
    "n_votes": 9
   },
   "s5": {
-   "intercept": -0.094161447,
-   "factor": -0.475935389,
+   "intercept": -0.067922768,
+   "factor": -0.36563079,
    "n_votes": 8
   },
   "s6": {
-   "intercept": 0.179072133,
-   "factor": -0.60155908,
+   "intercept": 0.203774997,
+   "factor": -0.478261377,
    "n_votes": 7
   },
   "s7": {
-   "intercept": 0.42945892,
-   "factor": 0.011709762,
+   "intercept": 0.462175761,
+   "factor": 0.069972256,
    "n_votes": 9
   }
  },

@@ -21,8 +21,9 @@ _CHUNK = 16384
 
 
 def _sq_distances(points: FloatArray, centers: FloatArray) -> FloatArray:
-    diff = points[:, None, :] - centers[None, :, :]
-    return np.asarray(np.einsum("ijk,ijk->ij", diff, diff), dtype=np.float64)
+    cross = points @ centers.T
+    sq = np.sum(points * points, axis=1)[:, None] - 2.0 * cross + np.sum(centers * centers, axis=1)
+    return np.asarray(np.maximum(sq, 0.0), dtype=np.float64)
 
 
 def assign(points: FloatArray, centers: FloatArray) -> IntArray:

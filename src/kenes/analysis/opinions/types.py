@@ -41,10 +41,11 @@ class Params:
     max_repness: int = 5
     #: consensus statements kept per direction
     max_consensus: int = 5
-    #: Community Notes style regularisation of intercepts and of factors
+    #: Community Notes style regularisation of intercepts and of factors; at most this many
+    #: alternating sweeps (they stop earlier once nothing moves by 1e-7)
     bridging_lambda_intercept: float = 0.15
     bridging_lambda_factor: float = 0.03
-    bridging_iterations: int = 40
+    bridging_iterations: int = 100
     #: seed of every random choice (k-means and matrix factorisation starts)
     seed: int = 0
 
