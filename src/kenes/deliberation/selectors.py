@@ -126,13 +126,14 @@ class ResultView:
 
 
 def _group_figures(
-    data: dict[str, Any], sid: str, groups: list[GroupView]
+    data: dict[str, Any], sid: str, groups: list[GroupView], direction: str = "agree"
 ) -> list[tuple[str, str, Figure]]:
+    """Each group's share voting ``direction`` on the statement (of its members who voted)."""
     counts = data.get("group_votes", {}).get(sid, {})
     out = []
     for g in groups:
         a, d, p = counts.get(g.key, [0, 0, 0])
-        out.append((g.label, g.colour, Figure(a, a + d + p)))
+        out.append((g.label, g.colour, Figure(d if direction == "disagree" else a, a + d + p)))
     return out
 
 
@@ -181,15 +182,21 @@ def result_view(conversation: Conversation, *, max_points: int = 3000) -> Result
             )
     for c in data.get("consensus", []):
         sid = str(c["statement_id"])
-        if sid in enough:
-            view.consensus.append(
-                StatementView(
-                    statement=statements[sid],
-                    direction=c["direction"],
-                    figure=Figure(c["n_success"], c["n_trials"]),
-                    by_group=_group_figures(data, sid, view.groups),
-                )
+        if sid not in enough:
+            continue
+        by_group = _group_figures(data, sid, view.groups, c["direction"])
+        # Pol.is's consensus tests the whole population; shown here only when a majority of
+        # every group voted that way too, so a statement one group rejects is never "shared".
+        if any(2 * fig.n_success <= fig.n_trials for _l, _c, fig in by_group):
+            continue
+        view.consensus.append(
+            StatementView(
+                statement=statements[sid],
+                direction=c["direction"],
+                figure=Figure(c["n_success"], c["n_trials"]),
+                by_group=by_group,
             )
+        )
     bridging = [
         (sid, b)
         for sid, b in data.get("bridging", {}).items()
