@@ -6,7 +6,8 @@
 
 Each case runs in its own child process (so peak memory is that case's), bounded by
 ``--timeout`` seconds, and prints one ``RESULT key=value ...`` line. ``seconds`` is the time of
-``compute()`` on votes already in memory (as the deliberation task hands them over); ``peak_mb``
+``compute()`` on votes already in memory (as the deliberation task hands them over) and
+``cpu_s`` its CPU time (user + system, all threads: less sensitive to a busy machine); ``peak_mb``
 is the child's peak resident memory, generation of the votes included (an upper bound).
 Figures go to bench/README-opinions.md.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -82,6 +84,11 @@ def generate(
     return votes, group
 
 
+def cpu_s() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -94,9 +101,9 @@ def child(case: str) -> dict[str, Any]:
         t0 = time.perf_counter()
         votes, planted = generate(n_p, n_s, n_v)
         gen_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_s()
         result = compute(votes, statement_ids=[str(j) for j in range(n_s)])
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, cpu_s() - c0
         clustered = sorted(result.groups)
         ari = adjusted_rand_score(
             [int(planted[int(p[1:])]) for p in clustered], [result.groups[p] for p in clustered]
@@ -110,6 +117,7 @@ def child(case: str) -> dict[str, Any]:
             "k": result.k,
             "ari_planted": round(ari, 3),
             "seconds": round(seconds, 2),
+            "cpu_s": round(cpu, 2),
             "generate_s": round(gen_s, 1),
             "peak_mb": round(peak_mb()),
         }
@@ -117,13 +125,13 @@ def child(case: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     conv = read_polis_export(folder)
     read_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_s()
     result = compute(
         conv.vote_triples(),
         statement_ids=conv.statement_ids(),
         moderated_out=conv.moderated_out(),
     )
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, cpu_s() - c0
     common = sorted(set(conv.polis_groups) & set(result.groups))
     ari = adjusted_rand_score(
         [conv.polis_groups[p] for p in common], [result.groups[p] for p in common]
@@ -139,6 +147,7 @@ def child(case: str) -> dict[str, Any]:
         "polis_k": len(set(conv.polis_groups.values())),
         "ari": round(ari, 3),
         "seconds": round(seconds, 2),
+        "cpu_s": round(cpu, 2),
         "read_s": round(read_s, 2),
         "peak_mb": round(peak_mb()),
     }
@@ -163,6 +172,7 @@ def main() -> int:
         else:
             cases.append(c)
     failed = 0
+    print(f"# load average {os.getloadavg()}", flush=True)
     for case in cases:
         try:
             out = subprocess.run(
