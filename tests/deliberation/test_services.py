@@ -269,3 +269,41 @@ def test_vote_queues_one_debounced_recompute(conversation, statements, participa
     conversation.refresh_from_db()
     assert conversation.recompute_queued
     assert DBTaskResult.objects.count() <= 1
+
+
+def test_votes_recompute_in_the_background_task(
+    conversation, statements, participant, settings, django_capture_on_commit_callbacks
+):
+    from kenes.deliberation.models import Result
+
+    settings.KENES_DELIB_AUTO = True
+    settings.KENES_DELIB_RECOMPUTE_DELAY = 0
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_cast(
+            conversation=conversation,
+            participant=participant,
+            statement_id=statements[0].pk,
+            value=1,
+        )
+    result = Result.objects.get()
+    assert result.n_votes == 1
+    conversation.refresh_from_db()
+    assert not conversation.recompute_queued
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_cast(
+            conversation=conversation,
+            participant=participant,
+            statement_id=statements[1].pk,
+            value=-1,
+        )
+    assert Result.objects.count() == 2 and Result.objects.order_by("-id").first().n_votes == 2
+
+
+def test_one_participant_gives_a_result_without_groups(conversation, statements, participant):
+    services.vote_cast(
+        conversation=conversation, participant=participant, statement_id=statements[0].pk, value=1
+    )
+    result = services.result_recompute(conversation=conversation)
+    assert result is not None and result.n_participants == 1
+    assert result.data["group_sizes"] == {}
