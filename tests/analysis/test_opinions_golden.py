@@ -66,6 +66,15 @@ def test_the_golden_conversation_is_sensible() -> None:
     assert result.groups["a"] == result.groups["b"] == result.groups["c"] == result.groups["d"]
     assert result.groups["a"] not in {result.groups[p] for p in "efgh"}
     assert "k" not in result.groups  # 4 votes < min(7, 8 statements)
+    # 9 clustered participants → 1 base cluster each → Pol.is max-k = 2 + 9 // 12 = 2
+    assert result.k == 2
+    # by hand: all 5 of e-i agree with s4, none of a-d does
+    group = result.groups["e"]
+    s4 = next(r for r in result.repness[group] if r.statement_id == "s4")
+    assert (s4.direction, s4.n_success, s4.n_trials) == ("agree", 5, 5)
+    assert s4.p_success == pytest.approx(6 / 7)
+    assert s4.p_test == pytest.approx(2 * 6**0.5 * (6 / 6 - 0.5))
+    assert s4.repness == pytest.approx((6 / 7) / (1 / 6))
     top = max(result.bridging, key=lambda s: result.bridging[s].intercept)
     assert top == "s7"
     assert result.consensus[0].statement_id == "s7"
@@ -75,17 +84,17 @@ GOLDEN = r"""{
  "method_version": "kenes-opinions/1 (polis-pca-kmeans, cn-mf-1d)",
  "n_participants": 11,
  "n_votes": 75,
- "k": 3,
+ "k": 2,
  "groups": {
-  "a": 0,
-  "b": 0,
-  "c": 0,
-  "d": 0,
-  "e": 1,
-  "f": 2,
-  "g": 1,
-  "h": 2,
-  "i": 1
+  "a": 1,
+  "b": 1,
+  "c": 1,
+  "d": 1,
+  "e": 0,
+  "f": 0,
+  "g": 0,
+  "h": 0,
+  "i": 0
  },
  "projection": {
   "a": [
@@ -127,6 +136,58 @@ GOLDEN = r"""{
  },
  "repness": {
   "0": [
+   {
+    "statement_id": "s4",
+    "direction": "agree",
+    "n_success": 5,
+    "n_trials": 5,
+    "p_success": 0.857142857,
+    "p_test": 2.449489743,
+    "repness": 5.142857143,
+    "repness_test": 2.746426249
+   },
+   {
+    "statement_id": "s2",
+    "direction": "agree",
+    "n_success": 4,
+    "n_trials": 4,
+    "p_success": 0.833333333,
+    "p_test": 2.236067977,
+    "repness": 5.0,
+    "repness_test": 2.581988897
+   },
+   {
+    "statement_id": "s0",
+    "direction": "disagree",
+    "n_success": 4,
+    "n_trials": 5,
+    "p_success": 0.714285714,
+    "p_test": 1.632993162,
+    "repness": 4.285714286,
+    "repness_test": 2.100529034
+   },
+   {
+    "statement_id": "s3",
+    "direction": "disagree",
+    "n_success": 4,
+    "n_trials": 5,
+    "p_success": 0.714285714,
+    "p_test": 1.632993162,
+    "repness": 4.285714286,
+    "repness_test": 2.100529034
+   },
+   {
+    "statement_id": "s1",
+    "direction": "disagree",
+    "n_success": 3,
+    "n_trials": 4,
+    "p_success": 0.666666667,
+    "p_test": 1.341640786,
+    "repness": 3.333333333,
+    "repness_test": 1.65
+   }
+  ],
+  "1": [
    {
     "statement_id": "s3",
     "direction": "agree",
@@ -177,100 +238,6 @@ GOLDEN = r"""{
     "repness": 5.0,
     "repness_test": 2.581988897
    }
-  ],
-  "1": [
-   {
-    "statement_id": "s4",
-    "direction": "agree",
-    "n_success": 3,
-    "n_trials": 3,
-    "p_success": 0.8,
-    "p_test": 2.0,
-    "repness": 2.133333333,
-    "repness_test": 1.895214166
-   },
-   {
-    "statement_id": "s2",
-    "direction": "agree",
-    "n_success": 2,
-    "n_trials": 2,
-    "p_success": 0.75,
-    "p_test": 1.732050808,
-    "repness": 2.0,
-    "repness_test": 1.690308509
-   },
-   {
-    "statement_id": "s5",
-    "direction": "disagree",
-    "n_success": 3,
-    "n_trials": 3,
-    "p_success": 0.8,
-    "p_test": 2.0,
-    "repness": 2.4,
-    "repness_test": 1.897366596
-   },
-   {
-    "statement_id": "s1",
-    "direction": "disagree",
-    "n_success": 2,
-    "n_trials": 2,
-    "p_success": 0.75,
-    "p_test": 1.732050808,
-    "repness": 2.625,
-    "repness_test": 1.897366596
-   }
-  ],
-  "2": [
-   {
-    "statement_id": "s2",
-    "direction": "agree",
-    "n_success": 2,
-    "n_trials": 2,
-    "p_success": 0.75,
-    "p_test": 1.732050808,
-    "repness": 2.0,
-    "repness_test": 1.690308509
-   },
-   {
-    "statement_id": "s4",
-    "direction": "agree",
-    "n_success": 2,
-    "n_trials": 2,
-    "p_success": 0.75,
-    "p_test": 1.732050808,
-    "repness": 1.6875,
-    "repness_test": 1.535298947
-   },
-   {
-    "statement_id": "s6",
-    "direction": "disagree",
-    "n_success": 2,
-    "n_trials": 2,
-    "p_success": 0.75,
-    "p_test": 1.732050808,
-    "repness": 5.25,
-    "repness_test": 2.371708245
-   },
-   {
-    "statement_id": "s0",
-    "direction": "disagree",
-    "n_success": 2,
-    "n_trials": 2,
-    "p_success": 0.75,
-    "p_test": 1.732050808,
-    "repness": 2.25,
-    "repness_test": 1.854049622
-   },
-   {
-    "statement_id": "s3",
-    "direction": "disagree",
-    "n_success": 2,
-    "n_trials": 2,
-    "p_success": 0.75,
-    "p_test": 1.732050808,
-    "repness": 2.25,
-    "repness_test": 1.854049622
-   }
   ]
  },
  "consensus": [
@@ -292,14 +259,14 @@ GOLDEN = r"""{
   }
  ],
  "group_informed_consensus": {
-  "s0": 0.083333333,
-  "s1": 0.0375,
-  "s2": 0.09375,
-  "s3": 0.041666667,
-  "s4": 0.1,
-  "s5": 0.08,
-  "s6": 0.15,
-  "s7": 0.5
+  "s0": 0.238095238,
+  "s1": 0.1,
+  "s2": 0.138888889,
+  "s3": 0.119047619,
+  "s4": 0.142857143,
+  "s5": 0.2,
+  "s6": 0.4,
+  "s7": 0.714285714
  },
  "bridging": {
   "s0": {
@@ -396,144 +363,104 @@ GOLDEN = r"""{
  "group_votes": {
   "s0": {
    "0": [
+    1,
     4,
-    0,
     0
    ],
    "1": [
-    1,
-    2,
-    0
-   ],
-   "2": [
+    4,
     0,
-    2,
     0
    ]
   },
   "s1": {
    "0": [
-    2,
     0,
+    3,
     1
    ],
    "1": [
-    0,
     2,
-    0
-   ],
-   "2": [
     0,
-    1,
     1
    ]
   },
   "s2": {
    "0": [
-    0,
     4,
+    0,
     0
    ],
    "1": [
-    2,
     0,
-    0
-   ],
-   "2": [
-    2,
-    0,
+    4,
     0
    ]
   },
   "s3": {
    "0": [
+    0,
     4,
-    0,
-    0
-   ],
-   "1": [
-    0,
-    2,
     1
    ],
-   "2": [
+   "1": [
+    4,
     0,
-    2,
     0
    ]
   },
   "s4": {
    "0": [
+    5,
     0,
-    4,
     0
    ],
    "1": [
-    3,
     0,
-    0
-   ],
-   "2": [
-    2,
-    0,
+    4,
     0
    ]
   },
   "s5": {
    "0": [
-    2,
     1,
-    0
-   ],
-   "1": [
-    0,
     3,
     0
    ],
-   "2": [
+   "1": [
+    2,
     1,
-    0,
     0
    ]
   },
   "s6": {
    "0": [
-    3,
-    0,
+    2,
+    2,
     0
    ],
    "1": [
-    2,
+    3,
     0,
-    0
-   ],
-   "2": [
-    0,
-    2,
     0
    ]
   },
   "s7": {
    "0": [
-    4,
+    5,
     0,
     0
    ],
    "1": [
-    3,
-    0,
-    0
-   ],
-   "2": [
-    2,
+    4,
     0,
     0
    ]
   }
  },
  "state": {
-  "k": 3,
-  "last_best_k": 3,
+  "k": 2,
+  "last_best_k": 2,
   "last_best_k_count": 1
  }
 }"""

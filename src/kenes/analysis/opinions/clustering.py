@@ -40,7 +40,7 @@ def kmeans(
     weights: FloatArray,
     init: FloatArray,
     *,
-    max_iter: int = 50,
+    max_iter: int = 100,
 ) -> tuple[FloatArray, IntArray]:
     """Weighted Lloyd iterations from ``init``; empty clusters keep their centre."""
     centers = init.copy()
@@ -170,7 +170,8 @@ def group_clusters(
         return GroupClustering(1 if n_base else 0, labels, {}, OpinionState())
     candidates: dict[int, IntArray] = {}
     silhouettes: dict[int, float] = {}
-    for k in range(2, min(max_k, n_base) + 1):
+    # Pol.is's max-k-fn: few base clusters allow few groups (2 + one more per 12)
+    for k in range(2, min(max_k, 2 + n_base // 12, n_base) + 1):
         labels = _canonical(_group_for_k(centers, weights, k, seed), weights)
         if int(labels.max()) + 1 != k:
             continue
