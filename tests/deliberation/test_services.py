@@ -307,3 +307,10 @@ def test_one_participant_gives_a_result_without_groups(conversation, statements,
     result = services.result_recompute(conversation=conversation)
     assert result is not None and result.n_participants == 1
     assert result.data["group_sizes"] == {}
+
+
+def test_a_second_insert_of_the_same_vote_is_a_no_op(conversation, statements, participant):
+    first = services._vote_insert(conversation, participant, statements[0].pk, 1)
+    again = services._vote_insert(conversation, participant, statements[0].pk, -1)
+    assert first is not None and again is None
+    assert Vote.objects.get().value == 1

@@ -226,7 +226,7 @@ class Result(models.Model):
         related_name="results",
     )
     created_at = models.DateTimeField(_("computed"), auto_now_add=True)
-    method_version = models.CharField(_("method version"), max_length=40)
+    method_version = models.CharField(_("method version"), max_length=100)
     n_participants = models.PositiveIntegerField(_("participants"), default=0)
     n_statements = models.PositiveIntegerField(_("statements"), default=0)
     n_votes = models.PositiveIntegerField(_("votes"), default=0)

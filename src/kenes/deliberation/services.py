@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,7 +160,6 @@ def new_device_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-@transaction.atomic
 def participant_get_or_create(
     *,
     conversation: Conversation,
@@ -403,47 +402,72 @@ def vote_cast(
     _require_open(conversation)
     if participant.pk is None or participant.conversation_id != conversation.pk:
         raise DeliberationError(_("Unknown participant."), code="not_found")
-    if not Statement.objects.filter(
-        pk=statement_id, conversation=conversation, state=Statement.State.ACCEPTED
-    ).exists():
-        raise DeliberationError(_("Unknown statement."), code="not_found")
+    # Few round trips (the vote latency target): the counter UPDATE also checks that the
+    # statement is accepted and in this conversation; a new vote is one INSERT ... ON CONFLICT.
     vote = (
         Vote.objects.select_for_update()
         .filter(participant=participant, statement_id=statement_id)
         .first()
     )
-    old: int | None = None
+    if vote is not None and vote.value == value:
+        return vote  # the same vote again: nothing changes
+    old = vote.value if vote is not None else None
+    if not _count(statement_id, conversation, plus=value, minus=old):
+        raise DeliberationError(_("Unknown statement."), code="not_found")
     if vote is None:
-        try:
-            with transaction.atomic():
-                vote = Vote.objects.create(
-                    conversation=conversation,
-                    participant=participant,
-                    statement_id=statement_id,
-                    value=value,
-                )
-        except IntegrityError:  # the same vote sent twice at once: the other one won
+        vote_id = _vote_insert(conversation, participant, statement_id, value)
+        if vote_id is None:  # the same participant's other request inserted it just now
             vote = Vote.objects.select_for_update().get(
                 participant=participant, statement_id=statement_id
             )
             old = vote.value
-    else:
-        old = vote.value
-    if old == value:
-        return vote  # the same vote again: nothing changes
-    if old is None:
-        Statement.objects.filter(pk=statement_id).update(
-            **{_COUNTER[value]: F(_COUNTER[value]) + 1}
-        )
-    else:
+            _count(statement_id, conversation, plus=None, minus=old)  # ours replaces it
+            if old == value:
+                return vote
+        else:
+            vote = Vote(
+                pk=vote_id,
+                conversation=conversation,
+                participant=participant,
+                statement_id=statement_id,
+                value=value,
+            )
+    if old is not None:
         vote.value = value
         vote.save(update_fields=["value", "updated_at"])
-        Statement.objects.filter(pk=statement_id).update(
-            **{_COUNTER[old]: F(_COUNTER[old]) - 1, _COUNTER[value]: F(_COUNTER[value]) + 1}
-        )
-    VoteChange.objects.create(vote=vote, old=old, new=value)
+    VoteChange.objects.create(vote_id=vote.pk, old=old, new=value)
     recompute_later(conversation=conversation)
     return vote
+
+
+def _count(
+    statement_id: int, conversation: Conversation, *, plus: int | None, minus: int | None
+) -> int:
+    changes: dict[str, Any] = {}
+    if plus is not None:
+        changes[_COUNTER[plus]] = F(_COUNTER[plus]) + 1
+    if minus is not None:
+        changes[_COUNTER[minus]] = F(_COUNTER[minus]) - 1
+    return Statement.objects.filter(
+        pk=statement_id, conversation=conversation, state=Statement.State.ACCEPTED
+    ).update(**changes)
+
+
+def _vote_insert(
+    conversation: Conversation, participant: Participant, statement_id: int, value: int
+) -> int | None:
+    """INSERT the vote unless one exists (PostgreSQL and SQLite ≥ 3.35); its id or None."""
+    now = timezone.now()
+    table = connection.ops.quote_name(Vote._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (conversation_id, participant_id, statement_id, value, "  # noqa: S608
+            "created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (participant_id, statement_id) DO NOTHING RETURNING id",
+            [conversation.pk, participant.pk, statement_id, value, now, now],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 # --------------------------------------------------------------------------- results
@@ -451,8 +475,8 @@ def vote_cast(
 
 def recompute_later(*, conversation: Conversation) -> None:
     """Queue one recompute (debounced) unless one is queued already; runs at commit."""
-    if not getattr(settings, "KENES_DELIB_AUTO", True):
-        return
+    if not getattr(settings, "KENES_DELIB_AUTO", True) or conversation.recompute_queued:
+        return  # queued already when the row was read (result_recompute catches up late votes)
     if not Conversation.objects.filter(pk=conversation.pk, recompute_queued=False).update(
         recompute_queued=True
     ):
@@ -489,12 +513,19 @@ def result_recompute(*, conversation: Conversation, force: bool = False) -> Resu
         return None
     started = time.perf_counter()
     computed = opinions.compute_for(conversation=conversation, previous=last)
-    return _result_store(
+    result = _result_store(
         conversation=conversation,
         computed=computed,
         upto=upto,
         seconds=time.perf_counter() - started,
     )
+    # A vote that saw the flag still set while this ran is not in the result: queue again.
+    newer = VoteChange.objects.filter(vote__conversation=conversation, id__gt=upto).exists()
+    if newer:
+        conversation.recompute_queued = False
+        with transaction.atomic():
+            recompute_later(conversation=conversation)
+    return result
 
 
 @transaction.atomic
@@ -584,6 +615,8 @@ def conversation_import(
     for st in statements:
         if st.external_id in ids:
             problems.append(_("Statement %(id)s appears twice.") % {"id": st.external_id})
+        if len(st.external_id) > 40:
+            problems.append(_("Statement id %(id)s is too long.") % {"id": st.external_id[:50]})
         ids.add(st.external_id)
         if not " ".join(st.text.split()):
             problems.append(_("Statement %(id)s has no text.") % {"id": st.external_id})
@@ -603,8 +636,8 @@ def conversation_import(
                 _("Vote %(n)d has the value %(value)s; a vote is 1, -1 or 0.")
                 % {"n": n, "value": value}
             )
-        elif not str(pid).strip():
-            problems.append(_("Vote %(n)d has no participant.") % {"n": n})
+        elif not str(pid).strip() or len(str(pid)) > 40:
+            problems.append(_("Vote %(n)d has no valid participant id.") % {"n": n})
         else:
             last[(str(pid), sid)] = value
         if len(problems) >= 50:
@@ -691,8 +724,8 @@ def votes_load(
                 _("Vote %(n)d has the value %(value)s; a vote is 1, -1 or 0.")
                 % {"n": n, "value": value}
             )
-        elif not str(pid).strip():
-            problems.append(_("Vote %(n)d has no participant.") % {"n": n})
+        elif not str(pid).strip() or len(str(pid)) > 40:
+            problems.append(_("Vote %(n)d has no valid participant id.") % {"n": n})
         else:
             last[(str(pid), sid)] = value
         if len(problems) >= 50:
