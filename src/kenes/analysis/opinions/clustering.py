@@ -11,13 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy.spatial import cKDTree
 
 from .types import OpinionState
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-_CHUNK = 16384
 
 
 def _sq_distances(points: FloatArray, centers: FloatArray) -> FloatArray:
@@ -27,12 +26,11 @@ def _sq_distances(points: FloatArray, centers: FloatArray) -> FloatArray:
 
 
 def assign(points: FloatArray, centers: FloatArray) -> IntArray:
-    """Index of the nearest centre for each point (ties: the lowest index)."""
-    labels = np.empty(points.shape[0], dtype=np.int64)
-    for start in range(0, points.shape[0], _CHUNK):
-        block = _sq_distances(points[start : start + _CHUNK], centers)
-        labels[start : start + _CHUNK] = np.argmin(block, axis=1)
-    return labels
+    """Index of the nearest centre for each point (a k-d tree: the points are 2-D)."""
+    if points.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, labels = cKDTree(centers).query(points, k=1)
+    return np.asarray(labels, dtype=np.int64)
 
 
 def kmeans(
