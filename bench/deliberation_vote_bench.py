@@ -208,6 +208,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="kenes-delib-bench-") as tmp:
         env = prepare(args.db, Path(tmp), args.sqlite)
+        load_before = os.getloadavg()[0]
         with gunicorn(env, args.workers, args.threads) as port:
             driver = subprocess.run(
                 [
@@ -239,7 +240,8 @@ def main() -> None:
         f"p50_ms={pct(lat, 50):.1f} p95_ms={pct(lat, 95):.1f} p99_ms={pct(lat, 99):.1f} "
         f"max_ms={max(lat, default=float('nan')):.1f} "
         f"mean_ms={statistics.fmean(lat) if lat else float('nan'):.1f} "
-        f"errors={sum(out['errors'].values())} error_kinds={json.dumps(out['errors'])}",
+        f"errors={sum(out['errors'].values())} error_kinds={json.dumps(out['errors'])} "
+        f"load1_before={load_before:.1f} load1_after={os.getloadavg()[0]:.1f}",
         flush=True,
     )
 

@@ -185,3 +185,18 @@ def test_conversation_list(client, demo):
     conv, _ = demo
     html = client.get(reverse("deliberation:list"), HTTP_ACCEPT_LANGUAGE="kk").content.decode()
     assert conv.title_kk in html
+
+
+def test_without_a_worker_the_results_page_computes_queued_votes(client, demo, settings):
+    conv, _ = demo
+    settings.KENES_DELIB_AUTO = True
+    settings.KENES_DELIB_RECOMPUTE_ON_READ = True
+    before = selectors.latest_result(conv).n_votes
+    statement = Statement.objects.filter(conversation=conv, state="accepted").first()
+    client.post(
+        reverse("deliberation:vote", args=[conv.slug]), {"statement": statement.pk, "value": "1"}
+    )
+    conv.refresh_from_db()
+    assert conv.recompute_queued
+    client.get(reverse("deliberation:results", args=[conv.slug]))
+    assert selectors.latest_result(conv).n_votes == before + 1

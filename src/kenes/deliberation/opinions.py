@@ -35,7 +35,8 @@ def compute_for(*, conversation: Conversation, previous: Result | None) -> dict[
     )
     data = result.to_json()
     data["group_sizes"] = {str(g): n for g, n in sorted(Counter(result.groups.values()).items())}
-    data["group_votes"] = _group_votes(conversation, result.groups)
+    if "group_votes" not in data:  # older method versions did not publish them
+        data["group_votes"] = _group_votes(conversation, result.groups)
     return {
         "method_version": result.method_version,
         "n_participants": result.n_participants,

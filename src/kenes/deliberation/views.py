@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -150,9 +151,16 @@ def statement_submit(request: HttpRequest, slug: str) -> HttpResponse:
     return _set_device(redirect("deliberation:card", slug=conv.slug), request, token)
 
 
+def _fresh(conv: Conversation) -> None:
+    """Without a task worker (the demo, small set-ups) compute pending results on reading."""
+    if conv.recompute_queued and settings.KENES_DELIB_RECOMPUTE_ON_READ:
+        services.result_recompute(conversation=conv)
+
+
 @require_GET
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     conv = _conversation(slug)
+    _fresh(conv)
     view = selectors.result_view(conv)
     template = (
         "deliberation/_results.html"
@@ -165,6 +173,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def projector(request: HttpRequest, slug: str) -> HttpResponse:
     conv = _conversation(slug)
+    _fresh(conv)
     view = selectors.result_view(conv)
     refresh = request.GET.get("refresh", "15")
     seconds = int(refresh) if refresh.isdigit() and 5 <= int(refresh) <= 600 else 15
