@@ -112,7 +112,7 @@ def statements(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     response={200: VoteOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     url_name="deliberation_vote",
 )
-def vote(request: HttpRequest, slug: str, payload: VoteIn) -> Status:
+def vote(request: HttpRequest, slug: str, payload: VoteIn) -> Status[dict[str, Any]]:
     """Vote 1 (agree), -1 (disagree) or 0 (pass) on a statement; a new vote replaces the old."""
     conv = _conv(slug)
     try:

@@ -19,7 +19,7 @@ from kenes.deliberation import services
 from kenes.deliberation.models import Conversation, Participant, Result, Statement, Vote
 from kenes.drafts.models import Version
 
-MODERATED = {
+MODERATED: dict[str, int] = {
     Statement.State.ACCEPTED: 1,
     Statement.State.PENDING: 0,
     Statement.State.REJECTED: -1,
