@@ -402,6 +402,8 @@ def vote_cast(
     _require_open(conversation)
     if participant.pk is None or participant.conversation_id != conversation.pk:
         raise DeliberationError(_("Unknown participant."), code="not_found")
+    if not isinstance(statement_id, int) or not 0 < statement_id < 2**63:
+        raise DeliberationError(_("Unknown statement."), code="not_found")
     # Few round trips (the vote latency target): the counter UPDATE also checks that the
     # statement is accepted and in this conversation; a new vote is one INSERT ... ON CONFLICT.
     vote = (
