@@ -90,7 +90,7 @@ def bridging_scores(
     lam_factor: float,
     iterations: int,
     seed: int,
-    tol: float = 1e-7,
+    tol: float = 1e-6,
 ) -> tuple[FloatArray, FloatArray, float]:
     """(statement intercepts, statement factors, global intercept)."""
     shape = (n_participants, n_statements)

@@ -42,7 +42,7 @@ class Params:
     #: consensus statements kept per direction
     max_consensus: int = 5
     #: Community Notes style regularisation of intercepts and of factors; at most this many
-    #: alternating sweeps (they stop earlier once nothing moves by 1e-7)
+    #: alternating sweeps (they stop earlier once nothing moves by 1e-6)
     bridging_lambda_intercept: float = 0.15
     bridging_lambda_factor: float = 0.03
     bridging_iterations: int = 100
