@@ -80,5 +80,9 @@ def test_vote_on_a_phone_and_see_the_results_update(live_server, browser, demo, 
 
         page.goto(f"{live_server.url}/talk/{demo}/results/")
         assert vote_total(page, w["votes"]) == before + 3
+
+        page.goto(f"{live_server.url}/talk/{demo}/projector/")
+        assert vote_total(page, w["votes"]) == before + 3
+        assert axe_violations(page) == []
     finally:
         context.close()
