@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -294,6 +295,19 @@ def test_compute_passes_the_state_on() -> None:
     assert second.state.last_best_k_count == first.state.last_best_k_count + 1
     restored = OpinionState.from_json(json.loads(json.dumps(first.state.to_json())))
     assert restored == first.state
+
+
+def test_groups_keep_their_numbers_from_one_computation_to_the_next() -> None:
+    votes = two_camps()
+    first = compute(votes)
+    assert len(first.state.centers) == first.k == 2
+    assert compute(votes, previous=first.state).groups == first.groups
+    # had the previous computation numbered the camps the other way, that numbering is kept
+    swapped = replace(first.state, centers=tuple(reversed(first.state.centers)))
+    second = compute(votes, previous=swapped)
+    assert second.groups == {p: 1 - g for p, g in first.groups.items()}
+    assert second.repness[0] == first.repness[1]
+    assert second.state.centers == swapped.centers
 
 
 # -- routing ----------------------------------------------------------------------------------

@@ -270,43 +270,43 @@ GOLDEN = r"""{
  },
  "bridging": {
   "s0": {
-   "intercept": -0.024865617,
-   "factor": -0.710862074,
+   "intercept": -0.024865661,
+   "factor": -0.710862402,
    "n_votes": 11
   },
   "s1": {
-   "intercept": -0.048813763,
-   "factor": -0.71239254,
+   "intercept": -0.048813748,
+   "factor": -0.7123921,
    "n_votes": 7
   },
   "s2": {
-   "intercept": -0.021978515,
-   "factor": 0.899914693,
+   "intercept": -0.021978623,
+   "factor": 0.899914658,
    "n_votes": 10
   },
   "s3": {
-   "intercept": 0.017133606,
-   "factor": -0.692779294,
+   "intercept": 0.017133603,
+   "factor": -0.692779257,
    "n_votes": 10
   },
   "s4": {
-   "intercept": -0.002957785,
-   "factor": 0.899567353,
+   "intercept": -0.002957643,
+   "factor": 0.899567341,
    "n_votes": 9
   },
   "s5": {
-   "intercept": -0.067922768,
-   "factor": -0.36563079,
+   "intercept": -0.067922767,
+   "factor": -0.365630329,
    "n_votes": 8
   },
   "s6": {
-   "intercept": 0.203774997,
-   "factor": -0.478261377,
+   "intercept": 0.203774973,
+   "factor": -0.478261805,
    "n_votes": 7
   },
   "s7": {
-   "intercept": 0.462175761,
-   "factor": 0.069972256,
+   "intercept": 0.462175799,
+   "factor": 0.069972261,
    "n_votes": 9
   }
  },
@@ -461,6 +461,16 @@ GOLDEN = r"""{
  "state": {
   "k": 2,
   "last_best_k": 2,
-  "last_best_k_count": 1
+  "last_best_k_count": 1,
+  "centers": [
+   [
+    1.963075133,
+    -0.250445351
+   ],
+   [
+    -2.132529456,
+    -0.114452861
+   ]
+  ]
  }
 }"""

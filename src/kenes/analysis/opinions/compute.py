@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.optimize import linear_sum_assignment
 
 from . import bridging as _bridging
 from . import clustering as _clustering
@@ -115,6 +117,33 @@ def _empty(stats: dict[str, StatementStats], n_participants: int, n_votes: int) 
     )
 
 
+def _keep_numbering(
+    labels: IntArray,
+    points: npt.NDArray[np.float64],
+    k: int,
+    previous: tuple[tuple[float, float], ...],
+) -> tuple[IntArray, tuple[tuple[float, float], ...]]:
+    """Renumber groups to match the previous computation's (nearest centres, one to one), so a
+    group keeps its number, and its colour on a live map, while votes come in."""
+
+    def centres(lab: IntArray) -> npt.NDArray[np.float64]:
+        out = np.zeros((k, 2))
+        for g in range(k):
+            out[g] = points[lab == g].mean(axis=0)
+        return out
+
+    current = centres(labels)
+    if k >= 2 and len(previous) == k:
+        old = np.asarray(previous, dtype=np.float64)
+        cost = np.linalg.norm(current[:, None, :] - old[None, :, :], axis=2)
+        rows, cols = linear_sum_assignment(cost)
+        remap = np.empty(k, dtype=np.int64)
+        remap[rows] = cols
+        labels = remap[labels]
+        current = centres(labels)
+    return labels, tuple((_r(float(x)), _r(float(y))) for x, y in current)
+
+
 def _r(x: float) -> float:
     """Round published figures so that the last bits of floating point never show."""
     return float(round(x, 9)) if math.isfinite(x) else x
@@ -194,8 +223,11 @@ def compute(
         previous=previous,
         seed=params.seed,
     )
-    member_group = grouping.labels[base_labels]
     k = int(grouping.k)
+    member_group, centers = _keep_numbering(
+        grouping.labels[base_labels], points, k, previous.centers if previous else ()
+    )
+    state = replace(grouping.state, centers=centers)
 
     # Group × statement counts over clustered participants (all statements of the map).
     group_of_row = np.full(n_p, -1, dtype=np.int64)
@@ -259,7 +291,7 @@ def compute(
             if n_rated[j] > 0
         },
         statement_stats=stats,
-        state=grouping.state,
+        state=state,
         method_version=METHOD_VERSION,
         n_participants=n_p,
         n_votes=int(rows.size),

@@ -57,12 +57,15 @@ class OpinionState:
     k: int | None = None
     last_best_k: int | None = None
     last_best_k_count: int = 0
+    #: centre of each group on the map, so the next computation keeps the same group numbers
+    centers: tuple[tuple[float, float], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "k": self.k,
             "last_best_k": self.last_best_k,
             "last_best_k_count": self.last_best_k_count,
+            "centers": [list(c) for c in self.centers],
         }
 
     @classmethod
@@ -74,6 +77,7 @@ class OpinionState:
             k=_opt(data.get("k")),
             last_best_k=_opt(data.get("last_best_k")),
             last_best_k_count=int(data.get("last_best_k_count", 0)),
+            centers=tuple((float(c[0]), float(c[1])) for c in data.get("centers") or ()),
         )
 
 
