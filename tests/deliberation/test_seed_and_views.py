@@ -200,3 +200,17 @@ def test_without_a_worker_the_results_page_computes_queued_votes(client, demo, s
     assert conv.recompute_queued
     client.get(reverse("deliberation:results", args=[conv.slug]))
     assert selectors.latest_result(conv).n_votes == before + 1
+
+
+def test_an_htmx_vote_error_is_swapped_in_with_its_message(client, demo, admin_user):
+    conv, _ = demo
+    services.conversation_set_status(actor=admin_user, conversation=conv, status="closed")
+    statement = Statement.objects.filter(conversation=conv, state="accepted").first()
+    answer = client.post(
+        reverse("deliberation:vote", args=[conv.slug]),
+        {"statement": statement.pk, "value": "1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert answer.status_code == 200  # htmx swaps 2xx only
+    assert 'role="alert"' in answer.content.decode() and "закрыто" in answer.content.decode()

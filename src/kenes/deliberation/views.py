@@ -114,12 +114,10 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     except services.DeliberationError as exc:
         status = 403 if exc.code in ("forbidden", "closed") else 400
         ctx = _card_context(request, conv) | {"error": " ".join(exc.messages)}
-        template = (
-            "deliberation/_card.html"
-            if request.headers.get("HX-Request")
-            else ("deliberation/card.html")
-        )
-        return render(request, template, ctx, status=status)
+        if request.headers.get("HX-Request"):
+            # htmx swaps only 2xx answers: the card with its error message comes as 200.
+            return render(request, "deliberation/_card.html", ctx)
+        return render(request, "deliberation/card.html", ctx, status=status)
     if request.headers.get("HX-Request"):
         request.COOKIES[DEVICE_COOKIE] = token
         response = render(request, "deliberation/_card.html", _card_context(request, conv))
