@@ -177,3 +177,20 @@ def test_a_shared_polis_conversation_imports_and_computes(version):
     assert counts["statements"] == 316 and counts["votes"] > 20000
     result = services.result_recompute(conversation=conv)
     assert result is not None and len(result.data["group_sizes"]) >= 2
+
+
+def test_draft_statements_command(conversation, capsys):
+    from kenes.insights.models import Campaign
+
+    Campaign.objects.create(
+        version=conversation.version,
+        label="c",
+        template="Жобаны аудандық газеттерде жариялау керек.",
+        template_lang="kk",
+        size=12,
+    )
+    call_command("deliberation_draft_statements", conversation=conversation.slug)
+    assert "1 statements" in capsys.readouterr().out
+    assert Statement.objects.get(conversation=conversation).state == "pending"
+    with pytest.raises(CommandError, match="No conversation"):
+        call_command("deliberation_draft_statements", conversation="nope")
