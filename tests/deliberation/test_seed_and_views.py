@@ -214,3 +214,22 @@ def test_an_htmx_vote_error_is_swapped_in_with_its_message(client, demo, admin_u
     )
     assert answer.status_code == 200  # htmx swaps 2xx only
     assert 'role="alert"' in answer.content.decode() and "закрыто" in answer.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_card_offers_statements_in_the_readers_language_first(client, demo, lang):
+    from kenes.deliberation import opinions
+
+    conv, _ = demo
+    p = services.participant_get_or_create(
+        conversation=conv, device_token=f"reader-{lang}-0123456789"
+    )
+    languages = []
+    for _ in range(Statement.objects.filter(conversation=conv, state="accepted").count()):
+        s = opinions.next_statement_for(conversation=conv, participant=p, language=lang)
+        languages.append(s.language)
+        services.vote_cast(conversation=conv, participant=p, statement_id=s.pk, value=0)
+    n_mine = Statement.objects.filter(conversation=conv, state="accepted", language=lang).count()
+    assert n_mine >= 9 and languages[:n_mine] == [lang] * n_mine
+    assert lang not in languages[n_mine:]
+    assert opinions.next_statement_for(conversation=conv, participant=p, language=lang) is None

@@ -68,13 +68,16 @@ def _group_votes(
 
 
 def next_statement_for(
-    *, conversation: Conversation, participant: Participant | None
+    *, conversation: Conversation, participant: Participant | None, language: str | None = None
 ) -> Statement | None:
-    """The accepted statement this participant should vote on next (None: all seen)."""
+    """The accepted statement this participant should vote on next (None: all seen).
+
+    Statements in ``language`` (the reader's) come first; the others follow once those are done.
+    """
     rows = list(
         Statement.objects.filter(
             conversation=conversation, state=Statement.State.ACCEPTED
-        ).values_list("id", "n_agree", "n_disagree", "n_pass")
+        ).values_list("id", "n_agree", "n_disagree", "n_pass", "language")
     )
     if not rows:
         return None
@@ -91,12 +94,19 @@ def next_statement_for(
         str(pk): math.StatementStats(
             agree=a, disagree=d, passes=p, extremity=extremity.get(str(pk), 0.0)
         )
-        for pk, a, d, p in rows
+        for pk, a, d, p, _lang in rows
     }
+    mine = {str(pk) for pk, *_counts, lang in rows if lang == language}
     seed = zlib.crc32(
         f"{conversation.pk}:{participant.pk if participant else 0}:{len(seen)}".encode()
     )
-    chosen = math.next_statement(stats=stats, seen=seen, seed=seed)
+    chosen = None
+    if mine - seen:
+        chosen = math.next_statement(
+            stats={sid: st for sid, st in stats.items() if sid in mine}, seen=seen, seed=seed
+        )
+    if chosen is None:
+        chosen = math.next_statement(stats=stats, seen=seen, seed=seed)
     if chosen is None:
         return None
     return Statement.objects.filter(pk=int(chosen)).first()

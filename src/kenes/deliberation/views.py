@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kenes.deliberation import opinions, selectors, services
 from kenes.deliberation.models import STATEMENT_MAX, Conversation, Statement
+from kenes.drafts.models import pick_language
 
 DEVICE_COOKIE = "kenes_device"
 DEVICE_MAX_AGE = 365 * 24 * 3600
@@ -72,7 +73,9 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 
 def _card_context(request: HttpRequest, conv: Conversation) -> dict[str, Any]:
     participant = _participant(request, conv)
-    statement = opinions.next_statement_for(conversation=conv, participant=participant)
+    statement = opinions.next_statement_for(
+        conversation=conv, participant=participant, language=pick_language()
+    )
     done, total = selectors.participant_progress(conv, participant)
     signed_in_needed = (
         conv.participation == Conversation.Participation.SIGNED_IN
