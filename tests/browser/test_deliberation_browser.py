@@ -86,3 +86,46 @@ def test_vote_on_a_phone_and_see_the_results_update(live_server, browser, demo, 
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_moderation_queue_in_the_browser(live_server, browser, demo):
+    from kenes.accounts.roles import Role
+    from kenes.accounts.services import staff_user_create
+
+    staff_user_create(
+        actor=None,
+        username="moderator",
+        password="pw-moderator-123456",
+        roles=[Role.COMMISSION_ADMIN],
+    )
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="ru",
+        extra_http_headers={"Accept-Language": "ru"},
+    )
+    page = context.new_page()
+    try:
+        path = f"/talk/{demo}/moderate/"
+        page.goto(f"{live_server.url}/admin/login/?next={path}")
+        page.fill("#id_username", "moderator")
+        page.fill("#id_password", "pw-moderator-123456")
+        page.locator("input[type=submit]").click()
+        page.wait_for_url(f"**{path}")
+        assert axe_violations(page) == []
+        first = page.locator(".dl-queue > li").first
+        text = first.locator(".dl-text").inner_text()
+        first.get_by_role("button", name="Отклонить").click()
+        page.wait_for_selector(".dl-queue .error")
+        assert "причину" in page.locator(".dl-queue .error").inner_text()
+        assert axe_violations(page) == []
+        first = page.locator(".dl-queue > li").first
+        first.locator("textarea").fill("Повторяет другое утверждение.")
+        first.get_by_role("button", name="Отклонить").click()
+        page.wait_for_selector(".dl-msg")
+        s = Statement.objects.get(text=text)
+        assert s.state == "rejected" and s.reason == "Повторяет другое утверждение."
+        page.locator(".dl-queue > li").first.get_by_role("button", name="Принять").click()
+        page.wait_for_selector(".dl-msg")
+        assert Statement.objects.filter(state="pending").count() == 0
+    finally:
+        context.close()
