@@ -79,3 +79,24 @@ def test_results_json(client, conversation, statements):
     assert body["n_votes"] == 30 and body["n_participants"] == 10
     assert body["min_votes"] == 20
     assert set(body["result"]["statement_stats"]) == {str(s.pk) for s in statements}
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "message"),
+    [
+        ("ru", "{not json", "JSON"),
+        ("ru", "[1, 2]", "JSON-объект"),
+        ("kk", '{"value": 1, "device_token": "device-token-000001-abcdefgh"}', "statement_id"),
+        ("ru", '{"statement_id": "7", "value": 1, "device_token": "x"}', "statement_id"),
+        ("kk", '{"statement_id": 7, "value": true, "device_token": "x"}', "value"),
+    ],
+)
+def test_a_bad_body_is_a_400_in_the_callers_language(client, conversation, lang, body, message):
+    answer = client.post(
+        f"{BASE}/demo-talk/votes", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE=lang
+    )
+    assert answer.status_code == 400
+    detail = answer.json()["detail"]
+    assert message in detail
+    assert "Input should" not in detail and "field required" not in detail.lower()
+    assert not Vote.objects.exists()

@@ -7,9 +7,12 @@ signed-in-only conversations take votes through the pages only.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pydantic
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -48,6 +51,8 @@ class VoteIn(Schema):
     statement_id: int
     value: int
     device_token: str
+
+    model_config = pydantic.ConfigDict(strict=True)
 
 
 class VoteOut(Schema):
@@ -107,14 +112,56 @@ def statements(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     ]
 
 
+def _body_errors(exc: pydantic.ValidationError) -> str:
+    """pydantic's errors (English only) as one message in the caller's language."""
+    out: list[str] = []
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = err.get("loc") or ()
+        field = str(loc[0]) if loc else ""
+        kind = err.get("type", "")
+        if kind == "json_invalid":
+            message = _("The body is not valid JSON.")
+        elif kind == "model_type":
+            message = _("The body must be a JSON object.")
+        elif kind == "missing":
+            message = _("This field is required.")
+        else:
+            message = _("This value has the wrong type.")
+        line = f"{field}: {message}" if field else message
+        if line not in out:
+            out.append(line)
+    return " ".join(out)
+
+
 @router.post(
     "/{slug}/votes",
     response={200: VoteOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     url_name="deliberation_vote",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": VoteIn.model_json_schema()}},
+        }
+    },
 )
-def vote(request: HttpRequest, slug: str, payload: VoteIn) -> Status[dict[str, Any]]:
-    """Vote 1 (agree), -1 (disagree) or 0 (pass) on a statement; a new vote replaces the old."""
+def vote(request: HttpRequest, slug: str) -> Status[dict[str, Any]]:
+    """Vote 1 (agree), -1 (disagree) or 0 (pass) on a statement; a new vote replaces the old.
+
+    Body: ``{"statement_id": int, "value": 1 | -1 | 0, "device_token": str}``. Errors (in the
+    language of Accept-Language): 400 bad body or value, 404 unknown conversation or statement,
+    409 closed conversation, 403 signed-in-only conversation.
+    """
     conv = _conv(slug)
+    try:
+        raw = json.loads(request.body or b"{}")
+    except ValueError:
+        return Status(400, {"detail": _("The body is not valid JSON.")})
+    if not isinstance(raw, dict):
+        return Status(400, {"detail": _("The body must be a JSON object.")})
+    try:
+        payload = VoteIn.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        return Status(400, {"detail": _body_errors(exc)})
     try:
         participant = services.participant_get_or_create(
             conversation=conv, device_token=payload.device_token, user=None
