@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from kenes.api.urls import api
 
@@ -14,10 +15,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("review/", include("kenes.review.urls")),
-    path("ledger/", include("kenes.ledger.urls")),
-    path("insights/", include("kenes.insights.urls")),
+    path("review/", include("kenes.insights.urls")),
+    path("insights/", RedirectView.as_view(pattern_name="insights:campaigns", permanent=False)),
+    path("ledger/", include("kenes.portal.ledger_urls")),
     path("outreach/", include("kenes.outreach.urls")),
     path("talk/", include("kenes.deliberation.urls")),
+    path("changes/", include("kenes.changes.urls")),
+    path("comments/", include("kenes.comments.urls")),
+    path("open-data/", include("kenes.opendata.urls")),
+    path("reports/", include("kenes.reports.urls")),
+    path("", include("kenes.accountability.urls")),
     path("", include("kenes.portal.urls")),
 ]
 

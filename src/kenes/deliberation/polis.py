@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kenes.analysis import opinions as math
+from kenes.core.actors import Actor
 from kenes.deliberation import services
 from kenes.deliberation.models import Conversation, Participant, Result, Statement, Vote
 from kenes.drafts.models import Version
@@ -28,7 +29,7 @@ MODERATED: dict[str, int] = {
 
 def import_folder(
     *,
-    actor: services.Actor,
+    actor: Actor,
     folder: str | Path,
     slug: str,
     version: Version | None = None,

@@ -20,14 +20,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
 from kenes.accounts.models import User
+from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
 from kenes.core.services import audit_record
 from kenes.deliberation.models import (
@@ -40,16 +41,11 @@ from kenes.deliberation.models import (
     VoteChange,
 )
 from kenes.drafts.models import Article, Version
+from kenes.ledger import events
 from kenes.ledger.services import ledger_append, ledger_append_many
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 VALUES = (-1, 0, 1)
 _COUNTER = {1: "n_agree", -1: "n_disagree", 0: "n_pass"}
-
-
-def _staff(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 class DeliberationError(ValidationError):
@@ -125,7 +121,7 @@ def conversation_create(
         description_ru=description_ru,
         participation=participation,
         allow_statements=allow_statements,
-        created_by=_staff(actor),
+        created_by=acting_user(actor),
     )
     conv.full_clean()
     conv.save()
@@ -194,8 +190,8 @@ def participant_find(
     *, conversation: Conversation, device_token: str | None = None, user: Actor = None
 ) -> Participant | None:
     """Read-only twin of participant_get_or_create (no row is created)."""
-    if _staff(user) is not None:
-        return Participant.objects.filter(conversation=conversation, user=_staff(user)).first()
+    if acting_user(user) is not None:
+        return Participant.objects.filter(conversation=conversation, user=acting_user(user)).first()
     if conversation.participation == Conversation.Participation.SIGNED_IN or not device_token:
         return None
     return Participant.objects.filter(
@@ -206,19 +202,16 @@ def participant_find(
 # --------------------------------------------------------------------------- statements
 
 
-def _statement_event(statement: Statement) -> None:
-    ledger_append(
-        kind="deliberation.statement",
+def _statement_event(statement: Statement) -> events.Event:
+    return events.deliberation_statement(
         code=statement.code,
-        event={
-            "conversation": statement.conversation.slug,
-            "statement": statement.pk,
-            "state": statement.state,
-            "origin": statement.origin,
-            "language": statement.language,
-            "text_sha256": _text_hash(statement.text),
-            "reason": statement.reason,
-        },
+        conversation=statement.conversation.slug,
+        statement=statement.pk,
+        state=statement.state,
+        origin=statement.origin,
+        language=statement.language,
+        text_sha256=_text_hash(statement.text),
+        reason=statement.reason,
     )
 
 
@@ -239,7 +232,7 @@ def statement_seed(
         language=_language(text, language),
         origin=Statement.Origin.STAFF,
         state=Statement.State.ACCEPTED if accepted else Statement.State.PENDING,
-        moderated_by=_staff(actor) if accepted else None,
+        moderated_by=acting_user(actor) if accepted else None,
         moderated_at=timezone.now() if accepted else None,
     )
     audit_record(
@@ -249,7 +242,7 @@ def statement_seed(
         data={"state": statement.state},
     )
     if accepted:
-        _statement_event(statement)
+        ledger_append(_statement_event(statement))
     return statement
 
 
@@ -300,7 +293,7 @@ def statement_moderate(
     before = locked.state
     locked.state = new_state
     locked.reason = "" if accept else reason
-    locked.moderated_by = _staff(actor)
+    locked.moderated_by = acting_user(actor)
     locked.moderated_at = timezone.now()
     locked.save(update_fields=["state", "reason", "moderated_by", "moderated_at"])
     audit_record(
@@ -309,7 +302,7 @@ def statement_moderate(
         target=locked,
         data={"before": before, "after": new_state},
     )
-    _statement_event(locked)
+    ledger_append(_statement_event(locked))
     statement.state, statement.reason = locked.state, locked.reason
     return locked
 
@@ -554,30 +547,29 @@ def result_publish(*, actor: Actor, result: Result) -> Result:
     if locked.published_at is not None:
         raise DeliberationError(_("This result is published already."), code="conflict")
     locked.published_at = timezone.now()
-    locked.published_by = _staff(actor)
+    locked.published_by = acting_user(actor)
     locked.save(update_fields=["published_at", "published_by"])
     data = locked.data or {}
     body = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     ledger_append(
-        kind="deliberation.result",
-        code=locked.code,
-        event={
-            "conversation": locked.conversation.slug,
-            "result": locked.pk,
-            "method_version": locked.method_version,
-            "participants": locked.n_participants,
-            "statements": locked.n_statements,
-            "votes": locked.n_votes,
-            "groups": len(data.get("group_sizes", {}) or {}),
-            "consensus": [
+        events.deliberation_result(
+            code=locked.code,
+            conversation=locked.conversation.slug,
+            result=locked.pk,
+            method_version=locked.method_version,
+            participants=locked.n_participants,
+            statements=locked.n_statements,
+            votes=locked.n_votes,
+            groups=len(data.get("group_sizes", {}) or {}),
+            consensus=[
                 [c.get("statement_id"), c.get("direction")] for c in data.get("consensus", [])
             ][:20],
-            "bridging": sorted(
+            bridging=sorted(
                 data.get("bridging", {}),
                 key=lambda sid: (-data["bridging"][sid].get("intercept", 0.0), sid),
             )[:10],
-            "result_sha256": hashlib.sha256(body.encode()).hexdigest(),
-        },
+            result_sha256=hashlib.sha256(body.encode()).hexdigest(),
+        )
     )
     audit_record(actor=actor, action="deliberation.result.publish", target=locked)
     result.published_at = locked.published_at
@@ -657,7 +649,7 @@ def conversation_import(
                 state=Statement.State.ACCEPTED if st.accepted else Statement.State.REJECTED,
                 reason="" if st.accepted else _("Moderated out in the imported conversation."),
                 moderated_at=now,
-                moderated_by=_staff(actor),
+                moderated_by=acting_user(actor),
                 external_id=st.external_id,
             )
             for st in statements
@@ -671,24 +663,7 @@ def conversation_import(
         conversation=conversation,
         last={(pid, by_ext[sid].pk): value for (pid, sid), value in last.items()},
     )
-    ledger_append_many(
-        items=[
-            (
-                "deliberation.statement",
-                s.code,
-                {
-                    "conversation": conversation.slug,
-                    "statement": s.pk,
-                    "state": s.state,
-                    "origin": s.origin,
-                    "language": s.language,
-                    "text_sha256": _text_hash(s.text),
-                    "reason": s.reason,
-                },
-            )
-            for s in made
-        ]
-    )
+    ledger_append_many(_statement_event(s) for s in made)
     audit_record(
         actor=actor,
         action="deliberation.conversation.import",

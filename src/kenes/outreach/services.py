@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
@@ -20,13 +20,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
 from kenes.coalition import selectors as coalition
 from kenes.coalition.models import Branch, Organisation
-from kenes.coalition.uploads import check_image, photo_max_bytes
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
+from kenes.core.uploads import check_image, photo_max_bytes
+from kenes.core.validation import field_errors
 from kenes.drafts.models import Version
 from kenes.geo.models import Unit
-from kenes.ledger.merkle.receipt import normalize_text
+from kenes.ledger.merkle.codes import normalize_text
 from kenes.outreach import selectors
 from kenes.outreach.models import (
     AgeBand,
@@ -42,7 +45,7 @@ from kenes.outreach.models import (
 )
 from kenes.proposals.models import AuthorKind, Channel
 from kenes.proposals.services import (
-    Actor,
+    ProposalRow,
     Submitted,
     proposals_submit_many,
     text_fingerprint,
@@ -62,10 +65,6 @@ REPORT_EARLY = timedelta(hours=12)
 def _require(ok: bool) -> None:
     if not ok:
         raise PermissionDenied(_("You do not manage this meeting."))
-
-
-def _user(actor: Actor) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 @transaction.atomic
@@ -117,7 +116,7 @@ def meeting_plan(
         place=place.strip()[:300],
         language=language,
         speakers=speakers.strip(),
-        facilitator=_user(actor),
+        facilitator=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -240,9 +239,9 @@ def meeting_proposals_add(
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting was cancelled."))
     slug = meeting.organisation.slug
-    rows = []
+    rows: list[ProposalRow] = []
     for item in items:
-        row = {
+        row: dict[str, Any] = {
             k: item[k]
             for k in (
                 "text",
@@ -255,13 +254,15 @@ def meeting_proposals_add(
             if item.get(k)
         }
         row.setdefault("text", "")
+        # The meeting's day is the date on its report (the consultation's grace period).
+        row["form_date"] = timezone.localtime(meeting.starts_at).date()
         ref = str(item.get("source_ref") or _("meeting record"))
         row.update(
             author_kind=AuthorKind.MEETING,
             region=meeting.region_code,
             source_ref=f"{slug} · {ref}"[:200],
         )
-        rows.append(row)
+        rows.append(cast(ProposalRow, row))
     results = proposals_submit_many(
         actor=actor,
         version=meeting.version,
@@ -290,7 +291,7 @@ def meeting_photo_add(*, actor: Actor, meeting: Meeting, upload: IO[bytes]) -> P
         width=info.width,
         height=info.height,
         size=info.size,
-        uploaded_by=_user(actor),
+        uploaded_by=acting_user(actor),
     )
     photo.file.save(f"photo{info.extension}", File(upload), save=False)
     photo.save()
@@ -316,7 +317,7 @@ def _result(uuid: str, status: str, message: str = "", **extra: Any) -> dict[str
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"item": exc.messages}
+    return field_errors(exc, "item")
 
 
 def offline_sync(*, actor: Actor, items: list[Any]) -> list[dict[str, Any]]:
@@ -415,7 +416,7 @@ def _sync_meeting(
         target=meeting,
         data={
             "items": len(numbered),
-            "statuses": sorted({results[n]["status"] for n, _i in numbered if results[n]}),
+            "statuses": sorted({r["status"] for n, _i in numbered if (r := results[n])}),
         },
     )
 
@@ -466,7 +467,7 @@ def _sync_attendance(actor: Actor, meeting: Meeting, item: dict[str, Any]) -> di
         meeting=meeting,
         digest=digest,
         result=result,
-        entered_by=_user(actor),
+        entered_by=acting_user(actor),
     )
     return result
 

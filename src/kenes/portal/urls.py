@@ -27,6 +27,7 @@ urlpatterns = [
     path("track/", proposal_views.track, name="track"),
     path("track/<str:code>/", proposal_views.track_proposal, name="track-proposal"),
     path("proposals/", proposal_views.proposal_list, name="proposals"),
+    path("proposals/<str:code>/", proposal_views.proposal_public, name="proposal-public"),
     path(
         "proposals/on/<slug:slug>/<slug:label>/<str:number>",
         proposal_views.article_proposals,

@@ -38,111 +38,32 @@ Command line: ``python -m kenes.ledger.merkle.verify receipt ...`` or ``kenes ve
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
-import re
-import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Final
 
 from .checkpoint import Checkpoint, open_checkpoint
-from .errors import MerkleError, ProofError, RootMismatchError, TileError
+from .codes import commitment, normalize_code, normalize_secret, normalize_text
+from .errors import MerkleError, ProofError, ReceiptError, RootMismatchError
 from .hashing import EMPTY_ROOT, hash_leaf
 from .keys import Ed25519Verifier, parse_verifier_key
-from .proof import consistency_proof, inclusion_proof, verify_consistency, verify_inclusion
-from .tiles import TileHashStore, read_entries
-from .witness import LogClient, LogUnavailableError
+from .proof import verify_consistency, verify_inclusion
+from .sources import LogEntry, LogSource
 
 __all__ = [
-    "ALPHABET",
-    "COMMITMENT_DOMAIN",
     "AnswerView",
     "Check",
-    "DirLogSource",
-    "HttpLogSource",
-    "LogEntry",
-    "LogSource",
-    "ReceiptError",
     "ReceiptInput",
     "ReceiptReport",
-    "add_receipt_arguments",
-    "check_symbol",
-    "commitment",
     "format_report",
     "load_receipt_file",
-    "normalize_code",
-    "normalize_secret",
-    "normalize_text",
-    "run_receipt_command",
     "verify_receipt",
 ]
 
-COMMITMENT_DOMAIN: Final = b"kenes/proposal-commitment/v1\n"
 MAX_RECEIPT_FILE: Final = 1 << 20
 RECEIVED: Final = "proposal.received"
 ANSWER: Final = "answer.recorded"
-
-# Receipt codes: the one definition, used by intake (kenes.proposals.receipts) too.
-ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # 30 symbols: no 0, 1, I, L, O, U
-_ALPHABET: Final = ALPHABET
-_CYRILLIC_TWINS: Final = str.maketrans("АВЕКМНОРСТХУЗ", "ABEKMHOPCTXYZ")
-_TYPO_FIXES: Final = str.maketrans({"U": "V"})
-_CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class ReceiptError(MerkleError):
-    """Reject a malformed receipt (file, code) or a log source that cannot be read."""
-
-
-# --------------------------------------------------------------------------- normalisation
-
-
-def check_symbol(body: str) -> str:
-    """Return the Luhn mod 30 check symbol of ``body`` (symbols of ALPHABET)."""
-    factor, total, n = 2, 0, len(_ALPHABET)
-    for ch in reversed(body):
-        addend = factor * _ALPHABET.index(ch)
-        factor = 1 if factor == 2 else 2
-        total += addend // n + addend % n
-    return _ALPHABET[(n - total % n) % n]
-
-
-def normalize_code(text: str) -> str | None:
-    """Return the canonical ``KNS-XXXX-XXXX`` form of a typed code, or None if it is not one."""
-    raw = text.upper().translate(_CYRILLIC_TWINS)
-    raw = "".join(ch for ch in raw if ch.isalnum())
-    if raw.startswith("KNS"):
-        raw = raw[3:]
-    raw = raw.translate(_TYPO_FIXES)
-    if len(raw) != 8 or any(ch not in _ALPHABET for ch in raw):
-        return None
-    if check_symbol(raw[:-1]) != raw[-1]:
-        return None
-    return f"KNS-{raw[:4]}-{raw[4:]}"
-
-
-def normalize_secret(text: str) -> str:
-    """Return the secret as issued: upper case, Latin letters, no spaces or dashes."""
-    raw = text.upper().translate(_CYRILLIC_TWINS)
-    return "".join(ch for ch in raw if ch.isalnum()).translate(_TYPO_FIXES)
-
-
-def normalize_text(text: str) -> str:
-    """Return the text as intake stored it: NFC, LF newlines, no control characters, trimmed."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    return _CONTROL_RE.sub("", text).strip()
-
-
-def commitment(secret: str, text: str) -> str:
-    """Return the hex SHA-256 commitment binding ``text`` under the receipt ``secret``."""
-    data = COMMITMENT_DOMAIN + secret.encode() + b"\n" + text.encode()
-    return hashlib.sha256(data).hexdigest()
-
-
-# --------------------------------------------------------------------------- receipts
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,190 +98,6 @@ def load_receipt_file(path: str | Path) -> ReceiptInput:
     if not values["code"]:
         raise ReceiptError("the receipt file has no 'code'")
     return ReceiptInput(str(values["code"]), values["secret"], values["text"])
-
-
-# --------------------------------------------------------------------------- log sources
-
-
-@dataclass(frozen=True, slots=True)
-class LogEntry:
-    """One ledger entry about a code: its leaf index (None until sequenced) and its bytes."""
-
-    index: int | None
-    kind: str
-    data: str
-
-
-class LogSource(Protocol):
-    """Where the ledger is read from: a live log, an exported directory, the database."""
-
-    description: str
-
-    def key(self) -> str:
-        """Return the verifier key the log publishes about itself (not to be trusted blindly)."""
-        ...
-
-    def checkpoint(self) -> str:
-        """Return the latest signed checkpoint note."""
-        ...
-
-    def entries(self, code: str, size: int) -> list[LogEntry]:
-        """Return the entries about ``code`` (``size`` is the verified checkpoint's size)."""
-        ...
-
-    def inclusion(self, index: int, size: int) -> list[bytes]:
-        """Return the inclusion proof of leaf ``index`` in the tree of ``size``."""
-        ...
-
-    def consistency(self, size1: int, size2: int) -> list[bytes]:
-        """Return the consistency proof from size ``size1`` to ``size2``."""
-        ...
-
-
-def _hex_list(value: object, what: str) -> list[bytes]:
-    if not isinstance(value, list) or len(value) > 70:
-        raise ProofError(f"{what} must be a list of hex hashes")
-    out = []
-    for item in value:
-        if not isinstance(item, str):
-            raise ProofError(f"{what} must be a list of hex hashes")
-        try:
-            out.append(bytes.fromhex(item))
-        except ValueError as exc:
-            raise ProofError(f"{what} holds something that is not hex") from exc
-    return out
-
-
-class HttpLogSource:
-    """Read a live log over its ``/api/ledger`` API (urllib only)."""
-
-    def __init__(self, url: str, *, timeout: float = 15.0) -> None:
-        """Raise ``ValueError`` for a URL that is not http(s)."""
-        self.client = LogClient(url, timeout=timeout)
-        self.description = self.client.base
-
-    def key(self) -> str:
-        """Return ``/key``."""
-        return self.client.get_text("/key").strip()
-
-    def checkpoint(self) -> str:
-        """Return ``/checkpoint``."""
-        return self.client.get_text("/checkpoint")
-
-    def entries(self, code: str, size: int) -> list[LogEntry]:
-        """Return ``/receipt/{code}`` (an empty list for a 404)."""
-        try:
-            doc = self.client.get_json(f"/receipt/{code}")
-        except LogUnavailableError as exc:
-            if exc.status == 404:
-                return []
-            raise
-        raw = doc.get("entries") if isinstance(doc, dict) else None
-        if not isinstance(raw, list):
-            raise ReceiptError("the log's receipt answer has no 'entries' list")
-        out = []
-        for item in raw:
-            if (
-                not isinstance(item, dict)
-                or not isinstance(item.get("data"), str)
-                or not isinstance(item.get("kind"), str)
-            ):
-                raise ReceiptError("the log's receipt answer holds a malformed entry")
-            index = item.get("index")
-            if index is not None and (
-                not isinstance(index, int) or isinstance(index, bool) or index < 0
-            ):
-                raise ReceiptError("the log's receipt answer holds a malformed leaf index")
-            out.append(LogEntry(index, str(item["kind"]), str(item["data"])))
-        return out
-
-    def inclusion(self, index: int, size: int) -> list[bytes]:
-        """Return the proof of ``/proof/inclusion?index=&size=``."""
-        doc = self.client.get_json(f"/proof/inclusion?index={index}&size={size}")
-        if not isinstance(doc, dict):
-            raise ProofError("the inclusion proof answer is not a JSON object")
-        return _hex_list(doc.get("proof"), "the inclusion proof")
-
-    def consistency(self, size1: int, size2: int) -> list[bytes]:
-        """Return the proof of ``/proof/consistency?from=&to=``."""
-        doc = self.client.get_json(f"/proof/consistency?from={size1}&to={size2}")
-        if not isinstance(doc, dict):
-            raise ProofError("the consistency proof answer is not a JSON object")
-        return _hex_list(doc.get("proof"), "the consistency proof")
-
-
-class DirLogSource:
-    """Read a static tlog-tiles export (``kenes ledger export DIR``) and prove locally."""
-
-    def __init__(self, directory: str | Path) -> None:
-        """Raise :class:`ReceiptError` unless ``directory`` is a directory."""
-        self.root = Path(directory)
-        if not self.root.is_dir():
-            raise ReceiptError(f"{directory} is not a directory")
-        self.description = str(self.root)
-        self._stores: dict[int, TileHashStore] = {}
-
-    def _read(self, name: str) -> str:
-        try:
-            return (self.root / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ReceiptError(f"cannot read {self.root / name}: {exc}") from exc
-
-    def fetch(self, path: str) -> bytes:
-        """Return the bytes of ``tile/...``; raise :class:`TileError` if missing."""
-        if ".." in path.split("/"):
-            raise TileError(f"refusing the tile path {path!r}")
-        try:
-            return (self.root / path).read_bytes()
-        except OSError as exc:
-            raise TileError(f"missing tile {path} in {self.root}") from exc
-
-    def key(self) -> str:
-        """Return the ``key`` file."""
-        return self._read("key").strip()
-
-    def checkpoint(self) -> str:
-        """Return the ``checkpoint`` file."""
-        return self._read("checkpoint")
-
-    def _store(self, size: int) -> TileHashStore:
-        if size not in self._stores:
-            self._stores[size] = TileHashStore(self.fetch, size)
-        return self._stores[size]
-
-    def entries(self, code: str, size: int) -> list[LogEntry]:
-        """Scan the entry bundles for entries whose JSON ``code`` is ``code``."""
-        found = []
-        for index, raw in enumerate(read_entries(self.fetch, size, check=False)):
-            if code.encode() not in raw:
-                continue
-            try:
-                event = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError, RecursionError):
-                continue
-            if isinstance(event, dict) and event.get("code") == code:
-                kind = event.get("type")
-                found.append(
-                    LogEntry(index, kind if isinstance(kind, str) else "", raw.decode("utf-8"))
-                )
-        return found
-
-    def inclusion(self, index: int, size: int) -> list[bytes]:
-        """Compute the inclusion proof from the hash tiles."""
-        try:
-            return inclusion_proof(self._store(size), index, size)
-        except ValueError as exc:
-            raise ProofError(str(exc)) from exc
-
-    def consistency(self, size1: int, size2: int) -> list[bytes]:
-        """Compute the consistency proof from the hash tiles."""
-        try:
-            return consistency_proof(self._store(size2), size1, size2)
-        except ValueError as exc:
-            raise ProofError(str(exc)) from exc
-
-
-# --------------------------------------------------------------------------- verification
 
 
 @dataclass(frozen=True, slots=True)
@@ -703,129 +440,3 @@ def format_report(report: ReceiptReport) -> str:
     lines += [f"{c.mark} {c.text}" for c in report.checks]
     lines.append("RESULT: all checks passed" if report.ok else "RESULT: verification FAILED")
     return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def add_receipt_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``receipt`` subcommand's options to ``parser``."""
-    parser.add_argument(
-        "--receipt",
-        metavar="FILE",
-        help='receipt JSON file {"code": ..., "secret": ..., "text": ...}',
-    )
-    parser.add_argument("--code", help="receipt code, e.g. KNS-7F3K-9Q2M")
-    parser.add_argument("--secret", help="the secret printed on the receipt")
-    text = parser.add_mutually_exclusive_group()
-    text.add_argument("--text", help="the text of the proposal as it was sent")
-    text.add_argument("--text-file", metavar="FILE", help="file with the text (UTF-8)")
-    parser.add_argument(
-        "--log",
-        required=True,
-        metavar="URL|DIR",
-        help="the log's URL, or a directory from `kenes ledger export`",
-    )
-    parser.add_argument(
-        "--log-key",
-        metavar="VKEY",
-        help="the log's verifier key, or a file holding it (recommended)",
-    )
-    parser.add_argument(
-        "--kept-checkpoint",
-        metavar="FILE",
-        help="a checkpoint you kept earlier: check the log still extends it",
-    )
-    parser.add_argument(
-        "--save-checkpoint",
-        metavar="FILE",
-        help="after success, save the verified checkpoint here for next time",
-    )
-
-
-class UsageError(Exception):
-    """Bad command-line input (exit status 2)."""
-
-
-def _read_small(path: str, what: str) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
-    if len(data) > MAX_RECEIPT_FILE:
-        raise UsageError(f"{what} {path} is larger than {MAX_RECEIPT_FILE} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{what} {path} is not UTF-8") from exc
-
-
-def _receipt_from_args(args: argparse.Namespace) -> ReceiptInput:
-    base = ReceiptInput("")
-    if args.receipt:
-        try:
-            base = load_receipt_file(args.receipt)
-        except ReceiptError as exc:
-            raise UsageError(str(exc)) from exc
-    text = base.text
-    if args.text is not None:
-        text = args.text
-    elif args.text_file:
-        text = _read_small(args.text_file, "the text file")
-    code = args.code or base.code
-    if not code:
-        raise UsageError("give the receipt code (--code) or a receipt file (--receipt)")
-    return ReceiptInput(code, args.secret if args.secret is not None else base.secret, text)
-
-
-def _source(location: str) -> LogSource:
-    if location.startswith(("http://", "https://")):
-        try:
-            return HttpLogSource(location)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from exc
-    try:
-        return DirLogSource(location)
-    except ReceiptError as exc:
-        raise UsageError(f"--log must be an http(s) URL or an exported directory: {exc}") from exc
-
-
-def _log_key(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if "+" in value and not Path(value).is_file():
-        return value.strip()
-    lines = [line.strip() for line in _read_small(value, "the key file").splitlines()]
-    keys = [line for line in lines if line and not line.startswith("#")]
-    if not keys:
-        raise UsageError(f"the key file {value} is empty")
-    return keys[0]
-
-
-def run_receipt_command(args: argparse.Namespace) -> int:
-    """Run ``verify receipt`` from parsed arguments; return 0, 1 or 2."""
-    try:
-        receipt = _receipt_from_args(args)
-        source = _source(args.log)
-        log_key = _log_key(args.log_key)
-        kept = (
-            _read_small(args.kept_checkpoint, "the kept checkpoint")
-            if args.kept_checkpoint
-            else None
-        )
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    report = verify_receipt(source, receipt, log_key=log_key, kept_checkpoint=kept)
-    sys.stdout.write(format_report(report))
-    if report.ok and args.save_checkpoint and report.checkpoint_note:
-        try:
-            Path(args.save_checkpoint).write_text(report.checkpoint_note, encoding="utf-8")
-        except OSError as exc:
-            print(f"error: cannot save the checkpoint: {exc}", file=sys.stderr)
-            return 2
-        print(
-            f"Saved the checkpoint to {args.save_checkpoint}; pass it next time with "
-            "--kept-checkpoint."
-        )
-    return 0 if report.ok else 1
