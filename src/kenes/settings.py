@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kenes.review",
     "kenes.ledger",
     "kenes.insights",
+    "kenes.deliberation",
     "kenes.geo",
     "kenes.coalition",
     "kenes.outreach",
@@ -203,6 +204,12 @@ KENES_LOGO_MAX_BYTES = int(os.environ.get("KENES_LOGO_MAX_BYTES", str(512 * 1024
 KENES_REGIONS_GEOJSON = os.environ.get("KENES_REGIONS_GEOJSON", "")
 # The same text from the same author within this many seconds is politely refused.
 KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
+# Deliberation: votes a statement needs before results show it; debounce of recomputes (s).
+KENES_DELIB_MIN_VOTES = int(os.environ.get("KENES_DELIB_MIN_VOTES", "20"))
+KENES_DELIB_RECOMPUTE_DELAY = float(os.environ.get("KENES_DELIB_RECOMPUTE_DELAY", "5"))
+KENES_DELIB_AUTO = _env_bool("KENES_DELIB_AUTO", True)
+# Without a task worker (make demo), compute queued results when a results page is read.
+KENES_DELIB_RECOMPUTE_ON_READ = _env_bool("KENES_DELIB_RECOMPUTE_ON_READ", DEBUG)
 # Seconds a worker keeps the public dashboard's figures before reading the counters again.
 KENES_STATS_CACHE_SECONDS = int(os.environ.get("KENES_STATS_CACHE_SECONDS", "5"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs

@@ -19,6 +19,7 @@ urlpatterns = [
     path("insights/", RedirectView.as_view(pattern_name="insights:campaigns", permanent=False)),
     path("ledger/", include("kenes.portal.ledger_urls")),
     path("outreach/", include("kenes.outreach.urls")),
+    path("talk/", include("kenes.deliberation.urls")),
     path("changes/", include("kenes.changes.urls")),
     path("comments/", include("kenes.comments.urls")),
     path("open-data/", include("kenes.opendata.urls")),

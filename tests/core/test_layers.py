@@ -29,7 +29,7 @@ LAYERS: dict[str, int] = {
     "proposals": 40,
     "review": 50,
     "insights": 60,
-    "deliberation": 60,
+    "deliberation": 65,
     "coalition": 60,
     "comments": 60,
     "changes": 65,

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from kenes.deliberation.api import router as deliberation_router
 from kenes.drafts.api import router as drafts_router
 from kenes.ledger.api import router as ledger_router
 from kenes.opendata.api import router as opendata_router
@@ -18,4 +19,5 @@ api.add_router("/drafts", drafts_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/proposals", review_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/deliberation", deliberation_router)
 api.add_router("/opendata", opendata_router)

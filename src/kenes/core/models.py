@@ -59,6 +59,14 @@ class AuditAction(StrEnum):
     REPORTS_BUILD_DONE = "reports.build_done"
     REPORTS_NOTE_SAVED = "reports.note_saved"
     REPORTS_NOTE_REMOVED = "reports.note_removed"
+    DELIBERATION_CONVERSATION_CREATE = "deliberation.conversation.create"
+    DELIBERATION_CONVERSATION_EDIT = "deliberation.conversation.edit"
+    DELIBERATION_CONVERSATION_STATUS = "deliberation.conversation.status"
+    DELIBERATION_CONVERSATION_IMPORT = "deliberation.conversation.import"
+    DELIBERATION_STATEMENT_SEED = "deliberation.statement.seed"
+    DELIBERATION_STATEMENT_MODERATE = "deliberation.statement.moderate"
+    DELIBERATION_VOTES_LOAD = "deliberation.votes.load"
+    DELIBERATION_RESULT_PUBLISH = "deliberation.result.publish"
 
 
 class AuditEntry(models.Model):

@@ -23,6 +23,8 @@ __all__ = [
     "canonical",
     "change_linked",
     "commitment",
+    "deliberation_result",
+    "deliberation_statement",
     "proposal_received",
     "proposal_state",
 ]
@@ -42,6 +44,10 @@ class EventKind(StrEnum):
     ANSWER_RECORDED = "answer.recorded"
     # A reviewer confirmed that an accepted proposal changed an article/point of a new version.
     CHANGE_LINKED = "change.linked"
+    # A deliberation statement was accepted or rejected by a moderator (its text by hash).
+    DELIBERATION_STATEMENT = "deliberation.statement"
+    # A deliberation result (opinion groups, consensus, bridging) was published.
+    DELIBERATION_RESULT = "deliberation.result"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,5 +154,63 @@ def change_linked(
             "new_article": new_article,
             "new_point": new_point,
             "decision": decision,
+        },
+    )
+
+
+def deliberation_statement(
+    *,
+    code: str,
+    conversation: str,
+    statement: int,
+    state: str,
+    origin: str,
+    language: str,
+    text_sha256: str,
+    reason: str,
+) -> Event:
+    return Event(
+        EventKind.DELIBERATION_STATEMENT,
+        code,
+        {
+            "conversation": conversation,
+            "statement": statement,
+            "state": state,
+            "origin": origin,
+            "language": language,
+            "text_sha256": text_sha256,
+            "reason": reason,
+        },
+    )
+
+
+def deliberation_result(
+    *,
+    code: str,
+    conversation: str,
+    result: int,
+    method_version: str,
+    participants: int,
+    statements: int,
+    votes: int,
+    groups: int,
+    consensus: list[list[Any]],
+    bridging: list[str],
+    result_sha256: str,
+) -> Event:
+    return Event(
+        EventKind.DELIBERATION_RESULT,
+        code,
+        {
+            "conversation": conversation,
+            "result": result,
+            "method_version": method_version,
+            "participants": participants,
+            "statements": statements,
+            "votes": votes,
+            "groups": groups,
+            "consensus": consensus,
+            "bridging": bridging,
+            "result_sha256": result_sha256,
         },
     )
