@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 
 from kenes.analysis.embeddings import HashingEmbedder
-from kenes.analysis.generate import generate
 from kenes.analysis.linking import ArticleLinker, Reference, parse_references
 from kenes.analysis.summaries import Quote, check_summary, summarize
+from tests.analysis.generate import generate
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,6 @@ signatures, or be written in the other language.
 
 from __future__ import annotations
 
-import random
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -31,9 +30,10 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHashLSH
 
-from .boilerplate import content_sentences
 from .dedup import NUM_PERM, UnionFind, minhash_of, shingle_hashes
+from .letters import content_text, parse_letter
 from .normalize import tokenize
+from .reference import reference_texts
 
 FloatArray = npt.NDArray[np.float32]
 EmbedFn = Callable[[list[str]], FloatArray]
@@ -89,7 +89,8 @@ class _SentInfo:
 @lru_cache(maxsize=50_000)
 def sentence_infos(text: str) -> tuple[_SentInfo, ...]:
     """Content sentences of ``text`` with their folded character 4-gram sets."""
-    sents = content_sentences(text[:20_000])
+    # Whole letters are compared, personal sentences included; only the formulas are left out.
+    sents = parse_letter(text[:20_000]).sentences(keep_persona=True)
     out = []
     n = max(len(sents), 1)
     for i, s in enumerate(sents):
@@ -298,17 +299,6 @@ def _build(
 _REFERENCE_MEANS: dict[tuple[str, str, int], FloatArray] = {}
 
 
-def _reference_texts(lang: str) -> list[str]:
-    from .generate import TOPICS, _fill
-
-    rng = random.Random(1234)
-    out = []
-    for topic in TOPICS:
-        for pattern in topic[lang] + topic[f"{lang}_reasons"]:
-            out.append(_fill(pattern, rng, lang))
-    return out
-
-
 def language_means(
     vecs: FloatArray, langs: Sequence[str], embed: EmbedFn, min_docs: int
 ) -> dict[str, FloatArray]:
@@ -324,7 +314,7 @@ def language_means(
         else:
             key = (lang, model, int(vecs.shape[1]) if vecs.ndim == 2 else 0)
             if key not in _REFERENCE_MEANS:
-                _REFERENCE_MEANS[key] = embed(_reference_texts(lang)).mean(axis=0)
+                _REFERENCE_MEANS[key] = embed(reference_texts(lang)).mean(axis=0)
             out[lang] = _REFERENCE_MEANS[key]
     return out
 
@@ -355,7 +345,12 @@ def _cross_language(
         if by_id[fam[0]].lang in ("kk", "ru") and sentence_infos(by_id[fam[0]].text)
     ]
     tvec_raw = embed([c.template for c in campaigns])
-    cvec_raw = embed([by_id[f[0]].text for f in cands]) if cands else tvec_raw[:0]
+    # Cross-language matching sees the content only (a greeting is not a translation).
+    cvec_raw = (
+        embed([content_text(by_id[f[0]].text) or by_id[f[0]].text for f in cands])
+        if cands
+        else tvec_raw[:0]
+    )
     means = language_means(
         np.vstack([tvec_raw, cvec_raw]),
         [c.template_lang for c in campaigns] + [by_id[f[0]].lang for f in cands],
@@ -403,7 +398,7 @@ def _cross_language(
         doc = by_id[fam[0]]
         if not accept(scores[row, j], raw_scores[row, j]) or doc.lang == camp.template_lang:
             continue
-        ratio = len(doc.text) / max(tlen[j], 1)
+        ratio = len(content_text(doc.text) or doc.text) / max(tlen[j], 1)
         if not 0.4 <= ratio <= 3.0:
             continue
         if live[j] not in tsent_cache:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -261,9 +260,3 @@ def _append_sentence(out: list[Sentence], text: str, start: int, end: int) -> No
         end -= 1
     if end > start:
         out.append(Sentence(start, end, text[start:end]))
-
-
-def iter_normalized(texts: Iterator[str] | list[str]) -> Iterator[str]:
-    """Stream :func:`normalize_text` over an iterable."""
-    for t in texts:
-        yield normalize_text(t)

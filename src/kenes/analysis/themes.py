@@ -24,8 +24,6 @@ import numpy.typing as npt
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
-from .normalize import tokenize
-
 FloatArray = npt.NDArray[np.float32]
 Progress = Callable[[str, int, int | None], None]
 
@@ -265,8 +263,3 @@ def _label(themes: list[Theme], items: Sequence[ThemeItem]) -> None:
                 theme = next(t for t in group if t.id == tid)
                 if terms:
                     theme.keywords[lang] = terms
-
-
-def token_set(text: str) -> set[str]:
-    """Folded token set (exposed for baselines)."""
-    return set(tokenize(text))
