@@ -131,6 +131,8 @@ class CampaignConfig:
     lsh_threshold: float = 0.3
     sentence_threshold: float = 0.6
     link_threshold: float = 0.5
+    # one text contains this share of the other's content: a key block quoted in a letter
+    block_coverage: float = 0.85
     min_shared_chars: int = 100
     min_template_chars: int = 120
     member_coverage: float = 0.45
@@ -148,6 +150,12 @@ class CampaignConfig:
     xlang_threshold_low: float = 0.4
     xlang_sentence_threshold: float = 0.5
     min_lang_docs: int = 30
+
+
+def linked(c1: float, c2: float, cfg: CampaignConfig) -> bool:
+    """Two texts are copies when each takes ``link_threshold`` of its content from the other,
+    or when one contains ``block_coverage`` of the other (a key block quoted in a letter)."""
+    return min(c1, c2) >= cfg.link_threshold or max(c1, c2) >= cfg.block_coverage
 
 
 def detect_campaigns(
@@ -186,11 +194,11 @@ def detect_campaigns(
                 break
             other = sentence_infos(by_id[cand].text)
             s1 = shared(infos, other, cfg.sentence_threshold)
-            c1 = s1 / max(sum(s.weight for s in infos), 1)
-            if c1 < cfg.link_threshold or s1 < cfg.min_shared_chars:
+            if s1 < cfg.min_shared_chars:
                 continue
+            c1 = s1 / max(sum(s.weight for s in infos), 1)
             c2 = coverage(other, infos, cfg.sentence_threshold)
-            if c2 >= cfg.link_threshold:
+            if linked(c1, c2, cfg):
                 uf.union(cand, u)
                 best = max(best, min(c1, c2))
         if best < cfg.prototype_threshold:
@@ -437,7 +445,8 @@ def match_template(
 
     The incremental counterpart of the membership test of :func:`detect_campaigns`: the text
     must cover ``member_coverage`` of the template and ``link_threshold`` of its own content
-    must come from the template (a long proposal that quotes a letter is not a copy of it).
+    must come from the template - unless it contains ``block_coverage`` of the template (a
+    letter that quotes the campaign's key block is a copy of it).
     """
     cfg = config or CampaignConfig()
     tmpl = sentence_infos(template)
@@ -447,7 +456,7 @@ def match_template(
     cov = coverage(tmpl, minfo, cfg.sentence_threshold)
     if cov < cfg.member_coverage:
         return None
-    if coverage(minfo, tmpl, cfg.sentence_threshold) < cfg.link_threshold:
+    if not linked(cov, coverage(minfo, tmpl, cfg.sentence_threshold), cfg):
         return None
     adds = [s.text for s in minfo if _best(s, tmpl) < cfg.sentence_threshold]
     return round(cov, 3), adds

@@ -45,8 +45,6 @@ Kind = Literal[
     "learned",
 ]
 
-# Russian-keyboard look-alikes and letters people merge, on top of :func:`fold`'s Latin form.
-_SKELETON = str.maketrans({"ä": "a", "q": "k", "ñ": "n", "ö": "o", "ū": "u", "ü": "u", "ğ": "g"})
 _WORDS = re.compile(r"[^\W\d_]+")
 _DOUBLE = re.compile(r"([^\W\d_])\1+")
 
@@ -55,7 +53,7 @@ _DOUBLE = re.compile(r"([^\W\d_])\1+")
 def skeleton(text: str) -> str:
     """Script- and keyboard-independent form: Kazakh Latin, Cyrillic and Cyrillic typed without
     the Kazakh letters give the same string; words joined by single spaces, digits as ``0``."""
-    folded = fold(text).translate(_SKELETON).replace("io", "e")
+    folded = fold(text).replace("io", "e")
     folded = _DOUBLE.sub(r"\1", folded)
     return " ".join(_WORDS.findall(re.sub(r"\d+", " 0 ", folded)))
 
