@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.core import hooks
 from kenes.core.crypto import blind_index
 from kenes.drafts.models import Article, Point, Version
 from kenes.ledger.events import commitment
@@ -33,7 +34,6 @@ from kenes.proposals.models import (
     StateChange,
 )
 from kenes.proposals.regions import Region
-from kenes.proposals.signals import proposals_stored
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -323,6 +323,7 @@ def proposal_submit(
     if proposal.contact:
         # Only once the proposal is committed is its receipt sent anywhere.
         transaction.on_commit(lambda: notify_receipt(proposal_id=proposal.pk))
+    hooks.after_commit(hooks.PROPOSALS_STORED, proposal_ids=[proposal.pk])
     return Submitted(proposal, prepared.secret, created=True)
 
 
@@ -399,7 +400,7 @@ def proposals_submit_many(
             ledger_append_many(
                 items=[("proposal.received", p.proposal.code, p.event) for _n, p in fresh]
             )
-            proposals_stored.send(sender=Proposal, proposal_ids=[p.pk for p in saved])
+            hooks.after_commit(hooks.PROPOSALS_STORED, proposal_ids=[p.pk for p in saved])
             for (n, prepared), proposal in zip(fresh, saved, strict=True):
                 results[n] = Submitted(proposal, prepared.secret, created=True)
                 if proposal.contact:
