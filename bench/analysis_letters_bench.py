@@ -199,9 +199,38 @@ def bench_sib(args: argparse.Namespace) -> None:
     )
 
 
+def bench_formulas(args: argparse.Namespace) -> None:
+    """Formula words left in the content (leak) and content words removed (loss)."""
+    from kenes.analysis.letters import FormulaLexicon, parse_letter, skeleton
+
+    rng = random.Random(7 if args.variant == "A" else 99)
+    rows = []
+    for _ in range(args.n):
+        lang = rng.choice(["ru", "kk"])
+        content, _ = distinct_proposal(rng, lang)
+        how = rng.choice(["cyr", "lat", "rukbd"]) if lang == "kk" else "cyr"
+        letter = wrap(content, lang, rng, variant=args.variant, how=how, typos=0.03)  # type: ignore[arg-type]
+        rows.append((content, letter))
+    lex = FormulaLexicon.learn(r[1] for r in rows)
+    out: dict[str, Any] = {"n": args.n, "variant": args.variant, "learned": len(lex)}
+    for name, use in (("curated", None), ("learned", lex)):
+        leak = loss = n_formula = n_content = 0
+        for content, letter in rows:
+            got = set(skeleton(parse_letter(letter, use).content_text).split())
+            want = set(skeleton(content).split())
+            formula = set(skeleton(letter).split()) - want
+            leak += len(got & formula)
+            n_formula += len(formula)
+            loss += len(want - got)
+            n_content += len(want)
+        out[f"{name}_leak"] = round(leak / max(n_formula, 1), 3)
+        out[f"{name}_loss"] = round(loss / max(n_content, 1), 3)
+    result("formulas", out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=("campaigns", "sib"), required=True)
+    ap.add_argument("--only", choices=("campaigns", "sib", "formulas"), required=True)
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=100)
     ap.add_argument("--variant", choices=("A", "B"), default="B")
@@ -211,6 +240,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.only == "campaigns":
         bench_campaigns(args)
+    elif args.only == "formulas":
+        bench_formulas(args)
     else:
         bench_sib(args)
 
