@@ -252,10 +252,21 @@ def _by_initial(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _starts(skel: str, prefixes: tuple[str, ...]) -> str | None:
+@lru_cache(maxsize=16)
+def _by_head(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Prefixes by their first three characters (kept longest first)."""
+    out: dict[str, list[str]] = defaultdict(list)
     for p in prefixes:
-        if skel == p or skel.startswith(p + " ") or (len(p) >= 5 and skel.startswith(p)):
-            return p
+        out[p[:3]].append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _starts(skel: str, prefixes: tuple[str, ...]) -> str | None:
+    heads = _by_head(prefixes)
+    for head in dict.fromkeys((skel[:3], skel[:2], skel[:1])):  # longest first
+        for p in heads.get(head, ()):
+            if skel == p or skel.startswith(p + " ") or (len(p) >= 5 and skel.startswith(p)):
+                return p
     # One typo per word ("Здраствуйте", "Уважемые", "Меня зоут").
     words = skel.split()
     for p in _by_initial(prefixes).get(skel[:1], ()):
