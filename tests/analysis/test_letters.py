@@ -145,3 +145,16 @@ def test_summary_never_quotes_a_greeting() -> None:
     for q in s.quotes:
         assert texts[q.proposal_id][q.start : q.end] == q.text
         assert parse_letter(q.text).content
+
+
+def test_kazakh_label_terms_drop_stop_words_in_every_script() -> None:
+    from kenes.analysis.themes import label_terms
+
+    for text in (
+        "Жане олар сайлау мен заң",
+        "Және олар сайлау мен заң",
+        "Jäne olar sailau men zañ",
+    ):
+        terms = label_terms(text, "kk")
+        assert "сайлау" in {t.replace("и", "й") for t in terms}, terms
+        assert not {"және", "жане", "олар", "мен"} & set(terms), terms

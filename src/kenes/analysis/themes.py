@@ -74,11 +74,13 @@ _STOP = frozenset(
     предлагаю просим предлагаем считаю который которые этот эта эти тот при уже только еще очень
     свой наш мой весь год раз должен мочь каждый право статья конституция республика казахстан
     гражданин закон просто действительно обязательно наконец срочно давно наверное скорее
-    бы ни сам сейчас себя тоже там тут здесь где когда если чем
+    бы ни сам сейчас себя тоже там тут здесь где когда если чем ваш ваша ваше вас вам
+    мне меня наш наша наше нам нас который такой можно свой
     мен және бен пен да де те та үшін бұл осы сол ол біз мен сіз олар керек қажет тиіс ұсынамын
     ұсынамыз сұраймыз сұраймын бап бабы баптың бабын конституция республикасы қазақстан туралы
     деп деген болу болып болса және немесе әр барлық бір екі жылы жыл әрине шынымен ақыры тезірек
-    міндетті түрде бәлкім қалайда жедел әйтеуір менің біздің
+    міндетті түрде бәлкім қалайда жедел әйтеуір менің біздің немесе олар оның олардың
+    сіздің сіздерге бізге маған бар жоқ еді екен
     the a an of and or to is are in on for with this that it be""".split()
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -108,8 +110,15 @@ def label_terms(text: str, lang: str) -> list[str]:
     words = [w for w in _WORD.findall(text.casefold()) if w not in _STOP]
     if lang == "ru":
         return [lw for lw in (_lemma_ru(w) for w in words) if lw not in _STOP]
-    # Kazakh typed in Latin is shown in Cyrillic (stems group all scripts, see c_tf_idf)
-    return [kk_lat_to_cyr(w) if w.isascii() or not _CYR.search(w) else w for w in words]
+    # Kazakh typed in Latin is shown in Cyrillic (stems group all scripts, see c_tf_idf);
+    # stop words are matched on the skeleton, so "жане" (Russian keyboard) and "jäne" go too
+    out = [kk_lat_to_cyr(w) if w.isascii() or not _CYR.search(w) else w for w in words]
+    return [w for w in out if skeleton(w) not in _stop_skeletons()]
+
+
+@lru_cache(maxsize=1)
+def _stop_skeletons() -> frozenset[str]:
+    return frozenset(skeleton(w) for w in _STOP)
 
 
 def c_tf_idf(
