@@ -158,3 +158,11 @@ def test_kazakh_label_terms_drop_stop_words_in_every_script() -> None:
         terms = label_terms(text, "kk")
         assert "сайлау" in {t.replace("и", "й") for t in terms}, terms
         assert not {"және", "жане", "олар", "мен"} & set(terms), terms
+
+
+def test_a_quoted_key_block_is_content_and_its_lead_a_formula() -> None:
+    block = "Верните прямые выборы акимов районов. Пусть жители сами выбирают своих акимов."
+    for lead in ("Поддерживаю обращение:", "Мына үндеуді қолдаймын:"):
+        letter = parse_letter(f"{lead} «{block}» Это важно для села.")
+        assert letter.parts[0].kind == "request"
+        assert letter.content_text.startswith("«Верните прямые выборы")
