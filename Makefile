@@ -42,6 +42,7 @@ serve: install
 test: install-dev node_modules/.installed
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/ruff format --check src tests $(wildcard bench)
+	$(BIN)/mypy src/kenes
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

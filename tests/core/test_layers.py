@@ -153,6 +153,20 @@ def test_pure_cores_import_no_django_and_no_other_app(core):
     assert not wrong, "\n".join(wrong)
 
 
+def test_production_code_does_not_use_the_synthetic_generator_or_tests():
+    users = [
+        f"{path.relative_to(SRC)}: {t}"
+        for path in sorted(KENES.rglob("*.py"))
+        for t in _imports(path)
+        if (
+            t.startswith(("kenes.analysis.generate", "tests.", "tests"))
+            and t.split(".")[0] == "tests"
+        )
+        or t.startswith("kenes.analysis.generate")
+    ]
+    assert not users, users
+
+
 def test_importing_the_pure_cores_loads_no_django():
     modules = sorted(
         _module_name(p)

@@ -19,7 +19,6 @@ signatures, or be written in the other language.
 
 from __future__ import annotations
 
-import random
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -31,9 +30,10 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHashLSH
 
-from .boilerplate import content_sentences
 from .dedup import NUM_PERM, UnionFind, minhash_of, shingle_hashes
+from .letters import content_text, parse_letter
 from .normalize import tokenize
+from .reference import reference_texts
 
 FloatArray = npt.NDArray[np.float32]
 EmbedFn = Callable[[list[str]], FloatArray]
@@ -89,7 +89,8 @@ class _SentInfo:
 @lru_cache(maxsize=50_000)
 def sentence_infos(text: str) -> tuple[_SentInfo, ...]:
     """Content sentences of ``text`` with their folded character 4-gram sets."""
-    sents = content_sentences(text[:20_000])
+    # Whole letters are compared, personal sentences included; only the formulas are left out.
+    sents = parse_letter(text[:20_000]).sentences(keep_persona=True)
     out = []
     n = max(len(sents), 1)
     for i, s in enumerate(sents):
@@ -130,6 +131,8 @@ class CampaignConfig:
     lsh_threshold: float = 0.3
     sentence_threshold: float = 0.6
     link_threshold: float = 0.5
+    # one text contains this share of the other's content: a key block quoted in a letter
+    block_coverage: float = 0.85
     min_shared_chars: int = 100
     min_template_chars: int = 120
     member_coverage: float = 0.45
@@ -147,6 +150,12 @@ class CampaignConfig:
     xlang_threshold_low: float = 0.4
     xlang_sentence_threshold: float = 0.5
     min_lang_docs: int = 30
+
+
+def linked(c1: float, c2: float, cfg: CampaignConfig) -> bool:
+    """Two texts are copies when each takes ``link_threshold`` of its content from the other,
+    or when one contains ``block_coverage`` of the other (a key block quoted in a letter)."""
+    return min(c1, c2) >= cfg.link_threshold or max(c1, c2) >= cfg.block_coverage
 
 
 def detect_campaigns(
@@ -185,11 +194,11 @@ def detect_campaigns(
                 break
             other = sentence_infos(by_id[cand].text)
             s1 = shared(infos, other, cfg.sentence_threshold)
-            c1 = s1 / max(sum(s.weight for s in infos), 1)
-            if c1 < cfg.link_threshold or s1 < cfg.min_shared_chars:
+            if s1 < cfg.min_shared_chars:
                 continue
+            c1 = s1 / max(sum(s.weight for s in infos), 1)
             c2 = coverage(other, infos, cfg.sentence_threshold)
-            if c2 >= cfg.link_threshold:
+            if linked(c1, c2, cfg):
                 uf.union(cand, u)
                 best = max(best, min(c1, c2))
         if best < cfg.prototype_threshold:
@@ -298,17 +307,6 @@ def _build(
 _REFERENCE_MEANS: dict[tuple[str, str, int], FloatArray] = {}
 
 
-def _reference_texts(lang: str) -> list[str]:
-    from .generate import TOPICS, _fill
-
-    rng = random.Random(1234)
-    out = []
-    for topic in TOPICS:
-        for pattern in topic[lang] + topic[f"{lang}_reasons"]:
-            out.append(_fill(pattern, rng, lang))
-    return out
-
-
 def language_means(
     vecs: FloatArray, langs: Sequence[str], embed: EmbedFn, min_docs: int
 ) -> dict[str, FloatArray]:
@@ -324,7 +322,7 @@ def language_means(
         else:
             key = (lang, model, int(vecs.shape[1]) if vecs.ndim == 2 else 0)
             if key not in _REFERENCE_MEANS:
-                _REFERENCE_MEANS[key] = embed(_reference_texts(lang)).mean(axis=0)
+                _REFERENCE_MEANS[key] = embed(reference_texts(lang)).mean(axis=0)
             out[lang] = _REFERENCE_MEANS[key]
     return out
 
@@ -355,7 +353,12 @@ def _cross_language(
         if by_id[fam[0]].lang in ("kk", "ru") and sentence_infos(by_id[fam[0]].text)
     ]
     tvec_raw = embed([c.template for c in campaigns])
-    cvec_raw = embed([by_id[f[0]].text for f in cands]) if cands else tvec_raw[:0]
+    # Cross-language matching sees the content only (a greeting is not a translation).
+    cvec_raw = (
+        embed([content_text(by_id[f[0]].text) or by_id[f[0]].text for f in cands])
+        if cands
+        else tvec_raw[:0]
+    )
     means = language_means(
         np.vstack([tvec_raw, cvec_raw]),
         [c.template_lang for c in campaigns] + [by_id[f[0]].lang for f in cands],
@@ -403,7 +406,7 @@ def _cross_language(
         doc = by_id[fam[0]]
         if not accept(scores[row, j], raw_scores[row, j]) or doc.lang == camp.template_lang:
             continue
-        ratio = len(doc.text) / max(tlen[j], 1)
+        ratio = len(content_text(doc.text) or doc.text) / max(tlen[j], 1)
         if not 0.4 <= ratio <= 3.0:
             continue
         if live[j] not in tsent_cache:
@@ -442,7 +445,8 @@ def match_template(
 
     The incremental counterpart of the membership test of :func:`detect_campaigns`: the text
     must cover ``member_coverage`` of the template and ``link_threshold`` of its own content
-    must come from the template (a long proposal that quotes a letter is not a copy of it).
+    must come from the template - unless it contains ``block_coverage`` of the template (a
+    letter that quotes the campaign's key block is a copy of it).
     """
     cfg = config or CampaignConfig()
     tmpl = sentence_infos(template)
@@ -452,7 +456,7 @@ def match_template(
     cov = coverage(tmpl, minfo, cfg.sentence_threshold)
     if cov < cfg.member_coverage:
         return None
-    if coverage(minfo, tmpl, cfg.sentence_threshold) < cfg.link_threshold:
+    if not linked(cov, coverage(minfo, tmpl, cfg.sentence_threshold), cfg):
         return None
     adds = [s.text for s in minfo if _best(s, tmpl) < cfg.sentence_threshold]
     return round(cov, 3), adds

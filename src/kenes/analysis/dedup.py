@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -196,13 +195,3 @@ class DedupIndex:
     def clusters(self) -> dict[str, list[str]]:
         """Root id -> member ids (earliest first), for clusters with 2+ members."""
         return {k: v for k, v in self.uf.groups().items() if len(v) > 1}
-
-
-def find_duplicates(items: Iterable[tuple[str, str]], **kwargs: float) -> dict[str, str | None]:
-    """id -> ``duplicate_of`` for (id, text) pairs given in chronological order."""
-    index = DedupIndex(**kwargs)  # type: ignore[arg-type]
-    ids = []
-    for id_, text in items:
-        index.add(id_, text)
-        ids.append(id_)
-    return {i: index.duplicate_of(i) for i in ids}

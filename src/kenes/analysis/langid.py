@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .normalize import KAZAKH_CYRILLIC_LETTERS, KAZAKH_LATIN_LETTERS, kk_lat_to_cyr
@@ -96,9 +95,3 @@ def detect_language(text: str, *, margin: float = 0.2) -> str:
         if english == 0 and as_cyr >= (0.5 if diacritics else 0.9):
             return "kk"
     return "en"
-
-
-def detect_many(texts: Iterable[str]) -> Iterator[str]:
-    """Stream :func:`detect_language` over texts."""
-    for t in texts:
-        yield detect_language(t)

@@ -5,8 +5,10 @@ Three layers, each a pure function:
 * :func:`normalize_text` - NFKC, casefold, unified quotes/dashes/whitespace. Keeps the script.
 * :func:`fold` - :func:`normalize_text` followed by a script fold: Kazakh (and Russian) Cyrillic
   is mapped to the Kazakh 2021 Latin alphabet with the letters people confuse when typing merged
-  (``і``/``и``/``й``/``ı``/``i`` -> ``i``), so a Kazakh text typed in Latin and the same text in
-  Cyrillic give the same string. Used for hashing, shingles and lexical matching.
+  (``і``/``и``/``й``/``ı``/``i`` -> ``i``) and the Kazakh letters folded to the look-alikes a
+  Russian keyboard leaves (``ә``→``а``, ``қ``→``к``, ``ң``→``н``, ``ө``→``о``, ``ұ``/``ү``→``у``,
+  ``ғ``→``г``), so a Kazakh text typed in Latin, in Cyrillic or on a Russian keyboard gives the
+  same string. Used for hashing, shingles and lexical matching.
 * :func:`tokenize` / :func:`split_sentences` - word tokens and sentence spans (exact offsets into
   the original text, so quotes stay exact substrings).
 
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,7 +108,23 @@ _LAT2CYR: dict[str, str] = {
 }
 _LAT_DIGRAPHS: dict[str, str] = {"ia": "я", "iu": "ю", "ts": "ц", "şş": "щ", "ch": "ч", "sh": "ш"}
 # Fold: what is left after mapping both scripts to Latin and merging confusable letters.
-_FOLD_LATIN: dict[str, str] = {"ı": "i", "ç": "ch", "ş": "sh", "w": "u", "x": "ks", "c": "s"}
+# Kazakh letters typed on a Russian keyboard become their look-alikes (ә→а, қ→к, ң→н, ө→о,
+# ұ/ү→у, і→i, ғ→г, һ→х): both sides fold to the plain letter, so such copies still match.
+_FOLD_LATIN: dict[str, str] = {
+    "ı": "i",
+    "ç": "ch",
+    "ş": "sh",
+    "w": "u",
+    "x": "ks",
+    "c": "s",
+    "ä": "a",
+    "q": "k",
+    "ñ": "n",
+    "ö": "o",
+    "ū": "u",
+    "ü": "u",
+    "ğ": "g",
+}
 
 KAZAKH_CYRILLIC_LETTERS = frozenset("әғқңөұүһі")
 KAZAKH_LATIN_LETTERS = frozenset("äğñöūüşı")
@@ -261,9 +278,3 @@ def _append_sentence(out: list[Sentence], text: str, start: int, end: int) -> No
         end -= 1
     if end > start:
         out.append(Sentence(start, end, text[start:end]))
-
-
-def iter_normalized(texts: Iterator[str] | list[str]) -> Iterator[str]:
-    """Stream :func:`normalize_text` over an iterable."""
-    for t in texts:
-        yield normalize_text(t)

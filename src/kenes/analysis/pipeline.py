@@ -24,6 +24,7 @@ from .campaigns import Campaign, CampaignConfig, CampaignDoc, detect_campaigns
 from .dedup import DedupIndex
 from .embeddings import Embedder, FloatArray
 from .langid import LANGS, detect_language
+from .letters import FormulaLexicon, parse_letter
 from .linking import ArticleLinker, parse_references
 from .summaries import summarize
 from .themes import Theme, ThemeItem, cluster_themes
@@ -156,9 +157,11 @@ class ProposalResult:
     subtheme_id: str | None = None
     articles: list[dict[str, Any]] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    persona: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "persona": self.persona,
             "id": self.id,
             "lang": self.lang,
             "duplicate_of": self.duplicate_of,
@@ -200,6 +203,8 @@ class _Row:
     lang: str
     flags: list[str]
     order: tuple[int, str, int]
+    content: str = ""
+    persona: list[str] = field(default_factory=list)
 
 
 def _flags(text: str) -> list[str]:
@@ -278,6 +283,21 @@ def analyze(
     by_key = {r.key: r for r in data}
     timings["read_langid"] = time.perf_counter() - t0
 
+    # Letters: formulas (curated + learned from this corpus) are kept out of themes, labels,
+    # summaries and article linking; campaigns and duplicates still compare whole texts.
+    t = time.perf_counter()
+    lexicon = FormulaLexicon.learn(r.text for r in data if "binary" not in r.flags)
+    for r in data:
+        if {"binary", "empty"} & set(r.flags):
+            continue
+        letter = parse_letter(r.text, lexicon)
+        r.content = letter.content_text
+        r.persona = letter.persona
+        if letter.formula_only:
+            r.flags.append("formula_only")
+    say("letters", len(data), len(data))
+    timings["letters"] = time.perf_counter() - t
+
     # Duplicates, in chronological order.
     t = time.perf_counter()
     chrono = sorted(data, key=lambda r: r.order)
@@ -309,12 +329,16 @@ def analyze(
     ]
     groups: dict[str, list[str]] = {}
     for r in chrono:
-        if r.key in camp_of or r.lang == "und" or {"binary", "empty"} & set(r.flags):
+        if (
+            r.key in camp_of
+            or r.lang == "und"
+            or {"binary", "empty", "formula_only"} & set(r.flags)
+        ):
             continue
         groups.setdefault(dup[r.key] or r.key, []).append(r.key)
     for members in groups.values():
         first = by_key[members[0]]
-        units.append(ThemeItem(first.key, first.text, first.lang, tuple(members)))
+        units.append(ThemeItem(first.key, first.content, first.lang, tuple(members)))
     unit_of = {m: u for u in units for m in u.member_ids}
 
     # Embeddings, themes, article links.
@@ -363,6 +387,7 @@ def analyze(
             theme_id=theme_of.get(r.key),
             subtheme_id=sub_of.get(r.key),
             flags=list(r.flags),
+            persona=list(r.persona),
         )
         if known_articles is not None and "binary" not in r.flags:
             explicit = [

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .boilerplate import content_sentences
+from .letters import parse_letter
 from .normalize import fold
 
 
@@ -72,7 +72,7 @@ def summarize(
     cands: list[Quote] = []
     step = max(1, len(members) // max_members)
     for pid, text, _ in members[::step][:max_members]:
-        for s in content_sentences(text[:20_000]):
+        for s in parse_letter(text[:20_000]).sentences():
             if 20 <= len(s.text) <= max_quote_chars:
                 cands.append(Quote(pid, s.text, s.start, s.end))
     quotes: list[Quote] = []

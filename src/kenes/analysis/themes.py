@@ -2,8 +2,11 @@
 
 * per-language mean centring of the embeddings (removes most of the "language direction" of
   e5, so a Kazakh and a Russian text on the same topic land together), then
-* k-means with k chosen by the cosine silhouette (on a sample), optional subthemes per theme
-  when a split has a clearly positive silhouette,
+* k-means with k chosen by the cosine silhouette (on a sample) above a granularity floor
+  (:func:`min_themes`), optional subthemes per theme when a split has a clearly positive
+  silhouette,
+* items are the *content* of letters (greetings, closings and self-introductions are removed by
+  :mod:`kenes.analysis.letters` before embedding and labelling),
 * labels: class-based TF-IDF over normalised tokens per language (Russian lemmatised with
   pymorphy3, Kazakh grouped by a 6-letter prefix and shown in its most frequent form),
 * representatives: the items closest to the theme centroid.
@@ -24,7 +27,8 @@ import numpy.typing as npt
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
-from .normalize import tokenize
+from .letters import skeleton
+from .normalize import kk_lat_to_cyr
 
 FloatArray = npt.NDArray[np.float32]
 Progress = Callable[[str, int, int | None], None]
@@ -70,14 +74,17 @@ _STOP = frozenset(
     предлагаю просим предлагаем считаю который которые этот эта эти тот при уже только еще очень
     свой наш мой весь год раз должен мочь каждый право статья конституция республика казахстан
     гражданин закон просто действительно обязательно наконец срочно давно наверное скорее
-    бы ни сам сейчас себя тоже там тут здесь где когда если чем
+    бы ни сам сейчас себя тоже там тут здесь где когда если чем ваш ваша ваше вас вам
+    мне меня наш наша наше нам нас который такой можно свой
     мен және бен пен да де те та үшін бұл осы сол ол біз мен сіз олар керек қажет тиіс ұсынамын
     ұсынамыз сұраймыз сұраймын бап бабы баптың бабын конституция республикасы қазақстан туралы
     деп деген болу болып болса және немесе әр барлық бір екі жылы жыл әрине шынымен ақыры тезірек
-    міндетті түрде бәлкім қалайда жедел әйтеуір менің біздің
+    міндетті түрде бәлкім қалайда жедел әйтеуір менің біздің немесе олар оның олардың
+    сіздің сіздерге бізге маған бар жоқ еді екен
     the a an of and or to is are in on for with this that it be""".split()
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_CYR = re.compile(r"[а-яёәғқңөұүһі]")
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +110,15 @@ def label_terms(text: str, lang: str) -> list[str]:
     words = [w for w in _WORD.findall(text.casefold()) if w not in _STOP]
     if lang == "ru":
         return [lw for lw in (_lemma_ru(w) for w in words) if lw not in _STOP]
-    return words
+    # Kazakh typed in Latin is shown in Cyrillic (stems group all scripts, see c_tf_idf);
+    # stop words are matched on the skeleton, so "жане" (Russian keyboard) and "jäne" go too
+    out = [kk_lat_to_cyr(w) if w.isascii() or not _CYR.search(w) else w for w in words]
+    return [w for w in out if skeleton(w) not in _stop_skeletons()]
+
+
+@lru_cache(maxsize=1)
+def _stop_skeletons() -> frozenset[str]:
+    return frozenset(skeleton(w) for w in _STOP)
 
 
 def c_tf_idf(
@@ -115,7 +130,9 @@ def c_tf_idf(
     for c, words in docs_by_class.items():
         keys = []
         for w in words:
-            k = w[:stem] if stem else w
+            # Kazakh: 6-letter stems of the script- and keyboard-independent skeleton, so
+            # "қазақ", "qazaq" and "казак" (Russian keyboard) count as one term
+            k = skeleton(w)[:stem] if stem else w
             surface[k][w] += 1
             keys.append(k)
         tf[c] = Counter(keys)
@@ -177,9 +194,20 @@ def choose_k(
     return best[1], best[2], best[0]
 
 
+def min_themes(n: int) -> int:
+    """Granularity floor for the automatic theme count.
+
+    In e5-small space topics overlap, and the cosine silhouette alone prefers the coarsest
+    split (k = 2 on topic-labelled data): useless to a reviewer of thousands of proposals. The
+    silhouette chooses among k >= ``sqrt(n) / 5`` (4 themes for 400 items, 8 from 1,600 on).
+    """
+    return max(2, min(8, round(math.sqrt(n) / 5)))
+
+
 def default_ks(n: int) -> list[int]:
     hi = max(2, min(40, int(math.sqrt(n / 2)) + 2))
-    ks = list(range(2, min(hi, 16) + 1))
+    lo = min(min_themes(n), hi)
+    ks = list(range(lo, min(hi, 16) + 1))
     ks += [k for k in (20, 25, 30, 35, 40) if k <= hi]
     return ks
 
@@ -265,8 +293,3 @@ def _label(themes: list[Theme], items: Sequence[ThemeItem]) -> None:
                 theme = next(t for t in group if t.id == tid)
                 if terms:
                     theme.keywords[lang] = terms
-
-
-def token_set(text: str) -> set[str]:
-    """Folded token set (exposed for baselines)."""
-    return set(tokenize(text))

@@ -336,3 +336,22 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.proposal_id}"
+
+
+class Embedding(models.Model):
+    """A text's embedding, stored once per model and reused by every run, step and search.
+
+    ``key`` is the engine's hash of (model, query/passage, text) — the text itself is not kept
+    here. ``vector`` holds float16 bytes (768 bytes for e5-small's 384 dimensions)."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    model_id = models.CharField(_("model"), max_length=100)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("embedding")
+        verbose_name_plural = _("embeddings")
+
+    def __str__(self) -> str:
+        return f"{self.model_id}:{self.key}"

