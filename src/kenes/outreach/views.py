@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -543,6 +544,17 @@ def manifest(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
 @require_POST
 def offline_sync(request: HttpRequest) -> JsonResponse:
     """JSON sync: ``{"items": [...]}`` → ``{"results": [...]}``; see services.offline_sync."""
@@ -552,11 +564,15 @@ def offline_sync(request: HttpRequest) -> JsonResponse:
     ):
         return JsonResponse({"error": _("Sign in again as an organiser, then sync.")}, status=403)
     try:
-        payload = json.loads(request.body.decode("utf-8"))
+        payload = json.loads(
+            request.body.decode("utf-8"),
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+        )
         items = payload["items"]
         if not isinstance(items, list):
             raise TypeError
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"error": _("The request is not the expected JSON.")}, status=400)
     try:
         results = services.offline_sync(actor=user, items=items)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
+from kenes.core.text import has_nul
 from kenes.drafts.models import Article, Version, pick_language
 from kenes.proposals import selectors
 from kenes.proposals.models import (
@@ -56,6 +57,7 @@ router = Router(tags=["proposals"])
 
 LIST_LIMIT_MAX = 100
 
+OFFSET_MAX = 1_000_000_000
 
 class _Public:
     """``request.auth`` of a request without a token (truthy, so ninja lets it through)."""
@@ -305,7 +307,11 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
         )
     token = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
     key = request.headers.get("Idempotency-Key", "").strip()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {
+        name: [_("This field contains a NUL character (U+0000), which is not allowed.")]
+        for name, value in data.model_dump().items()
+        if has_nul(value)
+    }
     if data.external_id and token is None:
         errors["external_id"] = [_("An external id can only be sent with an API token.")]
     elif data.external_id and len(data.external_id) > 200:
@@ -518,6 +524,8 @@ def proposal_list(
         errors["article"] = [_("An article needs its version.")]
     after = _decode_cursor(cursor) if cursor else None
     if cursor and after is None:
+    elif offset > OFFSET_MAX:
+        errors["offset"] = [_("At most %(n)s; use the cursor to page further.") % {"n": OFFSET_MAX}]
         errors["cursor"] = [_("This cursor is not valid.")]
     if errors:
         return _error(422, _("Correct the fields listed."), errors)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kenes.core.crypto import blind_index
 from kenes.drafts.models import Article, Point, Version
+from kenes.core.text import has_nul, visible_length
 from kenes.ledger.events import commitment
 from kenes.ledger.merkle.receipt import normalize_text
 from kenes.ledger.services import ledger_append, ledger_append_many
@@ -149,7 +150,24 @@ def _prepare(
     """Validate one proposal and build it (unsaved); raise ValidationError per field."""
     errors: dict[str, list[str]] = {}
     clean = normalize_text(text or "")
-    if len(clean) < TEXT_MIN:
+    for name, value in (
+        ("contact", contact),
+        ("consent_text", consent_text),
+        ("region", region),
+        ("source", source),
+        ("source_ref", source_ref),
+        ("external_id", external_id),
+        ("language", language),
+        ("article", article_number),
+        ("point", point_number),
+    ):
+        if has_nul(value):
+            errors[name] = [
+                _("This field contains a NUL character (U+0000), which is not allowed.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+    if visible_length(clean) < TEXT_MIN:
         errors["text"] = [
             _("The proposal is too short: write at least %(n)s characters.") % {"n": TEXT_MIN}
         ]
