@@ -44,6 +44,18 @@ class Document(Bilingual):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    # How proposals about this document are published; empty: KENES_MODERATION decides.
+    moderation = models.CharField(
+        _("publication of proposals"),
+        max_length=16,
+        choices=[
+            ("", _("as the site setting says")),
+            ("publish", _("at once")),
+            ("premoderate", _("after moderation")),
+        ],
+        blank=True,
+        default="",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

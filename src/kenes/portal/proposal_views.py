@@ -36,6 +36,7 @@ from kenes.proposals.selectors import (
     public_counts,
     public_proposals,
     receipt_check,
+    withheld_counts,
 )
 from kenes.proposals.services import DuplicateProposalError, proposal_submit
 from kenes.review import selectors as review_selectors
@@ -390,6 +391,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
                 if counts.get("channel", {}).get(value)
             ],
             "total": total,
+            # Hidden and pending proposals are counted, never silently left out.
+            "withheld": withheld_counts(filters),
             "page": page,
             "items": items,
             "elided": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenes.portal import proposal_views, views
+from kenes.portal import moderation_views, proposal_views, views
 
 app_name = "portal"
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("track/", proposal_views.track, name="track"),
     path("track/<str:code>/", proposal_views.track_proposal, name="track-proposal"),
     path("proposals/", proposal_views.proposal_list, name="proposals"),
+    path("moderation/policy/", moderation_views.policy, name="moderation-policy"),
+    path("report/<str:code>/", moderation_views.report, name="report-proposal"),
     path(
         "proposals/on/<slug:slug>/<slug:label>/<str:number>",
         proposal_views.article_proposals,

@@ -41,6 +41,7 @@ from kenes.proposals.models import (
     Language,
     Proposal,
     ProposalState,
+    Visibility,
 )
 from kenes.proposals.regions import Region
 from kenes.proposals.services import DuplicateProposalError
@@ -143,7 +144,10 @@ class ReceiptStatusOut(Schema):
     version: str
     article: str | None
     point: str | None
+    # Personal data masked; empty while hidden or awaiting moderation (see visibility).
     text: str
+    visibility: str
+    hide_reason: str
     submitted_at: datetime
     merged_into: str | None
     history: list[HistoryOut]
@@ -432,7 +436,9 @@ def receipt(request: HttpRequest, code: str, secret: str | None = None) -> Statu
             "version": proposal.version.label,
             "article": proposal.article.number if proposal.article else None,
             "point": proposal.point.number if proposal.point else None,
-            "text": proposal.text,
+            "text": proposal.public_text if proposal.visibility == Visibility.PUBLISHED else "",
+            "visibility": proposal.visibility,
+            "hide_reason": proposal.hide_reason,
             "submitted_at": proposal.submitted_at,
             "merged_into": merged_into,
             "history": history,
@@ -458,7 +464,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int] | None:
 
 LIST_FIELDS = (
     "code",
-    "text",
+    "public_text",
     "language",
     "state",
     "author_kind",
@@ -579,7 +585,7 @@ def proposal_list(
     items = [
         {
             "code": p.code,
-            "text": p.text,
+            "text": p.public_text,
             "language": p.language,
             "state": p.state,
             "author": p.public_author,

@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.core import pii
 from kenes.core.crypto import blind_index
 from kenes.drafts.models import Article, Point, Version
 from kenes.core.text import has_nul, visible_length
@@ -32,6 +33,7 @@ from kenes.proposals.models import (
     Proposal,
     ProposalState,
     StateChange,
+    Visibility,
 )
 from kenes.proposals.regions import Region
 from kenes.proposals.signals import proposals_stored
@@ -62,6 +64,17 @@ def secret_key() -> bytes:
 def text_fingerprint(text: str) -> str:
     folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     return hashlib.sha256(folded.encode()).hexdigest()
+
+
+def public_text_hash(public_text: str) -> str:
+    """Return the hash of a proposal's public (masked) text that its ledger event carries."""
+    return hashlib.sha256(public_text.encode()).hexdigest()
+
+
+def _first_visibility(version: Version) -> str:
+    """Published at once, or pending moderation, as the document (or KENES_MODERATION) says."""
+    mode = version.document.moderation or settings.KENES_MODERATION
+    return Visibility.PENDING if mode == "premoderate" else Visibility.PUBLISHED
 
 
 def detect_language(text: str, fallback: str) -> tuple[str, bool]:
@@ -255,6 +268,8 @@ def _prepare(
         source_ref=source_ref[:200],
         external_id=external_id[:200],
         submitted_at=submitted_at or timezone.now(),
+        public_text=pii.mask(clean),
+        visibility=_first_visibility(version),
     )
     # The public record: the text is bound by a commitment salted with the receipt secret.
     event = {
@@ -267,6 +282,8 @@ def _prepare(
         "language": lang,
         "author_kind": author_kind,
         "region": region or None,
+        # Binds what the public sees, so `kenes ledger audit` detects a rewritten public text.
+        "public_text_sha256": public_text_hash(proposal.public_text),
     }
     return _Prepared(proposal, secret, event)
 
