@@ -68,6 +68,8 @@ class Command(BaseCommand):
                 f"{report.leaves} leaves, {report.checkpoints} checkpoints, "
                 f"{report.pending} entries waiting to be sequenced"
             )
+            for note in report.notes:
+                self.stdout.write(f"NOTE: {note}")
             for problem in report.problems:
                 self.stdout.write(f"PROBLEM: {problem}")
             if not report.ok:
