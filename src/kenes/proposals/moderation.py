@@ -37,7 +37,7 @@ def can_moderate(user: Actor) -> bool:
         and user.is_authenticated
         and getattr(user, "is_active", False)
         and getattr(user, "is_staff", False)
-        and user.has_perm(MODERATE_PERM)
+        and user.has_perm(MODERATE_PERM)  # type: ignore[attr-defined]
     )
 
 
