@@ -213,3 +213,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("KENES_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Citizens, consent, retention, ledger key separation (trust-c; docs/security.md) ---
+# Identity per consultation (drafts.Document.identity), this is the default: "anonymous"
+# (receipts only; signing in is optional), "signin" (sign in to propose) or "iin" (sign in
+# and give a checked IIN).
+KENES_IDENTITY = os.environ.get("KENES_IDENTITY", "anonymous")
+KENES_SMS_BACKEND = os.environ.get("KENES_SMS_BACKEND", "kenes.accounts.sms.ConsoleGateway")
+KENES_SIGNIN_CODE_TTL = int(os.environ.get("KENES_SIGNIN_CODE_TTL", "600"))
+KENES_SIGNIN_LINK_TTL = int(os.environ.get("KENES_SIGNIN_LINK_TTL", "1800"))
+KENES_SIGNIN_CODE_ATTEMPTS = int(os.environ.get("KENES_SIGNIN_CODE_ATTEMPTS", "5"))
+KENES_SIGNIN_CODES_PER_HOUR = int(os.environ.get("KENES_SIGNIN_CODES_PER_HOUR", "5"))
+# OpenID Connect (an eGov identity provider): sign-in by it is offered when the issuer is set.
+KENES_OIDC_ISSUER = os.environ.get("KENES_OIDC_ISSUER", "").rstrip("/")
+KENES_OIDC_CLIENT_ID = os.environ.get("KENES_OIDC_CLIENT_ID", "")
+KENES_OIDC_CLIENT_SECRET = os.environ.get("KENES_OIDC_CLIENT_SECRET", "")
+KENES_OIDC_SCOPES = os.environ.get("KENES_OIDC_SCOPES", "openid profile email")
+KENES_OIDC_IIN_CLAIM = os.environ.get("KENES_OIDC_IIN_CLAIM", "")
+# Retention (days; 0 keeps for ever), enforced by `kenes retention run` and the daily task.
+KENES_RETENTION_CONTACT_DAYS = int(os.environ.get("KENES_RETENTION_CONTACT_DAYS", "730"))
+KENES_RETENTION_SIGNIN_CODE_DAYS = int(os.environ.get("KENES_RETENTION_SIGNIN_CODE_DAYS", "2"))
+KENES_RETENTION_CITIZEN_DAYS = int(os.environ.get("KENES_RETENTION_CITIZEN_DAYS", "1095"))
+# "local": any process may sign checkpoints; "sequencer-only": the web process never opens
+# the signing key (no autosequence; `kenes ledger sequence` runs in its own process).
+KENES_LEDGER_SIGNING = os.environ.get("KENES_LEDGER_SIGNING", "local")

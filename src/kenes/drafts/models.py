@@ -56,6 +56,19 @@ class Document(Bilingual):
         blank=True,
         default="",
     )
+    # Who may propose (issue #10): empty follows KENES_IDENTITY; see kenes.accounts.citizens.
+    identity = models.CharField(
+        _("identity of authors"),
+        max_length=16,
+        choices=[
+            ("", _("as the site setting says")),
+            ("anonymous", _("anonymous allowed")),
+            ("signin", _("sign-in required")),
+            ("iin", _("sign-in and IIN required")),
+        ],
+        blank=True,
+        default="",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kenes.accounts.session import current_citizen
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Article, pick_language
 from kenes.insights import selectors as insights_selectors
@@ -30,6 +31,7 @@ from kenes.portal.forms import ListFilters, ProposalForm, TrackForm
 from kenes.proposals import receipts
 from kenes.proposals.models import Channel, Language, Proposal, ProposalState
 from kenes.proposals.regions import current_lang
+from kenes.proposals.rights import citizen_proposal_submit, identity_missing
 from kenes.proposals.selectors import (
     PublicFilters,
     proposal_history,
@@ -38,7 +40,7 @@ from kenes.proposals.selectors import (
     receipt_check,
     withheld_counts,
 )
-from kenes.proposals.services import DuplicateProposalError, proposal_submit
+from kenes.proposals.services import DuplicateProposalError
 from kenes.review import selectors as review_selectors
 
 CLIENT_COOKIE = "kenes_client"
@@ -101,6 +103,12 @@ def propose_choose(request: HttpRequest) -> HttpResponse:
 def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     version = drafts.version_get(document_slug=slug, label=label)
     token, new_token = _client_token(request)
+    # Identity per consultation (issue #10): sign in (and give an IIN) first where required.
+    citizen = current_citizen(request)
+    missing = identity_missing(version, citizen)
+    if missing:
+        target_url = reverse("portal:signin" if missing == "signin" else "portal:my-iin")
+        return redirect(target_url + "?" + urlencode({"next": request.get_full_path()}))
     # A target given by the reader's "propose a change here" link stays in the query string,
     # so a POST back to the same URL keeps it.
     target = None
@@ -121,7 +129,8 @@ def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         form = ProposalForm(request.POST)
         if form.is_valid():
             try:
-                result = proposal_submit(
+                result = citizen_proposal_submit(
+                    citizen=citizen,
                     actor=request.user,
                     version=version,
                     channel=Channel.WEB,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenes.portal import moderation_views, proposal_views, views
+from kenes.portal import citizen_views, moderation_views, proposal_views, views
 
 app_name = "portal"
 
@@ -34,4 +34,21 @@ urlpatterns = [
         proposal_views.article_proposals,
         name="article-proposals",
     ),
+    # Citizens: sign-in, my proposals, data rights (portal/citizen_views.py).
+    path("signin/", citizen_views.signin, name="signin"),
+    path("signin/code/", citizen_views.signin_code, name="signin-code"),
+    path("signin/email/<str:token>/", citizen_views.signin_email, name="signin-email"),
+    path("signin/egov/", citizen_views.signin_oidc, name="signin-oidc"),
+    path("signin/egov/back/", citizen_views.signin_oidc_back, name="signin-oidc-back"),
+    path("signout/", citizen_views.signout, name="signout"),
+    path("my/", citizen_views.my, name="my"),
+    path("my/iin/", citizen_views.my_iin, name="my-iin"),
+    path("my/data.json", citizen_views.my_data, name="my-data"),
+    path("my/delete/", citizen_views.my_delete, name="my-delete"),
+    path(
+        "my/consent/<int:pk>/withdraw/",
+        citizen_views.my_consent_withdraw,
+        name="my-consent-withdraw",
+    ),
+    path("privacy/", citizen_views.privacy, name="privacy"),
 ]

@@ -119,6 +119,17 @@ class Proposal(models.Model):
     contact = EncryptedTextField(_("contact (email or phone)"), blank=True)
     # Keyed hash of the contact or of the web client, to refuse the same text twice.
     author_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The signed-in citizen who sent it (issue #10): "my proposals", rights requests.
+    citizen = models.ForeignKey(
+        "accounts.Citizen",
+        verbose_name=_("citizen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+    )
+    # When the author's personal data was erased on request or by retention.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     consent = models.BooleanField(_("consent to processing"), default=False)
     consent_text = models.TextField(_("consent text agreed to"), blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)

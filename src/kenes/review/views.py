@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kenes.accounts.models import User
 from kenes.drafts.models import pick_language
 from kenes.proposals.models import ProposalState
+from kenes.proposals.rights import contact_read_audit
 from kenes.review import forms, selectors, services
 
 READ_PERM = "proposals.view_proposal"
@@ -238,6 +239,9 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     if detail is None:
         raise Http404
     p = detail.proposal
+    if show_contact and p.contact and request.method == "GET":
+        # Staff reading a citizen's contact is itself audited (issue #10; never the contact).
+        contact_read_audit(actor=request.user, proposal=p, screen="review")
     filter_form = _filter_form(request, selectors.reviewers())
     filters = filter_form.filters()
     query = _filter_query(request.GET)
