@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kenes.core",
     "kenes.accounts",
     "kenes.drafts",
@@ -83,8 +87,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kenes.core.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kenes.core.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kenes.urls"
@@ -211,8 +219,96 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KENES_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+
+# --- Abuse limits, staff sign-in and deployment hardening (docs/security.md) ---------------
+
+# The cache holds the rate-limit counters. Local memory counts per process (development); with
+# several gunicorn workers use the database (``db://``, after ``kenes createcachetable``) or
+# Redis (``redis://host:6379/0``), which every worker shares.
+_cache_url = os.environ.get("KENES_CACHE_URL", "locmem://")
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+elif _cache_url.startswith("db://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": _cache_url.removeprefix("db://") or "kenes_cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits, "N/period" (period in seconds, or s/m/h/d); "off" disables one. Each counts per
+# client IP and, where there is one, per identity (browser, API token, receipt code, username).
+KENES_RATE_LIMITS = {
+    # proposals sent through the web form or the API without a token
+    "submit": os.environ.get("KENES_RATE_SUBMIT", "20/600"),
+    # proposals sent with an API token (partners' bulk channels)
+    "submit_token": os.environ.get("KENES_RATE_SUBMIT_TOKEN", "600/60"),
+    # wrong receipt secrets (per IP and per receipt code)
+    "receipt_secret": os.environ.get("KENES_RATE_RECEIPT_SECRET", "10/3600"),
+    # sign-in attempts (staff admin, citizens' one-time codes)
+    "signin": os.environ.get("KENES_RATE_SIGNIN", "20/600"),
+    # votes and reactions (deliberation)
+    "vote": os.environ.get("KENES_RATE_VOTE", "120/600"),
+}
+# Reverse proxies in front of Kenes that append to X-Forwarded-For (0: use REMOTE_ADDR).
+KENES_PROXY_COUNT = int(os.environ.get("KENES_PROXY_COUNT", "0"))
+# Flood flags at intake: the same text this many times in the window, or this many proposals
+# from one source/browser in the burst window, flags the proposal for reviewers.
+KENES_FLOOD_SAME_TEXT = int(os.environ.get("KENES_FLOOD_SAME_TEXT", "5"))
+KENES_FLOOD_BURST = int(os.environ.get("KENES_FLOOD_BURST", "10"))
+KENES_FLOOD_WINDOW = int(os.environ.get("KENES_FLOOD_WINDOW", "3600"))
+# A lost API response: a retry with the same Idempotency-Key shows the secret again within
+# this many seconds (the secret is kept encrypted until then, then erased).
+KENES_RECEIPT_REPLAY_SECONDS = int(os.environ.get("KENES_RECEIPT_REPLAY_SECONDS", "86400"))
+
+# Staff sign-in: lockout after repeated failures (django-axes) and a TOTP second factor
+# (django-otp) when KENES_STAFF_OTP is on (production).
+AUTHENTICATION_BACKENDS = ["kenes.core.auth.LockoutBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("KENES_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("KENES_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "kenes.core.ratelimit.client_ip"
+KENES_STAFF_OTP = _env_bool("KENES_STAFF_OTP")
+OTP_TOTP_ISSUER = "Kenes"
+
+# HTTPS: behind a TLS-terminating proxy set all of these (docs/security.md).
+SECURE_HSTS_SECONDS = int(os.environ.get("KENES_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("KENES_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("KENES_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = _env_bool("KENES_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if _proxy_header := os.environ.get("KENES_PROXY_SSL_HEADER", ""):
+    # e.g. "X-Forwarded-Proto=https": the header the proxy sets (and strips from clients).
+    _name, _sep, _value = _proxy_header.partition("=")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip() or "https",
+    )
+# Content Security Policy: every script, style, font and image from our own origin.
+KENES_CSP = os.environ.get(
+    "KENES_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; worker-src 'self'; manifest-src 'self'",
+)
+# Serve uploads (MEDIA_ROOT) from Django itself: the documented set-up has no separate web
+# server for them. Set 0 when the proxy serves /media/ from $KENES_DATA_DIR/media.
+KENES_SERVE_MEDIA = _env_bool("KENES_SERVE_MEDIA", True)
 
 # --- Citizens, consent, retention, ledger key separation (trust-c; docs/security.md) ---
 # Identity per consultation (drafts.Document.identity), this is the default: "anonymous"

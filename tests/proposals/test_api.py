@@ -245,7 +245,9 @@ def test_a_receipt_shows_state_history_and_answer(post, client, reviewer):
         changed_article=proposal.article,
     )
     # when its author checks the receipt with the secret
-    response = client.get(f"{URL}receipt/{data['code'].lower()}?secret={data['secret']}")
+    response = client.get(
+        f"{URL}receipt/{data['code'].lower()}", headers={"X-Receipt-Secret": data["secret"]}
+    )
     # then state, history and the answer are shown, without personal data or reviewer names
     assert response.status_code == 200
     receipt = response.json()
@@ -270,7 +272,8 @@ def test_an_unknown_or_invalid_code_is_404(client, code):
 
 def test_a_wrong_secret_is_404(post, client):
     code = post().json()["code"]
-    assert client.get(f"{URL}receipt/{code}?secret=WRONGSECRT").status_code == 404
+    wrong = {"X-Receipt-Secret": "WRONGSECRT"}
+    assert client.get(f"{URL}receipt/{code}", headers=wrong).status_code == 404
     assert client.get(f"{URL}receipt/{code}").status_code == 200
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kenes.accounts.session import current_citizen
+from kenes.core import ratelimit
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Article, pick_language
 from kenes.insights import selectors as insights_selectors
@@ -126,6 +127,9 @@ def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         )
     duplicate = ""
     if request.method == "POST":
+        retry = ratelimit.hit(request, "submit", "client:" + token)
+        if retry is not None:
+            return ratelimit.too_many(request, retry)
         form = ProposalForm(request.POST)
         if form.is_valid():
             try:
@@ -231,10 +235,18 @@ def track(request: HttpRequest) -> HttpResponse:
         code = form.cleaned_data["code"]
         secret = form.cleaned_data["secret"].strip() if request.method == "POST" else ""
         proposal = receipt_check(code=code)
+        retry = (
+            ratelimit.blocked(request, "receipt_secret", proposal.code)
+            if secret and proposal is not None
+            else None
+        )
+        if retry is not None:
+            return ratelimit.too_many(request, retry)
         if proposal is None:
             form.add_error("code", _unknown_code_message(code))
             status = 404 if code.strip() else 200
         elif secret and receipt_check(code=proposal.code, secret=secret) is None:
+            ratelimit.hit(request, "receipt_secret", proposal.code)
             form.add_error(
                 "secret",
                 _(

@@ -94,7 +94,6 @@ def compare_choose(request: HttpRequest) -> HttpResponse:
             "b": b,
             "error": error,
         },
-        status=400 if error else 200,
     )
 
 

@@ -24,16 +24,17 @@ import pydantic
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
+from kenes.core import ratelimit
 from kenes.core.text import has_nul
 from kenes.drafts.models import Article, Version, pick_language
-from kenes.proposals import selectors
+from kenes.proposals import receipts, selectors
 from kenes.proposals.models import (
     ApiToken,
     AuthorKind,
@@ -57,8 +58,8 @@ from kenes.proposals.tokens import (
 router = Router(tags=["proposals"])
 
 LIST_LIMIT_MAX = 100
-
 OFFSET_MAX = 1_000_000_000
+
 
 class _Public:
     """``request.auth`` of a request without a token (truthy, so ninja lets it through)."""
@@ -263,6 +264,7 @@ def ping(request: HttpRequest) -> dict[str, bool]:
         409: ErrorOut,
         413: ErrorOut,
         422: ErrorOut,
+        429: ErrorOut,
     },
     url_name="proposals_submit",
     openapi_extra={
@@ -294,6 +296,14 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     Errors: 422 per-field messages, 409 the same text from the same contact a moment ago,
     404 unknown document or version, 413 body over the size limit, 401 invalid token.
     """
+    caller = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
+    retry = ratelimit.hit(
+        request,
+        "submit_token" if caller else "submit",
+        f"token:{caller.prefix}" if caller else None,
+    )
+    if retry is not None:
+        return ratelimit.too_many(request, retry)  # type: ignore[return-value]
     body = _read_body(request)
     if body is None:
         return _error(
@@ -403,17 +413,78 @@ def _current_answer(proposal: Proposal) -> dict[str, Any] | None:
     }
 
 
+class SecretIn(Schema):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    secret: str = pydantic.Field(max_length=64)
+
+
+SECRET_HEADER = "X-Receipt-Secret"  # noqa: S105 - a header name
+RECEIPT_RESPONSES = {200: ReceiptStatusOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
 @router.get(
-    "/receipt/{code}", response={200: ReceiptStatusOut, 404: ErrorOut}, url_name="proposals_receipt"
+    "/receipt/{code}",
+    response=RECEIPT_RESPONSES,
+    url_name="proposals_receipt",
+    openapi_extra={
+        "parameters": [
+            {
+                "name": SECRET_HEADER,
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 64},
+                "description": "The receipt secret, to check it too (never in the URL).",
+            }
+        ]
+    },
 )
-def receipt(request: HttpRequest, code: str, secret: str | None = None) -> Status[dict[str, Any]]:
+def receipt(request: HttpRequest, code: str) -> Status[dict[str, Any]] | HttpResponse:
     """Follow a proposal by its receipt code: state, history, answer. No personal data.
 
-    With ``?secret=`` the secret is checked too (``secret_checked``); a wrong secret answers
-    404 like an unknown code.
+    With the ``X-Receipt-Secret`` header (or ``POST`` with ``{"secret": ...}``) the secret is
+    checked too (``secret_checked``); a wrong secret answers 404 like an unknown code, and
+    too many wrong secrets answer 429. A secret in the URL (``?secret=``, which lands in access
+    logs) is refused with 400.
     """
+    if "secret" in request.GET:
+        return _error(
+            400,
+            _(
+                "Do not put the receipt secret in the address: addresses are written to logs. "
+                'Send it in the X-Receipt-Secret header, or POST it as {"secret": ...} to '
+                "this address."
+            ),
+            {"secret": [_("Not accepted in the address.")]},
+        )
+    return _receipt_status(request, code, request.headers.get(SECRET_HEADER, "").strip()[:64])
+
+
+@router.post("/receipt/{code}", response=RECEIPT_RESPONSES, url_name="proposals_receipt_check")
+def receipt_check_secret(
+    request: HttpRequest, code: str, payload: SecretIn
+) -> Status[dict[str, Any]] | HttpResponse:
+    """Check a receipt's secret (in the body, never in the URL) and show the proposal."""
+    return _receipt_status(request, code, payload.secret.strip())
+
+
+def _code_key(code: str) -> str:
+    return receipts.normalize_code(code) or code.strip().upper()[:32]
+
+
+def _receipt_status(
+    request: HttpRequest, code: str, secret: str
+) -> Status[dict[str, Any]] | HttpResponse:
+    if has_nul(secret):
+        secret = "\ufffd"  # noqa: S105 - matches no secret; a NUL never reaches the database
+    if secret:
+        retry = ratelimit.blocked(request, "receipt_secret", _code_key(code))
+        if retry is not None:
+            return ratelimit.too_many(request, retry)
     proposal = selectors.receipt_check(code=code, secret=secret or None)
     if proposal is None:
+        if secret:
+            ratelimit.hit(request, "receipt_secret", _code_key(code))
         return _error(404, _("No proposal has this receipt code. Check the code and try again."))
     merged_into = (
         Proposal.objects.filter(pk=proposal.merged_into_id).values_list("code", flat=True).first()
@@ -524,14 +595,14 @@ def proposal_list(
         errors["limit"] = [_("Between 1 and %(n)s.") % {"n": LIST_LIMIT_MAX}]
     if offset < 0:
         errors["offset"] = [_("Must not be negative.")]
+    elif offset > OFFSET_MAX:
+        errors["offset"] = [_("At most %(n)s; use the cursor to page further.") % {"n": OFFSET_MAX}]
     if version and not document:
         errors["version"] = [_("A version needs its document.")]
     if article and not version:
         errors["article"] = [_("An article needs its version.")]
     after = _decode_cursor(cursor) if cursor else None
     if cursor and after is None:
-    elif offset > OFFSET_MAX:
-        errors["offset"] = [_("At most %(n)s; use the cursor to page further.") % {"n": OFFSET_MAX}]
         errors["cursor"] = [_("This cursor is not valid.")]
     if errors:
         return _error(422, _("Correct the fields listed."), errors)
