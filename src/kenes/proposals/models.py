@@ -189,6 +189,9 @@ class Proposal(models.Model):
     )
     submitted_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Flood flags set at intake for reviewers (kenes.proposals.flood): "same_text",
+    # "same_source", "burst". A flag never refuses a proposal; it only says where to look.
+    flood_flags = models.JSONField(_("flood flags"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("proposal")
@@ -253,6 +256,9 @@ class IdempotencyKey(models.Model):
     request_digest = models.CharField(max_length=64)
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The receipt secret, encrypted (kenes.core.crypto), so that a retry after a lost response
+    # shows it again; erased once KENES_RECEIPT_REPLAY_SECONDS have passed.
+    secret_sealed = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         constraints = [
