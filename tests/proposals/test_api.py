@@ -73,10 +73,11 @@ def test_a_retry_with_the_same_key_returns_the_first_receipt(post):
     first = post(key="order-1").json()
     # when the client retries it (it never saw the answer)
     again = post(key="order-1")
-    # then the same receipt comes back, marked replayed, and nothing new is stored
+    # then the same receipt comes back, marked replayed, with the secret (within the replay
+    # window: the client never saw the first answer), and nothing new is stored
     assert again.status_code == 200
     assert again.json()["code"] == first["code"]
-    assert again.json()["replayed"] is True and again.json()["secret"] is None
+    assert again.json()["replayed"] is True and again.json()["secret"] == first["secret"]
     assert Proposal.objects.count() == 1
     assert IdempotencyKey.objects.get().proposal.code == first["code"]
 

@@ -2,8 +2,9 @@
 
 Thin like the reader's views: writes go through ``proposals.services.proposal_submit``, reads
 through ``proposals.selectors`` and ``drafts.selectors``. The receipt secret is never put in a
-URL: it travels from the submission to the receipt page in the session and is removed from it
-the first time it is shown; the tracker takes it only in a POST body.
+URL: it travels from the submission to the receipt page in the session, encrypted with the
+field keys, and is removed from it the first time it is shown; the tracker takes it only in a
+POST body.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kenes.accounts.session import current_citizen
-from kenes.core import ratelimit
+from kenes.core import crypto, ratelimit
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Article, pick_language
 from kenes.insights import selectors as insights_selectors
@@ -149,7 +150,8 @@ def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
             else:
                 code = result.proposal.code
                 pending = dict(request.session.get(SESSION_SECRETS, {}))
-                pending[code] = result.secret
+                # Encrypted with the field keys: the session table never holds a plain secret.
+                pending[code] = crypto.encrypt(result.secret or "")
                 request.session[SESSION_SECRETS] = pending
                 response = redirect("portal:proposal-receipt", code)
                 return _remember_client(response, token) if new_token else response
@@ -187,7 +189,10 @@ def proposal_receipt(request: HttpRequest, code: str) -> HttpResponse:
     pending = request.session.get(SESSION_SECRETS)
     if pending and proposal.code in pending:
         pending = dict(pending)
-        secret = pending.pop(proposal.code)
+        try:
+            secret = crypto.decrypt(pending.pop(proposal.code)) or None
+        except ValueError:
+            secret = None
         if pending:
             request.session[SESSION_SECRETS] = pending
         else:

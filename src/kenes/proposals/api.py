@@ -52,6 +52,7 @@ from kenes.proposals.tokens import (
     IdempotencyConflictError,
     api_token_authenticate,
     proposal_submit_idempotent,
+    public_scope,
     request_digest,
 )
 
@@ -286,10 +287,11 @@ def ping(request: HttpRequest) -> dict[str, bool]:
 def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     """Submit a proposal; 201 with its receipt code and one-time secret.
 
-    Idempotency: with an ``Idempotency-Key`` header (recommended; scoped per token, or
-    "public" without one) a retry returns **200** with the same receipt code, the current
-    state, ``"replayed": true`` and ``"secret": null`` — the secret is never stored, so it is
-    shown only in the first response; the code alone is enough to follow the proposal. The
+    Idempotency: with an ``Idempotency-Key`` header (recommended; scoped per token, or per
+    client address without one) a retry returns **200** with the same receipt code, the
+    current state, ``"replayed": true`` and — within 24 hours (``KENES_RECEIPT_REPLAY_SECONDS``)
+    — the same ``secret``, so an author whose first response was lost still gets it; after
+    that ``"secret": null`` (the code alone is enough to follow the proposal). The
     same key with a different body is refused with 422. The key and the proposal are written
     in one transaction. A repeated ``external_id`` (tokens only) is answered the same way.
 
@@ -348,7 +350,7 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     try:
         outcome = proposal_submit_idempotent(
             actor=None,
-            scope=token.prefix if token else PUBLIC_SCOPE,
+            scope=token.prefix if token else public_scope(ratelimit.client_ip(request)),
             idempotency_key=key,
             body_digest=request_digest(canonical),
             version=version,
