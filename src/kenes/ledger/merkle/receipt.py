@@ -49,9 +49,11 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from .checkpoint import Checkpoint, open_checkpoint
+from .cosignature import CosignatureVerifier, cosignatures
 from .errors import MerkleError, ProofError, RootMismatchError, TileError
 from .hashing import EMPTY_ROOT, hash_leaf
 from .keys import Ed25519Verifier, parse_verifier_key
+from .note import open_note
 from .proof import consistency_proof, inclusion_proof, verify_consistency, verify_inclusion
 from .tiles import TileHashStore, read_entries
 from .witness import LogClient, LogUnavailableError
@@ -274,6 +276,14 @@ class HttpLogSource:
             out.append(LogEntry(index, str(item["kind"]), str(item["data"])))
         return out
 
+    def witnesses(self) -> list[str]:
+        """Return the verifier keys of ``/witnesses`` (the witnesses the log publishes)."""
+        doc = self.client.get_json("/witnesses")
+        items = doc.get("witnesses") if isinstance(doc, dict) else None
+        if not isinstance(items, list):
+            raise ReceiptError("the log's witness list is malformed")
+        return [str(w["vkey"]) for w in items if isinstance(w, dict) and w.get("vkey")]
+
     def inclusion(self, index: int, size: int) -> list[bytes]:
         """Return the proof of ``/proof/inclusion?index=&size=``."""
         doc = self.client.get_json(f"/proof/inclusion?index={index}&size={size}")
@@ -322,6 +332,13 @@ class DirLogSource:
     def checkpoint(self) -> str:
         """Return the ``checkpoint`` file."""
         return self._read("checkpoint")
+
+    def witnesses(self) -> list[str]:
+        """Return the ``witnesses`` file's verifier keys (one per line; none if absent)."""
+        if not (self.root / "witnesses").is_file():
+            return []
+        lines = self._read("witnesses").splitlines()
+        return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
     def _store(self, size: int) -> TileHashStore:
         if size not in self._stores:
@@ -517,15 +534,25 @@ def verify_receipt(
     *,
     log_key: str | None = None,
     kept_checkpoint: str | None = None,
+    witness_keys: list[str] | None = None,
+    min_witnesses: int | None = None,
 ) -> ReceiptReport:
-    """Run every check on ``receipt`` against ``source``; never raise for bad input."""
+    """Run every check on ``receipt`` against ``source``; never raise for bad input.
+
+    Witnesses: the checkpoint's cosignatures are counted against ``witness_keys`` (or, when
+    None, the keys the log publishes, if the source can list them); fewer than
+    ``min_witnesses`` fails. ``min_witnesses`` None means 1 when there are witness keys, and
+    no requirement when the log publishes none.
+    """
     code = normalize_code(receipt.code or "")
     report = ReceiptReport(code=code or receipt.code)
     if code is None:
         report.add("code", False, f"{receipt.code!r} is not a valid receipt code (mistyped?)")
         return report
     try:
-        _verify(report, source, receipt, code, log_key, kept_checkpoint)
+        _verify(
+            report, source, receipt, code, log_key, kept_checkpoint, witness_keys, min_witnesses
+        )
     except (MerkleError, ValueError, UnicodeError) as exc:  # a source broke: never a traceback
         report.add("source", False, f"the log could not be read: {exc}", detail=str(exc))
     return report
@@ -538,6 +565,8 @@ def _verify(
     code: str,
     log_key: str | None,
     kept_checkpoint: str | None,
+    witness_keys: list[str] | None = None,
+    min_witnesses: int | None = None,
 ) -> None:
     verifier = _key(report, source, log_key)
     if verifier is None:
@@ -568,6 +597,7 @@ def _verify(
         root=root.hex(),
         origin=checkpoint.origin,
     )
+    _check_witnesses(report, source, verifier, note, witness_keys, min_witnesses)
     entries = source.entries(code, checkpoint.size)
     if not entries:
         report.add("entries", False, f"the log has no entry for {code}")
@@ -612,6 +642,75 @@ def _verify(
         )
     if kept_checkpoint is not None:
         _check_kept(report, source, verifier, checkpoint, kept_checkpoint)
+
+
+def _check_witnesses(
+    report: ReceiptReport,
+    source: LogSource,
+    log_verifier: Ed25519Verifier,
+    note: str,
+    witness_keys: list[str] | None,
+    min_witnesses: int | None,
+) -> None:
+    published = witness_keys is None
+    if published:
+        getter = getattr(source, "witnesses", None)
+        if getter is None and min_witnesses is None:
+            return  # a source that cannot list witnesses (the server's own page)
+        keys = list(getter()) if getter is not None else []
+    else:
+        keys = list(witness_keys or [])
+    verifiers: list[CosignatureVerifier] = []
+    for key in keys:
+        try:
+            parsed = parse_verifier_key(key.strip())
+        except MerkleError as exc:
+            report.add("witnesses", False, f"a witness key is malformed: {exc}", detail=str(exc))
+            return
+        if not isinstance(parsed, CosignatureVerifier):
+            report.add("witnesses", False, f"{key.strip()} is not a witness (cosignature) key")
+            return
+        if all(v.name != parsed.name for v in verifiers):
+            verifiers.append(parsed)
+    minimum = min_witnesses if min_witnesses is not None else (1 if verifiers else 0)
+    count = 0
+    if verifiers:
+        opened = open_note(note, [log_verifier, *verifiers])
+        count = len({c.name for c in cosignatures(opened, verifiers)})
+    params: dict[str, str | int] = {"count": count, "known": len(verifiers), "minimum": minimum}
+    names = ", ".join(v.name for v in verifiers)
+    if published and verifiers:
+        report.add(
+            "witness_keys",
+            None,
+            f"the witness keys were taken from the log itself ({names}); "
+            "pin keys published elsewhere with --witness-key",
+        )
+    if not verifiers and minimum == 0:
+        report.add(
+            "witnesses",
+            None,
+            "the log publishes no witnesses: only the log's own key vouches for this "
+            "checkpoint (a re-signed, rewritten history would not be detected)",
+            **params,
+        )
+    elif count >= minimum:
+        report.add(
+            "witnesses",
+            True,
+            f"{count} of {len(verifiers)} witnesses cosigned the checkpoint "
+            f"(at least {minimum} required)",
+            **params,
+        )
+    else:
+        report.add(
+            "witnesses",
+            False,
+            f"only {count} of {len(verifiers)} witnesses cosigned the checkpoint, "
+            f"{minimum} required (if the log grew a moment ago, retry after the "
+            "witnesses' next round)",
+            **params,
+        )
 
 
 def _check_commitment(
@@ -737,6 +836,20 @@ def add_receipt_arguments(parser: argparse.ArgumentParser) -> None:
         help="a checkpoint you kept earlier: check the log still extends it",
     )
     parser.add_argument(
+        "--witness-key",
+        action="append",
+        metavar="VKEY",
+        help="a witness's verifier key (or a file of keys, one a line); repeatable; "
+        "default: the witnesses the log publishes",
+    )
+    parser.add_argument(
+        "--min-witnesses",
+        type=int,
+        metavar="N",
+        help="fail unless at least N witnesses cosigned the checkpoint (default 1 when "
+        "there are witness keys, 0 when the log publishes none)",
+    )
+    parser.add_argument(
         "--save-checkpoint",
         metavar="FILE",
         help="after success, save the verified checkpoint here for next time",
@@ -802,6 +915,19 @@ def _log_key(value: str | None) -> str | None:
     return keys[0]
 
 
+def _witness_keys(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    keys: list[str] = []
+    for value in values:
+        if "+" in value and not Path(value).is_file():
+            keys.append(value.strip())
+            continue
+        lines = _read_small(value, "the witness key file").splitlines()
+        keys += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return keys
+
+
 def run_receipt_command(args: argparse.Namespace) -> int:
     """Run ``verify receipt`` from parsed arguments; return 0, 1 or 2."""
     try:
@@ -813,10 +939,20 @@ def run_receipt_command(args: argparse.Namespace) -> int:
             if args.kept_checkpoint
             else None
         )
+        witness_keys = _witness_keys(args.witness_key)
+        if args.min_witnesses is not None and args.min_witnesses < 0:
+            raise UsageError("--min-witnesses must be 0 or more")
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = verify_receipt(source, receipt, log_key=log_key, kept_checkpoint=kept)
+    report = verify_receipt(
+        source,
+        receipt,
+        log_key=log_key,
+        kept_checkpoint=kept,
+        witness_keys=witness_keys,
+        min_witnesses=args.min_witnesses,
+    )
     sys.stdout.write(format_report(report))
     if report.ok and args.save_checkpoint and report.checkpoint_note:
         try:
