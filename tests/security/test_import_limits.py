@@ -80,7 +80,7 @@ def test_a_rerun_appends_and_drops_lines_of_batches_never_committed(tmp_path, de
 def test_a_stop_midway_keeps_and_reports_the_committed_batches(tmp_path, demo_draft):
     data = tmp_path / "a.jsonl"
     lines = [
-        '{"id": "j%d", "text": "Предлагаю изменить порядок обсуждения номер %d."}' % (i, i)
+        f'{{"id": "j{i}", "text": "Предлагаю изменить порядок обсуждения номер {i}."}}'
         for i in range(4)
     ]
     data.write_text("\n".join([*lines, '{"id": "j9", "bogus": 1}']) + "\n", encoding="utf-8")
