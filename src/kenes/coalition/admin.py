@@ -1,12 +1,15 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from kenes.coalition import selectors
 from kenes.coalition.models import Branch, ContactPerson, Organisation, Organiser
+from kenes.coalition.uploads import check_image, logo_max_bytes
 from kenes.core.services import audit_record
 
 
@@ -15,8 +18,31 @@ class BranchInline(admin.TabularInline):
     extra = 0
 
 
+class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The admin's organisation form: a logo must be a JPEG or PNG image by its content.
+
+    Anything else (an SVG, which may carry a script; an HTML page renamed .png) is refused with
+    the same message as the organiser's upload (kenes.coalition.uploads.check_image).
+    """
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields it shows
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "read") and logo is not getattr(self.instance, "logo", None):
+            try:
+                info = check_image(logo, max_bytes=logo_max_bytes(), field="logo")
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict.get("logo", exc.messages)) from exc
+            logo.name = f"logo{info.extension}"
+        return logo
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ("slug", "name_ru", "kind", "joined_on", "active")
     list_filter = ("kind", "active")
     search_fields = ("slug", "name_ru", "name_kk")
