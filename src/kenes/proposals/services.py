@@ -23,7 +23,7 @@ from kenes.core.text import has_nul, visible_length
 from kenes.ledger.events import commitment
 from kenes.ledger.merkle.receipt import normalize_text
 from kenes.ledger.services import ledger_append, ledger_append_many
-from kenes.proposals import receipts
+from kenes.proposals import flood, receipts
 from kenes.proposals.models import (
     TEXT_MAX,
     TEXT_MIN,
@@ -337,6 +337,7 @@ def proposal_submit(
         **fields,
     )
     proposal = prepared.proposal
+    proposal.flood_flags = flood.flags_for(proposal)
     for _attempt in range(5):
         try:
             with transaction.atomic():
