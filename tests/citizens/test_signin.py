@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kenes.accounts import citizens
-from kenes.accounts.models import Citizen, SignInCode
+from kenes.accounts.models import Citizen, ConsentRecord, SignInCode
 from kenes.accounts.session import SESSION_CITIZEN
 from tests.citizens.conftest import last_code
 
@@ -103,6 +103,10 @@ def test_web_sign_in_by_phone_keeps_the_phone_out_of_urls(
     assert response.status_code == 302 and response["Location"] == reverse("portal:my")
     assert client.session[SESSION_CITIZEN]
     assert client.get(reverse("portal:my")).status_code == 200
+    # signing in recorded the account consent shown on the page, with its version
+    record = ConsentRecord.objects.get(purpose="account")
+    assert record.text in client.get(reverse("portal:signin")).content.decode()
+    assert record.version == citizens.consent_version(record.text)
 
 
 def test_my_page_needs_sign_in(client, db):

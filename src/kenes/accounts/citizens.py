@@ -287,6 +287,21 @@ def consent_give(
 
 
 @transaction.atomic
+def account_consent_ensure(*, citizen: Citizen, text: str, language: str = "") -> ConsentRecord:
+    """Record the consent to keep the account (the sign-in page's text), once per version."""
+    version = consent_version(text)
+    record = ConsentRecord.objects.filter(
+        citizen=citizen,
+        purpose=ConsentPurpose.ACCOUNT,
+        version=version,
+        withdrawn_at__isnull=True,
+    ).first()
+    return record or consent_give(
+        citizen=citizen, purpose=ConsentPurpose.ACCOUNT, text=text, language=language
+    )
+
+
+@transaction.atomic
 def consent_withdraw(*, citizen: Citizen, record_id: int) -> ConsentRecord:
     """Withdraw one of the citizen's consents (the record stays, dated)."""
     record = ConsentRecord.objects.filter(pk=record_id, citizen=citizen).first()

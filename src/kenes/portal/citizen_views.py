@@ -14,11 +14,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kenes.accounts import citizens, oidc
+from kenes.accounts.models import Citizen
 from kenes.accounts.session import citizen_login, citizen_logout, current_citizen
 from kenes.proposals import rights
 
@@ -37,6 +40,24 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return wanted
     return ""
+
+
+# Shown on the sign-in page and recorded (text and version) when a citizen signs in.
+ACCOUNT_CONSENT = gettext_lazy(
+    "By signing in I agree that Kenes keeps my phone or e-mail (and my IIN where a "
+    "consultation requires it), encrypted, to show me my proposals. I can download or "
+    "delete these data at any time."
+)
+
+
+def _login(request: HttpRequest, citizen: Citizen) -> None:
+    nxt = request.session.get(SESSION_NEXT, "")
+    citizen_login(request, citizen)
+    if nxt:
+        request.session[SESSION_NEXT] = nxt
+    citizens.account_consent_ensure(
+        citizen=citizen, text=str(ACCOUNT_CONSENT), language=get_language() or ""
+    )
 
 
 def _signed_in(request: HttpRequest) -> HttpResponseRedirect:
@@ -89,6 +110,7 @@ def signin(request: HttpRequest) -> HttpResponse:
             "phone": request.POST.get("phone", ""),
             "email": request.POST.get("email", ""),
             "way": request.POST.get("way", "phone"),
+            "consent": ACCOUNT_CONSENT,
         },
         status=400 if errors else 200,
     )
@@ -110,11 +132,8 @@ def signin_code(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             errors = _errors(exc)
         else:
-            nxt = request.session.get(SESSION_NEXT, "")
-            citizen_login(request, citizen)
+            _login(request, citizen)
             request.session.pop(SESSION_PHONE, None)
-            if nxt:
-                request.session[SESSION_NEXT] = nxt
             return _signed_in(request)
     return render(
         request,
@@ -131,10 +150,7 @@ def signin_email(request: HttpRequest, token: str) -> HttpResponse:
         citizen = citizens.signin_link_verify(token=token)
     except ValidationError as exc:
         return render(request, "portal/citizen/signin.html", {"errors": _errors(exc)}, status=400)
-    nxt = request.session.get(SESSION_NEXT, "")
-    citizen_login(request, citizen)
-    if nxt:
-        request.session[SESSION_NEXT] = nxt
+    _login(request, citizen)
     return _signed_in(request)
 
 
@@ -173,10 +189,7 @@ def signin_oidc_back(request: HttpRequest) -> HttpResponse:
             {"errors": [_("Sign-in with eGov did not succeed. Try again.")], "oidc": True},
             status=400,
         )
-    nxt = request.session.get(SESSION_NEXT, "")
-    citizen_login(request, citizen)
-    if nxt:
-        request.session[SESSION_NEXT] = nxt
+    _login(request, citizen)
     return _signed_in(request)
 
 
