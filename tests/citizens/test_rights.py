@@ -219,3 +219,20 @@ def test_staff_reading_a_contact_in_review_is_audited(client, demo_draft, commis
     assert page.status_code == 200 and "a@b.kz" in page.content.decode()
     entry = AuditEntry.objects.get(action="proposals.contact_read")
     assert entry.target_id == str(result.proposal.pk) and "a@b.kz" not in json.dumps(entry.data)
+
+
+@override_settings(
+    AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"], AXES_ENABLED=False
+)
+def test_staff_admin_never_shows_a_citizens_personal_data(client, citizen, commission_admin):
+    citizens.citizen_set_iin(citizen=citizen, iin="900101300017")
+    client.force_login(commission_admin)
+    for url in (
+        "/admin/accounts/citizen/",
+        f"/admin/accounts/citizen/{citizen.pk}/change/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "5550011" not in html and "900101" not in html and "9001" not in html
+    assert client.post(f"/admin/accounts/citizen/{citizen.pk}/delete/").status_code == 403
