@@ -60,9 +60,11 @@ def citizen_proposal_submit(
     """
     missing = identity_missing(version, citizen)
     if missing == "signin":
-        raise ValidationError(_("Sign in to send a proposal to this consultation."))
+        raise ValidationError({"identity": [_("Sign in to send a proposal to this consultation.")]})
     if missing == "iin":
-        raise ValidationError(_("Give your IIN to send a proposal to this consultation."))
+        raise ValidationError(
+            {"identity": [_("Give your IIN to send a proposal to this consultation.")]}
+        )
     result = proposal_submit(version=version, **kwargs)
     proposal = result.proposal
     if result.created and citizen is not None:
