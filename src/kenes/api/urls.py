@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from kenes.api.hardening import harden
 from kenes.drafts.api import router as drafts_router
 from kenes.ledger.api import router as ledger_router
 from kenes.proposals.api import router as proposals_router
@@ -15,3 +16,4 @@ api = NinjaAPI(
 api.add_router("/drafts", drafts_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/ledger", ledger_router)
+harden(api)
