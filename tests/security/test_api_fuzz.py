@@ -40,3 +40,16 @@ def test_api(case):
     # Every check but "schema-valid input must be accepted": a schema cannot say that an
     # article needs its version, or that a proof's range must be inside the log.
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+
+def test_the_schema_has_one_key_per_status_code(client):
+    import json
+
+    raw = client.get("/api/openapi.json").content.decode()
+
+    def no_duplicates(pairs):
+        keys = [k for k, _v in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(raw, object_pairs_hook=no_duplicates)

@@ -80,14 +80,14 @@ def harden(api: NinjaAPI) -> NinjaAPI:
                 if security and {} not in security:
                     # Every token is optional: without one a request is anonymous (public).
                     operation["security"] = [{}, *security]
+                responses = operation["responses"]
                 for status, description in COMMON_ERRORS.items():
-                    operation["responses"].setdefault(
-                        status,
-                        {
-                            "description": description,
-                            "content": {"application/json": {"schema": ERROR_SCHEMA}},
-                        },
-                    )
+                    if status in responses or int(status) in responses:
+                        continue  # ninja keys its own by int: never two keys for one code
+                    responses[int(status)] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                    }
         return schema
 
     api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
