@@ -146,3 +146,55 @@ def test_limits_parse():
     assert ratelimit.parse_limit("20/h") == ratelimit.Limit(20, 3600)
     assert ratelimit.parse_limit("5/30") == ratelimit.Limit(5, 30)
     assert ratelimit.parse_limit("off") is None
+
+
+def test_staff_need_their_totp_code_when_required(settings, client):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = staff_user_create(
+        actor=None, username="otp", password="A-long-pass-9!", roles=[Role.REVIEWER.value]
+    )
+    out = StringIO()
+    call_command("staff_totp", "otp", stdout=out, stderr=StringIO())
+    assert out.getvalue().startswith("otpauth://totp/")
+    device = TOTPDevice.objects.get(user=user)
+    settings.KENES_STAFF_OTP = True
+    # a session signed in without the second factor is sent back to the sign-in form
+    client.force_login(user)
+    response = client.get("/review/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    # with the code, staff pages open
+    from django.contrib import admin
+    from django_otp.admin import OTPAdminAuthenticationForm
+
+    admin.site.login_form = OTPAdminAuthenticationForm
+    try:
+        code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+        fresh = Client()
+        bad = fresh.post(
+            "/admin/login/",
+            {
+                "username": "otp",
+                "password": "A-long-pass-9!",
+                "otp_device": device.persistent_id,
+                "otp_token": "000000" if code != "000000" else "111111",
+            },
+        )
+        assert bad.status_code == 200 and "_auth_user_id" not in fresh.session
+        ok = fresh.post(
+            "/admin/login/",
+            {
+                "username": "otp",
+                "password": "A-long-pass-9!",
+                "otp_device": device.persistent_id,
+                "otp_token": code,
+            },
+        )
+        assert ok.status_code == 302
+        assert fresh.get("/review/").status_code == 200
+    finally:
+        admin.site.login_form = None
