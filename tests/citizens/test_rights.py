@@ -236,3 +236,28 @@ def test_staff_admin_never_shows_a_citizens_personal_data(client, citizen, commi
         html = page.content.decode()
         assert "5550011" not in html and "900101" not in html and "9001" not in html
     assert client.post(f"/admin/accounts/citizen/{citizen.pk}/delete/").status_code == 403
+
+
+def test_public_api_refuses_where_sign_in_is_required(client, demo_draft):
+    from kenes.proposals.tokens import api_token_create
+
+    v1, _v2 = demo_draft
+    body = {"document": "demo", "version": "v1", "text": TEXT}
+    v1.document.identity = "signin"
+    v1.document.save()
+    response = client.post("/api/proposals/", data=body, content_type="application/json")
+    assert response.status_code == 403 and "identity" in response.json()["errors"]
+    assert not Proposal.objects.exists()
+    _token, raw = api_token_create(actor=None, name="Partner NGO")
+    response = client.post(
+        "/api/proposals/",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert response.status_code == 201
+    v1.document.identity = "anonymous"
+    v1.document.save()
+    body["text"] = "Другой текст для открытого API, без входа."
+    response = client.post("/api/proposals/", data=body, content_type="application/json")
+    assert response.status_code == 201

@@ -45,6 +45,7 @@ from kenes.proposals.models import (
     Visibility,
 )
 from kenes.proposals.regions import Region
+from kenes.proposals.rights import identity_missing
 from kenes.proposals.services import DuplicateProposalError
 from kenes.proposals.tokens import (
     KEY_MAX,
@@ -261,6 +262,7 @@ def ping(request: HttpRequest) -> dict[str, bool]:
         201: ReceiptOut,
         200: ReceiptOut,
         401: ErrorOut,
+        403: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
         413: ErrorOut,
@@ -297,6 +299,7 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
 
     Errors: 422 per-field messages, 409 the same text from the same contact a moment ago,
     404 unknown document or version, 413 body over the size limit, 401 invalid token.
+    403 without a token where the consultation requires signed-in citizens.
     """
     caller = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
     retry = ratelimit.hit(
@@ -346,6 +349,11 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
             % {"document": data.document, "version": data.version},
             {"version": [_("Unknown document or version.")]},
         )
+    if token is None and identity_missing(version, None):
+        # The consultation takes proposals only from signed-in citizens (issue #10); the
+        # public API has no citizen sign-in, so it refuses. Channels with a token may send.
+        message = _("This consultation accepts proposals only from signed-in citizens.")
+        return _error(403, message, {"identity": [message]})
     canonical = _canonical_body(data)
     try:
         outcome = proposal_submit_idempotent(
