@@ -261,3 +261,46 @@ def test_public_api_refuses_where_sign_in_is_required(client, demo_draft):
     body["text"] = "Другой текст для открытого API, без входа."
     response = client.post("/api/proposals/", data=body, content_type="application/json")
     assert response.status_code == 201
+
+
+def test_iin_page_checks_and_returns_to_the_proposal(client, demo_draft, citizen):
+    v1, _v2 = demo_draft
+    v1.document.identity = "iin"
+    v1.document.save()
+    _signed_in(client, citizen)
+    propose = reverse("portal:propose", args=["demo", "v1"])
+    response = client.get(propose)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("portal:my-iin"))
+    iin_url = response["Location"]
+    client.get(iin_url)  # remembers where to come back to
+    wrong = client.post(iin_url, {"iin": "900101300018"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert wrong.status_code == 400
+    assert "контрольная цифра" in wrong.content.decode()
+    right = client.post(iin_url, {"iin": "900101300017"})
+    assert right.status_code == 302
+    assert client.get(propose).status_code == 200
+    assert "900101300017" not in client.get(reverse("portal:my")).content.decode()
+
+
+def test_oidc_iin_claim_is_checked_and_stored(db, settings):
+    settings.KENES_OIDC_IIN_CLAIM = "iin"
+    citizen = citizens.citizen_from_oidc(
+        issuer="https://idp.egov.kz", subject="42", claims={"name": "Асан", "iin": "900101300017"}
+    )
+    assert citizen.iin == "900101300017" and citizen.name == "Асан"
+    again = citizens.citizen_from_oidc(issuer="https://idp.egov.kz", subject="42", claims={})
+    assert again.pk == citizen.pk
+    with pytest.raises(ValidationError):
+        citizens.citizen_from_oidc(
+            issuer="https://idp.egov.kz", subject="43", claims={"iin": "900101300017"}
+        )
+
+
+def test_retention_schedule_queues_the_task(db):
+    from django_tasks import default_task_backend
+
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    ):
+        call_command("retention", "schedule")
+        assert len(default_task_backend.results) == 1
