@@ -67,7 +67,7 @@ def harden(api: NinjaAPI) -> NinjaAPI:
             status=422,
         )
 
-    api.add_exception_handler(NinjaValidationError, on_validation_error)
+    api.add_exception_handler(NinjaValidationError, on_validation_error)  # type: ignore[arg-type]
     plain_schema = api.get_openapi_schema
 
     def get_openapi_schema(**kwargs: Any) -> Any:
