@@ -39,9 +39,9 @@ class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 class CitizenAdmin(_ReadOnly):
     """No phone, e-mail, name or IIN is ever shown here (not even masked): counts and dates."""
 
-    list_display = ["id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at"]
-    fields = ["id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at"]
-    readonly_fields = fields
+    list_display = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
+    fields = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
+    readonly_fields = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
     list_filter = ["erased_at"]
 
     @admin.display(description=_("signed in with"))
@@ -63,15 +63,16 @@ class CitizenAdmin(_ReadOnly):
 
 @admin.register(SignInCode)
 class SignInCodeAdmin(_ReadOnly):
-    list_display = ["id", "channel", "created_at", "expires_at", "attempts", "used_at"]
-    fields = list_display
-    readonly_fields = list_display
+    list_display = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
+    fields = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
+    readonly_fields = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
     list_filter = ["channel"]
 
 
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(_ReadOnly):
-    list_display = ["id", "purpose", "version", "language", "given_at", "withdrawn_at"]
-    fields = [*list_display, "proposal_code", "text"]
-    readonly_fields = fields
+    list_display = ("id", "purpose", "version", "language", "given_at", "withdrawn_at")
+    _all = ("id", "purpose", "version", "language", "given_at", "withdrawn_at", "proposal_code")
+    fields = (*_all, "text")
+    readonly_fields = (*_all, "text")
     list_filter = ["purpose", "version"]
