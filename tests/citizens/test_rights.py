@@ -208,9 +208,7 @@ def test_retention_command_refuses_unknown_action(db):
         call_command("retention", "now")
 
 
-@override_settings(
-    AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"], AXES_ENABLED=False
-)
+@override_settings(AXES_ENABLED=False)
 def test_staff_reading_a_contact_in_review_is_audited(client, demo_draft, commission_admin):
     v1, _v2 = demo_draft
     result = _submit(v1, None, contact="a@b.kz", consent=True, consent_text="ok")
