@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
@@ -27,6 +29,13 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 def _data(demo_draft, settings):
     settings.KENES_RATE_LIMITS = {}  # a fuzzer is one client sending many requests
     settings.KENES_DUPLICATE_WINDOW = 0
+    # As Django's test client does: the test's connection (inside its transaction) must not
+    # be closed at the end of each request the WSGI app serves.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
