@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from kenes.core import pii
 from kenes.core.crypto import blind_index
-from kenes.drafts.models import Article, Point, Version
 from kenes.core.text import has_nul, visible_length
+from kenes.drafts.models import Article, Point, Version
 from kenes.ledger.events import commitment
 from kenes.ledger.merkle.receipt import normalize_text
 from kenes.ledger.services import ledger_append, ledger_append_many
