@@ -107,6 +107,7 @@ def bench_intake(submits: int, block: int) -> dict[str, list[float]]:
 def bench_sequencer(pending: int, max_batch: int) -> tuple[float, int, int]:
     from django.db import transaction
 
+    from kenes.ledger import events
     from kenes.ledger.events import commitment
     from kenes.ledger.services import TREE, ledger_append_many, ledger_sequence
     from kenes.proposals.receipts import new_code, new_secret
@@ -116,24 +117,19 @@ def bench_sequencer(pending: int, max_batch: int) -> tuple[float, int, int]:
     for start in range(0, pending, chunk):
         with transaction.atomic():
             ledger_append_many(
-                items=[
-                    (
-                        "proposal.received",
-                        new_code(),
-                        {
-                            "commitment": commitment(new_secret(), f"text {start + i}"),
-                            "document": "demo",
-                            "version": "v2",
-                            "article": "6",
-                            "point": None,
-                            "channel": "web",
-                            "language": "ru",
-                            "author_kind": "citizen",
-                            "region": "71",
-                        },
-                    )
-                    for i in range(min(chunk, pending - start))
-                ]
+                events.proposal_received(
+                    code=new_code(),
+                    commitment=commitment(new_secret(), f"text {start + i}"),
+                    document="demo",
+                    version="v2",
+                    article="6",
+                    point=None,
+                    channel="web",
+                    language="ru",
+                    author_kind="citizen",
+                    region="71",
+                )
+                for i in range(min(chunk, pending - start))
             )
     TREE.synced()  # the cache is warm in a running sequencer
     began = time.perf_counter()

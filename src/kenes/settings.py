@@ -13,7 +13,11 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+# Lets admin and form classes be written generic (ModelAdmin[Unit]) for mypy.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -65,15 +69,23 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "kenes.core",
+    "kenes.counters",
     "kenes.accounts",
     "kenes.drafts",
+    "kenes.consultations",
     "kenes.proposals",
     "kenes.review",
     "kenes.ledger",
     "kenes.insights",
+    "kenes.deliberation",
     "kenes.geo",
     "kenes.coalition",
     "kenes.outreach",
+    "kenes.changes",
+    "kenes.comments",
+    "kenes.opendata",
+    "kenes.reports",
+    "kenes.accountability",
     "kenes.portal",
 ]
 
@@ -204,11 +216,22 @@ KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
 # Proposals are published at once ("publish") or after moderation ("premoderate"); a document's
 # own setting (drafts.Document.moderation) overrides this.
 KENES_MODERATION = os.environ.get("KENES_MODERATION", "publish")
+# Deliberation: votes a statement needs before results show it; debounce of recomputes (s).
+KENES_DELIB_MIN_VOTES = int(os.environ.get("KENES_DELIB_MIN_VOTES", "20"))
+KENES_DELIB_RECOMPUTE_DELAY = float(os.environ.get("KENES_DELIB_RECOMPUTE_DELAY", "5"))
+KENES_DELIB_AUTO = _env_bool("KENES_DELIB_AUTO", True)
+# Without a task worker (make demo), compute queued results when a results page is read.
+KENES_DELIB_RECOMPUTE_ON_READ = _env_bool("KENES_DELIB_RECOMPUTE_ON_READ", DEBUG)
+# Seconds a worker keeps the public dashboard's figures before reading the counters again.
+KENES_STATS_CACHE_SECONDS = int(os.environ.get("KENES_STATS_CACHE_SECONDS", "5"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs
 # `kenes ledger sequence --loop` instead, which batches entries every second.
 KENES_LEDGER_AUTOSEQUENCE = _env_bool("KENES_LEDGER_AUTOSEQUENCE", DEBUG)
 KENES_NOTIFIER = os.environ.get("KENES_NOTIFIER", "console")
 KENES_PUBLIC_URL = os.environ.get("KENES_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Open data (kenes.opendata): licence of the daily package, folder it is written to.
+KENES_OPENDATA_LICENSE = os.environ.get("KENES_OPENDATA_LICENSE", "CC-BY-4.0")
+KENES_OPENDATA_DIR = os.environ.get("KENES_OPENDATA_DIR", "")
 DEFAULT_FROM_EMAIL = os.environ.get("KENES_FROM_EMAIL", "kenes@localhost")
 EMAIL_HOST = os.environ.get("KENES_EMAIL_HOST", "localhost")
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KENES_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from kenes.api.urls import api
 from kenes.core.security import media, secure_admin_site
@@ -17,9 +18,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("review/", include("kenes.review.urls")),
-    path("ledger/", include("kenes.ledger.urls")),
-    path("insights/", include("kenes.insights.urls")),
+    path("review/", include("kenes.insights.urls")),
+    path("insights/", RedirectView.as_view(pattern_name="insights:campaigns", permanent=False)),
+    path("ledger/", include("kenes.portal.ledger_urls")),
     path("outreach/", include("kenes.outreach.urls")),
+    path("talk/", include("kenes.deliberation.urls")),
+    path("changes/", include("kenes.changes.urls")),
+    path("comments/", include("kenes.comments.urls")),
+    path("open-data/", include("kenes.opendata.urls")),
+    path("reports/", include("kenes.reports.urls")),
+    path("", include("kenes.accountability.urls")),
     path("", include("kenes.portal.urls")),
 ]
 
@@ -27,5 +35,5 @@ if settings.KENES_SERVE_MEDIA:
     # Uploads (logos, meeting photos) are served by Django in the documented set-up; a proxy
     # may serve $KENES_DATA_DIR/media itself instead (KENES_SERVE_MEDIA=0).
     media_pattern = re_path(r"^" + settings.MEDIA_URL.lstrip("/") + r"(?P<path>.*)$", media)
-    urlpatterns = [media_pattern, *urlpatterns]  # type: ignore[list-item]
+    urlpatterns = [media_pattern, *urlpatterns]
 handler404 = "kenes.portal.views.not_found"

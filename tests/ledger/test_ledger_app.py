@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 
 from kenes.ledger import signing
 from kenes.ledger.audit import ledger_audit
-from kenes.ledger.events import commitment
+from kenes.ledger.events import commitment, proposal_state
 from kenes.ledger.merkle import (
     hash_leaf,
     open_checkpoint,
@@ -19,18 +19,11 @@ from kenes.ledger.merkle import (
     verify_inclusion,
 )
 from kenes.ledger.models import Checkpoint, Entry, Leaf
-from kenes.ledger.services import TREE, ledger_append, ledger_sequence
+from kenes.ledger.services import ledger_append, ledger_sequence
 from kenes.review.services import answer_record
 from tests.ledger.tamper import ledger_triggers_off
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_tree():
-    TREE.reset()
-    yield
-    TREE.reset()
 
 
 @pytest.fixture
@@ -119,7 +112,7 @@ def test_receipt_entries_and_bad_requests(client, log):
 def test_sequencing_twice_adds_nothing_and_appends_need_a_transaction(log):
     assert ledger_sequence() is None
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        ledger_append(kind="x", code="KNS-0", event={})
+        ledger_append(proposal_state(code="KNS-0", from_state="received", to_state="in_review"))
 
 
 def test_the_database_refuses_to_update_leaves_and_entries(log):

@@ -17,17 +17,12 @@ from kenes.ledger import signing
 from kenes.ledger.events import commitment as django_commitment
 from kenes.ledger.merkle import Checkpoint as CheckpointBody
 from kenes.ledger.merkle import entry_bundle_ids, generate_key, sign_checkpoint, tile_ids
-from kenes.ledger.merkle.receipt import (
-    DirLogSource,
-    HttpLogSource,
-    ReceiptInput,
-    commitment,
-    normalize_code,
-    verify_receipt,
-)
+from kenes.ledger.merkle.codes import commitment, normalize_code
+from kenes.ledger.merkle.receipt import ReceiptInput, verify_receipt
+from kenes.ledger.merkle.sources import DirLogSource, HttpLogSource
 from kenes.ledger.merkle.verify import main
 from kenes.ledger.models import Entry
-from kenes.ledger.services import TREE, ledger_sequence
+from kenes.ledger.services import ledger_sequence
 from kenes.proposals import receipts
 from kenes.review.services import answer_record
 from tests.ledger.tamper import ledger_triggers_off
@@ -36,13 +31,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 TEXT = "Предлагаю продлить срок общественного обсуждения до девяноста дней."
-
-
-@pytest.fixture(autouse=True)
-def fresh_tree():
-    TREE.reset()
-    yield
-    TREE.reset()
 
 
 @pytest.fixture

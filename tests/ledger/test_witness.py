@@ -220,13 +220,6 @@ def test_configuration_errors_exit_2_without_a_traceback(tmp_path, capsys, witne
 # --------------------------------------------------------------------------- Django side
 
 
-@pytest.fixture(autouse=True)
-def fresh_tree():
-    TREE.reset()
-    yield
-    TREE.reset()
-
-
 @pytest.fixture
 def log(submit):
     for i in range(4):
@@ -276,7 +269,7 @@ def test_the_cosign_endpoint_accepts_only_registered_witnesses_and_valid_cosigna
         content_type="application/json",
     )
     assert post(body).status_code == 403  # not registered yet
-    witness = witness_add(name="witness.one.kz", vkey=vkey, organisation="Org One")
+    witness = witness_add(actor=None, name="witness.one.kz", vkey=vkey, organisation="Org One")
     impostor, _ = _witness()
     assert post({**body, "signature": _line(impostor, note)}).status_code == 422
     other_log = Ed25519Signer(signing.origin(), Ed25519PrivateKey.generate())
@@ -375,7 +368,7 @@ def test_a_witness_process_cosigns_a_growing_log_and_refuses_a_rewritten_one(
     for name in ("witness.one.kz", "witness.two.kz"):
         skey, vkey = _witness(name)
         (tmp_path / f"{name}.key").write_text(skey + "\n")
-        witness_add(name=name, vkey=vkey, organisation=name.split(".")[1].title())
+        witness_add(actor=None, name=name, vkey=vkey, organisation=name.split(".")[1].title())
         keys[name] = vkey
     log_key = tmp_path / "log.vkey"
     log_key.write_text(signing.vkey() + "\n")
@@ -423,7 +416,7 @@ def test_a_witness_process_cosigns_a_growing_log_and_refuses_a_rewritten_one(
 @pytest.mark.django_db(transaction=True)
 def test_a_witness_process_refuses_a_wrong_log_key(live_server, log, tmp_path):
     skey, vkey = _witness()
-    witness_add(name="witness.one.kz", vkey=vkey)
+    witness_add(actor=None, name="witness.one.kz", vkey=vkey)
     (tmp_path / "w.key").write_text(skey)
     _, wrong = generate_key(signing.origin())
     done = _run_witness(

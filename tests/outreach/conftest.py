@@ -111,17 +111,18 @@ def admin_user(db):
 
 
 @pytest.fixture
-def version(demo_draft):
+def version_v1(demo_draft):
+    """Meetings explain the demo law's first version."""
     return demo_draft[0]
 
 
 @pytest.fixture
-def past_meeting(kato, orgs, version, organiser):
+def past_meeting(kato, orgs, version_v1, organiser):
     return meeting_plan(
         actor=organiser,
         organisation=orgs[0],
         settlement=kato["112003100"],
-        version=version,
+        version=version_v1,
         audience="residents",
         place="Ауылдық клуб",
         starts_at=timezone.now() - dt.timedelta(days=1),
@@ -130,12 +131,12 @@ def past_meeting(kato, orgs, version, organiser):
 
 
 @pytest.fixture
-def future_meeting(kato, orgs, version, organiser):
+def future_meeting(kato, orgs, version_v1, organiser):
     return meeting_plan(
         actor=organiser,
         organisation=orgs[0],
         settlement=kato["112201000"],
-        version=version,
+        version=version_v1,
         audience="students",
         place="Мектеп",
         starts_at=timezone.now() + dt.timedelta(days=3),

@@ -40,13 +40,13 @@ def test_planning_copies_region_and_district_and_picks_the_branch(past_meeting, 
     assert past_meeting.status == "planned"
 
 
-def test_an_organiser_cannot_plan_for_another_organisation(kato, orgs, version, other_organiser):
+def test_an_organiser_cannot_plan_for_another_organisation(kato, orgs, version_v1, other_organiser):
     with pytest.raises(PermissionDenied):
         meeting_plan(
             actor=other_organiser,
             organisation=orgs[0],
             settlement=kato["112001000"],
-            version=version,
+            version=version_v1,
             audience="residents",
             place="x",
             language="kk",
@@ -54,12 +54,12 @@ def test_an_organiser_cannot_plan_for_another_organisation(kato, orgs, version, 
         )
 
 
-def test_a_branch_organiser_plans_only_in_their_branch(kato, orgs, version, branch_organiser):
+def test_a_branch_organiser_plans_only_in_their_branch(kato, orgs, version_v1, branch_organiser):
     meeting_plan(
         actor=branch_organiser,
         organisation=orgs[0],
         settlement=kato["612001000"],
-        version=version,
+        version=version_v1,
         audience="residents",
         place="x",
         language="kk",
@@ -70,7 +70,7 @@ def test_a_branch_organiser_plans_only_in_their_branch(kato, orgs, version, bran
             actor=branch_organiser,
             organisation=orgs[0],
             settlement=kato["112001000"],
-            version=version,
+            version=version_v1,
             audience="residents",
             place="x",
             language="kk",
@@ -78,13 +78,13 @@ def test_a_branch_organiser_plans_only_in_their_branch(kato, orgs, version, bran
         )
 
 
-def test_planning_validates_each_field(kato, orgs, version, organiser):
+def test_planning_validates_each_field(kato, orgs, version_v1, organiser):
     with pytest.raises(ValidationError) as caught:
         meeting_plan(
             actor=organiser,
             organisation=orgs[0],
             settlement=kato["110000000"],
-            version=version,
+            version=version_v1,
             audience="aliens",
             place=" ",
             language="fr",
@@ -264,12 +264,12 @@ def test_cancelled_meetings_take_no_proposals(future_meeting, organiser):
         )
 
 
-def test_naive_datetimes_are_made_aware(kato, orgs, version):
+def test_naive_datetimes_are_made_aware(kato, orgs, version_v1):
     meeting = meeting_plan(
         actor=None,
         organisation=orgs[0],
         settlement=kato["112001000"],
-        version=version,
+        version=version_v1,
         audience="experts",
         place="Hall",
         language="kk",

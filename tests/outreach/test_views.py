@@ -75,7 +75,7 @@ def test_coverage_counts_reached_remote_and_per_1000(held, kato):
     assert districts["112000000"].reached == 1 and districts["112200000"].reached == 0
 
 
-def test_gaps_are_districts_with_nothing_planned_in_14_days(kato, future_meeting, orgs, version):
+def test_gaps_are_districts_with_nothing_planned_in_14_days(kato, future_meeting, orgs, version_v1):
     gaps = {u.code for u in selectors.district_gaps()}
     assert "112200000" not in gaps  # planned in 3 days
     assert {"112000000", "612000000"} <= gaps
@@ -83,7 +83,7 @@ def test_gaps_are_districts_with_nothing_planned_in_14_days(kato, future_meeting
         actor=None,
         organisation=orgs[0],
         settlement=kato["112001000"],
-        version=version,
+        version=version_v1,
         audience="residents",
         place="x",
         language="kk",
@@ -175,7 +175,7 @@ def test_organiser_pages_need_a_linked_organiser(
     assert login(observer).get("/outreach/manage/").status_code == 403
 
 
-def test_plan_report_and_proposals_through_the_pages(kato, orgs, organiser, version):
+def test_plan_report_and_proposals_through_the_pages(kato, orgs, organiser, version_v1):
     client = login(organiser)
     assert "Plan a meeting" in client.get("/outreach/manage/plan/").content.decode()
     day = timezone.localdate() - dt.timedelta(days=1)
@@ -185,7 +185,7 @@ def test_plan_report_and_proposals_through_the_pages(kato, orgs, organiser, vers
             "region": "11",
             "organisation": orgs[0].pk,
             "settlement": "112003300",
-            "version": version.pk,
+            "version": version_v1.pk,
             "audience": "residents",
             "day": day.isoformat(),
             "time": "11:00",

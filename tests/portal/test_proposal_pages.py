@@ -26,28 +26,13 @@ CONTACT = "aigerim.secret@example.kz"
 
 
 @pytest.fixture
-def version(demo_draft):
-    return demo_draft[1]
+def submit(submit):
+    """The shared ``submit`` (tests/conftest.py) with this module's default text."""
 
-
-@pytest.fixture
-def submit(version):
     def _submit(text=RU_TEXT, **kwargs):
-        kwargs.setdefault("channel", "web")
-        kwargs.setdefault("version", version)
-        return proposal_submit(actor=None, text=text, **kwargs)
+        return submit(text, **kwargs)
 
     return _submit
-
-
-@pytest.fixture
-def reviewer(db):
-    from kenes.accounts.roles import Role
-    from kenes.accounts.services import staff_user_create
-
-    return staff_user_create(
-        actor=None, username="dana", password="x-Passw0rd!", roles=[Role.REVIEWER.value]
-    )
 
 
 def page(response) -> str:
@@ -405,7 +390,7 @@ def test_list_items_show_author_region_article_state_and_decision(client, submit
     assert "Азамат, Астана" in html
     assert 'href="/draft/demo/v2/article/6#p2"' in html
     assert "Жауап берілді" in html or "жауап берілді" in html
-    assert f'href="/track/{p.code}/"' in html
+    assert f'href="/proposals/{p.code}/"' in html
 
 
 def test_list_filters_and_search(client, submit, version):

@@ -8,7 +8,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kenes.core.pii import find, mask
+from kenes.core.pii import find_pii as find
+from kenes.core.pii import mask_pii as mask
 
 
 def test_iin_phone_email_and_a_name_are_masked_and_the_rest_is_kept():

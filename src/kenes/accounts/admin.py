@@ -6,7 +6,7 @@ from kenes.accounts.models import Citizen, ConsentRecord, SignInCode, User
 
 
 @admin.register(User)
-class KenesUserAdmin(UserAdmin):
+class KenesUserAdmin(UserAdmin[User]):
     list_display = ["username", "email", "is_staff", "roles", "preferred_language", "last_login"]
     list_filter = ["is_staff", "is_superuser", "groups", "preferred_language"]
     fieldsets = (

@@ -25,8 +25,8 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("staff user")
-        verbose_name_plural = _("staff users")
+        verbose_name = _("staff user")  # type: ignore[assignment]
+        verbose_name_plural = _("staff users")  # type: ignore[assignment]
         swappable = "AUTH_USER_MODEL"
 
 

@@ -11,7 +11,7 @@ SESSION_CITIZEN = "kenes_citizen"
 
 def current_citizen(request: HttpRequest) -> Citizen | None:
     """Return the signed-in citizen, or None (also when the account was erased)."""
-    cached: Citizen | None | bool = getattr(request, "_kenes_citizen", False)
+    cached: Citizen | bool | None = getattr(request, "_kenes_citizen", False)
     if not isinstance(cached, bool):
         return cached
     pk = request.session.get(SESSION_CITIZEN) if hasattr(request, "session") else None

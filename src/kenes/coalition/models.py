@@ -11,7 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kenes.core.crypto import EncryptedTextField
-from kenes.proposals.regions import Region, current_lang
+from kenes.core.i18n import current_lang
+from kenes.geo.regions import Region
 
 
 class OrganisationKind(models.TextChoices):

@@ -19,9 +19,9 @@ MANAGE_ANY = "coalition.manage_any_organisation"
 def organiser_of(user: Any) -> Organiser | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    cached = getattr(user, "_kenes_organiser", False)
+    cached: Organiser | bool | None = getattr(user, "_kenes_organiser", False)
     if cached is not False:
-        return cached
+        return cached if isinstance(cached, Organiser) else None
     link = Organiser.objects.select_related("organisation", "branch").filter(user=user).first()
     user._kenes_organiser = link
     return link

@@ -14,12 +14,14 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kenes.accounts.models import User
 from kenes.coalition import selectors
 from kenes.coalition.models import Branch, ContactPerson, Organisation, OrganisationKind, Organiser
-from kenes.coalition.uploads import check_image, logo_max_bytes
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
-from kenes.proposals.regions import Region
-from kenes.proposals.services import PHONE_RE, Actor
+from kenes.core.uploads import check_image, logo_max_bytes
+from kenes.core.validation import PHONE_RE
+from kenes.geo.regions import Region
 
 
 def _require(ok: bool) -> None:
@@ -70,6 +72,44 @@ def organisation_create(
 
 
 @transaction.atomic
+def organisation_update(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name_kk: str,
+    name_ru: str,
+    kind: str,
+    joined_on: date,
+    website: str = "",
+    active: bool = True,
+) -> Organisation:
+    """Change an organisation's names, kind, dates, website or whether it is active."""
+    _require(_is_system(actor) or selectors.can_manage_organisation(actor, organisation))
+    if kind not in OrganisationKind.values:
+        raise ValidationError({"kind": [_("Unknown kind of organisation.")]})
+    before = {
+        f: str(getattr(organisation, f))
+        for f in ("name_kk", "name_ru", "kind", "joined_on", "website", "active")
+    }
+    organisation.name_kk = name_kk.strip()
+    organisation.name_ru = name_ru.strip()
+    organisation.kind = kind
+    organisation.joined_on = joined_on
+    organisation.website = website
+    organisation.active = active
+    organisation.full_clean(exclude=["logo"])
+    organisation.save()
+    changed = sorted(f for f, v in before.items() if str(getattr(organisation, f)) != v)
+    audit_record(
+        actor=actor,
+        action="coalition.organisation_update",
+        target=organisation,
+        data={"changed": changed},
+    )
+    return organisation
+
+
+@transaction.atomic
 def branch_create(
     *, actor: Actor, organisation: Organisation, region: str, address: str = ""
 ) -> Branch:
@@ -112,7 +152,7 @@ def contact_add(
 
 @transaction.atomic
 def organiser_link(
-    *, actor: Actor, user: object, organisation: Organisation, branch: Branch | None = None
+    *, actor: Actor, user: User, organisation: Organisation, branch: Branch | None = None
 ) -> Organiser:
     """Link a staff user to the organisation (and branch) they organise meetings for."""
     _require(_is_system(actor) or selectors.manages_any(actor))

@@ -1,10 +1,16 @@
+from typing import Any
+
 from django.contrib import admin
 
 from kenes.core.models import AuditEntry
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Admin for rows that only service functions write: staff may look, not edit."""
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """Admin for rows that only service functions write: staff may look, not edit.
+
+    Every admin page is either this or backed by service functions (``save_model`` calls the
+    app's service, which validates and audits); no admin page writes a model directly.
+    """
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -25,13 +25,13 @@ class QueryLanguageMiddleware:
         if lang not in self.codes:
             return self.get_response(request)
         translation.activate(lang)
-        request.LANGUAGE_CODE = lang  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = lang
         response = self.get_response(request)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             lang,
             max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
         )
         response.headers.setdefault("Content-Language", lang)
         return response

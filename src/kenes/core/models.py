@@ -2,9 +2,79 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(StrEnum):
+    """The closed list of audited actions (``AuditEntry.action``), one per service that audits.
+
+    Ledger events have their own list (``kenes.ledger.events.EventKind``); review state changes
+    are ``proposals.StateChange`` rows. A service may only record an action listed here.
+    """
+
+    STAFF_USER_CREATE = "staff_user.create"
+    API_TOKEN_CREATE = "api_token.create"  # noqa: S105 - an action name, not a secret
+    DRAFT_VERSION_IMPORT = "draft_version.import"
+    DRAFT_VERSION_TRANSLATE = "draft_version.translate"
+    DRAFT_VERSION_REPLACE_LANGUAGE = "draft_version.replace_language"
+    PROPOSALS_IMPORT = "proposals.import"
+    GEO_KATO_IMPORT = "geo.kato_import"
+    GEO_POPULATION_IMPORT = "geo.population_import"
+    COALITION_ORGANISATION_CREATE = "coalition.organisation_create"
+    COALITION_ORGANISATION_UPDATE = "coalition.organisation_update"
+    COALITION_BRANCH_CREATE = "coalition.branch_create"
+    COALITION_CONTACT_ADD = "coalition.contact_add"
+    COALITION_ORGANISER_LINK = "coalition.organiser_link"
+    COALITION_LOGO_SET = "coalition.logo_set"
+    OUTREACH_MEETING_PLAN = "outreach.meeting_plan"
+    OUTREACH_MEETING_CANCEL = "outreach.meeting_cancel"
+    OUTREACH_MEETING_REPORT = "outreach.meeting_report"
+    OUTREACH_PHOTO_ADD = "outreach.photo_add"
+    OUTREACH_PROPOSALS_ADD = "outreach.proposals_add"
+    OUTREACH_OFFLINE_SYNC = "outreach.offline_sync"
+    INSIGHTS_RUN_FULL = "insights.run_full"
+    INSIGHTS_RUN_QUEUED = "insights.run_queued"
+    INSIGHTS_LINK_SET = "insights.link_set"
+    INSIGHTS_LINK_REMOVE = "insights.link_remove"
+    INSIGHTS_CAMPAIGN_SPLIT = "insights.campaign_split"
+    INSIGHTS_THEME_SPLIT = "insights.theme_split"
+    INSIGHTS_CAMPAIGN_MERGE = "insights.campaign_merge"
+    INSIGHTS_THEME_MERGE = "insights.theme_merge"
+    LEDGER_WITNESS_ADD = "ledger.witness_add"
+    LEDGER_WITNESS_SET_ACTIVE = "ledger.witness_set_active"
+    COALITION_CONTACT_READ = "coalition.contact_read"
+    PROPOSALS_CONTACT_READ = "proposals.contact_read"
+    PROPOSAL_HIDE = "proposal.hide"
+    PROPOSAL_PUBLISH = "proposal.publish"
+    PROPOSAL_REPORTS_DISMISS = "proposal.reports_dismiss"
+    ACCOUNTS_TOTP_CREATED = "accounts.totp_created"
+    CITIZEN_ERASED = "citizen.erased"
+    CONSENT_WITHDRAWN = "consent.withdrawn"
+    CONSULTATION_CREATE = "consultation.create"
+    CONSULTATION_CHANGE = "consultation.change"
+    CONSULTATION_DELETE = "consultation.delete"
+    COUNTERS_REBUILD = "counters.rebuild"
+    CHANGE_LINKS_CONFIRM = "change_links.confirm"
+    COMMENT_SUBMIT = "comment.submit"
+    COMMENT_MODERATE = "comment.moderate"
+    COMMENTS_CARRY = "comments.carry"
+    REPORTS_BUILD_QUEUED = "reports.build_queued"
+    REPORTS_BUILD_STARTED = "reports.build_started"
+    REPORTS_BUILD_DONE = "reports.build_done"
+    REPORTS_NOTE_SAVED = "reports.note_saved"
+    REPORTS_NOTE_REMOVED = "reports.note_removed"
+    DELIBERATION_CONVERSATION_CREATE = "deliberation.conversation.create"
+    DELIBERATION_CONVERSATION_EDIT = "deliberation.conversation.edit"
+    DELIBERATION_CONVERSATION_STATUS = "deliberation.conversation.status"
+    DELIBERATION_CONVERSATION_IMPORT = "deliberation.conversation.import"
+    DELIBERATION_STATEMENT_SEED = "deliberation.statement.seed"
+    DELIBERATION_STATEMENT_MODERATE = "deliberation.statement.moderate"
+    DELIBERATION_VOTES_LOAD = "deliberation.votes.load"
+    DELIBERATION_RESULT_PUBLISH = "deliberation.result.publish"
 
 
 class AuditEntry(models.Model):

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import Protocol
 
 from django.apps import apps
 
@@ -26,10 +25,6 @@ class SeedContext:
 
     def say(self, line: str) -> None:
         self.report.append(line)
-
-
-class Seed(Protocol):
-    def __call__(self, ctx: SeedContext) -> None: ...
 
 
 def discover_seeds() -> list[tuple[str, Callable[[SeedContext], None]]]:

@@ -4,28 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
-from kenes.core.models import AuditEntry
+from kenes.core.actors import Actor, is_signed_in
+from kenes.core.models import AuditAction, AuditEntry
 
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
+    actor: Actor,
+    action: AuditAction | str,
     target: models.Model,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Write an audit entry for ``action`` on ``target``; call inside the changing transaction.
 
-    ``data`` must not hold personal data (names, IIN, phone): only ids, states and counts.
+    ``action`` must be one of :class:`AuditAction` (ValueError otherwise). ``data`` must not
+    hold personal data (names, IIN, phone): only ids, states and counts.
     """
-    user = actor if actor is not None and actor.is_authenticated else None
+    action = AuditAction(action)
+    user = actor if is_signed_in(actor) else None
     return AuditEntry.objects.create(
-        actor=user,
+        actor_id=user.pk if user is not None else None,
         actor_label=user.get_username() if user is not None else "system",
-        action=action,
+        action=action.value,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         data=data or {},

@@ -7,7 +7,7 @@ from kenes.drafts.models import Article, Document, Point, Section, Subpoint, Ver
 # the admin shows them read-only.
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(admin.TabularInline[Version, Document]):
     model = Version
     fields = ["label", "title_kk", "title_ru", "created_at"]
     readonly_fields = ["created_at"]
@@ -40,7 +40,7 @@ class SectionAdmin(ReadOnlyAdmin):
     list_filter = ["version"]
 
 
-class PointInline(admin.StackedInline):
+class PointInline(admin.StackedInline[Point, Article]):
     model = Point
     fields = ["position", "number", "text_kk", "text_ru"]
     extra = 0

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.params.functions import Query
 
 from kenes.drafts import formats, selectors
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
-from kenes.drafts import formats
+from kenes.drafts import formats, hooks
 from kenes.drafts.formats import DraftDoc, DraftFormatError, Problem
 from kenes.drafts.models import Article, Document, Point, Section, Subpoint, Version
 from kenes.drafts.selectors import version_to_doc
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 
 @transaction.atomic
@@ -43,8 +41,11 @@ def draft_version_import(
         document.save()
     version = Version.objects.filter(document=document, label=version_label).first()
     if version is None:
+        previous = Version.objects.filter(document=document).order_by("-created_at", "-id").first()
         version = _version_create(document=document, label=version_label, doc=doc)
         action = "draft_version.import"
+        # Apps above drafts (comments) follow the new text: see kenes.drafts.hooks.
+        hooks.run_version_imported(version=version, previous=previous, actor=actor)
     else:
         loaded = version.languages
         if lang in loaded and not replace:

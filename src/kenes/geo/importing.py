@@ -19,6 +19,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -280,7 +281,7 @@ def _number(
             )
         )
         return None
-    return value
+    return cast(int | float, value)
 
 
 def read_population(path: Path, *, known: set[str]) -> list[PopulationRow]:

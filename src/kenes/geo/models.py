@@ -25,7 +25,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kenes.proposals.regions import current_lang
+from kenes.core.i18n import current_lang
 
 SETTLEMENT_KINDS = frozenset(
     {"city", "village", "settlement", "wintering", "station", "railway_siding", "site", "other"}

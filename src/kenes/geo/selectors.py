@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from kenes.geo.models import Unit
-from kenes.proposals.regions import Region
+from kenes.geo.regions import Region
 
 
 def regions() -> list[tuple[str, str]]:
@@ -25,16 +25,6 @@ def settlements(*, region: str | None = None, district: str | None = None) -> Qu
     if district:
         qs = qs.filter(district_id=district)
     return qs.order_by("name_ru")
-
-
-def settlement_search(query: str, *, region: str | None = None, limit: int = 20) -> list[Unit]:
-    qs = Unit.objects.filter(is_settlement=True)
-    if region:
-        qs = qs.filter(region_code=region)
-    query = query.strip()
-    if query:
-        qs = qs.filter(name_ru__icontains=query) | qs.filter(name_kk__icontains=query)
-    return list(qs.select_related("parent", "district").order_by("name_ru")[:limit])
 
 
 def unit(code: str) -> Unit | None:

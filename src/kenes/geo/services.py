@@ -5,14 +5,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.geo.importing import KatoFileError, read_kato, read_population
 from kenes.geo.models import Unit
 from kenes.geo.remote import Place, RemoteRule, remote_codes
-from kenes.proposals.services import Actor
 
 __all__ = ["KatoFileError", "KatoImportResult", "kato_import", "remote_recompute"]
 
@@ -119,7 +120,7 @@ def kato_import(
     return result
 
 
-def _apply_population(rows: list) -> None:
+def _apply_population(rows: list[Any]) -> None:
     units = Unit.objects.in_bulk([r.code for r in rows])
     changed = []
     for r in rows:

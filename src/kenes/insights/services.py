@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -37,10 +36,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 import kenes
+from kenes.accounts.actors import acting_user
 from kenes.analysis.campaigns import match_template, sentence_infos
 from kenes.analysis.dedup import DedupIndex
 from kenes.analysis.embeddings import Embedder
 from kenes.analysis.linking import parse_references
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.drafts.models import Article, Point, Version
 from kenes.insights.models import (
@@ -56,8 +57,6 @@ from kenes.insights.models import (
 from kenes.proposals.models import Proposal, ProposalState
 from kenes.review.models import Answer
 from kenes.review.services import answers_record
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 MODEL_VERSION = f"kenes-analysis/{kenes.__version__}"
 OPEN_STATES = (ProposalState.RECEIVED, ProposalState.IN_REVIEW)
@@ -459,7 +458,7 @@ def analysis_run_full_later(
 ) -> AnalysisRun:
     """Queue a full re-run of ``version`` (the admin's button); the task does the work."""
     make_embedder(embedder)  # refuse an unknown name now, not in the worker
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     run = AnalysisRun.objects.create(
         version=version,
         kind=AnalysisRun.Kind.FULL,
@@ -495,7 +494,7 @@ def analysis_run_full(
     from kenes.analysis.pipeline import analyze
 
     emb = make_embedder(embedder) if isinstance(embedder, str) else embedder
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     if run is None:
         run = AnalysisRun.objects.create(
             version=version,
@@ -755,7 +754,7 @@ def corrections_apply(*, version: Version) -> int:
 
 
 def _correct(*, actor: Actor, kind: str, proposal: Proposal, **fields: Any) -> Correction:
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     c = Correction.objects.create(
         version_id=proposal.version_id, kind=kind, proposal=proposal, created_by=user, **fields
     )

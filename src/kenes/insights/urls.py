@@ -1,9 +1,18 @@
+"""Review by cluster, mounted beside the review screens (/review/campaigns/, /review/themes/)."""
+
 from django.urls import path
-from django.views.generic import RedirectView
+
+from kenes.insights import views
 
 app_name = "insights"
 
-# The cluster screens live with the review screens (/review/campaigns/, /review/themes/).
-urlpatterns: list[object] = [
-    path("", RedirectView.as_view(pattern_name="review:campaigns", permanent=False), name="index"),
+urlpatterns = [
+    path("<int:pk>/analysis", views.proposal_analysis, name="proposal-analysis"),
+    path("<int:pk>/links", views.proposal_links, name="proposal-links"),
+    path("campaigns/", views.campaigns, name="campaigns"),
+    path("campaigns/<int:pk>/", views.campaign, name="campaign"),
+    path("campaigns/<int:pk>/remove", views.campaign_member_remove, name="campaign-remove"),
+    path("themes/", views.themes, name="themes"),
+    path("themes/<int:pk>/", views.theme, name="theme"),
+    path("themes/<int:pk>/remove", views.theme_member_remove, name="theme-remove"),
 ]

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kenes.accounts.permissions import REVIEW_ACT, review_view
+from kenes.core.validation import add_form_errors
 from kenes.insights import selectors, services
 from kenes.insights.forms import ClusterAnswerForm, LinkForm
 from kenes.proposals.models import Proposal
-from kenes.review.views import ACT_PERM, review_view
 
 CORRECT_PERM = "insights.change_correction"
 
@@ -27,14 +28,6 @@ CORRECT_PERM = "insights.change_correction"
 def _version_filter(request: HttpRequest) -> int | None:
     raw = request.GET.get("version", "")
     return int(raw) if raw.isdigit() else None
-
-
-def _add_errors(form: ClusterAnswerForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_GET
@@ -76,7 +69,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
                 reason_ru=data["reason_ru"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -87,7 +80,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 % {"n": len(answers), "code": camp.code},
             )
-            return redirect("review:campaign", camp.pk)
+            return redirect("insights:campaign", camp.pk)
     only_additions = request.GET.get("additions") == "1"
     members = selectors.page_of(
         selectors.campaign_members(camp, with_additions=only_additions),
@@ -103,7 +96,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
             "only_additions": only_additions,
             "representatives": selectors.proposals_by_id(camp.representative_ids),
             "form": form,
-            "can_act": request.user.has_perm(ACT_PERM),
+            "can_act": request.user.has_perm(REVIEW_ACT),
             "can_correct": request.user.has_perm(CORRECT_PERM),
         },
         status=400 if form.errors else 200,
@@ -132,7 +125,7 @@ def theme(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal_ids=ids,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -143,7 +136,7 @@ def theme(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 % {"n": len(answers), "code": th.code},
             )
-            return redirect("review:theme", th.pk)
+            return redirect("insights:theme", th.pk)
     only_open = request.GET.get("open") == "1"
     members = selectors.page_of(
         selectors.theme_members(th, only_open=only_open),
@@ -159,7 +152,7 @@ def theme(request: HttpRequest, pk: int) -> HttpResponse:
             "only_open": only_open,
             "subthemes": list(th.subthemes.order_by("-size", "id")),
             "form": form,
-            "can_act": request.user.has_perm(ACT_PERM),
+            "can_act": request.user.has_perm(REVIEW_ACT),
             "can_correct": request.user.has_perm(CORRECT_PERM),
         },
         status=400 if form.errors else 200,
@@ -211,7 +204,7 @@ def campaign_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(code)s taken out of campaign %(campaign)s; it stays out after re-runs.")
             % {"code": proposal.code, "campaign": camp.code},
         )
-    return redirect("review:campaign", camp.pk)
+    return redirect("insights:campaign", camp.pk)
 
 
 @require_POST
@@ -233,7 +226,7 @@ def theme_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("%(code)s taken out of theme %(theme)s.") % {"code": proposal.code, "theme": th.code},
         )
-    return redirect("review:theme", th.pk)
+    return redirect("insights:theme", th.pk)
 
 
 @require_POST

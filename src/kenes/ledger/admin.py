@@ -17,7 +17,9 @@ class CheckpointAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Witness)
-class WitnessAdmin(admin.ModelAdmin):
+class WitnessAdmin(ReadOnlyAdmin):
+    """Witnesses are added and switched with `kenes ledger add-witness` (audited)."""
+
     list_display = ["name", "organisation", "active", "created_at"]
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.params.functions import Query
 
 from kenes.ledger import selectors, signing, witnesses
-from kenes.proposals.receipts import normalize_code
+from kenes.ledger.merkle.codes import normalize_code
 
 router = Router(tags=["ledger"])
 

@@ -88,6 +88,7 @@ def demo_witnesses_ensure(names: tuple[str, ...] = DEMO_WITNESSES) -> list[Witne
         witness = Witness.objects.filter(name=name).first()
         if witness is None:
             witness = witnesses.witness_add(
+                actor=None,
                 name=name,
                 vkey=vkey_file.read_text().strip(),
                 organisation="demo witness on this host",

@@ -5,7 +5,7 @@ into the Merkle tree and sign a checkpoint, record a witness's cosignature.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kenes.ledger import signing
-from kenes.ledger.events import EVENT_VERSION, canonical
+from kenes.ledger.events import EVENT_VERSION, Event, canonical
 from kenes.ledger.merkle import (
     Checkpoint as CheckpointBody,
 )
@@ -28,22 +28,23 @@ from kenes.ledger.models import Checkpoint, Entry, Leaf
 SEQUENCER_LOCK_ID = 0x4B454E4553  # "KENES"
 
 
-def ledger_append(*, kind: str, code: str, event: dict[str, Any]) -> Entry:
-    """Append an event; call inside the transaction of the change it records.
+def _entry(event: Event, at: str) -> Entry:
+    payload = {"v": EVENT_VERSION, "type": str(event.kind), "code": event.code, "at": at}
+    payload.update(event.body)
+    return Entry(kind=str(event.kind), code=event.code, data=canonical(payload).decode())
+
+
+def ledger_append(event: Event) -> Entry:
+    """Append an event (built by :mod:`kenes.ledger.events`); call inside the transaction of the
+    change it records.
 
     Requires an open transaction, so that the change and its entry commit or fail together.
     Appending takes no lock on the tree: the sequencer places entries in it later.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("ledger_append must run inside the transaction of its change")
-    payload = {
-        "v": EVENT_VERSION,
-        "type": kind,
-        "code": code,
-        "at": timezone.now().isoformat(timespec="seconds"),
-        **event,
-    }
-    entry = Entry.objects.create(kind=kind, code=code, data=canonical(payload).decode())
+    entry = _entry(event, timezone.now().isoformat(timespec="seconds"))
+    entry.save()
     _sequence_after_commit()
     return entry
 
@@ -55,25 +56,13 @@ def _sequence_after_commit() -> None:
         transaction.on_commit(lambda: ledger_sequence(), robust=True)
 
 
-def ledger_append_many(*, items: list[tuple[str, str, dict[str, Any]]]) -> list[Entry]:
-    """Append many (kind, code, event) entries at once (bulk answers); see ledger_append."""
+def ledger_append_many(events: Iterable[Event]) -> list[Entry]:
+    """Append many events at once (bulk intake and answers); see ledger_append."""
     if not connection.in_atomic_block:
         raise RuntimeError("ledger_append_many must run inside the transaction of its change")
     at = timezone.now().isoformat(timespec="seconds")
     _sequence_after_commit()
-    return Entry.objects.bulk_create(
-        (
-            Entry(
-                kind=kind,
-                code=code,
-                data=canonical(
-                    {"v": EVENT_VERSION, "type": kind, "code": code, "at": at, **event}
-                ).decode(),
-            )
-            for kind, code, event in items
-        ),
-        batch_size=2000,
-    )
+    return Entry.objects.bulk_create((_entry(e, at) for e in events), batch_size=2000)
 
 
 class _TreeCache:

@@ -13,6 +13,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from kenes.core.actors import Actor
+from kenes.core.models import AuditAction
+from kenes.core.services import audit_record
 from kenes.ledger import signing
 from kenes.ledger.merkle import (
     CosignatureVerifier,
@@ -36,7 +39,7 @@ class CosignatureRejected(Exception):
         self.status = status
 
 
-def witness_add(*, name: str, vkey: str, organisation: str = "") -> Witness:
+def witness_add(*, actor: Actor, name: str, vkey: str, organisation: str = "") -> Witness:
     """Register a witness's cosignature verifier key (type 0x04) under its key name.
 
     Raises ValidationError if the key is malformed, is not a cosignature key, is named
@@ -55,20 +58,34 @@ def witness_add(*, name: str, vkey: str, organisation: str = "") -> Witness:
         raise ValidationError(f"the key is named {verifier.name!r}, not {name!r}")
     try:
         with transaction.atomic():
-            return Witness.objects.create(
+            witness = Witness.objects.create(
                 name=name, vkey=vkey.strip(), organisation=organisation.strip()
             )
+            audit_record(
+                actor=actor,
+                action=AuditAction.LEDGER_WITNESS_ADD,
+                target=witness,
+                data={"organisation": witness.organisation},
+            )
+            return witness
     except IntegrityError as exc:
         raise ValidationError(f"a witness named {name!r} is already registered") from exc
 
 
-def witness_set_active(*, name: str, active: bool) -> Witness:
+@transaction.atomic
+def witness_set_active(*, actor: Actor, name: str, active: bool) -> Witness:
     """Activate or deactivate a witness (its cosignatures stop being served when inactive)."""
-    witness = Witness.objects.filter(name=name).first()
+    witness = Witness.objects.select_for_update().filter(name=name).first()
     if witness is None:
         raise ValidationError(f"no witness named {name!r}")
     witness.active = active
     witness.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.LEDGER_WITNESS_SET_ACTIVE,
+        target=witness,
+        data={"active": active},
+    )
     return witness
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from kenes.coalition.models import Organisation
 from kenes.drafts.models import Version
 from kenes.geo.models import Unit
+from kenes.geo.regions import Region
 from kenes.outreach.models import AgeBand, Audience, MeetingLanguage, Sex
 from kenes.proposals.models import Language
-from kenes.proposals.regions import Region
 
 
 class PlaceFilterForm(forms.Form):
@@ -25,7 +25,7 @@ class PlaceFilterForm(forms.Form):
 
     def __init__(self, *args: Any, districts: list[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [
+        cast(forms.ChoiceField, self.fields["district"]).choices = [
             ("", _("All districts")),
             *((u.code, u.name) for u in districts or []),
         ]
@@ -57,17 +57,18 @@ class PlanForm(forms.Form):
         self, *args: Any, organisations: Any, settlements: list[Unit], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast("forms.ModelChoiceField[Any]", self.fields["organisation"]).queryset = organisations
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
-        self.fields["version"].queryset = Version.objects.select_related("document").order_by("-id")
-        self.fields["version"].initial = self.fields["version"].queryset.first()
+        versions = Version.objects.select_related("document").order_by("-id")
+        cast("forms.ModelChoiceField[Any]", self.fields["version"]).queryset = versions
+        self.fields["version"].initial = versions.first()
         groups: dict[str, list[tuple[str, str]]] = {}
         for unit in settlements:
             district = unit.district.name if unit.district else ""
             label = unit.name + (" ✱" if unit.remote else "")
             groups.setdefault(district, []).append((unit.code, label))
-        self.fields["settlement"].choices = [("", "—"), *groups.items()]
+        cast(forms.ChoiceField, self.fields["settlement"]).choices = [("", "—"), *groups.items()]
 
     def starts_at(self) -> datetime:
         return timezone.make_aware(

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -49,7 +50,7 @@ def geojson_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def _rings(geometry: dict) -> list[list[list[float]]]:
+def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     if geometry.get("type") == "Polygon":
         return list(geometry["coordinates"])
     if geometry.get("type") == "MultiPolygon":

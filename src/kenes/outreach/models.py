@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kenes.proposals.regions import Region
+from kenes.geo.regions import Region
 
 
 class Audience(models.TextChoices):
@@ -180,7 +180,7 @@ class Photo(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""
 
 
 class SyncItem(models.Model):

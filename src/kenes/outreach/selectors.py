@@ -17,10 +17,10 @@ from django.utils import timezone
 from kenes.coalition import selectors as coalition
 from kenes.coalition.models import Organisation
 from kenes.geo.models import Unit
+from kenes.geo.regions import Region, region_label
 from kenes.geo.remote import distance_km
 from kenes.outreach.models import Meeting, MeetingStatus
 from kenes.proposals.models import Channel, Proposal
-from kenes.proposals.regions import Region, region_label
 
 GAP_DAYS = 14
 

@@ -13,7 +13,7 @@ import json
 import math
 import re
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
@@ -21,13 +21,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
 from kenes.coalition import selectors as coalition
 from kenes.coalition.models import Branch, Organisation
-from kenes.coalition.uploads import check_image, photo_max_bytes
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
+from kenes.core.uploads import check_image, photo_max_bytes
+from kenes.core.validation import field_errors
 from kenes.drafts.models import Version
 from kenes.geo.models import Unit
-from kenes.ledger.merkle.receipt import normalize_text
+from kenes.ledger.merkle.codes import normalize_text
 from kenes.outreach import selectors
 from kenes.outreach.models import (
     AgeBand,
@@ -43,7 +46,7 @@ from kenes.outreach.models import (
 )
 from kenes.proposals.models import AuthorKind, Channel
 from kenes.proposals.services import (
-    Actor,
+    ProposalRow,
     Submitted,
     proposals_submit_many,
     text_fingerprint,
@@ -63,10 +66,6 @@ REPORT_EARLY = timedelta(hours=12)
 def _require(ok: bool) -> None:
     if not ok:
         raise PermissionDenied(_("You do not manage this meeting."))
-
-
-def _user(actor: Actor) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 @transaction.atomic
@@ -118,7 +117,7 @@ def meeting_plan(
         place=place.strip()[:300],
         language=language,
         speakers=speakers.strip(),
-        facilitator=_user(actor),
+        facilitator=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -241,9 +240,9 @@ def meeting_proposals_add(
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting was cancelled."))
     slug = meeting.organisation.slug
-    rows = []
+    rows: list[ProposalRow] = []
     for item in items:
-        row = {
+        row: dict[str, Any] = {
             k: item[k]
             for k in (
                 "text",
@@ -256,13 +255,15 @@ def meeting_proposals_add(
             if item.get(k)
         }
         row.setdefault("text", "")
+        # The meeting's day is the date on its report (the consultation's grace period).
+        row["form_date"] = timezone.localtime(meeting.starts_at).date()
         ref = str(item.get("source_ref") or _("meeting record"))
         row.update(
             author_kind=AuthorKind.MEETING,
             region=meeting.region_code,
             source_ref=f"{slug} · {ref}"[:200],
         )
-        rows.append(row)
+        rows.append(cast(ProposalRow, row))
     results = proposals_submit_many(
         actor=actor,
         version=meeting.version,
@@ -291,7 +292,7 @@ def meeting_photo_add(*, actor: Actor, meeting: Meeting, upload: IO[bytes]) -> P
         width=info.width,
         height=info.height,
         size=info.size,
-        uploaded_by=_user(actor),
+        uploaded_by=acting_user(actor),
     )
     photo.file.save(f"photo{info.extension}", File(upload), save=False)
     photo.save()
@@ -317,7 +318,7 @@ def _result(uuid: str, status: str, message: str = "", **extra: Any) -> dict[str
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"item": exc.messages}
+    return field_errors(exc, "item")
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -445,7 +446,7 @@ def _sync_meeting(
         target=meeting,
         data={
             "items": len(numbered),
-            "statuses": sorted({results[n]["status"] for n, _i in numbered if results[n]}),
+            "statuses": sorted({r["status"] for n, _i in numbered if (r := results[n])}),
         },
     )
 
@@ -496,7 +497,7 @@ def _sync_attendance(actor: Actor, meeting: Meeting, item: dict[str, Any]) -> di
         meeting=meeting,
         digest=digest,
         result=result,
-        entered_by=_user(actor),
+        entered_by=acting_user(actor),
     )
     return result
 

@@ -10,13 +10,11 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable
-from functools import wraps
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
@@ -32,30 +30,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from kenes.accounts.permissions import staff_view
 from kenes.coalition import selectors as coalition
 from kenes.coalition.models import OrganisationKind
+from kenes.core.validation import add_form_errors
 from kenes.geo import selectors as geo
+from kenes.geo.regions import Region, region_label
 from kenes.outreach import forms, maps, selectors, services
 from kenes.outreach.models import AgeBand, MeetingStatus, Sex
-from kenes.proposals.regions import Region, region_label
 from kenes.proposals.services import Submitted
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "outreach"
 
 
-def organiser_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Staff organisers (linked to an organisation) and commission admins only."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not coalition.is_organiser(user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+organiser_view = staff_view(can_read=coalition.is_organiser)
 
 
 def _place_filter(request: HttpRequest) -> tuple[forms.PlaceFilterForm, str, str]:
@@ -254,7 +242,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             "link": link,
             "upcoming": list(
                 meetings.filter(
-                    status=MeetingStatus.PLANNED, starts_at__gte=now - timezone.timedelta(days=1)
+                    status=MeetingStatus.PLANNED, starts_at__gte=now - timedelta(days=1)
                 ).order_by("starts_at")[:50]
             ),
             "to_report": list(
@@ -284,6 +272,8 @@ def plan(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         unit = geo.unit(form.cleaned_data["settlement"])
+        if unit is None:  # the form offers known settlements only
+            raise Http404
         try:
             meeting = services.meeting_plan(
                 actor=request.user,
@@ -297,7 +287,7 @@ def plan(request: HttpRequest) -> HttpResponse:
                 speakers=form.cleaned_data["speakers"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("The meeting is planned."))
             return redirect("outreach:manage-meeting", pk=meeting.pk)
@@ -306,14 +296,6 @@ def plan(request: HttpRequest) -> HttpResponse:
         "outreach/plan.html",
         {"form": form, "region": region, "region_name": region_label(region)},
     )
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _managed_meeting(request: HttpRequest, pk: int) -> Any:
@@ -395,7 +377,7 @@ def manage_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         target = {"report": report, "photo": photo}.get(action)
         if target is not None:
-            _add_errors(target, exc)
+            add_form_errors(target, exc)
         else:
             messages.error(request, " ".join(exc.messages))
     return render(
@@ -483,7 +465,7 @@ def offline(request: HttpRequest) -> HttpResponse:
     meetings = (
         selectors.managed_meetings(request.user)
         .exclude(status=MeetingStatus.CANCELLED)
-        .filter(starts_at__gte=timezone.now() - timezone.timedelta(days=60))
+        .filter(starts_at__gte=timezone.now() - timedelta(days=60))
         .order_by("starts_at")[:200]
     )
     data = [

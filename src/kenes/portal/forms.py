@@ -7,15 +7,18 @@ whose per-field messages are attached back to the fields here, so there is one s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kenes.geo.regions import Region
 from kenes.proposals.models import TEXT_MAX, TEXT_MIN, AuthorKind, Channel, Language
 from kenes.proposals.models import ProposalState as State
-from kenes.proposals.regions import Region
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The web form offers the kinds a person or organisation can be; meetings come through staff.
 WEB_AUTHOR_KINDS = [
@@ -94,15 +97,15 @@ class ProposalForm(forms.Form):
                 self.add_error(target, message)
 
     @property
-    def author_kinds(self) -> list[tuple[str, str]]:
+    def author_kinds(self) -> list[tuple[str, StrOrPromise]]:
         return WEB_AUTHOR_KINDS
 
     @property
-    def regions(self) -> list[tuple[str, str]]:
+    def regions(self) -> list[tuple[str, StrOrPromise]]:
         return list(Region.choices)
 
     @property
-    def languages(self) -> list[tuple[str, str]]:
+    def languages(self) -> list[tuple[str, StrOrPromise]]:
         return list(Language.choices)
 
     @property

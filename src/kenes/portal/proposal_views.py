@@ -26,13 +26,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kenes.accounts.session import current_citizen
 from kenes.core import crypto, ratelimit
+from kenes.core.i18n import current_lang
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Article, pick_language
 from kenes.insights import selectors as insights_selectors
 from kenes.portal.forms import ListFilters, ProposalForm, TrackForm
 from kenes.proposals import receipts
 from kenes.proposals.models import Channel, Language, Proposal, ProposalState
-from kenes.proposals.regions import current_lang
 from kenes.proposals.rights import citizen_proposal_submit, identity_missing
 from kenes.proposals.selectors import (
     PublicFilters,
@@ -153,7 +153,7 @@ def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
                 # Encrypted with the field keys: the session table never holds a plain secret.
                 pending[code] = crypto.encrypt(result.secret or "")
                 request.session[SESSION_SECRETS] = pending
-                response = redirect("portal:proposal-receipt", code)
+                response: HttpResponse = redirect("portal:proposal-receipt", code)
                 return _remember_client(response, token) if new_token else response
     else:
         initial: dict[str, Any] = {}
@@ -172,8 +172,8 @@ def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         "action": request.get_full_path(),
         "lang": pick_language(),
     }
-    response = render(request, "portal/proposals/propose.html", context)
-    return _remember_client(response, token) if new_token else response
+    page = render(request, "portal/proposals/propose.html", context)
+    return _remember_client(page, token) if new_token else page
 
 
 @never_cache
@@ -316,12 +316,7 @@ def track_proposal(request: HttpRequest, code: str) -> HttpResponse:
     if canonical != code:
         return redirect("portal:track-proposal", canonical)
     # A merged proposal is answered through the one it was merged into.
-    answered_by = proposal
-    for _hop in range(5):
-        if answered_by.state != ProposalState.MERGED or answered_by.merged_into_id is None:
-            break
-        answered_by = answered_by.merged_into
-    answer = review_selectors.latest_answers([answered_by.pk]).get(answered_by.pk)
+    answered_by, answer = review_selectors.answer_current(proposal)
     lang = pick_language()
     other = "ru" if lang == "kk" else "kk"
     reason, reason_lang = "", lang
@@ -389,7 +384,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         total = sum(by_state.values())
     qs = public_proposals(filters)
     paginator = Paginator(qs, PAGE_SIZE)
-    paginator.count = total  # type: ignore[misc]  # known from the grouped counts
+    paginator.count = total  # known from the grouped counts
     page = paginator.get_page(request.GET.get("page"))
     items = _with_answers(list(page.object_list))
     return render(
@@ -469,5 +464,63 @@ def article_proposals(request: HttpRequest, slug: str, label: str, number: str) 
             "article": article,
             "version": version,
             "lang": pick_language(),
+        },
+    )
+
+
+# --- one proposal as a public item (not the author's tracker) ---
+
+PUBLIC_STATE_WORDS = {
+    ProposalState.RECEIVED: lambda: _("Received; not reviewed yet."),
+    ProposalState.IN_REVIEW: lambda: _("A reviewer is preparing the answer."),
+    ProposalState.ANSWERED: lambda: _("Answered."),
+    ProposalState.MERGED: lambda: _(
+        "Says the same as another proposal and is answered together with it."
+    ),
+}
+
+PUBLIC_DECISION_WORDS = {
+    "accepted": lambda: _("accepted: the draft is changed as proposed"),
+    "partly_accepted": lambda: _("partly accepted: part of it is taken into the draft"),
+    "not_accepted": lambda: _("not accepted, for the reason given"),
+    "out_of_scope": lambda: _("outside the draft's scope"),
+}
+
+
+@require_GET
+def proposal_public(request: HttpRequest, code: str) -> HttpResponse:
+    """``/proposals/<code>/``: a proposal as anyone sees it, in the third person.
+
+    The list and the article pages link here; only the tracker (``/track/<code>/``, reached
+    with the receipt) speaks to the author.
+    """
+    canonical = receipts.normalize_code(code)
+    proposal = receipt_check(code=canonical) if canonical else None
+    if proposal is None:
+        raise Http404("no such proposal")
+    if canonical != code:
+        return redirect("portal:proposal-public", canonical)
+    answered_by, answer = review_selectors.answer_current(proposal)
+    lang = pick_language()
+    other = "ru" if lang == "kk" else "kk"
+    reason, reason_lang = "", lang
+    if answer is not None:
+        own = getattr(answer, f"reason_{lang}")
+        reason, reason_lang = (own, lang) if own else (getattr(answer, f"reason_{other}"), other)
+    return render(
+        request,
+        "portal/proposals/public.html",
+        {
+            "proposal": proposal,
+            "merged_into": answered_by if answered_by.pk != proposal.pk else None,
+            "state_words": PUBLIC_STATE_WORDS[ProposalState(proposal.state)](),
+            "answer": answer,
+            "decision_words": PUBLIC_DECISION_WORDS[answer.decision]() if answer else "",
+            "reason": reason,
+            "reason_lang": reason_lang,
+            "reason_fallback": bool(reason) and reason_lang != lang,
+            "campaign": insights_selectors.tracker_campaign(proposal),
+            "history": _public_history(proposal),
+            "lang": lang,
         },
     )

@@ -29,6 +29,7 @@ urlpatterns = [
     path("proposals/", proposal_views.proposal_list, name="proposals"),
     path("moderation/policy/", moderation_views.policy, name="moderation-policy"),
     path("report/<str:code>/", moderation_views.report, name="report-proposal"),
+    path("proposals/<str:code>/", proposal_views.proposal_public, name="proposal-public"),
     path(
         "proposals/on/<slug:slug>/<slug:label>/<str:number>",
         proposal_views.article_proposals,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kenes.changes import selectors as change_selectors
 from kenes.drafts import selectors
 from kenes.drafts.models import pick_language
 from kenes.portal import proposal_views
@@ -106,11 +109,20 @@ def compare(
     lang = pick_language()
     summary = selectors.version_diff(old=old, new=new, lang=lang)
     show = request.GET.get("show", "changes")
-    changes = (
-        summary.changes
-        if show == "all"
-        else [c for c in summary.changes if c.change.value != "unchanged" or c.renumbered]
-    )
+    # How many proposals led to each change (kenes.changes), to mark and filter them.
+    by_old, by_new = change_selectors.proposal_counts(old=old, new=new)
+    for c in summary.changes:
+        c.proposals = max(  # type: ignore[attr-defined]
+            by_new.get(c.new.number, 0) if c.new else 0,
+            by_old.get(c.old.number, 0) if c.old else 0,
+        )
+    changes_all: list[Any] = list(summary.changes)
+    if show == "all":
+        changes = summary.changes
+    elif show == "proposals":
+        changes = [c for c in summary.changes if c.proposals]  # type: ignore[attr-defined]
+    else:
+        changes = [c for c in summary.changes if c.change.value != "unchanged" or c.renumbered]
     return render(
         request,
         "portal/compare.html",
@@ -121,6 +133,7 @@ def compare(
             "counts": summary.counts(),
             "changes": changes,
             "show": show,
+            "from_proposals": len([c for c in changes_all if c.proposals]),
             "lang": lang,
             "api_url": reverse("api-1:drafts_diff") + f"?from={slug_a}/{label_a}&to={slug_b}/"
             f"{label_b}&lang={lang}",

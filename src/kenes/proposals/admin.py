@@ -4,9 +4,9 @@ from kenes.core.admin import ReadOnlyAdmin
 from kenes.proposals.models import ApiToken, Proposal, StateChange
 
 
-class StateChangeInline(admin.TabularInline):
+class StateChangeInline(admin.TabularInline[StateChange, Proposal]):
     model = StateChange
-    fields = ["at", "actor_label", "from_state", "to_state", "details"]
+    fields = ("at", "actor_label", "from_state", "to_state", "details")
     readonly_fields = fields
     extra = 0
     can_delete = False

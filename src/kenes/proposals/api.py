@@ -4,7 +4,7 @@
   token's channel and source; without a token it comes on channel ``api`` from source
   ``public``. There is no rate limiting here: it belongs to the proxy in front of Kenes.
   ``Idempotency-Key`` makes retries safe: see :func:`submit`.
-- ``GET /api/proposals/receipt/{code}`` shows a receipt: state, history and the answer.
+- ``GET /api/proposals/receipt/{code}`` (in ``kenes.review.api``) shows a receipt with its answer.
 - ``GET /api/proposals/`` lists proposals publicly (no personal data), with filters and paging.
 - ``GET /api/proposals/ping`` is a health and benchmark endpoint that touches no database.
 
@@ -23,18 +23,20 @@ from typing import Any
 import pydantic
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
+from kenes.consultations.services import ConsultationClosedError
 from kenes.core import ratelimit
 from kenes.core.text import has_nul
-from kenes.drafts.models import Article, Version, pick_language
-from kenes.proposals import receipts, selectors
+from kenes.core.validation import field_errors
+from kenes.drafts.models import Version, pick_language
+from kenes.geo.regions import Region
+from kenes.proposals import selectors
 from kenes.proposals.models import (
     ApiToken,
     AuthorKind,
@@ -42,9 +44,7 @@ from kenes.proposals.models import (
     Language,
     Proposal,
     ProposalState,
-    Visibility,
 )
-from kenes.proposals.regions import Region
 from kenes.proposals.rights import identity_missing
 from kenes.proposals.services import DuplicateProposalError
 from kenes.proposals.tokens import (
@@ -121,40 +121,6 @@ class ReceiptOut(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
-
-
-class HistoryOut(Schema):
-    from_state: str
-    state: str
-    at: datetime
-
-
-class AnswerOut(Schema):
-    decision: str
-    reason_kk: str
-    reason_ru: str
-    changed_article: str | None
-    changed_point: str | None
-    answered_at: datetime
-
-
-class ReceiptStatusOut(Schema):
-    code: str
-    state: str
-    secret_checked: bool
-    language: str
-    document: str
-    version: str
-    article: str | None
-    point: str | None
-    # Personal data masked; empty while hidden or awaiting moderation (see visibility).
-    text: str
-    visibility: str
-    hide_reason: str
-    submitted_at: datetime
-    merged_into: str | None
-    history: list[HistoryOut]
-    answer: AnswerOut | None
 
 
 class ProposalOut(Schema):
@@ -378,13 +344,15 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
         )
     except DuplicateProposalError as exc:
         return _error(409, " ".join(exc.messages), exc.message_dict)
+    except ConsultationClosedError as exc:
+        return _error(422, " ".join(exc.messages), exc.message_dict)
     except IdempotencyConflictError as exc:
         return _error(422, " ".join(exc.messages), exc.message_dict)
     except ValidationError as exc:
         return _error(
             422,
             _("The proposal was not accepted: correct the fields listed."),
-            exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages},
+            field_errors(exc, "body"),
         )
     proposal = outcome.submitted.proposal
     return Status(
@@ -397,133 +365,6 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
             "language": proposal.language,
             "submitted_at": proposal.submitted_at,
             "tracker_url": _tracker_url(proposal.code),
-        },
-    )
-
-
-def _current_answer(proposal: Proposal) -> dict[str, Any] | None:
-    from kenes.review.models import Answer
-
-    target_id = proposal.merged_into_id or proposal.pk
-    answer = (
-        Answer.objects.filter(proposal_id=target_id)
-        .select_related("changed_article", "changed_point")
-        .order_by("-answered_at", "-id")
-        .first()
-    )
-    if answer is None:
-        return None
-    return {
-        "decision": answer.decision,
-        "reason_kk": answer.reason_kk,
-        "reason_ru": answer.reason_ru,
-        "changed_article": answer.changed_article.number if answer.changed_article else None,
-        "changed_point": answer.changed_point.number if answer.changed_point else None,
-        "answered_at": answer.answered_at,
-    }
-
-
-class SecretIn(Schema):
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-    secret: str = pydantic.Field(max_length=64)
-
-
-SECRET_HEADER = "X-Receipt-Secret"  # noqa: S105 - a header name
-RECEIPT_RESPONSES = {200: ReceiptStatusOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
-
-
-@router.get(
-    "/receipt/{code}",
-    response=RECEIPT_RESPONSES,
-    url_name="proposals_receipt",
-    openapi_extra={
-        "parameters": [
-            {
-                "name": SECRET_HEADER,
-                "in": "header",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 64},
-                "description": "The receipt secret, to check it too (never in the URL).",
-            }
-        ]
-    },
-)
-def receipt(request: HttpRequest, code: str) -> Status[dict[str, Any]] | HttpResponse:
-    """Follow a proposal by its receipt code: state, history, answer. No personal data.
-
-    With the ``X-Receipt-Secret`` header (or ``POST`` with ``{"secret": ...}``) the secret is
-    checked too (``secret_checked``); a wrong secret answers 404 like an unknown code, and
-    too many wrong secrets answer 429. A secret in the URL (``?secret=``, which lands in access
-    logs) is refused with 400.
-    """
-    if "secret" in request.GET:
-        return _error(
-            400,
-            _(
-                "Do not put the receipt secret in the address: addresses are written to logs. "
-                'Send it in the X-Receipt-Secret header, or POST it as {"secret": ...} to '
-                "this address."
-            ),
-            {"secret": [_("Not accepted in the address.")]},
-        )
-    return _receipt_status(request, code, request.headers.get(SECRET_HEADER, "").strip()[:64])
-
-
-@router.post("/receipt/{code}", response=RECEIPT_RESPONSES, url_name="proposals_receipt_check")
-def receipt_check_secret(
-    request: HttpRequest, code: str, payload: SecretIn
-) -> Status[dict[str, Any]] | HttpResponse:
-    """Check a receipt's secret (in the body, never in the URL) and show the proposal."""
-    return _receipt_status(request, code, payload.secret.strip())
-
-
-def _code_key(code: str) -> str:
-    return receipts.normalize_code(code) or code.strip().upper()[:32]
-
-
-def _receipt_status(
-    request: HttpRequest, code: str, secret: str
-) -> Status[dict[str, Any]] | HttpResponse:
-    if has_nul(secret):
-        secret = "\ufffd"  # noqa: S105 - matches no secret; a NUL never reaches the database
-    if secret:
-        retry = ratelimit.blocked(request, "receipt_secret", _code_key(code))
-        if retry is not None:
-            return ratelimit.too_many(request, retry)
-    proposal = selectors.receipt_check(code=code, secret=secret or None)
-    if proposal is None:
-        if secret:
-            ratelimit.hit(request, "receipt_secret", _code_key(code))
-        return _error(404, _("No proposal has this receipt code. Check the code and try again."))
-    merged_into = (
-        Proposal.objects.filter(pk=proposal.merged_into_id).values_list("code", flat=True).first()
-        if proposal.merged_into_id
-        else None
-    )
-    history = [
-        {"from_state": h.from_state, "state": h.to_state, "at": h.at}
-        for h in selectors.proposal_history(proposal)
-        if h.from_state != h.to_state
-    ]
-    return Status(
-        200,
-        {
-            "code": proposal.code,
-            "state": proposal.state,
-            "secret_checked": bool(secret),
-            "language": proposal.language,
-            "document": proposal.version.document.slug,
-            "version": proposal.version.label,
-            "article": proposal.article.number if proposal.article else None,
-            "point": proposal.point.number if proposal.point else None,
-            "text": proposal.public_text if proposal.visibility == Visibility.PUBLISHED else "",
-            "visibility": proposal.visibility,
-            "hide_reason": proposal.hide_reason,
-            "submitted_at": proposal.submitted_at,
-            "merged_into": merged_into,
-            "history": history,
-            "answer": _current_answer(proposal),
         },
     )
 
@@ -541,26 +382,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return (when, int(pk)) if when is not None else None
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-
-
-LIST_FIELDS = (
-    "code",
-    "public_text",
-    "language",
-    "state",
-    "author_kind",
-    "region",
-    "channel",
-    "submitted_at",
-    "version",
-    "version__label",
-    "version__document",
-    "version__document__slug",
-    "article",
-    "article__number",
-    "point",
-    "point__number",
-)
 
 
 @router.get(
@@ -620,11 +441,7 @@ def proposal_list(
         q=q, state=state, region=region, language=language, channel=channel, author_kind=author_kind
     )
     if version:
-        found = (
-            Version.objects.filter(document__slug=document, label=version)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        found = selectors.version_id_by_slug(document, version)
         if found is None:
             return _error(
                 404,
@@ -633,11 +450,7 @@ def proposal_list(
             )
         filters.version_id = found
         if article:
-            article_id = (
-                Article.objects.filter(version_id=found, number=article)
-                .values_list("pk", flat=True)
-                .first()
-            )
+            article_id = selectors.article_id_by_number(found, article)
             if article_id is None:
                 return _error(
                     404, _("There is no article %(number)s in this draft.") % {"number": article}
@@ -646,23 +459,7 @@ def proposal_list(
     qs = selectors.public_proposals(filters)
     if document and not version:
         qs = qs.filter(version__document__slug=document)
-    page_qs = qs
-    if after is not None:
-        when, pk = after
-        page_qs = qs.filter(Q(submitted_at__lt=when) | Q(submitted_at=when, pk__lt=pk))
-        offset = 0
-    # Two steps: the page's ids (the search's tsvector is not selected, so PostgreSQL does not
-    # compute it for every match), then those rows with their draft references.
-    ids = list(page_qs.values_list("pk", flat=True)[offset : offset + limit + 1])
-    more = len(ids) > limit
-    ids = ids[:limit]
-    by_id = {
-        p.pk: p
-        for p in selectors.public_proposals(selectors.PublicFilters())
-        .filter(pk__in=ids)
-        .only(*LIST_FIELDS)
-    }
-    rows = [by_id[pk] for pk in ids if pk in by_id]
+    rows, more = selectors.public_page(qs, after=after, offset=offset, limit=limit)
     items = [
         {
             "code": p.code,

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,10 +36,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
+from kenes.core.validation import field_errors
 from kenes.drafts.models import Version
 from kenes.proposals.models import Channel, Proposal
-from kenes.proposals.services import Actor, proposals_submit_many
+from kenes.proposals.services import ProposalRow, proposals_submit_many
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 COLUMNS = (
@@ -429,7 +431,7 @@ def proposals_import_batch(
     created = skipped = 0
     errors: list[RowError] = []
     accepted: list[tuple[int, str]] = []
-    inputs: list[dict[str, Any]] = []
+    inputs: list[ProposalRow] = []
     for number, values in rows:
         external_id = _text(values.get("id"))
         if "__error__" in values:
@@ -458,15 +460,14 @@ def proposals_import_batch(
                 )
                 continue
             accepted.append((number, external_id))
-            inputs.append({"external_id": external_id, "source_ref": f"row {number}", **fields})
+            row = {"external_id": external_id, "source_ref": f"row {number}", **fields}
+            inputs.append(cast(ProposalRow, row))
     results = proposals_submit_many(
         actor=actor, version=version, channel=channel, source=source, rows=inputs
     )
     for (number, external_id), result in zip(accepted, results, strict=True):
         if isinstance(result, ValidationError):
-            detail = (
-                result.message_dict if hasattr(result, "error_dict") else {"row": result.messages}
-            )
+            detail = field_errors(result, "row")
             errors.extend(
                 RowError(number, external_id, name, message)
                 for name, messages in detail.items()

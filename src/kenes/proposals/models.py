@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kenes.core.crypto import EncryptedTextField
-from kenes.proposals.regions import Region
+from kenes.geo.regions import Region
 
 TEXT_MIN = 10
 TEXT_MAX = 5000
@@ -188,6 +188,9 @@ class Proposal(models.Model):
         _("reason hidden"), max_length=16, choices=HideReason.choices, blank=True
     )
     submitted_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    # The date written on a paper form or of the meeting, when it came in through such a channel
+    # (it decides whether a late entry falls in the consultation's grace period).
+    form_date = models.DateField(_("date on the form"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Flood flags set at intake for reviewers (kenes.proposals.flood): "same_text",
     # "same_source", "burst". A flag never refuses a proposal; it only says where to look.

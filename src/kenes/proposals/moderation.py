@@ -10,14 +10,16 @@ Readers report proposals with :func:`report_submit`; a hide upholds the open rep
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
+from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
 from kenes.core.services import audit_record
+from kenes.ledger import events
 from kenes.ledger.services import ledger_append
 from kenes.proposals.models import (
     ContentReport,
@@ -27,7 +29,6 @@ from kenes.proposals.models import (
     Visibility,
 )
 
-Actor = AbstractBaseUser | AnonymousUser | None
 MODERATE_PERM = "proposals.moderate_proposal"
 
 
@@ -54,7 +55,7 @@ def _resolve_reports(proposal: Proposal, actor: Actor, state: str) -> int:
     return ContentReport.objects.filter(proposal=proposal, state=ReportState.OPEN).update(
         state=state,
         resolved_at=timezone.now(),
-        resolved_by=actor if actor is not None and actor.is_authenticated else None,
+        resolved_by=acting_user(actor),
     )
 
 
@@ -72,9 +73,7 @@ def proposal_hide(*, actor: Actor, proposal: Proposal, reason: str) -> Proposal:
     proposal.hide_reason = reason
     proposal.save(update_fields=["visibility", "hide_reason", "updated_at"])
     reports = _resolve_reports(proposal, actor, ReportState.UPHELD)
-    ledger_append(
-        kind="proposal.hidden", code=proposal.code, event={"from": before, "reason": reason}
-    )
+    ledger_append(events.proposal_hidden(code=proposal.code, from_visibility=before, reason=reason))
     audit_record(
         actor=actor,
         action="proposal.hide",
@@ -97,7 +96,7 @@ def proposal_publish(*, actor: Actor, proposal: Proposal) -> Proposal:
     proposal.visibility = Visibility.PUBLISHED
     proposal.hide_reason = ""
     proposal.save(update_fields=["visibility", "hide_reason", "updated_at"])
-    ledger_append(kind="proposal.published", code=proposal.code, event={"from": before})
+    ledger_append(events.proposal_published(code=proposal.code, from_visibility=before))
     audit_record(
         actor=actor,
         action="proposal.publish",

@@ -11,12 +11,7 @@ import hashlib
 import hmac
 import secrets
 
-from kenes.ledger.merkle.receipt import (
-    ALPHABET,
-    check_symbol,
-    normalize_code,
-    normalize_secret,
-)
+from kenes.ledger.merkle.codes import ALPHABET, check_symbol, normalize_code, normalize_secret
 
 PREFIX = "KNS"
 RANDOM_LENGTH = 7

@@ -14,8 +14,8 @@ from django.utils import timezone
 from kenes.core.seeding import SeedContext
 from kenes.drafts.models import Version
 from kenes.drafts.seed import DEMO_SLUG
+from kenes.geo.regions import Region
 from kenes.proposals.models import AuthorKind, Channel, Proposal
-from kenes.proposals.regions import Region
 from kenes.proposals.services import proposal_submit
 
 DEMO_COUNT = 2000

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from kenes.drafts.models import Article, Version
 from kenes.proposals import receipts
 from kenes.proposals.models import Proposal, StateChange, Visibility
 from kenes.proposals.services import secret_key
@@ -108,6 +110,71 @@ def public_counts(qs: QuerySet[Proposal]) -> dict[str, dict[str, int]]:
         rows = qs.order_by().values(field).annotate(n=Count("id"))
         out[field] = {r[field]: r["n"] for r in rows}
     return out
+
+
+# What a public list row shows (no contact, no secret digest, no author index).
+LIST_FIELDS = (
+    "code",
+    "public_text",
+    "language",
+    "state",
+    "author_kind",
+    "region",
+    "channel",
+    "submitted_at",
+    "version",
+    "version__label",
+    "version__document",
+    "version__document__slug",
+    "article",
+    "article__number",
+    "point",
+    "point__number",
+)
+
+
+def version_id_by_slug(document: str, label: str) -> int | None:
+    """The id of draft version ``document/label``, or None."""
+    return (
+        Version.objects.filter(document__slug=document, label=label)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def article_id_by_number(version_id: int, number: str) -> int | None:
+    """The id of article ``number`` of a version, or None."""
+    return (
+        Article.objects.filter(version_id=version_id, number=number)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def public_page(
+    qs: QuerySet[Proposal],
+    *,
+    after: tuple[datetime, int] | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[Proposal], bool]:
+    """One page of a public list (newest first): after a keyset cursor ``(submitted_at, id)``,
+    or at ``offset``. Returns the rows and whether more follow.
+
+    Two steps: the page's ids (the search's tsvector is not selected, so PostgreSQL does not
+    compute it for every match), then those rows with their draft references.
+    """
+    if after is not None:
+        when, pk = after
+        qs = qs.filter(Q(submitted_at__lt=when) | Q(submitted_at=when, pk__lt=pk))
+        offset = 0
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + limit + 1])
+    more = len(ids) > limit
+    ids = ids[:limit]
+    by_id = {
+        p.pk: p for p in public_proposals(PublicFilters()).filter(pk__in=ids).only(*LIST_FIELDS)
+    }
+    return [by_id[pk] for pk in ids if pk in by_id], more
 
 
 def proposal_history(proposal: Proposal) -> list[StateChange]:

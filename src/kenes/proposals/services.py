@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Required, TypedDict, Unpack, cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
+from kenes.consultations.models import Consultation
+from kenes.consultations.services import intake_check
 from kenes.core import pii
+from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
 from kenes.core.text import has_nul, visible_length
+from kenes.core.validation import EMAIL_RE, PHONE_RE
+from kenes.counters.services import counters_add, intake_items
 from kenes.drafts.models import Article, Point, Version
+from kenes.geo.regions import Region
+from kenes.ledger import events
 from kenes.ledger.events import commitment
-from kenes.ledger.merkle.receipt import normalize_text
+from kenes.ledger.merkle.codes import normalize_text
 from kenes.ledger.services import ledger_append, ledger_append_many
 from kenes.proposals import flood, receipts
 from kenes.proposals.models import (
@@ -35,13 +41,7 @@ from kenes.proposals.models import (
     StateChange,
     Visibility,
 )
-from kenes.proposals.regions import Region
 from kenes.proposals.signals import proposals_stored
-
-Actor = AbstractBaseUser | AnonymousUser | None
-
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
 class DuplicateProposalError(ValidationError):
@@ -132,10 +132,44 @@ class _Prepared:
 
     proposal: Proposal
     secret: str
-    event: dict[str, Any]
+    event: events.Event
 
 
 TargetCache = dict[tuple[int, str | None, str | None], tuple[Article | None, Point | None]]
+
+
+class SubmitFields(TypedDict, total=False):
+    """The optional fields of a submission (see :func:`proposal_submit`)."""
+
+    article_number: str | None
+    point_number: str | None
+    language: str | None
+    ui_language: str
+    author_kind: str
+    region: str
+    contact: str
+    consent: bool
+    consent_text: str
+    client_token: str
+    source_ref: str
+    submitted_at: datetime | None
+    form_date: date | None
+
+
+class ProposalRow(SubmitFields, total=False):
+    """One proposal of a batch (:func:`proposals_submit_many`)."""
+
+    text: Required[str]
+    external_id: str
+
+
+class SubmitArgs(SubmitFields, total=False):
+    """What :func:`proposal_submit` takes besides the actor and the version."""
+
+    text: Required[str]
+    channel: Required[str]
+    source: str
+    external_id: str
 
 
 def _prepare(
@@ -157,10 +191,22 @@ def _prepare(
     source: str = "",
     source_ref: str = "",
     external_id: str = "",
-    submitted_at: timezone.datetime | None = None,
+    submitted_at: datetime | None = None,
+    form_date: date | None = None,
     targets: TargetCache | None = None,
+    consultation: list[Consultation | None] | None = None,
 ) -> _Prepared:
-    """Validate one proposal and build it (unsaved); raise ValidationError per field."""
+    """Validate one proposal and build it (unsaved); raise ValidationError per field.
+
+    A proposal the version's consultation no longer takes raises ConsultationClosedError. For
+    paper forms, files, meetings and e-mail the date on the form (``form_date``, else the given
+    ``submitted_at``) decides during the grace period, and is kept on the proposal.
+    """
+    if form_date is None and submitted_at is not None and channel not in ("web", "api"):
+        form_date = timezone.localtime(submitted_at).date()
+    if consultation is None:
+        consultation = [Consultation.objects.filter(version_id=version.pk).first()]
+    intake_check(consultation=consultation[0], channel=channel, form_date=form_date)
     errors: dict[str, list[str]] = {}
     clean = normalize_text(text or "")
     for name, value in (
@@ -245,7 +291,7 @@ def _prepare(
     else:
         lang, detected = detect_language(clean, ui_language)
     secret = receipts.new_secret()
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     proposal = Proposal(
         code=receipts.new_code(),
         secret_digest=receipts.secret_digest(secret, secret_key()),
@@ -268,28 +314,51 @@ def _prepare(
         source_ref=source_ref[:200],
         external_id=external_id[:200],
         submitted_at=submitted_at or timezone.now(),
-        public_text=pii.mask(clean),
+        form_date=form_date if channel not in ("web", "api") else None,
+        public_text=pii.mask_pii(clean),
         visibility=_first_visibility(version),
     )
-    # The public record: the text is bound by a commitment salted with the receipt secret.
-    event = {
-        "commitment": commitment(secret, clean),
-        "document": version.document.slug,
-        "version": version.label,
-        "article": article.number if article else None,
-        "point": point.number if point else None,
-        "channel": channel,
-        "language": lang,
-        "author_kind": author_kind,
-        "region": region or None,
-        # Binds what the public sees, so `kenes ledger audit` detects a rewritten public text.
-        "public_text_sha256": public_text_hash(proposal.public_text),
-    }
+    # The public record: the text is bound by a commitment salted with the receipt secret, and
+    # what the public sees by its hash, so `kenes ledger audit` detects a rewritten public text.
+    event = events.proposal_received(
+        code=proposal.code,
+        commitment=commitment(secret, clean),
+        document=version.document.slug,
+        version=version.label,
+        article=article.number if article else None,
+        point=point.number if point else None,
+        channel=channel,
+        language=lang,
+        author_kind=author_kind,
+        region=region or None,
+        public_text_sha256=public_text_hash(proposal.public_text),
+    )
     return _Prepared(proposal, secret, event)
 
 
+def _count_received(proposals: list[Proposal]) -> None:
+    """Add new proposals to the public counters, in the intake's transaction."""
+    counters_add(
+        items=[
+            item
+            for p in proposals
+            for item in intake_items(
+                version_id=p.version_id,
+                submitted_at=p.submitted_at,
+                channel=p.channel,
+                region=p.region,
+                language=p.language,
+                author_kind=p.author_kind,
+                state=p.state,
+                article_id=p.article_id,
+                point_id=p.point_id,
+            )
+        ]
+    )
+
+
 def _received(proposal: Proposal, actor: Actor) -> StateChange:
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     return StateChange(
         proposal=proposal,
         actor=user,
@@ -309,7 +378,7 @@ def proposal_submit(
     channel: str,
     source: str = "",
     external_id: str = "",
-    **fields: Any,
+    **fields: Unpack[SubmitFields],
 ) -> Submitted:
     """Validate and store a proposal; return it with its receipt secret.
 
@@ -355,7 +424,9 @@ def proposal_submit(
     else:  # pragma: no cover - 30^7 codes make five collisions in a row unreachable
         raise RuntimeError("could not allocate a unique receipt code")
     _received(proposal, actor).save()
-    ledger_append(kind="proposal.received", code=proposal.code, event=prepared.event)
+    _count_received([proposal])
+    # The code may have been drawn again after a collision: the event names the stored one.
+    ledger_append(replace(prepared.event, code=proposal.code))
     if proposal.contact:
         # Only once the proposal is committed is its receipt sent anywhere.
         transaction.on_commit(lambda: notify_receipt(proposal_id=proposal.pk))
@@ -368,7 +439,7 @@ def proposals_submit_many(
     version: Version,
     channel: str,
     source: str,
-    rows: list[dict[str, Any]],
+    rows: list[ProposalRow],
 ) -> list[Submitted | ValidationError]:
     """Validate and store many proposals of one file or batch, in the caller's transaction.
 
@@ -388,6 +459,7 @@ def proposals_submit_many(
         )
     }
     targets: TargetCache = {}
+    consultation = [Consultation.objects.filter(version_id=version.pk).first()]
     results: list[Submitted | ValidationError | None] = [None] * len(rows)
     fresh: list[tuple[int, _Prepared]] = []
     seen: dict[str, int] = {}
@@ -401,7 +473,13 @@ def proposals_submit_many(
             continue
         try:
             prepared = _prepare(
-                actor=actor, version=version, channel=channel, source=source, targets=targets, **row
+                actor=actor,
+                version=version,
+                channel=channel,
+                source=source,
+                targets=targets,
+                consultation=consultation,
+                **row,
             )
         except ValidationError as exc:
             results[n] = exc
@@ -417,24 +495,24 @@ def proposals_submit_many(
             # A receipt-code collision or a concurrent import: store row by row instead.
             saved = []
             for n, _prepared in fresh:
-                fields = {k: v for k, v in rows[n].items() if k not in ("text", "external_id")}
+                rest: dict[str, Any] = dict(rows[n])
+                text, _id = rest.pop("text", ""), rest.pop("external_id", None)
                 try:
                     results[n] = proposal_submit(
                         actor=actor,
                         version=version,
                         channel=channel,
                         source=source,
-                        text=rows[n].get("text", ""),
+                        text=str(text),
                         external_id=ids[n],
-                        **fields,
+                        **cast(SubmitFields, rest),
                     )
                 except ValidationError as exc:
                     results[n] = exc
         if saved:
             StateChange.objects.bulk_create([_received(p, actor) for p in saved], batch_size=2000)
-            ledger_append_many(
-                items=[("proposal.received", p.proposal.code, p.event) for _n, p in fresh]
-            )
+            _count_received(saved)
+            ledger_append_many(replace(p.event, code=p.proposal.code) for _n, p in fresh)
             proposals_stored.send(sender=Proposal, proposal_ids=[p.pk for p in saved])
             for (n, prepared), proposal in zip(fresh, saved, strict=True):
                 results[n] = Submitted(proposal, prepared.secret, created=True)

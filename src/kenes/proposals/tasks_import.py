@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_tasks import TaskResult, task
 
+from kenes.accounts.actors import acting_user
+from kenes.core.actors import Actor
 from kenes.drafts.models import Version
 from kenes.proposals.importing import IMPORT_CHANNELS, file_format, proposals_import_file
-from kenes.proposals.services import Actor
 
 
 @task()
@@ -80,7 +81,8 @@ def proposals_import_enqueue(
         )
     path = Path(path).resolve()
     file_format(path)
-    user_id = actor.pk if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
+    user_id = user.pk if user is not None else None
     return import_proposals_task.enqueue(
         path=str(path),
         document_slug=document_slug,

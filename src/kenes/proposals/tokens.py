@@ -13,7 +13,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,12 +21,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kenes.accounts.models import User
+from kenes.accounts.actors import acting_user
 from kenes.core import crypto
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.drafts.models import Version
 from kenes.proposals.models import ApiToken, Channel, IdempotencyKey
-from kenes.proposals.services import Actor, Submitted, proposal_submit
+from kenes.proposals.services import SubmitArgs, Submitted, proposal_submit
 
 TOKEN_PREFIX = "kns_"  # noqa: S105 - the public marker of a token, not a secret
 PUBLIC_SCOPE = "public"
@@ -51,7 +52,7 @@ def api_token_create(
         raise ValidationError(errors)
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    user = actor if isinstance(actor, User) and actor.is_authenticated else None
+    user = acting_user(actor)
     token = ApiToken.objects.create(
         name=name.strip()[:200],
         channel=channel,
@@ -164,7 +165,7 @@ def proposal_submit_idempotent(
     idempotency_key: str,
     body_digest: str,
     version: Version,
-    **submit: Any,
+    **submit: Unpack[SubmitArgs],
 ) -> ApiSubmitted:
     """Submit through :func:`proposal_submit`, at most once per ``(scope, idempotency_key)``.
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.accounts.models import User
 from kenes.drafts.models import Version
+from kenes.geo.regions import Region
 from kenes.proposals.models import Channel, Language, Proposal, ProposalState
-from kenes.proposals.regions import Region
 from kenes.review import selectors
 from kenes.review.models import Decision
 

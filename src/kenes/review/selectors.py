@@ -301,6 +301,24 @@ def point_in_article(article: Article, number: str) -> Point | None:
     return Point.objects.filter(article=article, number=number.strip()).first()
 
 
+# How far a chain of merges is followed to find the proposal that carries the answer.
+MERGE_HOPS = 5
+
+
+def answer_current(proposal: Proposal) -> tuple[Proposal, Answer | None]:
+    """The proposal that answers for ``proposal`` and its current answer.
+
+    A merged proposal is answered through the one it was merged into (followed for at most
+    ``MERGE_HOPS`` merges). Every reader (tracker page, receipt API, exports) uses this.
+    """
+    answered_by = proposal
+    for _hop in range(MERGE_HOPS):
+        if answered_by.state != ProposalState.MERGED or answered_by.merged_into_id is None:
+            break
+        answered_by = Proposal.objects.get(pk=answered_by.merged_into_id)
+    return answered_by, latest_answers([answered_by.pk]).get(answered_by.pk)
+
+
 def latest_answers(proposal_ids: list[int]) -> dict[int, Answer]:
     """Return the current (latest) answer of each proposal that has one: one query."""
     if not proposal_ids:

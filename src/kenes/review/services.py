@@ -6,23 +6,23 @@ Every function changes proposals' states only through ``_move`` which records a 
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Iterable, Sequence
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
 from kenes.accounts.models import User
+from kenes.core.actors import Actor
+from kenes.counters.services import Item, counters_add, decision_items, state_items
 from kenes.drafts.models import Article, Point
+from kenes.ledger import events
 from kenes.ledger.services import ledger_append_many
 from kenes.proposals.models import Proposal, ProposalState, StateChange
 from kenes.review.models import Answer, Decision
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 ALLOWED = {
     ProposalState.RECEIVED: {ProposalState.IN_REVIEW, ProposalState.ANSWERED, ProposalState.MERGED},
@@ -33,12 +33,14 @@ ALLOWED = {
 }
 
 
-def _user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
-
-
-def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[str, object]) -> None:
-    user = _user(actor)
+def _move(
+    proposals: Sequence[Proposal],
+    to: str,
+    actor: Actor,
+    details: dict[str, object],
+    counts: Sequence[Item] = (),
+) -> None:
+    user = acting_user(actor)
     label = user.get_username() if user else "system"
     now = timezone.now()
     changes = []
@@ -61,20 +63,29 @@ def _move(proposals: Sequence[Proposal], to: str, actor: Actor, details: dict[st
         p.state = to
         p.updated_at = now  # bulk_update does not apply auto_now
     StateChange.objects.bulk_create(changes)
-    if to != ProposalState.ANSWERED:  # an answer is recorded in full by answers_record
-        ledger_append_many(
-            items=[
-                (
-                    "proposal.state",
-                    c.proposal.code,
-                    {
-                        "from": c.from_state,
-                        "to": c.to_state,
-                        **({"into": details["into"]} if "into" in details else {}),
-                    },
-                )
+    # The public counters, with any the caller adds (an answer's decision): one insert.
+    counters_add(
+        items=[
+            *counts,
+            *(
+                item
                 for c in changes
-            ]
+                for item in state_items(
+                    version_id=c.proposal.version_id, before=c.from_state, after=c.to_state
+                )
+            ),
+        ]
+    )
+    if to != ProposalState.ANSWERED:  # an answer is recorded in full by answers_record
+        into = details.get("into")
+        ledger_append_many(
+            events.proposal_state(
+                code=c.proposal.code,
+                from_state=c.from_state,
+                to_state=c.to_state,
+                into=str(into) if into is not None else None,
+            )
+            for c in changes
         )
 
 
@@ -102,7 +113,7 @@ def proposals_assign(*, actor: Actor, proposal_ids: Iterable[int], assignee: Use
 def _save_assignments(proposals: Sequence[Proposal], actor: Actor) -> None:
     """Store the proposals' assignees and record each assignment in their history."""
     Proposal.objects.bulk_update(proposals, ["assignee"], batch_size=1000)
-    user = _user(actor)
+    user = acting_user(actor)
     StateChange.objects.bulk_create(
         (
             StateChange(
@@ -202,7 +213,16 @@ def answers_record(
         )
     group = uuid.uuid4() if len(proposals) > 1 else None
     before = [p.state for p in proposals]
-    user = _user(actor)
+    replaced: dict[int, str] = {}
+    # A proposal answered before (even if reopened since) has an answer whose decision the
+    # new one replaces in the public counters.
+    for pid, old in (
+        Answer.objects.filter(proposal_id__in=[p.pk for p in proposals])
+        .order_by("proposal_id", "-answered_at", "-id")
+        .values_list("proposal_id", "decision")
+    ):
+        replaced.setdefault(pid, old)
+    user = acting_user(actor)
     answers = Answer.objects.bulk_create(
         Answer(
             proposal=p,
@@ -216,30 +236,38 @@ def answers_record(
         )
         for p in proposals
     )
+    decided = [
+        item
+        for p in proposals
+        for old, sign in (((replaced[p.pk], -1),) if p.pk in replaced else ()) + ((decision, 1),)
+        for item in decision_items(
+            version_id=p.version_id,
+            article_id=p.article_id,
+            point_id=p.point_id,
+            decision=old,
+            sign=sign,
+        )
+    ]
     _move(
         proposals,
         ProposalState.ANSWERED,
         actor,
         {"decision": decision, "group": str(group) if group else None},
+        counts=decided,
     )
     ledger_append_many(
-        items=[
-            (
-                "answer.recorded",
-                p.code,
-                {
-                    "answer": a.pk,
-                    "from": p_from,
-                    "decision": decision,
-                    "reason_kk": a.reason_kk,
-                    "reason_ru": a.reason_ru,
-                    "changed_article": changed_article.number if changed_article else None,
-                    "changed_point": changed_point.number if changed_point else None,
-                    "group": str(group) if group else None,
-                },
-            )
-            for p, a, p_from in zip(proposals, answers, before, strict=True)
-        ]
+        events.answer_recorded(
+            code=p.code,
+            answer=a.pk,
+            from_state=p_from,
+            decision=decision,
+            reason_kk=a.reason_kk,
+            reason_ru=a.reason_ru,
+            changed_article=changed_article.number if changed_article else None,
+            changed_point=changed_point.number if changed_point else None,
+            group=str(group) if group else None,
+        )
+        for p, a, p_from in zip(proposals, answers, before, strict=True)
     )
     Proposal.objects.bulk_update(proposals, ["state", "updated_at"], batch_size=1000)
     return answers
@@ -287,9 +315,3 @@ def proposal_merge(*, actor: Actor, proposal: Proposal, into: Proposal) -> Propo
     locked.merged_into = target
     locked.save(update_fields=["state", "merged_into", "updated_at"])
     return locked
-
-
-def chunked(ids: Iterable[int], size: int = 1000) -> Iterable[list[int]]:
-    it = iter(ids)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk

@@ -7,13 +7,10 @@ Staff only; reading needs ``proposals.view_proposal``, every POST ``review.add_a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,14 +19,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kenes.accounts.models import User
+from kenes.accounts.permissions import CONTACT_READ, REVIEW_ACT, review_view
+from kenes.core.validation import add_form_errors
 from kenes.drafts.models import pick_language
 from kenes.proposals.models import ProposalState
 from kenes.proposals.rights import contact_read_audit
 from kenes.review import forms, selectors, services
-
-READ_PERM = "proposals.view_proposal"
-ACT_PERM = "review.add_answer"
-CONTACT_PERM = "proposals.change_proposal"
 
 # The keyboard map shown in the "?" help (review.js implements it).
 QUEUE_KEYS = [
@@ -49,23 +44,6 @@ PROPOSAL_KEYS = [
     (["u"], gettext_lazy("back to the queue")),
     (["?"], gettext_lazy("show or hide this help")),
 ]
-
-
-def review_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Staff only: others go to the admin login; POST needs the permission to answer."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not user.has_perm(READ_PERM):
-            raise PermissionDenied
-        if request.method == "POST" and not user.has_perm(ACT_PERM):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _filter_query(params: QueryDict) -> str:
@@ -159,7 +137,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "bulk_action": _queue_url(query, str(page.number) if page.number > 1 else ""),
             "bulk": bulk,
             "selected": selected,
-            "can_act": request.user.has_perm(ACT_PERM),
+            "can_act": request.user.has_perm(REVIEW_ACT),
             "more_filters": filter_form.has_more_filters() or bool(filter_form.errors),
             "shortcuts": QUEUE_KEYS,
         },
@@ -234,7 +212,7 @@ def _next_url(
 @review_view
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     """One proposal: its text, the article, provenance, history, answers and the answer form."""
-    show_contact = request.user.has_perm(CONTACT_PERM)
+    show_contact = request.user.has_perm(CONTACT_READ)
     detail = selectors.proposal_detail(pk, show_contact=show_contact)
     if detail is None:
         raise Http404
@@ -259,11 +237,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
                 changed_point=data["point_obj"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    answer_form.add_error(name if name in answer_form.fields else None, errors)
-            else:
-                answer_form.add_error(None, exc.messages)
+            add_form_errors(answer_form, exc)
         else:
             messages.success(request, _("Answer recorded for %(code)s.") % {"code": p.code})
             return redirect(_next_url(request, filters, query, p))
@@ -302,7 +276,7 @@ def _render_proposal(
             "previous": previous,
             "answer_form": answer_form or forms.AnswerForm(proposal=p),
             "merge_form": merge_form or forms.MergeForm(),
-            "can_act": request.user.has_perm(ACT_PERM),
+            "can_act": request.user.has_perm(REVIEW_ACT),
             "can_answer": p.state != ProposalState.MERGED,
             "can_merge": p.state in (ProposalState.RECEIVED, ProposalState.IN_REVIEW),
             "can_start": p.state != ProposalState.IN_REVIEW,
@@ -334,7 +308,7 @@ def proposal_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @review_view
 def proposal_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    detail = selectors.proposal_detail(pk, show_contact=request.user.has_perm(CONTACT_PERM))
+    detail = selectors.proposal_detail(pk, show_contact=request.user.has_perm(CONTACT_READ))
     if detail is None:
         raise Http404
     p = detail.proposal

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from .errors import CheckpointError
-from .hashing import HASH_SIZE
+from .hashing import HASH_SIZE, MAX_TREE_SIZE
 from .note import Note, Signer, Verifier, open_note, sign_note
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "sign_checkpoint",
 ]
 
-MAX_TREE_SIZE: Final = (1 << 64) - 1
 _SIZE_RE: Final = re.compile(r"0|[1-9][0-9]{0,19}")
 
 

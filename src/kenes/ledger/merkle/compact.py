@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Final, Protocol, runtime_checkable
 
-from .hashing import EMPTY_ROOT, HASH_SIZE, NODE_HASH_PREFIX
+from .hashing import EMPTY_ROOT, HASH_SIZE, MAX_TREE_SIZE, NODE_HASH_PREFIX, hash_children
 
 __all__ = [
     "CompactRange",
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 _NODE_PREFIX: Final = bytes((NODE_HASH_PREFIX,))
-MAX_TREE_SIZE: Final = (1 << 64) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +77,6 @@ class HashStore(Protocol):
     def get_node(self, level: int, index: int) -> bytes:
         """Return the hash of the complete perfect subtree ``(level, index)``."""
         ...
-
-
-def _hash_children(left: bytes, right: bytes) -> bytes:
-    return sha256(_NODE_PREFIX + left + right).digest()
 
 
 def _check_range(begin: int, end: int) -> None:
@@ -136,7 +131,7 @@ def range_hash(store: HashStore, begin: int, end: int) -> bytes:
     nodes = range_nodes(begin, end)
     acc = store.get_node(nodes[-1].level, nodes[-1].index)
     for node in reversed(nodes[:-1]):
-        acc = _hash_children(store.get_node(node.level, node.index), acc)
+        acc = hash_children(store.get_node(node.level, node.index), acc)
     return acc
 
 
@@ -237,7 +232,7 @@ class CompactRange:
             if last != NodeID(node.level, node.index - 1):
                 break
             self._nodes.pop()
-            h = _hash_children(self._hashes.pop(), h)
+            h = hash_children(self._hashes.pop(), h)
             node = NodeID(node.level + 1, node.index >> 1)
             if visit is not None:
                 visit(node, h)
@@ -257,7 +252,7 @@ class CompactRange:
             return EMPTY_ROOT
         acc = self._hashes[-1]
         for h in reversed(self._hashes[:-1]):
-            acc = _hash_children(h, acc)
+            acc = hash_children(h, acc)
         return acc
 
 

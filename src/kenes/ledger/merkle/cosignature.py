@@ -20,13 +20,12 @@ from typing import Final
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
-    Ed25519PublicKey,
 )
 
 from .checkpoint import parse_checkpoint
-from .ed25519 import Ed25519KeyHolder
-from .errors import CheckpointError, CosignatureError, KeyFormatError
-from .note import Note, check_key_name, compute_key_id
+from .ed25519 import Ed25519KeyHolder, Ed25519PublicKeyHolder
+from .errors import CheckpointError, CosignatureError
+from .note import Note
 
 __all__ = [
     "COSIGNATURE_HEADER",
@@ -108,14 +107,15 @@ class CosignatureSigner(Ed25519KeyHolder):
         return timestamp.to_bytes(8, "big") + self._key.sign(signed)
 
 
-class CosignatureVerifier:
+class CosignatureVerifier(Ed25519PublicKeyHolder):
     """Verify Ed25519 witness cosignatures (a :class:`~.note.Verifier`).
 
     With ``max_future_seconds`` set, cosignatures dated more than that many
     seconds after ``clock()`` are rejected with :class:`CosignatureError`.
     """
 
-    __slots__ = ("_clock", "_key", "_key_id", "_max_future", "_name", "_public")
+    SIGNATURE_TYPE = COSIGNATURE_TYPE
+    __slots__ = ("_clock", "_max_future")
 
     def __init__(
         self,
@@ -129,32 +129,9 @@ class CosignatureVerifier:
 
         Raise :class:`~.errors.KeyFormatError` for an invalid name or key.
         """
-        self._name = check_key_name(name)
-        if len(public_key) != 32:
-            raise KeyFormatError("an Ed25519 public key has 32 bytes")
-        try:
-            self._key = Ed25519PublicKey.from_public_bytes(bytes(public_key))
-        except ValueError as exc:
-            raise KeyFormatError("invalid Ed25519 public key") from exc
-        self._public = bytes(public_key)
-        self._key_id = compute_key_id(name, COSIGNATURE_TYPE, self._public)
+        super().__init__(name, public_key)
         self._max_future = max_future_seconds
         self._clock = clock
-
-    @property
-    def name(self) -> str:
-        """Return the cosigner name."""
-        return self._name
-
-    @property
-    def key_id(self) -> int:
-        """Return the 32-bit key ID (signature type 0x04)."""
-        return self._key_id
-
-    @property
-    def public_key(self) -> bytes:
-        """Return the 32-byte Ed25519 public key."""
-        return self._public
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         """Return whether ``signature`` cosigns the checkpoint body ``message``.

@@ -16,6 +16,7 @@ __all__ = [
     "MerkleError",
     "NoteError",
     "ProofError",
+    "ReceiptError",
     "RootMismatchError",
     "TileError",
     "UnverifiedNoteError",
@@ -69,3 +70,7 @@ class CheckpointError(MerkleError):
 
 class TileError(MerkleError):
     """Reject a malformed tile path, tile or entry bundle."""
+
+
+class ReceiptError(MerkleError):
+    """Reject a malformed receipt (file, code) or a log source that cannot be read."""

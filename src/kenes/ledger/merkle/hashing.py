@@ -15,6 +15,7 @@ __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
     "LEAF_HASH_PREFIX",
+    "MAX_TREE_SIZE",
     "NODE_HASH_PREFIX",
     "empty_root",
     "hash_children",
@@ -24,6 +25,8 @@ __all__ = [
 LEAF_HASH_PREFIX: Final = 0
 NODE_HASH_PREFIX: Final = 1
 HASH_SIZE: Final = 32
+MAX_TREE_SIZE: Final = (1 << 64) - 1
+"""The largest tree (a size is a uint64 in checkpoints and tiles)."""
 
 _LEAF_PREFIX_BYTE: Final = bytes((LEAF_HASH_PREFIX,))
 _NODE_PREFIX_BYTE: Final = bytes((NODE_HASH_PREFIX,))

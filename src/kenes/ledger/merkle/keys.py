@@ -26,11 +26,10 @@ from typing import Final
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
-    Ed25519PublicKey,
 )
 
 from .cosignature import COSIGNATURE_TYPE, CosignatureSigner, CosignatureVerifier
-from .ed25519 import Ed25519KeyHolder, raw_public
+from .ed25519 import Ed25519KeyHolder, Ed25519PublicKeyHolder, raw_public
 from .errors import KeyFormatError
 from .note import Signer, Verifier, check_key_name, compute_key_id
 
@@ -64,37 +63,11 @@ class Ed25519Signer(Ed25519KeyHolder):
         return self._key.sign(message)
 
 
-class Ed25519Verifier:
+class Ed25519Verifier(Ed25519PublicKeyHolder):
     """Verify Ed25519 note signatures, type 0x01 (a :class:`~.note.Verifier`)."""
 
-    __slots__ = ("_key", "_key_id", "_name", "_public")
-
-    def __init__(self, name: str, public_key: bytes) -> None:
-        """Create a verifier; raise :class:`KeyFormatError` for a bad name or key."""
-        self._name = check_key_name(name)
-        if not isinstance(public_key, bytes) or len(public_key) != 32:
-            raise KeyFormatError("an Ed25519 public key has 32 bytes")
-        try:
-            self._key = Ed25519PublicKey.from_public_bytes(public_key)
-        except ValueError as exc:
-            raise KeyFormatError("invalid Ed25519 public key") from exc
-        self._public = public_key
-        self._key_id = compute_key_id(name, ED25519_TYPE, public_key)
-
-    @property
-    def name(self) -> str:
-        """Return the key name."""
-        return self._name
-
-    @property
-    def key_id(self) -> int:
-        """Return the 32-bit key ID."""
-        return self._key_id
-
-    @property
-    def public_key(self) -> bytes:
-        """Return the 32-byte Ed25519 public key."""
-        return self._public
+    SIGNATURE_TYPE = ED25519_TYPE
+    __slots__ = ()
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         """Return whether ``signature`` is a valid Ed25519 signature of ``message``."""

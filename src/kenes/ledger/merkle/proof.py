@@ -11,12 +11,11 @@ leads to a different root.  They never raise anything else.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from hashlib import sha256
 from typing import Final
 
 from .compact import HashStore, range_hash
 from .errors import ProofError, RootMismatchError
-from .hashing import HASH_SIZE, NODE_HASH_PREFIX
+from .hashing import HASH_SIZE, MAX_TREE_SIZE, hash_children
 
 __all__ = [
     "MAX_PROOF_LENGTH",
@@ -30,15 +29,8 @@ __all__ = [
     "verify_inclusion",
 ]
 
-MAX_TREE_SIZE: Final = (1 << 64) - 1
 MAX_PROOF_LENGTH: Final = 65
 """No proof for a tree of at most 2**64 - 1 leaves is longer than this."""
-
-_NODE_PREFIX: Final = bytes((NODE_HASH_PREFIX,))
-
-
-def _hash_children(left: bytes, right: bytes) -> bytes:
-    return sha256(_NODE_PREFIX + left + right).digest()
 
 
 def _largest_power_of_two_below(n: int) -> int:
@@ -196,13 +188,13 @@ def root_from_inclusion_proof(
         if sn == 0:  # pragma: no cover - excluded by the length check
             raise ProofError("inclusion proof is too long")
         if fn & 1 or fn == sn:
-            r = _hash_children(p, r)
+            r = hash_children(p, r)
             if not fn & 1:
                 while fn and not fn & 1:
                     fn >>= 1
                     sn >>= 1
         else:
-            r = _hash_children(r, p)
+            r = hash_children(r, p)
         fn >>= 1
         sn >>= 1
     if sn != 0:  # pragma: no cover - excluded by the length check
@@ -262,14 +254,14 @@ def root_from_consistency_proof(
         if sn == 0:  # pragma: no cover - excluded by the length check
             raise ProofError("consistency proof is too long")
         if fn & 1 or fn == sn:
-            fr = _hash_children(c, fr)
-            sr = _hash_children(c, sr)
+            fr = hash_children(c, fr)
+            sr = hash_children(c, sr)
             if not fn & 1:
                 while fn and not fn & 1:
                     fn >>= 1
                     sn >>= 1
         else:
-            sr = _hash_children(sr, c)
+            sr = hash_children(sr, c)
         fn >>= 1
         sn >>= 1
     if sn != 0:  # pragma: no cover - excluded by the length check

@@ -283,7 +283,7 @@ def _build_parser() -> argparse.ArgumentParser:
     con.add_argument("proof", metavar="PROOF.json")
     add_common(con)
 
-    from .receipt import add_receipt_arguments
+    from .receipt_cli import add_receipt_arguments
 
     rec = sub.add_parser(
         "receipt",
@@ -328,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a usage error already printed by argparse
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if args.command == "receipt":
-        from .receipt import run_receipt_command
+        from .receipt_cli import run_receipt_command
 
         return run_receipt_command(args)
     try:

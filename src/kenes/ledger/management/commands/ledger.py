@@ -112,7 +112,7 @@ class Command(BaseCommand):
                     options, 2, "add-witness NAME VKEY [--organisation ORG]"
                 )
                 witness = witnesses.witness_add(
-                    name=name, vkey=vkey, organisation=options["organisation"]
+                    actor=None, name=name, vkey=vkey, organisation=options["organisation"]
                 )
                 self.stdout.write(
                     f"Registered witness {witness.name}"
@@ -127,7 +127,7 @@ class Command(BaseCommand):
             else:
                 (name,) = self._operands(options, 1, f"{action} NAME")
                 witness = witnesses.witness_set_active(
-                    name=name, active=action == "activate-witness"
+                    actor=None, name=name, active=action == "activate-witness"
                 )
                 self.stdout.write(
                     f"{witness.name} is now {'active' if witness.active else 'inactive'}"
