@@ -28,6 +28,15 @@ def shared_file(rel: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with empty rate-limit counters (they live in the local-memory cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def demo_draft(db):
     """The demo law, v1 and v2, in ru and kk; returns (v1, v2)."""

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kenes.core",
     "kenes.counters",
     "kenes.accounts",
@@ -91,11 +95,16 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kenes.core.middleware.QueryLanguageMiddleware",
+    "kenes.core.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kenes.core.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kenes.core.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kenes.urls"
@@ -207,6 +216,9 @@ KENES_LOGO_MAX_BYTES = int(os.environ.get("KENES_LOGO_MAX_BYTES", str(512 * 1024
 KENES_REGIONS_GEOJSON = os.environ.get("KENES_REGIONS_GEOJSON", "")
 # The same text from the same author within this many seconds is politely refused.
 KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
+# Proposals are published at once ("publish") or after moderation ("premoderate"); a document's
+# own setting (drafts.Document.moderation) overrides this.
+KENES_MODERATION = os.environ.get("KENES_MODERATION", "publish")
 # Deliberation: votes a statement needs before results show it; debounce of recomputes (s).
 KENES_DELIB_MIN_VOTES = int(os.environ.get("KENES_DELIB_MIN_VOTES", "20"))
 KENES_DELIB_RECOMPUTE_DELAY = float(os.environ.get("KENES_DELIB_RECOMPUTE_DELAY", "5"))
@@ -233,5 +245,117 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KENES_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+
+# --- Abuse limits, staff sign-in and deployment hardening (docs/security.md) ---------------
+
+# The cache holds the rate-limit counters. Local memory counts per process (development); with
+# several gunicorn workers use the database (``db://``, after ``kenes createcachetable``) or
+# Redis (``redis://host:6379/0``), which every worker shares.
+_cache_url = os.environ.get("KENES_CACHE_URL", "locmem://")
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+elif _cache_url.startswith("db://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": _cache_url.removeprefix("db://") or "kenes_cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits, "N/period" (period in seconds, or s/m/h/d); "off" disables one. Each counts per
+# client IP and, where there is one, per identity (browser, API token, receipt code, username).
+KENES_RATE_LIMITS = {
+    # proposals sent through the web form or the API without a token
+    "submit": os.environ.get("KENES_RATE_SUBMIT", "20/600"),
+    # proposals sent with an API token (partners' bulk channels)
+    "submit_token": os.environ.get("KENES_RATE_SUBMIT_TOKEN", "600/60"),
+    # wrong receipt secrets (per IP and per receipt code)
+    "receipt_secret": os.environ.get("KENES_RATE_RECEIPT_SECRET", "10/3600"),
+    # sign-in attempts (staff admin, citizens' one-time codes)
+    "signin": os.environ.get("KENES_RATE_SIGNIN", "20/600"),
+    # votes and reactions (deliberation)
+    "vote": os.environ.get("KENES_RATE_VOTE", "120/600"),
+}
+# Reverse proxies in front of Kenes that append to X-Forwarded-For (0: use REMOTE_ADDR).
+KENES_PROXY_COUNT = int(os.environ.get("KENES_PROXY_COUNT", "0"))
+# Flood flags at intake: the same text this many times in the window, or this many proposals
+# from one source/browser in the burst window, flags the proposal for reviewers.
+KENES_FLOOD_SAME_TEXT = int(os.environ.get("KENES_FLOOD_SAME_TEXT", "5"))
+KENES_FLOOD_BURST = int(os.environ.get("KENES_FLOOD_BURST", "10"))
+KENES_FLOOD_WINDOW = int(os.environ.get("KENES_FLOOD_WINDOW", "3600"))
+# A lost API response: a retry with the same Idempotency-Key shows the secret again within
+# this many seconds (the secret is kept encrypted until then, then erased).
+KENES_RECEIPT_REPLAY_SECONDS = int(os.environ.get("KENES_RECEIPT_REPLAY_SECONDS", "86400"))
+
+# Staff sign-in: lockout after repeated failures (django-axes) and a TOTP second factor
+# (django-otp) when KENES_STAFF_OTP is on (production).
+AUTHENTICATION_BACKENDS = ["kenes.core.auth.LockoutBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("KENES_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("KENES_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "kenes.core.ratelimit.client_ip"
+KENES_STAFF_OTP = _env_bool("KENES_STAFF_OTP")
+OTP_TOTP_ISSUER = "Kenes"
+
+# HTTPS: behind a TLS-terminating proxy set all of these (docs/security.md).
+SECURE_HSTS_SECONDS = int(os.environ.get("KENES_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("KENES_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("KENES_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = _env_bool("KENES_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if _proxy_header := os.environ.get("KENES_PROXY_SSL_HEADER", ""):
+    # e.g. "X-Forwarded-Proto=https": the header the proxy sets (and strips from clients).
+    _name, _sep, _value = _proxy_header.partition("=")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip() or "https",
+    )
+# Content Security Policy: every script, style, font and image from our own origin.
+KENES_CSP = os.environ.get(
+    "KENES_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; worker-src 'self'; manifest-src 'self'",
+)
+# Serve uploads (MEDIA_ROOT) from Django itself: the documented set-up has no separate web
+# server for them. Set 0 when the proxy serves /media/ from $KENES_DATA_DIR/media.
+KENES_SERVE_MEDIA = _env_bool("KENES_SERVE_MEDIA", True)
+
+# --- Citizens, consent, retention, ledger key separation (trust-c; docs/security.md) ---
+# Identity per consultation (drafts.Document.identity), this is the default: "anonymous"
+# (receipts only; signing in is optional), "signin" (sign in to propose) or "iin" (sign in
+# and give a checked IIN).
+KENES_IDENTITY = os.environ.get("KENES_IDENTITY", "anonymous")
+KENES_SMS_BACKEND = os.environ.get("KENES_SMS_BACKEND", "kenes.accounts.sms.ConsoleGateway")
+KENES_SIGNIN_CODE_TTL = int(os.environ.get("KENES_SIGNIN_CODE_TTL", "600"))
+KENES_SIGNIN_LINK_TTL = int(os.environ.get("KENES_SIGNIN_LINK_TTL", "1800"))
+KENES_SIGNIN_CODE_ATTEMPTS = int(os.environ.get("KENES_SIGNIN_CODE_ATTEMPTS", "5"))
+KENES_SIGNIN_CODES_PER_HOUR = int(os.environ.get("KENES_SIGNIN_CODES_PER_HOUR", "5"))
+# OpenID Connect (an eGov identity provider): sign-in by it is offered when the issuer is set.
+KENES_OIDC_ISSUER = os.environ.get("KENES_OIDC_ISSUER", "").rstrip("/")
+KENES_OIDC_CLIENT_ID = os.environ.get("KENES_OIDC_CLIENT_ID", "")
+KENES_OIDC_CLIENT_SECRET = os.environ.get("KENES_OIDC_CLIENT_SECRET", "")
+KENES_OIDC_SCOPES = os.environ.get("KENES_OIDC_SCOPES", "openid profile email")
+KENES_OIDC_IIN_CLAIM = os.environ.get("KENES_OIDC_IIN_CLAIM", "")
+# Retention (days; 0 keeps for ever), enforced by `kenes retention run` and the daily task.
+KENES_RETENTION_CONTACT_DAYS = int(os.environ.get("KENES_RETENTION_CONTACT_DAYS", "730"))
+KENES_RETENTION_SIGNIN_CODE_DAYS = int(os.environ.get("KENES_RETENTION_SIGNIN_CODE_DAYS", "2"))
+KENES_RETENTION_CITIZEN_DAYS = int(os.environ.get("KENES_RETENTION_CITIZEN_DAYS", "1095"))
+# "local": any process may sign checkpoints; "sequencer-only": the web process never opens
+# the signing key (no autosequence; `kenes ledger sequence` runs in its own process).
+KENES_LEDGER_SIGNING = os.environ.get("KENES_LEDGER_SIGNING", "local")

@@ -2,10 +2,13 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from kenes.api.urls import api
+from kenes.core.security import media, secure_admin_site
+
+secure_admin_site(admin.site)
 
 admin.site.site_header = "Kenes"
 admin.site.site_title = "Kenes"
@@ -28,8 +31,9 @@ urlpatterns = [
     path("", include("kenes.portal.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.KENES_SERVE_MEDIA:
+    # Uploads (logos, meeting photos) are served by Django in the documented set-up; a proxy
+    # may serve $KENES_DATA_DIR/media itself instead (KENES_SERVE_MEDIA=0).
+    media_pattern = re_path(r"^" + settings.MEDIA_URL.lstrip("/") + r"(?P<path>.*)$", media)
+    urlpatterns = [media_pattern, *urlpatterns]
 handler404 = "kenes.portal.views.not_found"

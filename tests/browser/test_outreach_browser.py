@@ -24,6 +24,7 @@ def log_in(page, base_url, username, next_path):
 
 def test_offline_entries_sync_exactly_once(live_server, browser, past_meeting, organiser):
     context = browser.new_context(
+        bypass_csp=True,  # wait_for_function evaluates strings (see conftest.phone)
         viewport={"width": 390, "height": 844},
         locale="kk-KZ",
         extra_http_headers={"Accept-Language": "kk"},

@@ -73,10 +73,11 @@ def test_a_retry_with_the_same_key_returns_the_first_receipt(post):
     first = post(key="order-1").json()
     # when the client retries it (it never saw the answer)
     again = post(key="order-1")
-    # then the same receipt comes back, marked replayed, and nothing new is stored
+    # then the same receipt comes back, marked replayed, with the secret (within the replay
+    # window: the client never saw the first answer), and nothing new is stored
     assert again.status_code == 200
     assert again.json()["code"] == first["code"]
-    assert again.json()["replayed"] is True and again.json()["secret"] is None
+    assert again.json()["replayed"] is True and again.json()["secret"] == first["secret"]
     assert Proposal.objects.count() == 1
     assert IdempotencyKey.objects.get().proposal.code == first["code"]
 
@@ -245,7 +246,9 @@ def test_a_receipt_shows_state_history_and_answer(post, client, reviewer):
         changed_article=proposal.article,
     )
     # when its author checks the receipt with the secret
-    response = client.get(f"{URL}receipt/{data['code'].lower()}?secret={data['secret']}")
+    response = client.get(
+        f"{URL}receipt/{data['code'].lower()}", headers={"X-Receipt-Secret": data["secret"]}
+    )
     # then state, history and the answer are shown, without personal data or reviewer names
     assert response.status_code == 200
     receipt = response.json()
@@ -270,7 +273,8 @@ def test_an_unknown_or_invalid_code_is_404(client, code):
 
 def test_a_wrong_secret_is_404(post, client):
     code = post().json()["code"]
-    assert client.get(f"{URL}receipt/{code}?secret=WRONGSECRT").status_code == 404
+    wrong = {"X-Receipt-Secret": "WRONGSECRT"}
+    assert client.get(f"{URL}receipt/{code}", headers=wrong).status_code == 404
     assert client.get(f"{URL}receipt/{code}").status_code == 200
 
 

@@ -3,18 +3,16 @@ of old data, or to check them)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
 
 from kenes.accountability.recount import recount_items
-from kenes.accounts.models import User
+from kenes.accounts.actors import acting_user
+from kenes.core.actors import Actor
 from kenes.core.models import AuditEntry
 from kenes.counters.models import Tally
 from kenes.counters.services import counters_replace
 from kenes.proposals.models import Proposal
 from kenes.review.models import Answer
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 
 @transaction.atomic
@@ -29,7 +27,7 @@ def counters_rebuild(*, actor: Actor, version_ids: list[int] | None = None) -> i
     written = counters_replace(
         items=recount_items(Proposal, Answer, version_ids), version_ids=version_ids
     )
-    user = actor if isinstance(actor, User) and actor.is_authenticated else None
+    user = acting_user(actor)
     AuditEntry.objects.create(
         actor=user,
         actor_label=user.get_username() if user is not None else "system",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from kenes.accounts.models import User
+from kenes.accounts.models import Citizen, ConsentRecord, SignInCode, User
 
 
 @admin.register(User)
@@ -20,3 +20,59 @@ class KenesUserAdmin(UserAdmin[User]):
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         return super().get_queryset(request).prefetch_related("groups")
+
+
+class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Citizens' records are written only by their services; staff may look, never edit."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Citizen)
+class CitizenAdmin(_ReadOnly):
+    """No phone, e-mail, name or IIN is ever shown here (not even masked): counts and dates."""
+
+    list_display = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
+    fields = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
+    readonly_fields = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
+    list_filter = ["erased_at"]
+
+    @admin.display(description=_("signed in with"))
+    def signed_in_with(self, obj: Citizen) -> str:
+        return ", ".join(
+            str(label)
+            for label, present in (
+                (_("phone"), obj.phone_index),
+                (_("e-mail"), obj.email_index),
+                ("eGov", obj.oidc_index),
+            )
+            if present
+        )
+
+    @admin.display(description=_("IIN"), boolean=True)
+    def has_iin(self, obj: Citizen) -> bool:
+        return bool(obj.iin_index)
+
+
+@admin.register(SignInCode)
+class SignInCodeAdmin(_ReadOnly):
+    list_display = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
+    fields = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
+    readonly_fields = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
+    list_filter = ["channel"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(_ReadOnly):
+    list_display = ("id", "purpose", "version", "language", "given_at", "withdrawn_at")
+    _all = ("id", "purpose", "version", "language", "given_at", "withdrawn_at", "proposal_code")
+    fields = (*_all, "text")
+    readonly_fields = (*_all, "text")
+    list_filter = ["purpose", "version"]

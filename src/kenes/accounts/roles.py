@@ -24,6 +24,8 @@ class Role(models.TextChoices):
     COALITION_ORGANISER = "coalition_organiser", _("Coalition organiser")
     # Journalists and monitors: may look at everything, change nothing.
     OBSERVER = "observer", _("Observer")
+    # Publishes or hides proposals under the published moderation policy, never deletes.
+    MODERATOR = "moderator", _("Moderator")
 
 
 KENES_APPS = ["core", "accounts", "drafts", "proposals", "review", "insights", "ledger"]
@@ -58,6 +60,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "proposals.view_*",
     ],
     Role.OBSERVER: ["*.view_*"],
+    Role.MODERATOR: [
+        "drafts.view_*",
+        "proposals.view_proposal",
+        "proposals.view_contentreport",
+        "proposals.moderate_proposal",
+    ],
 }
 # Nobody but a superuser edits the audit log or the ledger, whatever a pattern says.
 NEVER_GRANTED = [

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from kenes.api.hardening import harden
 from kenes.deliberation.api import router as deliberation_router
 from kenes.drafts.api import router as drafts_router
 from kenes.ledger.api import router as ledger_router
@@ -21,3 +22,4 @@ api.add_router("/proposals", review_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/deliberation", deliberation_router)
 api.add_router("/opendata", opendata_router)
+harden(api)

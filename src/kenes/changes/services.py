@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,14 +12,13 @@ from django.utils.translation import gettext as _
 from kenes.accounts.actors import acting_user
 from kenes.changes.models import ChangeKind, ChangeLink
 from kenes.changes.selectors import TAKEN, link_key
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.drafts.models import Article, Point, Version
 from kenes.ledger import events
 from kenes.ledger.services import ledger_append_many
 from kenes.proposals.models import Proposal
 from kenes.review.selectors import latest_answers
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
-from kenes.coalition import services
+from kenes.coalition import selectors, services
 from kenes.coalition.models import Branch, ContactPerson, Organisation, Organiser
 from kenes.core.admin import ReadOnlyAdmin
+from kenes.core.models import AuditAction
+from kenes.core.services import audit_record
 from kenes.core.uploads import check_image, logo_max_bytes
 
 FIELDS = ("name_kk", "name_ru", "kind", "joined_on", "website")
@@ -77,9 +81,50 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 @admin.register(ContactPerson)
 class ContactPersonAdmin(ReadOnlyAdmin):
-    # Names and phones are encrypted: never searchable or listed.
+    """Contact people's names and phones: only for staff who manage their branch.
+
+    Commission admins (``coalition.manage_any_organisation``) see every contact; a linked
+    organiser sees the contacts of the branches they manage; reviewers and observers see none,
+    whatever their view permissions say. Every opening of a contact is written to the audit log
+    (``coalition.contact_read``: who, which contact; never the name or the phone).
+    """
+
+    # Names and phones are encrypted: shown in the form, never searchable or listed.
     list_display = ("id", "branch", "position")
     raw_id_fields = ("branch",)
+
+    def _may_read(self, request: HttpRequest) -> bool:
+        return selectors.manages_any(request.user) or selectors.is_organiser(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may_read(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_read(request) and super().has_view_permission(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ContactPerson]:
+        branches = selectors.managed_branches(request.user)
+        return super().get_queryset(request).filter(branch__in=branches.values("pk"))
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            contact = self.get_queryset(request).filter(pk=object_id).first()
+            if contact is not None:
+                with transaction.atomic():
+                    audit_record(
+                        actor=request.user,
+                        action=AuditAction.COALITION_CONTACT_READ,
+                        target=contact,
+                        data={"branch": contact.branch_id},
+                    )
+        return response
 
 
 @admin.register(Organiser)

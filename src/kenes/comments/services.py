@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kenes.accounts.models import User
+from kenes.accounts.actors import acting_user
 from kenes.comments.models import (
     TEXT_MAX,
     TEXT_MIN,
@@ -18,12 +17,11 @@ from kenes.comments.models import (
     CommentState,
     HiddenReason,
 )
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.drafts.diffing import Change
 from kenes.drafts.matching import VersionMatching, next_version, version_matching
 from kenes.drafts.models import Article, Point, Version
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 
 @transaction.atomic
@@ -76,7 +74,7 @@ def comment_moderate(*, actor: Actor, comment: Comment, state: str, reason: str 
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     comment.state = state
     comment.hidden_reason = reason if state == CommentState.HIDDEN else ""
-    comment.moderated_by = actor if isinstance(actor, User) and actor.is_authenticated else None
+    comment.moderated_by = acting_user(actor)
     comment.moderated_at = timezone.now()
     comment.save(update_fields=["state", "hidden_reason", "moderated_by", "moderated_at"])
     audit_record(

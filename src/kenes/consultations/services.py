@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kenes.consultations.models import ONLINE_CHANNELS, Consultation
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.drafts.models import Version
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 FIELDS = (
     "title_kk",

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class QueryLanguageMiddleware:
@@ -31,3 +35,110 @@ class QueryLanguageMiddleware:
         )
         response.headers.setdefault("Content-Language", lang)
         return response
+
+
+# --- Bad input ------------------------------------------------------------------------------
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(*values: str) -> bool:
+    return any("\x00" in value for value in values)
+
+
+def _query_has_nul(query: Any) -> bool:
+    return any(_has_nul(key, *query.getlist(key)) for key in query)
+
+
+def bad_input_response(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """A 4xx in the request's language: JSON under /api/, a short page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message, "errors": {}}, status=status)
+    response = HttpResponse(
+        render_to_string("core/bad_request.html", {"message": message}, request=request),
+        status=status,
+    )
+    return response
+
+
+class BadInputMiddleware:
+    """Answer 400 to a NUL byte in the path, the query string, a cookie or a posted form.
+
+    PostgreSQL cannot store or compare text containing U+0000, so such a value would reach the
+    database and fail there with a 500. No legitimate link or form ever carries one. JSON bodies
+    are checked by the services that validate each field (see ``core.text``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            found = _has_nul(request.path_info) or _query_has_nul(request.GET)
+            if not found and request.method == "POST":
+                content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip()
+                if content_type in _FORM_TYPES:
+                    found = _query_has_nul(request.POST)
+        except RequestDataTooBig:
+            return bad_input_response(request, _("The request is too large."), status=413)
+        except (UnicodeDecodeError, ValueError):
+            found = True
+        if found:
+            return bad_input_response(
+                request,
+                _(
+                    "The request contains a NUL character (U+0000), which is not allowed. "
+                    "Remove it and try again."
+                ),
+            )
+        return self.get_response(request)
+
+
+# --- Deployment hardening -------------------------------------------------------------------
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``Content-Security-Policy`` (``KENES_CSP``): scripts, styles, fonts only from us.
+
+    Our pages carry no inline script or style (behaviours live in static files), so the policy
+    needs no ``'unsafe-inline'``; an injected ``<script>`` would not run.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "KENES_CSP", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response
+
+
+class StaffSecondFactorMiddleware:
+    """With ``KENES_STAFF_OTP`` on, a staff session must have passed its TOTP code.
+
+    The admin's sign-in form asks for the code (django-otp's ``OTPAuthenticationForm``); a
+    staff member signed in without it (an old session, another sign-in path) is signed out of
+    staff pages and sent to that form.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            getattr(settings, "KENES_STAFF_OTP", False)
+            and user is not None
+            and user.is_authenticated
+            and user.is_staff
+            and not user.is_verified()
+            and not request.path_info.startswith(("/admin/login/", "/admin/logout/", "/static/"))
+        ):
+            from django.contrib.auth import logout
+            from django.contrib.auth.views import redirect_to_login
+
+            logout(request)
+            return redirect_to_login(request.get_full_path(), "/admin/login/")
+        return self.get_response(request)

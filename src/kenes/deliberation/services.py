@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenes.accounts.actors import acting_user
-from kenes.accounts.models import User
 from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
 from kenes.core.services import audit_record
@@ -163,7 +162,7 @@ def participant_get_or_create(
     user: Actor = None,
 ) -> Participant:
     """The participant of a device (its cookie token) or of a signed-in user."""
-    account = user if isinstance(user, User) and user.is_authenticated else None
+    account = acting_user(user)
     signed_in = account is not None
     if conversation.participation == Conversation.Participation.SIGNED_IN and not signed_in:
         raise DeliberationError(_("Sign in to take part in this conversation."), code="forbidden")

@@ -44,6 +44,31 @@ class Document(Bilingual):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    # How proposals about this document are published; empty: KENES_MODERATION decides.
+    moderation = models.CharField(
+        _("publication of proposals"),
+        max_length=16,
+        choices=[
+            ("", _("as the site setting says")),
+            ("publish", _("at once")),
+            ("premoderate", _("after moderation")),
+        ],
+        blank=True,
+        default="",
+    )
+    # Who may propose (issue #10): empty follows KENES_IDENTITY; see kenes.accounts.citizens.
+    identity = models.CharField(
+        _("identity of authors"),
+        max_length=16,
+        choices=[
+            ("", _("as the site setting says")),
+            ("anonymous", _("anonymous allowed")),
+            ("signin", _("sign-in required")),
+            ("iin", _("sign-in and IIN required")),
+        ],
+        blank=True,
+        default="",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

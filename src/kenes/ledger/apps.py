@@ -7,3 +7,6 @@ class LedgerConfig(AppConfig):
     demo_seed = "kenes.ledger.seed:seed"
     demo_order = 90
     verbose_name = _("Public ledger")
+
+    def ready(self) -> None:
+        from kenes.ledger import checks  # noqa: F401 - registers the system checks

@@ -15,6 +15,7 @@ class AuditReport:
     checkpoints: int = 0
     pending: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -63,4 +64,20 @@ def ledger_audit() -> AuditReport:
                 f"checkpoint {cp.size}: root differs from the recomputed "
                 "tree (history was rewritten)"
             )
+    _application_checks(report)
     return report
+
+
+def _application_checks(report: AuditReport) -> None:
+    """Run each app's check of its tables against the log.
+
+    An app takes part by naming ``ledger_audit = "module:function"`` on its AppConfig (like
+    ``demo_seed``), so the ledger imports no app above it.
+    """
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    for config in apps.get_app_configs():
+        target = getattr(config, "ledger_audit", None)
+        if target:
+            import_string(target.replace(":", "."))(report)

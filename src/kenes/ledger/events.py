@@ -25,6 +25,8 @@ __all__ = [
     "commitment",
     "deliberation_result",
     "deliberation_statement",
+    "proposal_hidden",
+    "proposal_published",
     "proposal_received",
     "proposal_state",
 ]
@@ -44,6 +46,10 @@ class EventKind(StrEnum):
     ANSWER_RECORDED = "answer.recorded"
     # A reviewer confirmed that an accepted proposal changed an article/point of a new version.
     CHANGE_LINKED = "change.linked"
+    # A moderator hid a proposal from public view, with a reason code from the published policy.
+    PROPOSAL_HIDDEN = "proposal.hidden"
+    # A moderator published a proposal (after pre-moderation, or un-hiding it).
+    PROPOSAL_PUBLISHED = "proposal.published"
     # A deliberation statement was accepted or rejected by a moderator (its text by hash).
     DELIBERATION_STATEMENT = "deliberation.statement"
     # A deliberation result (opinion groups, consensus, bridging) was published.
@@ -71,11 +77,16 @@ def proposal_received(
     language: str,
     author_kind: str,
     region: str | None,
+    public_text_sha256: str | None = None,
 ) -> Event:
+    body: dict[str, Any] = (
+        {} if public_text_sha256 is None else {"public_text_sha256": public_text_sha256}
+    )
     return Event(
         EventKind.PROPOSAL_RECEIVED,
         code,
-        {
+        body
+        | {
             "commitment": commitment,
             "document": document,
             "version": version,
@@ -214,3 +225,11 @@ def deliberation_result(
             "result_sha256": result_sha256,
         },
     )
+
+
+def proposal_hidden(*, code: str, from_visibility: str, reason: str) -> Event:
+    return Event(EventKind.PROPOSAL_HIDDEN, code, {"from": from_visibility, "reason": reason})
+
+
+def proposal_published(*, code: str, from_visibility: str) -> Event:
+    return Event(EventKind.PROPOSAL_PUBLISHED, code, {"from": from_visibility})

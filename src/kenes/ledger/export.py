@@ -32,4 +32,9 @@ def export_log(directory: Path) -> int:
         target.write_bytes(data)
     (directory / "checkpoint").write_text(checkpoint.note)
     (directory / "key").write_text(signing.vkey() + "\n")
+    from kenes.ledger.witnesses import cosigned_note, witnesses_public
+
+    # The checkpoint with its witnesses' cosignatures, and their keys (`kenes verify`).
+    (directory / "checkpoint").write_text(cosigned_note(checkpoint))
+    (directory / "witnesses").write_text("".join(w["vkey"] + "\n" for w in witnesses_public()))
     return size

@@ -50,7 +50,9 @@ def ledger_append(event: Event) -> Entry:
 
 
 def _sequence_after_commit() -> None:
-    if settings.KENES_LEDGER_AUTOSEQUENCE:
+    # With KENES_LEDGER_SIGNING=sequencer-only the web process never signs: the separate
+    # `kenes ledger sequence --loop` process does (a system check refuses both settings).
+    if settings.KENES_LEDGER_AUTOSEQUENCE and signing.may_sign():
         transaction.on_commit(lambda: ledger_sequence(), robust=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from datetime import datetime, timedelta
 from typing import IO, Any, cast
@@ -161,7 +162,7 @@ def clean_attendance(counts: dict[str, Any]) -> dict[str, int]:
             raw = 0
         try:
             value = int(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             value = -1
         if isinstance(raw, float) and not raw.is_integer():
             value = -1
@@ -320,6 +321,26 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
     return field_errors(exc, "item")
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _well_formed(item: dict[str, Any]) -> bool:
+    """Each field is a scalar (``counts`` a flat object of scalars); numbers are finite."""
+    for key, value in item.items():
+        if key == "counts" and isinstance(value, dict):
+            values = list(value.values())
+        else:
+            values = [value]
+        for v in values:
+            if not isinstance(v, _SCALARS):
+                return False
+            if isinstance(v, float) and not math.isfinite(v):
+                return False
+            if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 2**63:
+                return False
+    return isinstance(item.get("type"), str)
+
+
 def offline_sync(*, actor: Actor, items: list[Any]) -> list[dict[str, Any]]:
     """Store what an organiser recorded offline; return one result per item, in order.
 
@@ -334,15 +355,24 @@ def offline_sync(*, actor: Actor, items: list[Any]) -> list[dict[str, Any]]:
     results: list[dict[str, Any] | None] = [None] * len(items)
     by_meeting: dict[int, list[int]] = {}
     for n, item in enumerate(items):
-        uuid = str(item.get("uuid", "")) if isinstance(item, dict) else ""
+        uuid = item.get("uuid") if isinstance(item, dict) else ""
+        uuid = uuid if isinstance(uuid, str) else ""
         if not UUID_RE.match(uuid):
             results[n] = _result(uuid[:64], "rejected", _("The item has no valid id."))
+            continue
+        if not _well_formed(item):
+            results[n] = _result(uuid, "rejected", _("The item has fields of the wrong type."))
             continue
         if item.get("type") not in ("proposal", "attendance", "question"):
             results[n] = _result(uuid, "rejected", _("Unknown kind of item."))
             continue
         try:
-            meeting_id = int(item.get("meeting"))
+            meeting_id = item.get("meeting")
+            if isinstance(meeting_id, bool) or not isinstance(meeting_id, int | str):
+                raise TypeError
+            meeting_id = int(meeting_id)
+            if not 0 < meeting_id < 2**63:
+                raise ValueError
         except (TypeError, ValueError):
             results[n] = _result(uuid, "rejected", _("The item names no meeting."))
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -525,6 +526,17 @@ def manifest(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
 @require_POST
 def offline_sync(request: HttpRequest) -> JsonResponse:
     """JSON sync: ``{"items": [...]}`` → ``{"results": [...]}``; see services.offline_sync."""
@@ -534,11 +546,15 @@ def offline_sync(request: HttpRequest) -> JsonResponse:
     ):
         return JsonResponse({"error": _("Sign in again as an organiser, then sync.")}, status=403)
     try:
-        payload = json.loads(request.body.decode("utf-8"))
+        payload = json.loads(
+            request.body.decode("utf-8"),
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+        )
         items = payload["items"]
         if not isinstance(items, list):
             raise TypeError
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"error": _("The request is not the expected JSON.")}, status=400)
     try:
         results = services.offline_sync(actor=user, items=items)

@@ -2,8 +2,9 @@
 
 Thin like the reader's views: writes go through ``proposals.services.proposal_submit``, reads
 through ``proposals.selectors`` and ``drafts.selectors``. The receipt secret is never put in a
-URL: it travels from the submission to the receipt page in the session and is removed from it
-the first time it is shown; the tracker takes it only in a POST body.
+URL: it travels from the submission to the receipt page in the session, encrypted with the
+field keys, and is removed from it the first time it is shown; the tracker takes it only in a
+POST body.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kenes.accounts.session import current_citizen
+from kenes.core import crypto, ratelimit
 from kenes.core.i18n import current_lang
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Article, pick_language
@@ -30,14 +33,16 @@ from kenes.insights import selectors as insights_selectors
 from kenes.portal.forms import ListFilters, ProposalForm, TrackForm
 from kenes.proposals import receipts
 from kenes.proposals.models import Channel, Language, Proposal, ProposalState
+from kenes.proposals.rights import citizen_proposal_submit, identity_missing
 from kenes.proposals.selectors import (
     PublicFilters,
     proposal_history,
     public_counts,
     public_proposals,
     receipt_check,
+    withheld_counts,
 )
-from kenes.proposals.services import DuplicateProposalError, proposal_submit
+from kenes.proposals.services import DuplicateProposalError
 from kenes.review import selectors as review_selectors
 
 CLIENT_COOKIE = "kenes_client"
@@ -100,6 +105,12 @@ def propose_choose(request: HttpRequest) -> HttpResponse:
 def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     version = drafts.version_get(document_slug=slug, label=label)
     token, new_token = _client_token(request)
+    # Identity per consultation (issue #10): sign in (and give an IIN) first where required.
+    citizen = current_citizen(request)
+    missing = identity_missing(version, citizen)
+    if missing:
+        target_url = reverse("portal:signin" if missing == "signin" else "portal:my-iin")
+        return redirect(target_url + "?" + urlencode({"next": request.get_full_path()}))
     # A target given by the reader's "propose a change here" link stays in the query string,
     # so a POST back to the same URL keeps it.
     target = None
@@ -117,10 +128,14 @@ def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         )
     duplicate = ""
     if request.method == "POST":
+        retry = ratelimit.hit(request, "submit", "client:" + token)
+        if retry is not None:
+            return ratelimit.too_many(request, retry)
         form = ProposalForm(request.POST)
         if form.is_valid():
             try:
-                result = proposal_submit(
+                result = citizen_proposal_submit(
+                    citizen=citizen,
                     actor=request.user,
                     version=version,
                     channel=Channel.WEB,
@@ -135,7 +150,8 @@ def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
             else:
                 code = result.proposal.code
                 pending = dict(request.session.get(SESSION_SECRETS, {}))
-                pending[code] = result.secret
+                # Encrypted with the field keys: the session table never holds a plain secret.
+                pending[code] = crypto.encrypt(result.secret or "")
                 request.session[SESSION_SECRETS] = pending
                 response: HttpResponse = redirect("portal:proposal-receipt", code)
                 return _remember_client(response, token) if new_token else response
@@ -173,7 +189,10 @@ def proposal_receipt(request: HttpRequest, code: str) -> HttpResponse:
     pending = request.session.get(SESSION_SECRETS)
     if pending and proposal.code in pending:
         pending = dict(pending)
-        secret = pending.pop(proposal.code)
+        try:
+            secret = crypto.decrypt(pending.pop(proposal.code)) or None
+        except ValueError:
+            secret = None
         if pending:
             request.session[SESSION_SECRETS] = pending
         else:
@@ -221,10 +240,18 @@ def track(request: HttpRequest) -> HttpResponse:
         code = form.cleaned_data["code"]
         secret = form.cleaned_data["secret"].strip() if request.method == "POST" else ""
         proposal = receipt_check(code=code)
+        retry = (
+            ratelimit.blocked(request, "receipt_secret", proposal.code)
+            if secret and proposal is not None
+            else None
+        )
+        if retry is not None:
+            return ratelimit.too_many(request, retry)
         if proposal is None:
             form.add_error("code", _unknown_code_message(code))
             status = 404 if code.strip() else 200
         elif secret and receipt_check(code=proposal.code, secret=secret) is None:
+            ratelimit.hit(request, "receipt_secret", proposal.code)
             form.add_error(
                 "secret",
                 _(
@@ -385,6 +412,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
                 if counts.get("channel", {}).get(value)
             ],
             "total": total,
+            # Hidden and pending proposals are counted, never silently left out.
+            "withheld": withheld_counts(filters),
             "page": page,
             "items": items,
             "elided": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenes.portal import proposal_views, views
+from kenes.portal import citizen_views, moderation_views, proposal_views, views
 
 app_name = "portal"
 
@@ -27,10 +27,29 @@ urlpatterns = [
     path("track/", proposal_views.track, name="track"),
     path("track/<str:code>/", proposal_views.track_proposal, name="track-proposal"),
     path("proposals/", proposal_views.proposal_list, name="proposals"),
+    path("moderation/policy/", moderation_views.policy, name="moderation-policy"),
+    path("report/<str:code>/", moderation_views.report, name="report-proposal"),
     path("proposals/<str:code>/", proposal_views.proposal_public, name="proposal-public"),
     path(
         "proposals/on/<slug:slug>/<slug:label>/<str:number>",
         proposal_views.article_proposals,
         name="article-proposals",
     ),
+    # Citizens: sign-in, my proposals, data rights (portal/citizen_views.py).
+    path("signin/", citizen_views.signin, name="signin"),
+    path("signin/code/", citizen_views.signin_code, name="signin-code"),
+    path("signin/email/<str:token>/", citizen_views.signin_email, name="signin-email"),
+    path("signin/egov/", citizen_views.signin_oidc, name="signin-oidc"),
+    path("signin/egov/back/", citizen_views.signin_oidc_back, name="signin-oidc-back"),
+    path("signout/", citizen_views.signout, name="signout"),
+    path("my/", citizen_views.my, name="my"),
+    path("my/iin/", citizen_views.my_iin, name="my-iin"),
+    path("my/data.json", citizen_views.my_data, name="my-data"),
+    path("my/delete/", citizen_views.my_delete, name="my-delete"),
+    path(
+        "my/consent/<int:pk>/withdraw/",
+        citizen_views.my_consent_withdraw,
+        name="my-consent-withdraw",
+    ),
+    path("privacy/", citizen_views.privacy, name="privacy"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -86,7 +86,7 @@ def compare_choose(request: HttpRequest) -> HttpResponse:
         try:
             (slug_a, label_a), (slug_b, label_b) = a.split("/", 1), b.split("/", 1)
             return redirect("portal:compare", slug_a, label_a, slug_b, label_b)
-        except ValueError:
+        except (ValueError, NoReverseMatch):
             error = _("Choose two versions to compare.")
     return render(
         request,

@@ -31,6 +31,8 @@ from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from kenes.consultations.services import ConsultationClosedError
+from kenes.core import ratelimit
+from kenes.core.text import has_nul
 from kenes.core.validation import field_errors
 from kenes.drafts.models import Version, pick_language
 from kenes.geo.regions import Region
@@ -43,6 +45,7 @@ from kenes.proposals.models import (
     Proposal,
     ProposalState,
 )
+from kenes.proposals.rights import identity_missing
 from kenes.proposals.services import DuplicateProposalError
 from kenes.proposals.tokens import (
     KEY_MAX,
@@ -50,12 +53,14 @@ from kenes.proposals.tokens import (
     IdempotencyConflictError,
     api_token_authenticate,
     proposal_submit_idempotent,
+    public_scope,
     request_digest,
 )
 
 router = Router(tags=["proposals"])
 
 LIST_LIMIT_MAX = 100
+OFFSET_MAX = 1_000_000_000
 
 
 class _Public:
@@ -223,10 +228,12 @@ def ping(request: HttpRequest) -> dict[str, bool]:
         201: ReceiptOut,
         200: ReceiptOut,
         401: ErrorOut,
+        403: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
         413: ErrorOut,
         422: ErrorOut,
+        429: ErrorOut,
     },
     url_name="proposals_submit",
     openapi_extra={
@@ -248,16 +255,26 @@ def ping(request: HttpRequest) -> dict[str, bool]:
 def submit(request: HttpRequest) -> Status[dict[str, Any]]:
     """Submit a proposal; 201 with its receipt code and one-time secret.
 
-    Idempotency: with an ``Idempotency-Key`` header (recommended; scoped per token, or
-    "public" without one) a retry returns **200** with the same receipt code, the current
-    state, ``"replayed": true`` and ``"secret": null`` — the secret is never stored, so it is
-    shown only in the first response; the code alone is enough to follow the proposal. The
+    Idempotency: with an ``Idempotency-Key`` header (recommended; scoped per token, or per
+    client address without one) a retry returns **200** with the same receipt code, the
+    current state, ``"replayed": true`` and — within 24 hours (``KENES_RECEIPT_REPLAY_SECONDS``)
+    — the same ``secret``, so an author whose first response was lost still gets it; after
+    that ``"secret": null`` (the code alone is enough to follow the proposal). The
     same key with a different body is refused with 422. The key and the proposal are written
     in one transaction. A repeated ``external_id`` (tokens only) is answered the same way.
 
     Errors: 422 per-field messages, 409 the same text from the same contact a moment ago,
     404 unknown document or version, 413 body over the size limit, 401 invalid token.
+    403 without a token where the consultation requires signed-in citizens.
     """
+    caller = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
+    retry = ratelimit.hit(
+        request,
+        "submit_token" if caller else "submit",
+        f"token:{caller.prefix}" if caller else None,
+    )
+    if retry is not None:
+        return ratelimit.too_many(request, retry)  # type: ignore[return-value]
     body = _read_body(request)
     if body is None:
         return _error(
@@ -275,7 +292,11 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
         )
     token = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
     key = request.headers.get("Idempotency-Key", "").strip()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {
+        name: [_("This field contains a NUL character (U+0000), which is not allowed.")]
+        for name, value in data.model_dump().items()
+        if has_nul(value)
+    }
     if data.external_id and token is None:
         errors["external_id"] = [_("An external id can only be sent with an API token.")]
     elif data.external_id and len(data.external_id) > 200:
@@ -294,11 +315,16 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
             % {"document": data.document, "version": data.version},
             {"version": [_("Unknown document or version.")]},
         )
+    if token is None and identity_missing(version, None):
+        # The consultation takes proposals only from signed-in citizens (issue #10); the
+        # public API has no citizen sign-in, so it refuses. Channels with a token may send.
+        message = _("This consultation accepts proposals only from signed-in citizens.")
+        return _error(403, message, {"identity": [message]})
     canonical = _canonical_body(data)
     try:
         outcome = proposal_submit_idempotent(
             actor=None,
-            scope=token.prefix if token else PUBLIC_SCOPE,
+            scope=token.prefix if token else public_scope(ratelimit.client_ip(request)),
             idempotency_key=key,
             body_digest=request_digest(canonical),
             version=version,
@@ -400,6 +426,8 @@ def proposal_list(
         errors["limit"] = [_("Between 1 and %(n)s.") % {"n": LIST_LIMIT_MAX}]
     if offset < 0:
         errors["offset"] = [_("Must not be negative.")]
+    elif offset > OFFSET_MAX:
+        errors["offset"] = [_("At most %(n)s; use the cursor to page further.") % {"n": OFFSET_MAX}]
     if version and not document:
         errors["version"] = [_("A version needs its document.")]
     if article and not version:
@@ -435,7 +463,7 @@ def proposal_list(
     items = [
         {
             "code": p.code,
-            "text": p.text,
+            "text": p.public_text,
             "language": p.language,
             "state": p.state,
             "author": p.public_author,

@@ -6,4 +6,5 @@ class ProposalsConfig(AppConfig):
     name = "kenes.proposals"
     demo_seed = "kenes.proposals.seed:seed"
     demo_order = 40
+    ledger_audit = "kenes.proposals.audit:check"
     verbose_name = _("Proposals")

@@ -19,7 +19,9 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import os
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -38,7 +40,7 @@ from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.core.validation import field_errors
 from kenes.drafts.models import Version
-from kenes.proposals.models import Channel
+from kenes.proposals.models import Channel, Proposal
 from kenes.proposals.services import ProposalRow, proposals_submit_many
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
@@ -214,9 +216,108 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, obj
 
 
+XLSX_MAX_ROW_CELLS = 200  # cells in one row: far more than the columns we read
+XLSX_MAX_SHARED_STRINGS_BYTES = 256 * 1024**2  # openpyxl holds the shared strings in memory
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _first_sheet_member(book: zipfile.ZipFile) -> str:
+    """The zip member of the workbook's first sheet (the one the import reads)."""
+    from xml.etree import ElementTree
+
+    try:
+        # expat (>= 2.4) refuses entity expansion bombs; ElementTree resolves no external
+        # entities, so these reads of an uploaded workbook are safe (as openpyxl's own).
+        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))  # noqa: S314
+        first = workbook.find(f"{_NS_MAIN}sheets/{_NS_MAIN}sheet")
+        rid = first.get(f"{_NS_REL}id") if first is not None else None
+        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+        for rel in rels:
+            if rel.get("Id") == rid:
+                target = (rel.get("Target") or "").lstrip("/")
+                return target if target.startswith("xl/") else "xl/" + target
+    except (KeyError, ElementTree.ParseError):
+        pass
+    sheets = sorted(n for n in book.namelist() if n.startswith("xl/worksheets/sheet"))
+    return sheets[0] if sheets else "xl/worksheets/sheet1.xml"
+
+
+def _xlsx_check_bounds(path: Path) -> None:
+    """Refuse, before openpyxl reads it, a workbook that would need unbounded memory.
+
+    openpyxl builds each ``<row>`` element whole and keeps the shared strings in memory: a
+    small file can hold millions of cells in one row (a 555 KB file with 5M cells took over
+    4 GB). The first sheet is scanned as a stream, one cell at a time, and refused with a
+    clear message when a row has more than ``XLSX_MAX_ROW_CELLS`` cells, when it has more
+    cells than ``KENES_XLSX_MAX_CELLS``, or when its shared strings are too large.
+    """
+    from xml.etree import ElementTree
+
+    max_cells = int(getattr(settings, "KENES_XLSX_MAX_CELLS", 20_000_000))
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as book:
+            try:
+                strings = book.getinfo("xl/sharedStrings.xml").file_size
+            except KeyError:
+                strings = 0
+            if strings > XLSX_MAX_SHARED_STRINGS_BYTES:
+                raise ImportFileError(
+                    _(
+                        "%(name)s: its text table is too large to read safely (%(mb)s MB). "
+                        "Save the sheet as .csv and import that."
+                    )
+                    % {"name": name, "mb": strings // 1024**2}
+                )
+            member = _first_sheet_member(book)
+            total = in_row = 0
+            row_number = 0
+            with book.open(member) as sheet:
+                for event, element in ElementTree.iterparse(  # noqa: S314 - see above
+                    sheet, events=("start", "end")
+                ):
+                    tag = element.tag
+                    if event == "start":
+                        if tag == f"{_NS_MAIN}row":
+                            row_number += 1
+                            in_row = 0
+                        continue
+                    if tag == f"{_NS_MAIN}c":
+                        in_row += 1
+                        total += 1
+                        element.clear()
+                        if in_row > XLSX_MAX_ROW_CELLS:
+                            raise ImportFileError(
+                                _(
+                                    "%(name)s: row %(row)s has more than %(n)s cells; a "
+                                    "proposals sheet has only the columns %(columns)s."
+                                )
+                                % {
+                                    "name": name,
+                                    "row": row_number,
+                                    "n": XLSX_MAX_ROW_CELLS,
+                                    "columns": ", ".join(COLUMNS),
+                                }
+                            )
+                        if total > max_cells:
+                            raise ImportFileError(
+                                _(
+                                    "%(name)s has more than %(n)s cells. Split it, or save it "
+                                    "as .csv and import that."
+                                )
+                                % {"name": name, "n": f"{max_cells:,}"}
+                            )
+                    elif tag == f"{_NS_MAIN}row":
+                        element.clear()
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
+        raise ImportFileError(_("%(name)s is not a readable .xlsx file.") % {"name": name}) from exc
+
+
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     from openpyxl import load_workbook
 
+    _xlsx_check_bounds(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -224,7 +325,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             _("%(name)s is not a readable .xlsx file.") % {"name": path.name}
         ) from exc
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
+        rows = book.worksheets[0].iter_rows(values_only=True, max_col=XLSX_MAX_ROW_CELLS)
         names = _check_columns(path, next(rows, ()))
         for number, values in enumerate(rows, 2):
             if any(v not in (None, "") for v in values):
@@ -402,6 +503,48 @@ def _batches(
         yield batch
 
 
+RECEIPTS_HEADER = ["row", "id", "code", "secret"]
+
+
+def _open_receipts(path: Path) -> IO[str]:
+    """Open the receipts file for appending (mode 0600), keeping every secret it holds.
+
+    Lines of an earlier run whose code is not stored (their batch was written to the file but
+    never committed, e.g. the process was killed) are dropped first, by an atomic rewrite.
+    """
+    if path.exists() and path.stat().st_size:
+        with path.open(newline="", encoding="utf-8") as f:
+            lines = list(csv.reader(f))
+        body = [line for line in lines[1:] if len(line) == 4]
+        known: set[str] = set()
+        codes = [line[2] for line in body]
+        for start in range(0, len(codes), 5000):
+            known.update(
+                Proposal.objects.filter(code__in=codes[start : start + 5000]).values_list(
+                    "code", flat=True
+                )
+            )
+        kept = [line for line in body if line[2] in known]
+        if len(kept) != len(body) or lines[0] != RECEIPTS_HEADER:
+            tmp = path.with_name(path.name + ".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out)
+                writer.writerow(RECEIPTS_HEADER)
+                writer.writerows(kept)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        handle = path.open("a", newline="", encoding="utf-8")
+        path.chmod(0o600)
+        return handle
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    path.chmod(0o600)
+    handle = os.fdopen(fd, "w", newline="", encoding="utf-8")
+    csv.writer(handle).writerow(RECEIPTS_HEADER)
+    return handle
+
+
 def proposals_import_file(
     *,
     actor: Actor,
@@ -463,11 +606,9 @@ def proposals_import_file(
     receipts_writer = None
     if receipts_path:
         # The only place receipt secrets of imported rows appear: for handing them to the
-        # authors of paper forms. Readable by its owner only.
-        receipts_file = Path(receipts_path).open("w", newline="", encoding="utf-8")
-        Path(receipts_path).chmod(0o600)
+        # authors of paper forms. Readable by its owner only; appended to, never overwritten.
+        receipts_file = _open_receipts(Path(receipts_path))
         receipts_writer = csv.writer(receipts_file)
-        receipts_writer.writerow(["row", "id", "code", "secret"])
     rows = read_rows(path, fmt)
     if shard is not None:
         k, n = shard
@@ -475,17 +616,22 @@ def proposals_import_file(
     try:
         for batch in _batches(rows, batch_size):
             batch_receipts: list[tuple[int, str, str, str]] = []
-            created, skipped, row_errors = proposals_import_batch(
-                actor=actor,
-                version=version,
-                channel=channel,
-                source=source.strip(),
-                rows=batch,
-                receipts=batch_receipts if receipts_writer is not None else None,
-            )
-            if receipts_writer is not None and receipts_file is not None:
-                receipts_writer.writerows(batch_receipts)
-                receipts_file.flush()
+            with transaction.atomic():
+                created, skipped, row_errors = proposals_import_batch(
+                    actor=actor,
+                    version=version,
+                    channel=channel,
+                    source=source.strip(),
+                    rows=batch,
+                    receipts=batch_receipts if receipts_writer is not None else None,
+                )
+                if receipts_writer is not None and receipts_file is not None:
+                    # On disk before the batch commits: a crash between the two leaves lines
+                    # whose codes do not exist, which the next run removes; never a stored
+                    # proposal whose secret was lost.
+                    receipts_writer.writerows(batch_receipts)
+                    receipts_file.flush()
+                    os.fsync(receipts_file.fileno())
             result.rows += len(batch)
             result.created += created
             result.skipped += skipped
@@ -506,6 +652,10 @@ def proposals_import_file(
                         time.monotonic() - started,
                     )
                 )
+    except ImportFileError as exc:
+        # A damaged row further down: the batches before it are committed and stay.
+        exc.partial = result  # type: ignore[attr-defined]
+        raise
     finally:
         if receipts_file is not None:
             receipts_file.close()

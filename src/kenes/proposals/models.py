@@ -53,10 +53,39 @@ class ProposalState(models.TextChoices):
     MERGED = "merged", _("merged")
 
 
+class Visibility(models.TextChoices):
+    # Shown on public pages, in the API and in open data (with personal data masked).
+    PUBLISHED = "published", _("published")
+    # The consultation publishes after moderation: received, counted, not yet shown.
+    PENDING = "pending", _("awaiting moderation")
+    # Hidden by a moderator with a reason code of the published policy; counted publicly.
+    HIDDEN = "hidden", _("hidden")
+
+
+class HideReason(models.TextChoices):
+    """The published moderation policy: the only reasons a proposal may be hidden for."""
+
+    # Insults, hate speech, humiliation of a person or group.
+    ABUSE = "abuse", _("insults or hate speech")
+    # Threats or calls to violence.
+    THREAT = "threat", _("threats or calls to violence")
+    # Content whose publication the law forbids (e.g. extremist calls).
+    ILLEGAL = "illegal", _("content the law forbids to publish")
+    # Advertising, links to sell something, meaningless text.
+    SPAM = "spam", _("advertising or meaningless text")
+    # The same text sent in bulk by automated means in a burst.
+    FLOOD = "flood", _("automated mass sending")
+    # Another person's personal data that automatic masking did not catch.
+    PRIVACY = "privacy", _("another person's personal data")
+
+
 class Proposal(models.Model):
     code = models.CharField(_("receipt code"), max_length=16, unique=True)
     secret_digest = models.CharField(max_length=64, editable=False)
     text = models.TextField(_("text"))
+    # What the public sees: ``text`` with personal data masked (kenes.core.pii); the original
+    # stays for reviewers.
+    public_text = models.TextField(_("public text"), blank=True)
     text_hash = models.CharField(max_length=64, db_index=True, editable=False)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     language_detected = models.BooleanField(_("language detected automatically"), default=False)
@@ -90,6 +119,17 @@ class Proposal(models.Model):
     contact = EncryptedTextField(_("contact (email or phone)"), blank=True)
     # Keyed hash of the contact or of the web client, to refuse the same text twice.
     author_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The signed-in citizen who sent it (issue #10): "my proposals", rights requests.
+    citizen = models.ForeignKey(
+        "accounts.Citizen",
+        verbose_name=_("citizen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+    )
+    # When the author's personal data was erased on request or by retention.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     consent = models.BooleanField(_("consent to processing"), default=False)
     consent_text = models.TextField(_("consent text agreed to"), blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
@@ -137,14 +177,28 @@ class Proposal(models.Model):
         on_delete=models.PROTECT,
         related_name="merged",
     )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.PUBLISHED,
+        db_index=True,
+    )
+    hide_reason = models.CharField(
+        _("reason hidden"), max_length=16, choices=HideReason.choices, blank=True
+    )
     submitted_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     # The date written on a paper form or of the meeting, when it came in through such a channel
     # (it decides whether a late entry falls in the consultation's grace period).
     form_date = models.DateField(_("date on the form"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Flood flags set at intake for reviewers (kenes.proposals.flood): "same_text",
+    # "same_source", "burst". A flag never refuses a proposal; it only says where to look.
+    flood_flags = models.JSONField(_("flood flags"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("proposal")
+        permissions = [("moderate_proposal", _("Can publish and hide proposals"))]
         verbose_name_plural = _("proposals")
         ordering = ["-submitted_at", "-id"]
         constraints = [
@@ -205,6 +259,9 @@ class IdempotencyKey(models.Model):
     request_digest = models.CharField(max_length=64)
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The receipt secret, encrypted (kenes.core.crypto), so that a retry after a lost response
+    # shows it again; erased once KENES_RECEIPT_REPLAY_SECONDS have passed.
+    secret_sealed = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         constraints = [
@@ -235,3 +292,44 @@ class StateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.from_state or '-'} → {self.to_state}"
+
+
+class ReportState(models.TextChoices):
+    # Sent by a reader; no moderator has looked at it yet.
+    OPEN = "open", _("open")
+    # A moderator hid the proposal for it.
+    UPHELD = "upheld", _("upheld")
+    # A moderator looked and kept the proposal public.
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class ContentReport(models.Model):
+    """A reader's report that a public proposal breaks the moderation policy."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=16, choices=HideReason.choices)
+    # Keyed hash of the reader's browser token: one report per reader and proposal.
+    reporter_index = models.CharField(max_length=64, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ReportState.choices, default=ReportState.OPEN
+    )
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("content report")
+        verbose_name_plural = _("content reports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "reporter_index"],
+                condition=~Q(reporter_index=""),
+                name="one_report_per_reader",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.reason}"

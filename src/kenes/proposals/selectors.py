@@ -5,13 +5,14 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from kenes.drafts.models import Article, Version
 from kenes.proposals import receipts
-from kenes.proposals.models import Proposal, StateChange
+from kenes.proposals.models import Proposal, StateChange, Visibility
 from kenes.proposals.services import secret_key
 
 
@@ -48,16 +49,7 @@ class PublicFilters:
     author_kind: str = ""
 
 
-def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
-    """Return proposals for public lists and the API: no personal data is selected.
-
-    Full-text search uses PostgreSQL's Russian configuration (GIN index on the text; Kazakh
-    words are not stemmed by it but match as written); on SQLite it falls back to a substring
-    match of each word in a few letter cases (SQLite's LIKE folds ASCII only).
-    """
-    qs = Proposal.objects.select_related("version__document", "article", "point").defer(
-        "contact", "author_index", "secret_digest"
-    )
+def _by_fields(qs: QuerySet[Proposal], filters: PublicFilters) -> QuerySet[Proposal]:
     for field in (
         "version_id",
         "article_id",
@@ -70,13 +62,34 @@ def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
         value = getattr(filters, field)
         if value:
             qs = qs.filter(**{field: value})
+    return qs
+
+
+def public_proposals(filters: PublicFilters, *, staff: bool = False) -> QuerySet[Proposal]:
+    """Return published proposals for public lists and the API: no personal data is selected.
+
+    Pages show ``public_text`` (personal data masked); search runs over it too, so typing an
+    IIN or a phone number into the search box finds nothing. Hidden and pending proposals are
+    counted by :func:`withheld_counts`, never listed. ``staff=True`` (review screens) lists
+    every proposal, with its original text, and searches the original text.
+    """
+    qs = Proposal.objects.select_related("version__document", "article", "point")
+    if staff:
+        qs = qs.defer("contact", "author_index", "secret_digest")
+        column = "text"
+    else:
+        qs = qs.defer("contact", "author_index", "secret_digest", "text").filter(
+            visibility=Visibility.PUBLISHED
+        )
+        column = "public_text"
+    qs = _by_fields(qs, filters)
     q = filters.q.strip()[:200]
     if q:
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
             # alias(), not annotate(): the vector is only filtered on, never selected.
-            qs = qs.alias(fts=SearchVector("text", config="russian")).filter(
+            qs = qs.alias(fts=SearchVector(column, config="russian")).filter(
                 fts=SearchQuery(q, config="russian", search_type="websearch")
             )
         else:
@@ -85,7 +98,7 @@ def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
                 variants = {word, word.lower(), word.capitalize(), word.upper()}
                 condition = Q()
                 for v in variants:
-                    condition |= Q(text__contains=v)
+                    condition |= Q(**{column + "__contains": v})
                 qs = qs.filter(condition)
     return qs.order_by("-submitted_at", "-id")
 
@@ -102,7 +115,7 @@ def public_counts(qs: QuerySet[Proposal]) -> dict[str, dict[str, int]]:
 # What a public list row shows (no contact, no secret digest, no author index).
 LIST_FIELDS = (
     "code",
-    "text",
+    "public_text",
     "language",
     "state",
     "author_kind",
@@ -166,3 +179,29 @@ def public_page(
 
 def proposal_history(proposal: Proposal) -> list[StateChange]:
     return list(proposal.history.order_by("at", "id"))
+
+
+def withheld_counts(filters: PublicFilters) -> dict[str, Any]:
+    """Return what a public list with ``filters`` does not show, so its counts add up.
+
+    The text search is not applied (withheld texts are not searchable). Returns
+    ``{"pending": n, "hidden": n, "reasons": [(code, label, n), ...]}``.
+    """
+    from kenes.proposals.models import HideReason
+
+    qs = _by_fields(Proposal.objects.exclude(visibility=Visibility.PUBLISHED), filters)
+    rows = qs.order_by().values("visibility", "hide_reason").annotate(n=Count("id"))
+    pending = hidden = 0
+    reasons: dict[str, int] = {}
+    for row in rows:
+        if row["visibility"] == Visibility.PENDING:
+            pending += row["n"]
+        elif row["visibility"] == Visibility.HIDDEN:
+            hidden += row["n"]
+            reasons[row["hide_reason"]] = reasons.get(row["hide_reason"], 0) + row["n"]
+    labels = dict(HideReason.choices)
+    return {
+        "pending": pending,
+        "hidden": hidden,
+        "reasons": [(code, labels.get(code, code), n) for code, n in sorted(reasons.items())],
+    }

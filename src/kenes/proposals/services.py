@@ -18,8 +18,10 @@ from kenes.accounts.actors import acting_user
 from kenes.consultations.models import Consultation
 from kenes.consultations.services import intake_check
 from kenes.core import hooks
+from kenes.core import pii
 from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
+from kenes.core.text import has_nul, visible_length
 from kenes.core.validation import EMAIL_RE, PHONE_RE
 from kenes.counters.services import counters_add, intake_items
 from kenes.drafts.models import Article, Point, Version
@@ -28,7 +30,7 @@ from kenes.ledger import events
 from kenes.ledger.events import commitment
 from kenes.ledger.merkle.codes import normalize_text
 from kenes.ledger.services import ledger_append, ledger_append_many
-from kenes.proposals import receipts
+from kenes.proposals import flood, receipts
 from kenes.proposals.models import (
     TEXT_MAX,
     TEXT_MIN,
@@ -38,6 +40,7 @@ from kenes.proposals.models import (
     Proposal,
     ProposalState,
     StateChange,
+    Visibility,
 )
 
 
@@ -61,6 +64,17 @@ def secret_key() -> bytes:
 def text_fingerprint(text: str) -> str:
     folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     return hashlib.sha256(folded.encode()).hexdigest()
+
+
+def public_text_hash(public_text: str) -> str:
+    """Return the hash of a proposal's public (masked) text that its ledger event carries."""
+    return hashlib.sha256(public_text.encode()).hexdigest()
+
+
+def _first_visibility(version: Version) -> str:
+    """Published at once, or pending moderation, as the document (or KENES_MODERATION) says."""
+    mode = version.document.moderation or settings.KENES_MODERATION
+    return Visibility.PENDING if mode == "premoderate" else Visibility.PUBLISHED
 
 
 def detect_language(text: str, fallback: str) -> tuple[str, bool]:
@@ -195,7 +209,24 @@ def _prepare(
     intake_check(consultation=consultation[0], channel=channel, form_date=form_date)
     errors: dict[str, list[str]] = {}
     clean = normalize_text(text or "")
-    if len(clean) < TEXT_MIN:
+    for name, value in (
+        ("contact", contact),
+        ("consent_text", consent_text),
+        ("region", region),
+        ("source", source),
+        ("source_ref", source_ref),
+        ("external_id", external_id),
+        ("language", language),
+        ("article", article_number),
+        ("point", point_number),
+    ):
+        if has_nul(value):
+            errors[name] = [
+                _("This field contains a NUL character (U+0000), which is not allowed.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+    if visible_length(clean) < TEXT_MIN:
         errors["text"] = [
             _("The proposal is too short: write at least %(n)s characters.") % {"n": TEXT_MIN}
         ]
@@ -284,8 +315,11 @@ def _prepare(
         external_id=external_id[:200],
         submitted_at=submitted_at or timezone.now(),
         form_date=form_date if channel not in ("web", "api") else None,
+        public_text=pii.mask_pii(clean),
+        visibility=_first_visibility(version),
     )
-    # The public record: the text is bound by a commitment salted with the receipt secret.
+    # The public record: the text is bound by a commitment salted with the receipt secret, and
+    # what the public sees by its hash, so `kenes ledger audit` detects a rewritten public text.
     event = events.proposal_received(
         code=proposal.code,
         commitment=commitment(secret, clean),
@@ -297,6 +331,7 @@ def _prepare(
         language=lang,
         author_kind=author_kind,
         region=region or None,
+        public_text_sha256=public_text_hash(proposal.public_text),
     )
     return _Prepared(proposal, secret, event)
 
@@ -371,6 +406,7 @@ def proposal_submit(
         **fields,
     )
     proposal = prepared.proposal
+    proposal.flood_flags = flood.flags_for(proposal)
     for _attempt in range(5):
         try:
             with transaction.atomic():

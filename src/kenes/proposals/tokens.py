@@ -12,14 +12,17 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenes.accounts.actors import acting_user
+from kenes.core import crypto
 from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.drafts.models import Version
@@ -101,6 +104,40 @@ def request_digest(body: dict[str, Any]) -> str:
     return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
 
 
+def public_scope(client: str) -> str:
+    """The Idempotency-Key scope of a client without a token: a keyed hash of its address.
+
+    Each anonymous client has its own scope, so one client's key can never replay another's
+    proposal (or, within the replay window, its secret).
+    """
+    key = hashlib.sha256(b"kenes idempotency scope|" + settings.SECRET_KEY.encode()).digest()
+    return "p:" + hmac.new(key, client.encode(), hashlib.sha256).hexdigest()[:14]
+
+
+def _replay_secret(found: IdempotencyKey) -> str | None:
+    """The sealed secret while the replay window lasts; erased (and None) after it."""
+    if not found.secret_sealed:
+        return None
+    window = timedelta(seconds=settings.KENES_RECEIPT_REPLAY_SECONDS)
+    if found.created_at < timezone.now() - window:
+        IdempotencyKey.objects.filter(pk=found.pk).update(secret_sealed="")
+        return None
+    try:
+        return crypto.decrypt(found.secret_sealed)
+    except ValueError:
+        return None
+
+
+def replay_secrets_expire() -> int:
+    """Erase the sealed secrets older than the replay window; return how many were erased."""
+    cutoff = timezone.now() - timedelta(seconds=settings.KENES_RECEIPT_REPLAY_SECONDS)
+    return (
+        IdempotencyKey.objects.filter(created_at__lt=cutoff)
+        .exclude(secret_sealed="")
+        .update(secret_sealed="")
+    )
+
+
 def _replay(scope: str, key: str, digest: str) -> ApiSubmitted | None:
     found = IdempotencyKey.objects.select_related("proposal").filter(scope=scope, key=key).first()
     if found is None:
@@ -116,7 +153,9 @@ def _replay(scope: str, key: str, digest: str) -> ApiSubmitted | None:
                 ]
             }
         )
-    return ApiSubmitted(Submitted(found.proposal, None, created=False), replayed=True)
+    return ApiSubmitted(
+        Submitted(found.proposal, _replay_secret(found), created=False), replayed=True
+    )
 
 
 def proposal_submit_idempotent(
@@ -132,8 +171,9 @@ def proposal_submit_idempotent(
 
     With an empty key it is a plain submission. Otherwise the key and the proposal are written
     in one transaction, so a crash leaves both or neither. A retry with the same key and the
-    same body digest returns the first proposal with ``replayed=True`` and no secret (the
-    secret is never stored, so it cannot be shown twice); the same key with another body raises
+    same body digest returns the first proposal with ``replayed=True`` and, within
+    ``KENES_RECEIPT_REPLAY_SECONDS``, its secret again (kept encrypted with the key until then,
+    so an author whose response was lost is not left without it); the same key with another body raises
     :class:`IdempotencyConflictError`. Two concurrent requests with one key: the unique
     constraint lets one commit, the other rolls back entirely and replays the first.
     """
@@ -161,6 +201,11 @@ def proposal_submit_idempotent(
                         key=idempotency_key,
                         request_digest=body_digest,
                         proposal=result.proposal,
+                        secret_sealed=(
+                            crypto.encrypt(result.secret)
+                            if result.secret and settings.KENES_RECEIPT_REPLAY_SECONDS > 0
+                            else ""
+                        ),
                     )
             return ApiSubmitted(result, replayed=not result.created)
         except IntegrityError:

@@ -7,15 +7,15 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenes.accounts.actors import acting_user
+from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.drafts.models import Article, Version
 from kenes.reports import rendering, selectors
@@ -23,13 +23,8 @@ from kenes.reports.models import ExplainerNote, ReportBuild, ReportLanguage
 
 log = logging.getLogger(__name__)
 
-Actor = AbstractBaseUser | AnonymousUser | None
 NOTE_MAX = 3000
 HANDOUT_MAX_ARTICLES = 30
-
-
-def _user(actor: Actor) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def check_language(language: str) -> str:
@@ -45,7 +40,7 @@ def report_build_request(*, actor: Actor, version: Version, language: str) -> Re
     """Queue a build of the final report (the staff button); the task worker builds it."""
     check_language(language)
     build = ReportBuild.objects.create(
-        version=version, language=language, requested_by=_user(actor)
+        version=version, language=language, requested_by=acting_user(actor)
     )
     audit_record(
         actor=actor,
@@ -82,7 +77,7 @@ def report_build(
     if build is None:
         with transaction.atomic():
             build = ReportBuild.objects.create(
-                version=version, language=language, requested_by=_user(actor)
+                version=version, language=language, requested_by=acting_user(actor)
             )
             audit_record(
                 actor=actor,
@@ -187,7 +182,7 @@ def explainer_note_save(
     if note is None:
         note = ExplainerNote(article=article, language=language)
     note.text = text
-    note.updated_by = _user(actor)
+    note.updated_by = acting_user(actor)
     note.save()
     audit_record(
         actor=actor,

@@ -71,7 +71,8 @@ def _filtered(filters: QueueFilters, user: Viewer) -> QuerySet[Proposal]:
             region=filters.region,
             language=filters.language,
             channel=filters.channel,
-        )
+        ),
+        staff=True,
     )
     if code:
         qs = qs.filter(code=code)

@@ -23,6 +23,7 @@ from kenes.accounts.permissions import CONTACT_READ, REVIEW_ACT, review_view
 from kenes.core.validation import add_form_errors
 from kenes.drafts.models import pick_language
 from kenes.proposals.models import ProposalState
+from kenes.proposals.rights import contact_read_audit
 from kenes.review import forms, selectors, services
 
 # The keyboard map shown in the "?" help (review.js implements it).
@@ -216,6 +217,9 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     if detail is None:
         raise Http404
     p = detail.proposal
+    if show_contact and p.contact and request.method == "GET":
+        # Staff reading a citizen's contact is itself audited (issue #10; never the contact).
+        contact_read_audit(actor=request.user, proposal=p, screen="review")
     filter_form = _filter_form(request, selectors.reviewers())
     filters = filter_form.filters()
     query = _filter_query(request.GET)

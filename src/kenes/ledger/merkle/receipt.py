@@ -45,9 +45,11 @@ from typing import Final
 
 from .checkpoint import Checkpoint, open_checkpoint
 from .codes import commitment, normalize_code, normalize_secret, normalize_text
+from .cosignature import CosignatureVerifier, cosignatures
 from .errors import MerkleError, ProofError, ReceiptError, RootMismatchError
 from .hashing import EMPTY_ROOT, hash_leaf
 from .keys import Ed25519Verifier, parse_verifier_key
+from .note import open_note
 from .proof import verify_consistency, verify_inclusion
 from .sources import LogEntry, LogSource
 
@@ -254,15 +256,25 @@ def verify_receipt(
     *,
     log_key: str | None = None,
     kept_checkpoint: str | None = None,
+    witness_keys: list[str] | None = None,
+    min_witnesses: int | None = None,
 ) -> ReceiptReport:
-    """Run every check on ``receipt`` against ``source``; never raise for bad input."""
+    """Run every check on ``receipt`` against ``source``; never raise for bad input.
+
+    Witnesses: the checkpoint's cosignatures are counted against ``witness_keys`` (or, when
+    None, the keys the log publishes, if the source can list them); fewer than
+    ``min_witnesses`` fails. ``min_witnesses`` None means 1 when there are witness keys, and
+    no requirement when the log publishes none.
+    """
     code = normalize_code(receipt.code or "")
     report = ReceiptReport(code=code or receipt.code)
     if code is None:
         report.add("code", False, f"{receipt.code!r} is not a valid receipt code (mistyped?)")
         return report
     try:
-        _verify(report, source, receipt, code, log_key, kept_checkpoint)
+        _verify(
+            report, source, receipt, code, log_key, kept_checkpoint, witness_keys, min_witnesses
+        )
     except (MerkleError, ValueError, UnicodeError) as exc:  # a source broke: never a traceback
         report.add("source", False, f"the log could not be read: {exc}", detail=str(exc))
     return report
@@ -275,6 +287,8 @@ def _verify(
     code: str,
     log_key: str | None,
     kept_checkpoint: str | None,
+    witness_keys: list[str] | None = None,
+    min_witnesses: int | None = None,
 ) -> None:
     verifier = _key(report, source, log_key)
     if verifier is None:
@@ -305,6 +319,7 @@ def _verify(
         root=root.hex(),
         origin=checkpoint.origin,
     )
+    _check_witnesses(report, source, verifier, note, witness_keys, min_witnesses)
     entries = source.entries(code, checkpoint.size)
     if not entries:
         report.add("entries", False, f"the log has no entry for {code}")
@@ -349,6 +364,75 @@ def _verify(
         )
     if kept_checkpoint is not None:
         _check_kept(report, source, verifier, checkpoint, kept_checkpoint)
+
+
+def _check_witnesses(
+    report: ReceiptReport,
+    source: LogSource,
+    log_verifier: Ed25519Verifier,
+    note: str,
+    witness_keys: list[str] | None,
+    min_witnesses: int | None,
+) -> None:
+    published = witness_keys is None
+    if published:
+        getter = getattr(source, "witnesses", None)
+        if getter is None and min_witnesses is None:
+            return  # a source that cannot list witnesses (the server's own page)
+        keys = list(getter()) if getter is not None else []
+    else:
+        keys = list(witness_keys or [])
+    verifiers: list[CosignatureVerifier] = []
+    for key in keys:
+        try:
+            parsed = parse_verifier_key(key.strip())
+        except MerkleError as exc:
+            report.add("witnesses", False, f"a witness key is malformed: {exc}", detail=str(exc))
+            return
+        if not isinstance(parsed, CosignatureVerifier):
+            report.add("witnesses", False, f"{key.strip()} is not a witness (cosignature) key")
+            return
+        if all(v.name != parsed.name for v in verifiers):
+            verifiers.append(parsed)
+    minimum = min_witnesses if min_witnesses is not None else (1 if verifiers else 0)
+    count = 0
+    if verifiers:
+        opened = open_note(note, [log_verifier, *verifiers])
+        count = len({c.name for c in cosignatures(opened, verifiers)})
+    params: dict[str, str | int] = {"count": count, "known": len(verifiers), "minimum": minimum}
+    names = ", ".join(v.name for v in verifiers)
+    if published and verifiers:
+        report.add(
+            "witness_keys",
+            None,
+            f"the witness keys were taken from the log itself ({names}); "
+            "pin keys published elsewhere with --witness-key",
+        )
+    if not verifiers and minimum == 0:
+        report.add(
+            "witnesses",
+            None,
+            "the log publishes no witnesses: only the log's own key vouches for this "
+            "checkpoint (a re-signed, rewritten history would not be detected)",
+            **params,
+        )
+    elif count >= minimum:
+        report.add(
+            "witnesses",
+            True,
+            f"{count} of {len(verifiers)} witnesses cosigned the checkpoint "
+            f"(at least {minimum} required)",
+            **params,
+        )
+    else:
+        report.add(
+            "witnesses",
+            False,
+            f"only {count} of {len(verifiers)} witnesses cosigned the checkpoint, "
+            f"{minimum} required (if the log grew a moment ago, retry after the "
+            "witnesses' next round)",
+            **params,
+        )
 
 
 def _check_commitment(

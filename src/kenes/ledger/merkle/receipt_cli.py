@@ -48,6 +48,20 @@ def add_receipt_arguments(parser: argparse.ArgumentParser) -> None:
         help="a checkpoint you kept earlier: check the log still extends it",
     )
     parser.add_argument(
+        "--witness-key",
+        action="append",
+        metavar="VKEY",
+        help="a witness's verifier key (or a file of keys, one a line); repeatable; "
+        "default: the witnesses the log publishes",
+    )
+    parser.add_argument(
+        "--min-witnesses",
+        type=int,
+        metavar="N",
+        help="fail unless at least N witnesses cosigned the checkpoint (default 1 when "
+        "there are witness keys, 0 when the log publishes none)",
+    )
+    parser.add_argument(
         "--save-checkpoint",
         metavar="FILE",
         help="after success, save the verified checkpoint here for next time",
@@ -113,6 +127,19 @@ def _log_key(value: str | None) -> str | None:
     return keys[0]
 
 
+def _witness_keys(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    keys: list[str] = []
+    for value in values:
+        if "+" in value and not Path(value).is_file():
+            keys.append(value.strip())
+            continue
+        lines = _read_small(value, "the witness key file").splitlines()
+        keys += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return keys
+
+
 def run_receipt_command(args: argparse.Namespace) -> int:
     """Run ``verify receipt`` from parsed arguments; return 0, 1 or 2."""
     try:
@@ -124,10 +151,20 @@ def run_receipt_command(args: argparse.Namespace) -> int:
             if args.kept_checkpoint
             else None
         )
+        witness_keys = _witness_keys(args.witness_key)
+        if args.min_witnesses is not None and args.min_witnesses < 0:
+            raise UsageError("--min-witnesses must be 0 or more")
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = verify_receipt(source, receipt, log_key=log_key, kept_checkpoint=kept)
+    report = verify_receipt(
+        source,
+        receipt,
+        log_key=log_key,
+        kept_checkpoint=kept,
+        witness_keys=witness_keys,
+        min_witnesses=args.min_witnesses,
+    )
     sys.stdout.write(format_report(report))
     if report.ok and args.save_checkpoint and report.checkpoint_note:
         try:

@@ -107,6 +107,14 @@ class HttpLogSource:
             out.append(LogEntry(index, str(item["kind"]), str(item["data"])))
         return out
 
+    def witnesses(self) -> list[str]:
+        """Return the verifier keys of ``/witnesses`` (the witnesses the log publishes)."""
+        doc = self.client.get_json("/witnesses")
+        items = doc.get("witnesses") if isinstance(doc, dict) else None
+        if not isinstance(items, list):
+            raise ReceiptError("the log's witness list is malformed")
+        return [str(w["vkey"]) for w in items if isinstance(w, dict) and w.get("vkey")]
+
     def inclusion(self, index: int, size: int) -> list[bytes]:
         """Return the proof of ``/proof/inclusion?index=&size=``."""
         doc = self.client.get_json(f"/proof/inclusion?index={index}&size={size}")
@@ -155,6 +163,13 @@ class DirLogSource:
     def checkpoint(self) -> str:
         """Return the ``checkpoint`` file."""
         return self._read("checkpoint")
+
+    def witnesses(self) -> list[str]:
+        """Return the ``witnesses`` file's verifier keys (one per line; none if absent)."""
+        if not (self.root / "witnesses").is_file():
+            return []
+        lines = self._read("witnesses").splitlines()
+        return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
     def _store(self, size: int) -> TileHashStore:
         if size not in self._stores:

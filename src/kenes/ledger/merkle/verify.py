@@ -17,6 +17,9 @@ bare list of hex hashes.
 Receipt (``receipt --code KNS-XXXX-XXXX --secret SECRET --text-file FILE --log URL|DIR
 [--log-key VKEY] [--kept-checkpoint FILE]``, or ``--receipt FILE``): check a citizen's receipt
 against a live log or an exported directory, one line per check; see :mod:`.receipt`.
+``--witness-key VKEY`` (repeatable; default: the witnesses the log publishes) and
+``--min-witnesses N`` (default 1 when there are witness keys, 0 when the log publishes none):
+the report counts the witnesses that cosigned the checkpoint and fails below N.
 
 The proof primitives of :mod:`.proof` (``verify_inclusion``,
 ``root_from_inclusion_proof``, ``verify_consistency``...) are re-exported here.

@@ -18,6 +18,8 @@ ACTIONS = [
     "witnesses",
     "deactivate-witness",
     "activate-witness",
+    "demo-witnesses",
+    "cosign",
 ]
 
 
@@ -27,7 +29,8 @@ class Command(BaseCommand):
         "(recompute and compare), `export DIR` (static C2SP tlog-tiles copy), `key`, "
         "`add-witness NAME VKEY [--organisation ORG]` (register a witness's cosignature "
         "key, from `kenes witness keygen`), `witnesses` (list), `deactivate-witness NAME`, "
-        "`activate-witness NAME`."
+        "`activate-witness NAME`, `demo-witnesses` (two witness keys under "
+        "KENES_DATA_DIR/witnesses, registered), `cosign` (run those witnesses' round now)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -55,6 +58,7 @@ class Command(BaseCommand):
         if action == "key":
             self.stdout.write(signing.vkey())
         elif action == "sequence":
+            signing.allow_signing()  # the sequencer is the one process that signs
             while True:
                 checkpoint = ledger_sequence()
                 if checkpoint is not None:
@@ -68,6 +72,8 @@ class Command(BaseCommand):
                 f"{report.leaves} leaves, {report.checkpoints} checkpoints, "
                 f"{report.pending} entries waiting to be sequenced"
             )
+            for note in report.notes:
+                self.stdout.write(f"NOTE: {note}")
             for problem in report.problems:
                 self.stdout.write(f"PROBLEM: {problem}")
             if not report.ok:
@@ -81,6 +87,19 @@ class Command(BaseCommand):
             directory = Path(options["operands"][0])
             size = export_log(directory)
             self.stdout.write(f"Exported {size} leaves to {directory}")
+        elif action in ("demo-witnesses", "cosign"):
+            from kenes.ledger import local_witness
+            from kenes.ledger.merkle.witness import WitnessAlarm
+
+            if action == "demo-witnesses":
+                for witness in local_witness.demo_witnesses_ensure():
+                    self.stdout.write(f"{witness.name} {witness.vkey}")
+                return
+            try:
+                for message in local_witness.cosign_local():
+                    self.stdout.write(message)
+            except WitnessAlarm as exc:
+                raise CommandError(f"ALARM: {exc}") from exc
         else:
             self._witness_action(action, options)
 

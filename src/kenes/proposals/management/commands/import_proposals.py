@@ -125,6 +125,14 @@ class Command(BaseCommand):
                 receipts_path=options["receipts"],
             )
         except ImportFileError as exc:
+            partial = getattr(exc, "partial", None)
+            if partial is not None and partial.rows:
+                raise CommandError(
+                    f"Stopped: {exc} The {partial.rows:,} rows before it were read and "
+                    f"kept ({partial.created:,} imported, {partial.skipped:,} already there, "
+                    f"{partial.failed:,} with errors). Correct the file and run the same "
+                    "command again: rows already imported are skipped."
+                ) from exc
             raise CommandError(f"Nothing was imported. {exc}") from exc
         except ValidationError as exc:
             raise CommandError("Nothing was imported. " + " ".join(exc.messages)) from exc
