@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from kenes.accounts.actors import acting_user
 from kenes.consultations.models import Consultation
 from kenes.consultations.services import intake_check
-from kenes.core import hooks
-from kenes.core import pii
+from kenes.core import hooks, pii
 from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
 from kenes.core.text import has_nul, visible_length
