@@ -196,6 +196,10 @@ KENES_LOGO_MAX_BYTES = int(os.environ.get("KENES_LOGO_MAX_BYTES", str(512 * 1024
 KENES_REGIONS_GEOJSON = os.environ.get("KENES_REGIONS_GEOJSON", "")
 # The same text from the same author within this many seconds is politely refused.
 KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
+# API intake by group commit (kenes.proposals.batcher): one writer thread per web process.
+KENES_INTAKE_GROUP_COMMIT = _env_bool("KENES_INTAKE_GROUP_COMMIT", True)
+KENES_INTAKE_BATCH_MAX = int(os.environ.get("KENES_INTAKE_BATCH_MAX", "500"))
+KENES_INTAKE_QUEUE_MAX = int(os.environ.get("KENES_INTAKE_QUEUE_MAX", "2000"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs
 # `kenes ledger sequence --loop` instead, which batches entries every second.
 KENES_LEDGER_AUTOSEQUENCE = _env_bool("KENES_LEDGER_AUTOSEQUENCE", DEBUG)

@@ -129,13 +129,68 @@ def compare(
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers: the database answers a trivial query."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # pragma: no cover - reported, not raised
-        return JsonResponse({"ok": False, "error": type(exc).__name__}, status=503)
+    """Liveness: the process answers. Touches no database (a database outage must not make
+    an orchestrator restart every web process); readiness is :func:`readyz`."""
     return JsonResponse({"ok": True})
+
+
+def _ready_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return ""
+
+
+def _ready_ledger_key() -> str:
+    import os
+
+    from django.conf import settings as conf
+
+    from kenes.ledger.merkle import parse_private_key
+
+    raw = os.environ.get("KENES_LEDGER_KEY", "")
+    if not raw:
+        path = conf.DATA_DIR / "ledger_key"
+        if not path.exists():
+            return "no ledger key: set KENES_LEDGER_KEY"
+        raw = path.read_text().strip()
+    parse_private_key(raw)
+    return ""
+
+
+def _ready_tasks() -> str:
+    from django.conf import settings as conf
+
+    if not conf.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        return ""  # an in-process backend (tests, demo) has nothing to reach
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.ready().order_by().values("id")[:1].exists()
+    return ""
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness for load balancers: the database answers, the ledger key is readable and the
+    task queue (django-tasks' table) answers. 503 with the failing checks otherwise."""
+    checks: dict[str, str] = {}
+    for name, check in (
+        ("database", _ready_database),
+        ("ledger_key", _ready_ledger_key),
+        ("tasks", _ready_tasks),
+    ):
+        try:
+            problem = check()
+        except Exception as exc:  # reported, not raised: the balancer reads the reason
+            problem = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        checks[name] = problem or "ok"
+    ready = all(v == "ok" for v in checks.values())
+    body: dict[str, object] = {"ok": ready, "checks": checks}
+    if not ready:
+        body["reason"] = "; ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
+    response = JsonResponse(body, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    if not ready:
+        response["Retry-After"] = "5"
+    return response
 
 
 def not_found(request: HttpRequest, exception: Http404) -> HttpResponse:
