@@ -433,8 +433,10 @@ def proposals_submit_many(
             proposals_stored.send(sender=Proposal, proposal_ids=[p.pk for p in saved])
             for (n, prepared), proposal in zip(fresh, saved, strict=True):
                 results[n] = Submitted(proposal, prepared.secret, created=True)
-                if proposal.contact:
-                    transaction.on_commit(lambda pk=proposal.pk: notify_receipt(proposal_id=pk))  # type: ignore[misc]
+            to_notify = [p.pk for p in saved if p.contact]
+            if to_notify:
+                # One task for the whole batch (kenes.proposals.tasks.send_receipts).
+                transaction.on_commit(lambda: notify_receipts(proposal_ids=to_notify))
     for n, first in repeats:
         earlier = results[first]
         results[n] = (
@@ -443,6 +445,15 @@ def proposals_submit_many(
             else earlier
         )
     return [r for r in results if r is not None]
+
+
+def notify_receipts(*, proposal_ids: list[int]) -> None:
+    """Queue the receipts of a batch as one task (or a few, for very large batches)."""
+    from kenes.proposals.notify import BATCH
+    from kenes.proposals.tasks import send_receipts
+
+    for start in range(0, len(proposal_ids), BATCH):
+        send_receipts.enqueue(proposal_ids=proposal_ids[start : start + BATCH])
 
 
 def notify_receipt(*, proposal_id: int) -> None:
