@@ -79,7 +79,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compress HTML and API answers (static files come precompressed from whitenoise).
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GETs: short public caching, reads from the replica (kenes.core.public).
+    "kenes.core.public.PublicReadMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kenes.core.middleware.QueryLanguageMiddleware",
@@ -125,6 +130,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A PostgreSQL streaming replica for anonymous public reads (kenes.core.public.ReplicaRouter).
+if os.environ.get("KENES_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["KENES_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("KENES_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kenes.core.public.ReplicaRouter"]
+# Seconds a shared cache may keep an anonymous public page (0 turns public caching off).
+KENES_PUBLIC_MAX_AGE = int(os.environ.get("KENES_PUBLIC_MAX_AGE", "30"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -169,9 +185,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
+# Separate queues, each drained by its own workers, so a long analysis or report never holds
+# back receipts (docs/operations.md: `kenes db-worker --queue-name notifications` ...).
+TASK_QUEUES = ["default", "notifications", "analysis", "reports"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("KENES_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
 

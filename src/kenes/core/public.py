@@ -1,0 +1,112 @@
+"""Anonymous public reads: short shared caching, and reads from a streaming replica.
+
+:class:`PublicReadMiddleware` marks a request as an *anonymous public read* when it is a GET or
+HEAD that carries no session cookie. For such requests
+
+- the database router below sends reads to the ``replica`` database, when
+  ``KENES_REPLICA_DATABASE_URL`` configures one (a PostgreSQL streaming replica; see
+  docs/operations.md). Staff, writes and everything inside a transaction stay on ``default``,
+  so nobody reads their own write from a replica that lags;
+- a successful answer that set no cookie and used no CSRF token gets
+  ``Cache-Control: public, max-age=KENES_PUBLIC_MAX_AGE`` (30 s by default) so a reverse proxy
+  or the phone's browser can reuse it; Django's ConditionalGetMiddleware (after this one) adds
+  the ETag and answers ``304 Not Modified``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+_public_read: ContextVar[bool] = ContextVar("kenes_public_read", default=False)
+
+# Paths never cached nor read from a replica (staff screens, intake, health checks).
+PRIVATE_PREFIXES = (
+    "/admin",
+    "/review",
+    "/outreach",
+    "/i18n",
+    "/healthz",
+    "/readyz",
+    "/propose",
+    "/receipt",
+)
+
+
+def is_public_read() -> bool:
+    return _public_read.get()
+
+
+class public_read:
+    """Mark the code inside as an anonymous public read (tests, CLI exports)."""
+
+    def __init__(self, on: bool = True) -> None:
+        self.on = on
+
+    def __enter__(self) -> None:
+        self.token = _public_read.set(self.on)
+
+    def __exit__(self, *exc: object) -> None:
+        _public_read.reset(self.token)
+
+
+def _anonymous_read(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(PRIVATE_PREFIXES)
+    )
+
+
+class PublicReadMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        anonymous = _anonymous_read(request)
+        token = _public_read.set(anonymous)
+        try:
+            response = self.get_response(request)
+        finally:
+            _public_read.reset(token)
+        max_age = settings.KENES_PUBLIC_MAX_AGE
+        if (
+            anonymous
+            and max_age > 0
+            and response.status_code in (200, 304)
+            and "Cache-Control" not in response.headers
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
+            patch_cache_control(response, public=True, max_age=max_age)
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        return response
+
+
+class ReplicaRouter:
+    """Send anonymous public reads to ``replica`` when configured; everything else to default."""
+
+    def db_for_read(self, model: type[Any], **hints: Any) -> str | None:
+        if (
+            "replica" in settings.DATABASES
+            and _public_read.get()
+            and not connections["default"].in_atomic_block
+        ):
+            return "replica"
+        return None
+
+    def db_for_write(self, model: type[Any], **hints: Any) -> str | None:
+        return "default"
+
+    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:
+        # The replica holds the same rows as default: objects from both may be related.
+        return True
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
+        return db == "default"

@@ -1,0 +1,100 @@
+"""Anonymous public reads: caching headers, compression, the replica router (issue #15)."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+
+from kenes.core.public import ReplicaRouter, public_read
+from kenes.proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_list_is_publicly_cacheable_and_answers_304(submit):
+    # given a proposal and an anonymous visitor
+    submit()
+    # when an anonymous visitor reads the public list, then asks again with its ETag
+    plain = Client().get("/proposals/")
+    etag = plain.headers["ETag"]
+    repeat = Client().get("/proposals/", HTTP_IF_NONE_MATCH=etag)
+    # then the answer may be cached publicly for a short while and the repeat is 304
+    assert "public" in plain.headers["Cache-Control"]
+    assert "max-age=30" in plain.headers["Cache-Control"]
+    assert "Cookie" in plain.headers["Vary"]
+    assert not plain.cookies
+    assert repeat.status_code == 304
+
+
+def test_signed_in_staff_and_forms_are_never_cached_publicly(submit, reviewer):
+    submit()
+    staff = Client()
+    staff.force_login(reviewer)
+    # a signed-in person's page is private
+    assert "public" not in staff.get("/proposals/").headers.get("Cache-Control", "")
+    # a page with a form (a CSRF token) is not cached publicly either
+    propose = Client().get("/propose/")
+    assert "public" not in propose.headers.get("Cache-Control", "")
+
+
+@override_settings(KENES_PUBLIC_MAX_AGE=0)
+def test_public_caching_can_be_turned_off(submit):
+    submit()
+    assert "public" not in Client().get("/proposals/").headers.get("Cache-Control", "")
+
+
+def test_html_is_compressed_for_clients_that_accept_gzip(submit):
+    for n in range(30):
+        submit(text=f"Предлагаю изменить пункт {n} статьи о референдуме и выборах.")
+    response = Client().get("/proposals/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.headers["Content-Encoding"] == "gzip"
+    html = gzip.decompress(response.content).decode()
+    assert "</html>" in html
+    assert len(response.content) < len(html.encode()) / 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_router_sends_only_anonymous_reads_outside_transactions_to_the_replica(settings):
+    router = ReplicaRouter()
+    # without a replica everything stays on default
+    settings.DATABASES = {"default": settings.DATABASES["default"]}
+    with public_read():
+        assert router.db_for_read(Proposal) is None
+    # with a replica configured
+    settings.DATABASES = {
+        "default": settings.DATABASES["default"],
+        "replica": dict(settings.DATABASES["default"]),
+    }
+    assert router.db_for_read(Proposal) is None  # staff, tasks, CLI
+    with public_read():
+        assert router.db_for_read(Proposal) == "replica"
+        with transaction.atomic():  # a read inside a write sees the write
+            assert router.db_for_read(Proposal) is None
+    assert router.db_for_write(Proposal) == "default"
+    assert router.allow_migrate("replica", "proposals") is False
+    assert router.allow_migrate("default", "proposals") is True
+
+
+def test_middleware_marks_only_anonymous_get_requests(rf, reviewer):
+    from kenes.core.public import PublicReadMiddleware, is_public_read
+
+    seen = []
+
+    def view(request):
+        from django.http import HttpResponse
+
+        seen.append(is_public_read())
+        return HttpResponse("ok")
+
+    middleware = PublicReadMiddleware(view)
+    middleware(rf.get("/proposals/"))
+    middleware(rf.post("/proposals/"))
+    signed_in = rf.get("/proposals/")
+    signed_in.COOKIES["sessionid"] = "x"
+    middleware(signed_in)
+    middleware(rf.get("/review/"))
+    assert seen == [True, False, False, False]
+    assert is_public_read() is False
