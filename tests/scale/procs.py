@@ -26,7 +26,7 @@ def database_url() -> str:
 class Proc:
     """A child process whose output lines are collected by a thread."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, *args: str, env: dict[str, str] | None = None, program: str = KENES) -> None:
         full_env = dict(os.environ)
         full_env.update(
             KENES_DATABASE_URL=database_url(),
@@ -35,7 +35,7 @@ class Proc:
         )
         full_env.update(env or {})
         self.popen = subprocess.Popen(
-            [KENES, *args],
+            [program, *args],
             env=full_env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
