@@ -249,13 +249,22 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="KENES_WEB_WORKERS (0: default)")
     parser.add_argument("--threads", type=int, default=0, help="KENES_WEB_THREADS (0: default)")
     args = parser.parse_args()
-    extra = {"KENES_LEDGER_KEY": ""}
+    extra: dict[str, str] = {}
     if args.workers:
         extra["KENES_WEB_WORKERS"] = str(args.workers)
     if args.threads:
         extra["KENES_WEB_THREADS"] = str(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
         env = fresh_database(args.database, Path(tmp))
+        env.pop("KENES_LEDGER_KEY", None)
+        # the ledger key, generated once into KENES_DATA_DIR (production sets KENES_LEDGER_KEY)
+        subprocess.run(
+            [str(BIN / "kenes"), "ledger", "key"],
+            env=env,
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         load = os.getloadavg()[0]
         print(
             f"{os.cpu_count()} cores, load average {load:.1f}; bench/serve; wrk "

@@ -240,17 +240,32 @@ class Batcher:
         self.thread = None
 
     def process(self, batch: list[Job]) -> None:
-        if not connection.in_atomic_block:
+        outer = connection.in_atomic_block  # a caller's transaction (tests): answer in it
+        if not outer:
             close_old_connections()
+        outcomes: dict[Job, ApiSubmitted | ValidationError] = {}
         try:
             with transaction.atomic():
-                outcomes = _write(batch)
+                if not outer:
+                    # Registered first, so it runs first after the commit: the requests are
+                    # answered before the commit's other hooks (task enqueues) run.
+                    transaction.on_commit(lambda: self._settle(batch, outcomes))
+                outcomes.update(_write(batch))
+            if outer:
+                self._settle(batch, outcomes)
         except Exception:
-            log.warning("intake batch of %s rolled back; writing one by one", len(batch))
+            pending = [job for job in batch if not job.done.is_set()]
+            if not pending:  # committed and answered; a later commit hook failed
+                log.exception("a commit hook of an intake batch failed")
+                return
+            log.warning("intake batch of %s rolled back; writing one by one", len(pending))
             if connection.needs_rollback or not connection.is_usable():
                 connection.close()
-            self._one_by_one(batch)
-            return
+            self._one_by_one(pending)
+
+    def _settle(
+        self, batch: list[Job], outcomes: dict[Job, ApiSubmitted | ValidationError]
+    ) -> None:
         self.batches += 1
         self.written += len(batch)
         for job in batch:

@@ -60,10 +60,36 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha256(folded.encode()).hexdigest()
 
 
+QUICK_MIN_LETTERS = 40
+
+
+def quick_language(text: str) -> str | None:
+    """Settle the clear cases by their letters alone, without lingua (the intake hot path).
+
+    A Cyrillic text of at least 40 letters with no Kazakh-specific letter (әғқңөұүһі) is
+    Russian — Kazakh prose of that length always has some; one where they make at least 12 %
+    of the Cyrillic letters is Kazakh (the analysis engine's own threshold). Anything else
+    (short, Latin script, mixed, in between) returns None and goes to lingua.
+    """
+    from kenes.analysis.langid import script_counts
+
+    cyr, lat, kazakh, _latin_kazakh = script_counts(text[:5000])
+    if cyr < QUICK_MIN_LETTERS or lat * 10 > cyr:
+        return None
+    if kazakh == 0:
+        return "ru"
+    if kazakh / cyr >= 0.12:
+        return "kk"
+    return None
+
+
 def detect_language(text: str, fallback: str) -> tuple[str, bool]:
     """Return (language, detected?) for a text, limited to kk/ru/en."""
     from kenes.analysis.langid import detect_language as detect
 
+    quick = quick_language(text)
+    if quick is not None:
+        return quick, True
     lang = detect(text)
     if lang in Language.values:
         return lang, True
