@@ -82,9 +82,9 @@ MIDDLEWARE = [
     # Compress HTML and API answers (static files come precompressed from whitenoise).
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous GETs: short public caching, reads from the replica (kenes.core.public).
-    "kenes.core.public.PublicReadMiddleware",
+    # Anonymous GETs: ETags and 304s; short public caching, reads from the replica.
     "django.middleware.http.ConditionalGetMiddleware",
+    "kenes.core.public.PublicReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kenes.core.middleware.QueryLanguageMiddleware",
@@ -141,6 +141,9 @@ if os.environ.get("KENES_REPLICA_DATABASE_URL"):
 DATABASE_ROUTERS = ["kenes.core.public.ReplicaRouter"]
 # Seconds a shared cache may keep an anonymous public page (0 turns public caching off).
 KENES_PUBLIC_MAX_AGE = int(os.environ.get("KENES_PUBLIC_MAX_AGE", "30"))
+# Seconds the public lists' counts by state/language/channel are reused per filter (0: always
+# count). Per process (local memory cache) unless CACHES is set to a shared cache.
+KENES_COUNTS_TTL = int(os.environ.get("KENES_COUNTS_TTL", "30"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

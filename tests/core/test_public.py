@@ -14,6 +14,11 @@ from kenes.proposals.models import Proposal
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.KENES_PUBLIC_MAX_AGE = 30
+
+
 def test_anonymous_list_is_publicly_cacheable_and_answers_304(submit):
     # given a proposal and an anonymous visitor
     submit()
@@ -40,10 +45,32 @@ def test_signed_in_staff_and_forms_are_never_cached_publicly(submit, reviewer):
     assert "public" not in propose.headers.get("Cache-Control", "")
 
 
+def test_anonymous_pages_are_built_once_per_interval(submit):
+    # given a list read once by an anonymous visitor
+    submit(text="Предлагаю первую редакцию статьи о языках.")
+    first = Client().get("/api/proposals/")
+    assert first.json()["items"][0]["text"].startswith("Предлагаю первую")
+    # when a new proposal arrives within the caching interval
+    submit(text="Предлагаю вторую редакцию статьи о языках.")
+    # then anonymous readers get the page as it was built; a signed-in token reader does not
+    assert len(Client().get("/api/proposals/").json()["items"]) == 1
+    fresh = Client().get("/api/proposals/", HTTP_AUTHORIZATION="Bearer x")
+    assert len(fresh.json()["items"]) == 2
+    assert "public" not in fresh.headers.get("Cache-Control", "")
+    # and another language or query is another page
+    assert len(Client().get("/api/proposals/?limit=5").json()["items"]) == 2
+    from django.core.cache import cache
+
+    cache.clear()
+    assert len(Client().get("/api/proposals/").json()["items"]) == 2
+
+
 @override_settings(KENES_PUBLIC_MAX_AGE=0)
 def test_public_caching_can_be_turned_off(submit):
     submit()
     assert "public" not in Client().get("/proposals/").headers.get("Cache-Control", "")
+    submit(text="Предлагаю вторую редакцию статьи о языках.")
+    assert len(Client().get("/api/proposals/").json()["items"]) == 2
 
 
 def test_html_is_compressed_for_clients_that_accept_gzip(submit):

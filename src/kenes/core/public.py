@@ -10,16 +10,22 @@ HEAD that carries no session cookie. For such requests
 - a successful answer that set no cookie and used no CSRF token gets
   ``Cache-Control: public, max-age=KENES_PUBLIC_MAX_AGE`` (30 s by default) so a reverse proxy
   or the phone's browser can reuse it; Django's ConditionalGetMiddleware (after this one) adds
-  the ETag and answers ``304 Not Modified``.
+  the ETag and answers ``304 Not Modified``;
+- the same answer is kept in Django's cache for those seconds and served from there to the
+  next anonymous reader of the same URL in the same language (micro-caching: under load a
+  popular page is built once per interval, not once per reader). The key holds the path with
+  its query, the language cookie, ``Accept-Language`` and ``HX-Request``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -60,6 +66,7 @@ def _anonymous_read(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
         and not request.path.startswith(PRIVATE_PREFIXES)
     )
 
@@ -70,23 +77,42 @@ class PublicReadMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         anonymous = _anonymous_read(request)
+        max_age = settings.KENES_PUBLIC_MAX_AGE
+        key = _cache_key(request) if anonymous and max_age > 0 else ""
+        if key:
+            cached = cache.get(key)
+            if cached is not None:
+                return cached  # type: ignore[no-any-return]
         token = _public_read.set(anonymous)
         try:
             response = self.get_response(request)
         finally:
             _public_read.reset(token)
-        max_age = settings.KENES_PUBLIC_MAX_AGE
         if (
-            anonymous
-            and max_age > 0
-            and response.status_code in (200, 304)
+            key
+            and response.status_code == 200
+            and not response.streaming
             and "Cache-Control" not in response.headers
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
             patch_cache_control(response, public=True, max_age=max_age)
             patch_vary_headers(response, ("Cookie", "Accept-Language"))
+            cache.set(key, response, max_age)
         return response
+
+
+def _cache_key(request: HttpRequest) -> str:
+    parts = "\n".join(
+        (
+            request.method or "",
+            request.get_full_path(),
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+            request.headers.get("Accept-Language", ""),
+            request.headers.get("HX-Request", ""),
+        )
+    )
+    return "kenes:page:" + hashlib.sha256(parts.encode()).hexdigest()[:40]
 
 
 class ReplicaRouter:

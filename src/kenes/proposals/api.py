@@ -454,8 +454,13 @@ def proposal_list(
     ]
     total = by = None
     if counts:
-        total = qs.order_by().count()
-        by = selectors.public_counts(qs)
+        # Reused for KENES_COUNTS_TTL seconds per filter; the sum by state is the total.
+        by = (
+            selectors.public_counts(qs)
+            if document and not version
+            else selectors.public_counts_cached(filters)
+        )
+        total = sum(by.get("state", {}).values())
     return Status(
         200,
         {

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils.dateparse import parse_datetime
 
 from kenes.drafts.models import Article, Version
 from kenes.proposals import receipts
@@ -97,6 +103,58 @@ def public_counts(qs: QuerySet[Proposal]) -> dict[str, dict[str, int]]:
         rows = qs.order_by().values(field).annotate(n=Count("id"))
         out[field] = {r[field]: r["n"] for r in rows}
     return out
+
+
+def _cache_key(kind: str, filters: PublicFilters) -> str:
+    raw = repr(sorted(asdict(filters).items())).encode()
+    return f"kenes:{kind}:" + hashlib.sha256(raw).hexdigest()[:32]
+
+
+def public_counts_cached(filters: PublicFilters) -> dict[str, dict[str, int]]:
+    """:func:`public_counts` of ``public_proposals(filters)``, kept ``KENES_COUNTS_TTL`` seconds.
+
+    Counting a filtered list scans every match (a search for a common word matches a large
+    share of a million proposals), so a public page that shows counts reuses them for a short
+    while per filter combination: the numbers lag new proposals by at most the TTL.
+    """
+    ttl = settings.KENES_COUNTS_TTL
+    if ttl <= 0:
+        return public_counts(public_proposals(filters))
+    key = _cache_key("counts", filters)
+    found = cache.get(key)
+    if found is None:
+        found = public_counts(public_proposals(filters))
+        cache.set(key, found, ttl)
+    return found  # type: ignore[no-any-return]
+
+
+def public_total_cached(filters: PublicFilters) -> int:
+    """How many proposals ``public_proposals(filters)`` holds, kept ``KENES_COUNTS_TTL`` s."""
+    ttl = settings.KENES_COUNTS_TTL
+    key = _cache_key("total", filters)
+    found = cache.get(key) if ttl > 0 else None
+    if found is None:
+        found = public_proposals(filters).order_by().count()
+        if ttl > 0:
+            cache.set(key, found, ttl)
+    return int(found)
+
+
+def cursor_encode(proposal: Proposal) -> str:
+    """The keyset cursor after ``proposal`` in a newest-first list (opaque, URL-safe)."""
+    raw = f"{proposal.submitted_at.isoformat()}|{proposal.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
+    """The ``(submitted_at, id)`` of a cursor, or None when it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _sep, pk = raw.partition("|")
+        when = parse_datetime(stamp)
+        return (when, int(pk)) if when is not None else None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
 
 
 # What a public list row shows (no contact, no secret digest, no author index).
