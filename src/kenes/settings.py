@@ -223,6 +223,7 @@ KENES_DUPLICATE_WINDOW = int(os.environ.get("KENES_DUPLICATE_WINDOW", "600"))
 KENES_INTAKE_GROUP_COMMIT = _env_bool("KENES_INTAKE_GROUP_COMMIT", True)
 KENES_INTAKE_BATCH_MAX = int(os.environ.get("KENES_INTAKE_BATCH_MAX", "500"))
 KENES_INTAKE_QUEUE_MAX = int(os.environ.get("KENES_INTAKE_QUEUE_MAX", "2000"))
+KENES_INTAKE_MAX_WAIT = float(os.environ.get("KENES_INTAKE_MAX_WAIT", "2.0"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs
 # `kenes ledger sequence --loop` instead, which batches entries every second.
 KENES_LEDGER_AUTOSEQUENCE = _env_bool("KENES_LEDGER_AUTOSEQUENCE", DEBUG)

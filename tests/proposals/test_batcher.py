@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -92,6 +93,19 @@ def test_a_full_queue_refuses_at_once(version):
     with pytest.raises(Overloaded):
         Batcher(batch_max=10, queue_max=0).submit(job(version, "x", f"{TEXT}."))
     assert Proposal.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_writer_far_behind_refuses_at_once(version):
+    # given a job that has waited 10 s for a writer (none runs in this test)
+    b = Batcher(batch_max=10, queue_max=100, max_wait=2.0)
+    stuck = job(version, "old", f"{TEXT}, давно.")
+    stuck.queued_at = time.monotonic() - 10
+    b.jobs.put(stuck)
+    # then a new one is refused instead of waiting behind it
+    with pytest.raises(Overloaded):
+        b.submit(job(version, "new", f"{TEXT}, новое."))
+    assert b.jobs.qsize() == 1 and Proposal.objects.count() == 0
 
 
 @pytest.mark.django_db

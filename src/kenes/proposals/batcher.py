@@ -13,7 +13,8 @@ Safety: a request is answered 201 only after its batch committed (a crash before
 unanswered request, which the client retries with its Idempotency-Key). If a batch fails as a
 whole (a unique key taken by another process meanwhile, a lost connection), its jobs are
 retried one by one through :func:`proposal_submit_idempotent`, so one bad job never fails the
-others. When more than ``KENES_INTAKE_QUEUE_MAX`` jobs wait, new ones are refused at once with
+others. When more than ``KENES_INTAKE_QUEUE_MAX`` jobs wait, or the oldest has waited more than
+``KENES_INTAKE_MAX_WAIT`` seconds (the writer is behind), new ones are refused at once with
 :class:`Overloaded` (the API answers 503 with ``Retry-After``) instead of waiting to time out.
 
 A caller already inside a transaction (a test, ``ATOMIC_REQUESTS``) is served inline: its write
@@ -67,6 +68,7 @@ class Job:
     source: str
     row: ProposalRow
     language: str = "ru"
+    queued_at: float = 0.0
     done: threading.Event = field(default_factory=threading.Event)
     result: ApiSubmitted | None = None
     error: BaseException | None = None
@@ -171,9 +173,10 @@ _STOP: Any = object()
 class Batcher:
     """The writer thread of one process and its queue."""
 
-    def __init__(self, *, batch_max: int, queue_max: int) -> None:
+    def __init__(self, *, batch_max: int, queue_max: int, max_wait: float = 2.0) -> None:
         self.batch_max = batch_max
         self.queue_max = queue_max
+        self.max_wait = max_wait
         self.jobs: queue.Queue[Job] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
@@ -193,15 +196,22 @@ class Batcher:
 
     def submit(self, job: Job) -> ApiSubmitted:
         """Queue a job and wait for its batch to commit; raise its error if it failed."""
-        if self.jobs.qsize() >= self.queue_max:
+        if self.jobs.qsize() >= self.queue_max or self.behind() > self.max_wait:
             raise Overloaded
         self._ensure_thread()
+        job.queued_at = time.monotonic()
         self.jobs.put(job)
         job.done.wait()
         if job.error is not None:
             raise job.error
         assert job.result is not None
         return job.result
+
+    def behind(self) -> float:
+        """Seconds the oldest waiting job has waited (0 when none waits)."""
+        with self.jobs.mutex:
+            head = self.jobs.queue[0] if self.jobs.queue else None
+        return time.monotonic() - head.queued_at if head is not None else 0.0
 
     def _take(self) -> list[Job]:
         batch = [self.jobs.get()]
@@ -300,6 +310,7 @@ def batcher() -> Batcher:
                 current = _BATCHER = Batcher(
                     batch_max=settings.KENES_INTAKE_BATCH_MAX,
                     queue_max=settings.KENES_INTAKE_QUEUE_MAX,
+                    max_wait=settings.KENES_INTAKE_MAX_WAIT,
                 )
     return current
 
