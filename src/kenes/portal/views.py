@@ -97,6 +97,10 @@ def compare_choose(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Articles per page of a comparison.
+COMPARE_PAGE = 30
+
+
 @require_GET
 def compare(
     request: HttpRequest, slug_a: str, label_a: str, slug_b: str, label_b: str
@@ -111,6 +115,22 @@ def compare(
         if show == "all"
         else [c for c in summary.changes if c.change.value != "unchanged" or c.renumbered]
     )
+    # Paged, with a jump list of every listed article: the 1995→2026 comparison would be
+    # ~280 KB of HTML and 127,000 px on a phone in one page.
+    pages = max(1, -(-len(changes) // COMPARE_PAGE))
+    try:
+        number = min(max(1, int(request.GET.get("page", "1"))), pages)
+    except ValueError:
+        number = 1
+    jump = [
+        (
+            f"n{c.new.number}" if c.new else f"o{c.old.number}",
+            c.new.number if c.new else c.old.number,
+            n // COMPARE_PAGE + 1,
+            c.change.value,
+        )
+        for n, c in enumerate(changes)
+    ]
     return render(
         request,
         "portal/compare.html",
@@ -119,7 +139,14 @@ def compare(
             "new": new,
             "summary": summary,
             "counts": summary.counts(),
-            "changes": changes,
+            "changes": changes[(number - 1) * COMPARE_PAGE : number * COMPARE_PAGE],
+            "page": {
+                "number": number,
+                "pages": pages,
+                "previous": number - 1 if number > 1 else None,
+                "next": number + 1 if number < pages else None,
+            },
+            "jump": jump if pages > 1 else [],
             "show": show,
             "lang": lang,
             "api_url": reverse("api-1:drafts_diff") + f"?from={slug_a}/{label_a}&to={slug_b}/"
