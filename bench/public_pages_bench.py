@@ -93,14 +93,15 @@ def psql(sql: str, db: str = DB) -> str:
     ).stdout.strip()
 
 
-def lua(paths: list[str]) -> str:
+def lua(paths: list[str], htmx: bool = False) -> str:
     quoted = ", ".join(f'"{p}"' for p in paths)
+    hx = ', ["HX-Request"] = "true"' if htmx else ""
     return f"""
 local paths = {{{quoted}}}
 local i = 0
 function request()
   i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], {{["Accept-Encoding"] = "gzip"}})
+  return wrk.format("GET", paths[(i % #paths) + 1], {{["Accept-Encoding"] = "gzip"{hx}}})
 end
 """
 
@@ -207,7 +208,8 @@ def main() -> None:
                     base + paths[0],
                     seconds=args.seconds,
                     connections=args.connections,
-                    lua=lua(paths),
+                    # the article page loads its proposals with htmx
+                    lua=lua(paths, htmx=label == "article proposals"),
                 )
                 results[label] = r
                 show(label, r)

@@ -125,3 +125,28 @@ def test_middleware_marks_only_anonymous_get_requests(rf, reviewer):
     middleware(rf.get("/review/"))
     assert seen == [True, False, False, False]
     assert is_public_read() is False
+
+
+def test_a_stale_page_is_rebuilt_by_one_reader_while_others_get_the_stale_copy(
+    submit, rf, monkeypatch
+):
+    import time
+
+    from django.core.cache import cache
+
+    from kenes.core import public
+
+    submit(text="Предлагаю первую редакцию статьи о языках.")
+    assert len(Client().get("/api/proposals/").json()["items"]) == 1
+    submit(text="Предлагаю вторую редакцию статьи о языках.")
+    # when the interval has passed and another reader is already rebuilding the page
+    later = time.time() + 31
+    monkeypatch.setattr(public.time, "time", lambda: later)
+    key = public._cache_key(rf.get("/api/proposals/"))
+    assert cache.add(key + ":refresh", 1, 60)
+    # then this reader gets the stale copy at once
+    assert len(Client().get("/api/proposals/").json()["items"]) == 1
+    # and once the rebuild lock is free, the next reader rebuilds it
+    cache.delete(key + ":refresh")
+    assert len(Client().get("/api/proposals/").json()["items"]) == 2
+    assert len(Client().get("/api/proposals/").json()["items"]) == 2

@@ -13,13 +13,16 @@ HEAD that carries no session cookie. For such requests
   the ETag and answers ``304 Not Modified``;
 - the same answer is kept in Django's cache for those seconds and served from there to the
   next anonymous reader of the same URL in the same language (micro-caching: under load a
-  popular page is built once per interval, not once per reader). The key holds the path with
+  popular page is built once per interval, not once per reader). For one more interval a
+  stale copy is served while a single request rebuilds it, so a page is at most two
+  intervals old. The key holds the path with
   its query, the language cookie, ``Accept-Language`` and ``HX-Request``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -80,9 +83,14 @@ class PublicReadMiddleware:
         max_age = settings.KENES_PUBLIC_MAX_AGE
         key = _cache_key(request) if anonymous and max_age > 0 else ""
         if key:
-            cached = cache.get(key)
-            if cached is not None:
-                return cached  # type: ignore[no-any-return]
+            entry = cache.get(key)
+            # Fresh: serve it. Stale: one request (the one that wins the refresh lock)
+            # rebuilds while the others keep getting the stale copy, so an expiring popular
+            # page is built once, not by every reader waiting at that moment.
+            if entry is not None and (
+                time.time() < entry[0] or not cache.add(key + ":refresh", 1, 60)
+            ):
+                return entry[1]  # type: ignore[no-any-return]
         token = _public_read.set(anonymous)
         try:
             response = self.get_response(request)
@@ -98,7 +106,8 @@ class PublicReadMiddleware:
         ):
             patch_cache_control(response, public=True, max_age=max_age)
             patch_vary_headers(response, ("Cookie", "Accept-Language"))
-            cache.set(key, response, max_age)
+            cache.set(key, (time.time() + max_age, response), max_age * 2)
+            cache.delete(key + ":refresh")
         return response
 
 
