@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -81,10 +82,20 @@ def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
-            # alias(), not annotate(): the vector is only filtered on, never selected.
-            qs = qs.alias(fts=SearchVector("text", config="russian")).filter(
-                fts=SearchQuery(q, config="russian", search_type="websearch")
+            # alias(), not annotate(): the vectors are only filtered on, never selected.
+            # Russian word forms through the Russian stemmer; Kazakh ones as stems matched
+            # by prefix on the 'simple' index (migration 0003; see kazakh_stem).
+            qs = qs.alias(
+                fts=SearchVector("text", config="russian"),
+                fts_simple=SearchVector("text", config="simple"),
             )
+            russian = Q(fts=SearchQuery(q, config="russian", search_type="websearch"))
+            stems = [kazakh_stem(w) for w in WORD_RE.findall(q.lower())][:8]
+            stems = [s for s in stems if s]
+            if stems:
+                prefix = " & ".join(f"{s}:*" for s in stems)
+                russian |= Q(fts_simple=SearchQuery(prefix, config="simple", search_type="raw"))
+            qs = qs.filter(russian)
         else:
             words = [w for w in q.split() if w][:8]
             for word in words:
@@ -94,6 +105,83 @@ def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
                     condition |= Q(text__contains=v)
                 qs = qs.filter(condition)
     return qs.order_by("-submitted_at", "-id")
+
+
+WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+# Kazakh endings (plural, possessive, case), longest first; a stem keeps at least 3 letters.
+KAZAKH_ENDINGS = sorted(
+    {
+        "лар",
+        "лер",
+        "дар",
+        "дер",
+        "тар",
+        "тер",
+        "ның",
+        "нің",
+        "дың",
+        "дің",
+        "тың",
+        "тің",
+        "ға",
+        "ге",
+        "қа",
+        "ке",
+        "на",
+        "не",
+        "да",
+        "де",
+        "та",
+        "те",
+        "нда",
+        "нде",
+        "дан",
+        "ден",
+        "тан",
+        "тен",
+        "нан",
+        "нен",
+        "ды",
+        "ді",
+        "ты",
+        "ті",
+        "ны",
+        "ні",
+        "мен",
+        "бен",
+        "пен",
+        "ымыз",
+        "іміз",
+        "ың",
+        "ің",
+        "сы",
+        "сі",
+        "ы",
+        "і",
+        "м",
+        "ым",
+        "ім",
+    },
+    key=len,
+    reverse=True,
+)
+
+
+def kazakh_stem(word: str) -> str:
+    """A crude stem of a (Kazakh) word for prefix search: endings cut, at least 3 letters.
+
+    Two rounds cut a plural and a case ending (салықтарды → салық, мектептерде → мектеп).
+    Russian words pass through too (выборы → выбор): harmless, as the Russian stemmer's match
+    is OR-ed with this one.
+    """
+    word = word.lower()
+    for _round in range(2):
+        for ending in KAZAKH_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                word = word[: -len(ending)]
+                break
+    return word
 
 
 def public_counts(qs: QuerySet[Proposal]) -> dict[str, dict[str, int]]:
