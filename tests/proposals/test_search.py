@@ -46,3 +46,25 @@ def test_kazakh_and_russian_word_forms_find_each_other(submit):
     assert found("налог") == {ru.proposal.code}
     assert found("налогами") == {ru.proposal.code}
     assert found("бюджет") == set()
+
+
+@pytest.mark.django_db
+def test_search_follows_inserts_edits_and_deletes(submit):
+    # given proposals in both languages (the SQLite FTS table is kept by triggers)
+    from kenes.proposals.models import Proposal
+
+    kk = submit(text="Салықтарды азайтуды ұсынамын, мектептерде оқыту туралы.", language="kk")
+    ru = submit(text="Предлагаю снизить налоги для малого бизнеса в регионах.", language="ru")
+
+    def found(q: str) -> set[str]:
+        return set(public_proposals(PublicFilters(q=q)).values_list("code", flat=True))
+
+    assert found("салықтың") == {kk.proposal.code}
+    assert found("НАЛОГ") == {ru.proposal.code}
+    assert found("налог бизнес") == {ru.proposal.code}
+    # when a text is edited and another deleted
+    Proposal.objects.filter(pk=ru.proposal.pk).update(text="Предлагаю отменить сборы.")
+    assert found("налог") == set()
+    assert found("сборы") == {ru.proposal.code}
+    Proposal.objects.filter(pk=kk.proposal.pk).delete()
+    assert found("салық") == set()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 
 from kenes.drafts.models import Article, Version
@@ -58,9 +59,9 @@ class PublicFilters:
 def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
     """Return proposals for public lists and the API: no personal data is selected.
 
-    Full-text search uses PostgreSQL's Russian configuration (GIN index on the text; Kazakh
-    words are not stemmed by it but match as written); on SQLite it falls back to a substring
-    match of each word in a few letter cases (SQLite's LIKE folds ASCII only).
+    Full-text search: on PostgreSQL the Russian configuration (GIN index) OR Kazakh stems as
+    prefixes on the 'simple' index; on SQLite an FTS5 table (stems as prefixes); elsewhere a
+    substring match of each word in a few letter cases.
     """
     qs = Proposal.objects.select_related("version__document", "article", "point").defer(
         "contact", "author_index", "secret_digest"
@@ -96,6 +97,16 @@ def public_proposals(filters: PublicFilters) -> QuerySet[Proposal]:
                 prefix = " & ".join(f"{s}:*" for s in stems)
                 russian |= Q(fts_simple=SearchQuery(prefix, config="simple", search_type="raw"))
             qs = qs.filter(russian)
+        elif connection.vendor == "sqlite" and WORD_RE.search(q):
+            # FTS5 table kept by triggers (migration 0004): every word's stem as a prefix.
+            stems = [kazakh_stem(w) for w in WORD_RE.findall(q.lower())][:8]
+            match = " AND ".join('"' + st.replace('"', "") + '"*' for st in stems)
+            qs = qs.filter(
+                pk__in=RawSQL(
+                    "SELECT rowid FROM proposals_proposal_fts WHERE proposals_proposal_fts MATCH %s",
+                    [match],
+                )
+            )
         else:
             words = [w for w in q.split() if w][:8]
             for word in words:
