@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -191,7 +192,7 @@ WHITENOISE_MANIFEST_STRICT = False
 # Separate queues, each drained by its own workers, so a long analysis or report never holds
 # back receipts (docs/operations.md: `kenes db-worker --queue-name notifications` ...).
 TASK_QUEUES = ["default", "notifications", "analysis", "reports"]
-TASKS = {
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": os.environ.get("KENES_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": TASK_QUEUES,

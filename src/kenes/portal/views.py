@@ -122,15 +122,11 @@ def compare(
         number = min(max(1, int(request.GET.get("page", "1"))), pages)
     except ValueError:
         number = 1
-    jump = [
-        (
-            f"n{c.new.number}" if c.new else f"o{c.old.number}",
-            c.new.number if c.new else c.old.number,
-            n // COMPARE_PAGE + 1,
-            c.change.value,
-        )
-        for n, c in enumerate(changes)
-    ]
+    jump = []
+    for n, c in enumerate(changes):
+        side, ref = ("n", c.new) if c.new is not None else ("o", c.old)
+        if ref is not None:
+            jump.append((f"{side}{ref.number}", ref.number, n // COMPARE_PAGE + 1, c.change.value))
     return render(
         request,
         "portal/compare.html",
