@@ -145,6 +145,8 @@ KENES_PUBLIC_MAX_AGE = int(os.environ.get("KENES_PUBLIC_MAX_AGE", "30"))
 # Seconds the public lists' counts by state/language/channel are reused per filter (0: always
 # count). Per process (local memory cache) unless CACHES is set to a shared cache.
 KENES_COUNTS_TTL = int(os.environ.get("KENES_COUNTS_TTL", "30"))
+# ... and for counts that took over 0.2 s to compute (common words over a million proposals).
+KENES_COUNTS_TTL_SLOW = int(os.environ.get("KENES_COUNTS_TTL_SLOW", "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

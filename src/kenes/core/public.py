@@ -82,15 +82,29 @@ class PublicReadMiddleware:
         anonymous = _anonymous_read(request)
         max_age = settings.KENES_PUBLIC_MAX_AGE
         key = _cache_key(request) if anonymous and max_age > 0 else ""
+        holds_lock = False
         if key:
             entry = cache.get(key)
-            # Fresh: serve it. Stale: one request (the one that wins the refresh lock)
-            # rebuilds while the others keep getting the stale copy, so an expiring popular
-            # page is built once, not by every reader waiting at that moment.
-            if entry is not None and (
-                time.time() < entry[0] or not cache.add(key + ":refresh", 1, 60)
-            ):
+            fresh = entry is not None and time.time() < entry[0]
+            if not fresh:
+                holds_lock = bool(cache.add(key + ":refresh", 1, 60))
+            # Fresh: serve it. Stale: the one request that holds the refresh lock rebuilds
+            # while the others keep getting the stale copy, so an expiring popular page is
+            # built once, not by every reader waiting at that moment.
+            if entry is not None and not holds_lock:
                 return entry[1]  # type: ignore[no-any-return]
+            if entry is None and not holds_lock:
+                # Another request is building this page: wait for it (up to 10 s) rather
+                # than build it again beside it.
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    entry = cache.get(key)
+                    if entry is not None:
+                        return entry[1]  # type: ignore[no-any-return]
+                    if cache.add(key + ":refresh", 1, 60):
+                        holds_lock = True  # the builder gave up (not cacheable): build
+                        break
         token = _public_read.set(anonymous)
         try:
             response = self.get_response(request)
@@ -107,6 +121,7 @@ class PublicReadMiddleware:
             patch_cache_control(response, public=True, max_age=max_age)
             patch_vary_headers(response, ("Cookie", "Accept-Language"))
             cache.set(key, (time.time() + max_age, response), max_age * 2)
+        if holds_lock:  # after the set: a waiter finds the page, not a free lock
             cache.delete(key + ":refresh")
         return response
 
