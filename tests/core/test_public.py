@@ -150,3 +150,35 @@ def test_a_stale_page_is_rebuilt_by_one_reader_while_others_get_the_stale_copy(
     cache.delete(key + ":refresh")
     assert len(Client().get("/api/proposals/").json()["items"]) == 2
     assert len(Client().get("/api/proposals/").json()["items"]) == 2
+
+
+def test_a_cold_page_being_built_is_awaited_not_built_again(rf):
+    import threading
+    import time
+
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    from kenes.core import public
+
+    calls = []
+
+    def view(request):
+        calls.append(1)
+        return HttpResponse("built here")
+
+    middleware = public.PublicReadMiddleware(view)
+    request = rf.get("/proposals/?q=x")
+    key = public._cache_key(request)
+    # given another request holding the build lock of this page
+    assert cache.add(key + ":refresh", 1, 60)
+    built = HttpResponse("built by the other request")
+    threading.Timer(0.3, lambda: cache.set(key, (time.time() + 30, built), 60)).start()
+    # when this request comes, it waits for that page instead of building its own
+    response = middleware(request)
+    assert response.content == b"built by the other request"
+    assert calls == []
+    # and once the builder gives up without caching (lock freed), a waiter builds
+    cache.clear()
+    assert middleware(rf.get("/proposals/?q=x")).content == b"built here"
+    assert calls == [1]
