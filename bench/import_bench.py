@@ -83,7 +83,12 @@ def generate(path: Path, rows: int, seed: int = 2026) -> None:
 
 
 def run_import(
-    env: dict[str, str], path: Path, source: str, max_seconds: int, jobs: int = 1
+    env: dict[str, str],
+    path: Path,
+    source: str,
+    max_seconds: int,
+    jobs: int = 1,
+    receipts: Path | None = None,
 ) -> tuple[float, float, bool]:
     """Run the command (``jobs`` shard processes); return (seconds, peak RSS MiB, finished?)."""
     started = time.monotonic()
@@ -102,7 +107,11 @@ def run_import(
     ]
     processes = [
         subprocess.Popen(
-            [*base, *(["--shard", f"{k}/{jobs}", "--quiet"] if jobs > 1 else [])],
+            [
+                *base,
+                *(["--shard", f"{k}/{jobs}", "--quiet"] if jobs > 1 else []),
+                *(["--receipts", f"{receipts}.{k}.csv"] if receipts else []),
+            ],
             env=env,
             cwd=REPO,
             start_new_session=True,
@@ -132,9 +141,12 @@ def run_import(
     return time.monotonic() - started, peak, finished
 
 
+DATABASE = "kenes_bench_import"
+
+
 def count(source: str) -> int:
     out = subprocess.run(
-        ["psql", f"{PG}/kenes_bench_import", "-tA", "-v", f"src={source}"],
+        ["psql", f"{PG}/{DATABASE}", "-tA", "-v", f"src={source}"],
         input="SELECT COUNT(*) FROM proposals_proposal WHERE source = :'src';",
         capture_output=True,
         text=True,
@@ -144,6 +156,7 @@ def count(source: str) -> int:
 
 
 def main() -> None:
+    global DATABASE
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--rows", type=int, action="append", help="rows per file (repeatable; default 100000)"
@@ -157,14 +170,21 @@ def main() -> None:
         action="store_true",
         help="reuse kenes_bench_import instead of creating it afresh",
     )
+    parser.add_argument(
+        "--database", default="kenes_bench_import", help="the database to (re)create"
+    )
+    parser.add_argument(
+        "--receipts", action="store_true", help="write receipts files (secrets fsync'ed per batch)"
+    )
     args = parser.parse_args()
+    DATABASE = args.database
     sizes = args.rows or [100_000]
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         env = (
-            fresh_database("kenes_bench_import", tmp_path)
+            fresh_database(DATABASE, tmp_path)
             if not args.keep_database
-            else __import__("intake_bench").bench_env("kenes_bench_import", tmp_path)
+            else __import__("intake_bench").bench_env(DATABASE, tmp_path)
         )
         for rows in sizes:
             path = tmp_path / f"proposals_{rows}.csv"
@@ -174,12 +194,16 @@ def main() -> None:
                 f"{rows:,} rows, {size:,.0f} MiB: importing (limit {args.max_seconds} s)",
                 flush=True,
             )
-            seconds, rss, finished = run_import(env, path, path.name, args.max_seconds, args.jobs)
+            receipts = tmp_path / f"receipts_{rows}" if args.receipts else None
+            seconds, rss, finished = run_import(
+                env, path, path.name, args.max_seconds, args.jobs, receipts
+            )
             done = count(path.name)
             print(
                 f"RESULT rows={rows} imported={done} finished={finished} "
                 f"seconds={seconds:.1f} rows_per_s={done / seconds:.0f} jobs={args.jobs} "
-                f"peak_rss_mib_per_process={rss:.0f}",
+                f"peak_rss_mib_per_process={rss:.0f} receipts={args.receipts} "
+                f"load={os.getloadavg()[0]:.1f}",
                 flush=True,
             )
 

@@ -1,13 +1,15 @@
-"""Benchmark: API intake (POST /api/proposals/) on PostgreSQL behind gunicorn, driven by wrk.
+"""Benchmark: API intake (POST /api/proposals/) on PostgreSQL, through ``bench/serve``, by wrk.
 
-Creates (drops first) the database ``kenes_bench_intake`` on the local PostgreSQL, migrates it,
-loads the demo draft, starts gunicorn (workers = 2 * cores + 1) on a free loopback port and
-drives it with ``wrk`` (``apt-get install wrk``) from a second process: first the no-database
-endpoint ``GET /api/proposals/ping``, then submissions with a unique text and Idempotency-Key
-per request. Prints requests/s and latency percentiles. Loopback traffic only; every run is
-bounded by ``--seconds``.
+Creates (drops first) its own database (``--database``, default ``kenes_bench_intake``) on the
+local PostgreSQL, migrates it, loads the demo draft, starts ``bench/serve PORT`` — the
+production stack as docs/operations.md documents it (gunicorn with kenes/gunicorn_conf.py, a
+task worker, the ledger sequencer) — on a free loopback port, and drives it with ``wrk`` from a
+second process: first the no-database liveness endpoint ``GET /healthz``, then submissions with
+a unique text and Idempotency-Key per request. Afterwards it checks that every proposal has
+its ledger entry and its idempotency key. Prints one line per phase and one ``RESULT`` line.
+Loopback traffic only; every run is bounded by ``--seconds`` (plus start-up).
 
-    .venv/bin/python bench/intake_bench.py --seconds 60
+    .venv/bin/python bench/intake_bench.py --seconds 60 --connections 64
 """
 
 from __future__ import annotations
@@ -106,6 +108,37 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def serve(env: dict[str, str], extra: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``bench/serve PORT`` (the production stack) and stop it with SIGTERM."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(REPO / "bench" / "serve"), str(port)],
+        env={**env, **(extra or {})},
+        cwd=REPO,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/readyz", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("bench/serve did not become ready") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait(timeout=10)
+
+
+@contextlib.contextmanager
 def gunicorn(
     env: dict[str, str], *, workers: int, worker_class: str = "sync", threads: int = 1
 ) -> Iterator[str]:
@@ -151,6 +184,7 @@ def gunicorn(
 def wrk(
     url: str, *, seconds: int, connections: int, threads: int = 2, lua: str = ""
 ) -> dict[str, float]:
+    lua = lua or "wrk.method = 'GET'\n"
     """Run wrk with a Lua script; return rps, latency percentiles (ms) and error counts."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -199,47 +233,91 @@ def show(label: str, r: dict[str, float]) -> None:
     )
 
 
+def scalar(db: str, sql: str) -> int:
+    out = subprocess.run(
+        ["psql", f"{PG}/{db}", "-tAc", sql], capture_output=True, text=True, check=True
+    ).stdout
+    return int(out.strip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--database", default="kenes_bench_intake")
+    parser.add_argument("--workers", type=int, default=0, help="KENES_WEB_WORKERS (0: default)")
+    parser.add_argument("--threads", type=int, default=0, help="KENES_WEB_THREADS (0: default)")
     args = parser.parse_args()
+    extra: dict[str, str] = {}
+    if args.workers:
+        extra["KENES_WEB_WORKERS"] = str(args.workers)
+    if args.threads:
+        extra["KENES_WEB_THREADS"] = str(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
-        env = fresh_database("kenes_bench_intake", Path(tmp))
+        env = fresh_database(args.database, Path(tmp))
+        env.pop("KENES_LEDGER_KEY", None)
+        # the ledger key, generated once into KENES_DATA_DIR (production sets KENES_LEDGER_KEY)
+        subprocess.run(
+            [str(BIN / "kenes"), "ledger", "key"],
+            env=env,
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        load = os.getloadavg()[0]
         print(
-            f"{os.cpu_count()} cores; gunicorn {args.workers} {args.worker_class} workers "
-            f"x {args.threads} threads; wrk {args.connections} connections, "
-            f"{args.seconds} s each",
+            f"{os.cpu_count()} cores, load average {load:.1f}; bench/serve; wrk "
+            f"{args.connections} connections, {args.seconds} s per phase",
             flush=True,
         )
-        with gunicorn(
-            env, workers=args.workers, worker_class=args.worker_class, threads=args.threads
-        ) as base:
-            show(
-                "GET /api/proposals/ping (no database)",
-                wrk(
-                    base + "/api/proposals/ping", seconds=args.seconds, connections=args.connections
-                ),
+        with serve(env, extra) as base:
+            wrk(base + "/healthz", seconds=3, connections=args.connections)  # warm up
+            ping = wrk(
+                base + "/healthz",
+                seconds=args.seconds,
+                connections=args.connections,
+                threads=args.wrk_threads,
             )
-            show(
-                "POST /api/proposals/ (submit)",
-                wrk(
-                    base + "/api/proposals/",
-                    seconds=args.seconds,
-                    connections=args.connections,
-                    lua=POST_LUA,
-                ),
+            show("GET /healthz (no database)", ping)
+            wrk(base + "/api/proposals/", seconds=3, connections=args.connections, lua=POST_LUA)
+            before = scalar(args.database, "SELECT COUNT(*) FROM proposals_proposal")
+            post = wrk(
+                base + "/api/proposals/",
+                seconds=args.seconds,
+                connections=args.connections,
+                threads=args.wrk_threads,
+                lua=POST_LUA,
             )
-        count = subprocess.run(
-            ["psql", f"{PG}/kenes_bench_intake", "-tAc", "SELECT COUNT(*) FROM proposals_proposal"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        print(f"proposals stored: {count}")
+            show("POST /api/proposals/ (submit)", post)
+        db = args.database
+        stored = scalar(db, "SELECT COUNT(*) FROM proposals_proposal") - before
+        unledgered = scalar(
+            db,
+            "SELECT COUNT(*) FROM proposals_proposal p WHERE NOT EXISTS (SELECT 1 FROM "
+            "ledger_entry e WHERE e.code = p.code AND e.kind = 'proposal.received')",
+        )
+        keyless = scalar(
+            db,
+            "SELECT COUNT(*) FROM proposals_proposal p LEFT JOIN proposals_idempotencykey k "
+            "ON k.proposal_id = p.id WHERE k.id IS NULL",
+        )
+        # wrk counts non-2xx answers again under errors.status: count them once
+        errors = post["non_2xx"] + sum(
+            v for k, v in post.items() if k.startswith("err_") and k != "err_status"
+        )
+        print(
+            f"stored in the timed phase: {stored}; without ledger entry: {unledgered}; "
+            f"without idempotency key: {keyless}"
+        )
+        print(
+            f"RESULT intake_per_s={post['rps']:.0f} p50_ms={post['p50']:.1f} "
+            f"p99_ms={post['p99']:.1f} errors={errors:.0f} healthz_per_s={ping['rps']:.0f} "
+            f"ratio={post['rps'] / ping['rps']:.2f} stored={stored} unledgered={unledgered} "
+            f"keyless={keyless} connections={args.connections} seconds={args.seconds} "
+            f"load={load:.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

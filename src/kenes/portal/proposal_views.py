@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,9 +36,13 @@ from kenes.proposals.models import Channel, Language, Proposal, ProposalState
 from kenes.proposals.rights import citizen_proposal_submit, identity_missing
 from kenes.proposals.selectors import (
     PublicFilters,
+    cursor_decode,
+    cursor_encode,
     proposal_history,
-    public_counts,
+    public_counts_cached,
+    public_page,
     public_proposals,
+    public_total_cached,
     receipt_check,
     withheld_counts,
 )
@@ -53,6 +57,42 @@ CLIENT_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 SESSION_SECRETS = "kenes_receipt_secrets"
 SESSION_VERIFIED = "kenes_verified_codes"
 PAGE_SIZE = 25
+# Pages of the public list reachable by number; later ones by a keyset cursor.
+NUMBERED_PAGES = 20
+
+
+@dataclass
+class ListPage:
+    """Where a public list page is: its number (None on a keyset page), the pages in all
+    (from the counts), and what the previous/next links carry."""
+
+    number: int | None
+    pages: int
+    previous: int | None
+    next_page: int | None
+    next_cursor: str
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_page is not None or bool(self.next_cursor)
+
+    def numbers(self) -> list[int | None]:
+        """Page numbers to link (None for a gap), up to NUMBERED_PAGES."""
+        last = min(self.pages, NUMBERED_PAGES)
+        current = self.number or 0
+        keep = {1, last, current - 1, current, current + 1}
+        out: list[int | None] = []
+        for n in range(1, last + 1):
+            if n in keep:
+                out.append(n)
+            elif out and out[-1] is not None:
+                out.append(None)
+        if self.number is None or self.pages > last:
+            if out and out[-1] is not None:
+                out.append(None)
+        return out
+
+
 ARTICLE_LATEST = 5
 
 
@@ -354,7 +394,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     """``/proposals/``: search, filters, counts by state and 25 per page.
 
     Queries stay constant whatever the page holds: versions, three grouped counts (their sum
-    is the total, so the paginator does not count again), the page, and the page's answers.
+    is the total; cached a few seconds per filter), the page's ids and rows, their answers.
+    Deep pages use a keyset cursor (``after=``) rather than an OFFSET.
     """
     f = ListFilters(request.GET)
     versions = list(drafts.version_list())
@@ -373,9 +414,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     )
     if f.article and article is None:
         filters.article_id = -1  # an unknown article has no proposals
-    # Counts by state ignore the state filter, so each state's number is what its link shows.
-    all_states = public_proposals(filters)
-    counts = public_counts(all_states)
+    # Counts by state ignore the state filter, so each state's number is what its link shows;
+    # they are reused for KENES_COUNTS_TTL seconds per filter (public_counts_cached).
+    counts = public_counts_cached(filters)
     by_state = counts.get("state", {})
     if f.state:
         filters.state = f.state
@@ -383,10 +424,28 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     else:
         total = sum(by_state.values())
     qs = public_proposals(filters)
-    paginator = Paginator(qs, PAGE_SIZE)
-    paginator.count = total  # known from the grouped counts
-    page = paginator.get_page(request.GET.get("page"))
-    items = _with_answers(list(page.object_list))
+    pages = max(1, -(-total // PAGE_SIZE))
+    # The first NUMBERED_PAGES pages by number (a short OFFSET); beyond, "next" carries a
+    # keyset cursor, so a deep page costs what the first does (selectors.public_page).
+    after = cursor_decode(request.GET.get("after", "")) if request.GET.get("after") else None
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    number = max(1, min(number, pages, NUMBERED_PAGES))
+    rows, more = public_page(
+        qs, after=after, offset=(number - 1) * PAGE_SIZE if after is None else 0, limit=PAGE_SIZE
+    )
+    items = _with_answers(rows)
+    page = ListPage(
+        number=None if after is not None else number,
+        pages=pages,
+        previous=number - 1 if after is None and number > 1 else None,
+        next_page=number + 1 if more and after is None and number < NUMBERED_PAGES else None,
+        next_cursor=cursor_encode(rows[-1])
+        if more and rows and (after is not None or number >= NUMBERED_PAGES)
+        else "",
+    )
     return render(
         request,
         "portal/proposals/list.html",
@@ -416,7 +475,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "withheld": withheld_counts(filters),
             "page": page,
             "items": items,
-            "elided": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "elided": page.numbers(),
             "lang": pick_language(),
         },
     )
@@ -432,9 +491,9 @@ def article_proposals_context(article: Article) -> dict[str, Any]:
     context as ``article_proposals`` to render the section without JavaScript.
     """
     version = article.version
-    qs = public_proposals(PublicFilters(version_id=version.pk, article_id=article.pk))
-    latest = _with_answers(list(qs[:ARTICLE_LATEST]))
-    count = len(latest) if len(latest) < ARTICLE_LATEST else qs.count()
+    filters = PublicFilters(version_id=version.pk, article_id=article.pk)
+    latest = _with_answers(list(public_proposals(filters)[:ARTICLE_LATEST]))
+    count = len(latest) if len(latest) < ARTICLE_LATEST else public_total_cached(filters)
     return {
         "count": count,
         "latest": latest,

@@ -20,6 +20,7 @@ urlpatterns = [
         name="compare",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     # Proposals: propose, receipt, tracker, public list (portal/proposal_views.py).
     path("propose/", proposal_views.propose_choose, name="propose-choose"),
     path("propose/<slug:slug>/<slug:label>/", proposal_views.propose, name="propose"),

@@ -100,6 +100,10 @@ def compare_choose(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Articles per page of a comparison.
+COMPARE_PAGE = 30
+
+
 @require_GET
 def compare(
     request: HttpRequest, slug_a: str, label_a: str, slug_b: str, label_b: str
@@ -123,6 +127,18 @@ def compare(
         changes = [c for c in summary.changes if c.proposals]  # type: ignore[attr-defined]
     else:
         changes = [c for c in summary.changes if c.change.value != "unchanged" or c.renumbered]
+    # Paged, with a jump list of every listed article: the 1995→2026 comparison would be
+    # ~280 KB of HTML and 127,000 px on a phone in one page.
+    pages = max(1, -(-len(changes) // COMPARE_PAGE))
+    try:
+        number = min(max(1, int(request.GET.get("page", "1"))), pages)
+    except ValueError:
+        number = 1
+    jump = []
+    for n, c in enumerate(changes):
+        side, ref = ("n", c.new) if c.new is not None else ("o", c.old)
+        if ref is not None:
+            jump.append((f"{side}{ref.number}", ref.number, n // COMPARE_PAGE + 1, c.change.value))
     return render(
         request,
         "portal/compare.html",
@@ -131,7 +147,14 @@ def compare(
             "new": new,
             "summary": summary,
             "counts": summary.counts(),
-            "changes": changes,
+            "changes": changes[(number - 1) * COMPARE_PAGE : number * COMPARE_PAGE],
+            "page": {
+                "number": number,
+                "pages": pages,
+                "previous": number - 1 if number > 1 else None,
+                "next": number + 1 if number < pages else None,
+            },
+            "jump": jump if pages > 1 else [],
             "show": show,
             "from_proposals": len([c for c in changes_all if c.proposals]),
             "lang": lang,
@@ -142,13 +165,63 @@ def compare(
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers: the database answers a trivial query."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # pragma: no cover - reported, not raised
-        return JsonResponse({"ok": False, "error": type(exc).__name__}, status=503)
+    """Liveness: the process answers. Touches no database (a database outage must not make
+    an orchestrator restart every web process); readiness is :func:`readyz`."""
     return JsonResponse({"ok": True})
+
+
+def _ready_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return ""
+
+
+def _ready_ledger_key() -> str:
+    """The log's public key is readable (and, in a process that may sign, the private one).
+
+    With ``KENES_LEDGER_SIGNING=sequencer-only`` the web process never opens the private key
+    (docs/security.md); it checks the public key it publishes instead.
+    """
+    from kenes.ledger import signing
+
+    signing.vkey()
+    return ""
+
+
+def _ready_tasks() -> str:
+    from django.conf import settings as conf
+
+    if not conf.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        return ""  # an in-process backend (tests, demo) has nothing to reach
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.ready().order_by().values("id")[:1].exists()
+    return ""
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness for load balancers: the database answers, the ledger key is readable and the
+    task queue (django-tasks' table) answers. 503 with the failing checks otherwise."""
+    checks: dict[str, str] = {}
+    for name, check in (
+        ("database", _ready_database),
+        ("ledger_key", _ready_ledger_key),
+        ("tasks", _ready_tasks),
+    ):
+        try:
+            problem = check()
+        except Exception as exc:  # reported, not raised: the balancer reads the reason
+            problem = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        checks[name] = problem or "ok"
+    ready = all(v == "ok" for v in checks.values())
+    body: dict[str, object] = {"ok": ready, "checks": checks}
+    if not ready:
+        body["reason"] = "; ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
+    response = JsonResponse(body, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    if not ready:
+        response["Retry-After"] = "5"
+    return response
 
 
 def not_found(request: HttpRequest, exception: Http404) -> HttpResponse:

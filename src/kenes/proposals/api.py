@@ -23,7 +23,7 @@ from typing import Any
 import pydantic
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,9 +34,10 @@ from kenes.consultations.services import ConsultationClosedError
 from kenes.core import ratelimit
 from kenes.core.text import has_nul
 from kenes.core.validation import field_errors
-from kenes.drafts.models import Version, pick_language
+from kenes.drafts.models import pick_language
 from kenes.geo.regions import Region
 from kenes.proposals import selectors
+from kenes.proposals.batcher import Job, Overloaded, intake_submit, intake_version
 from kenes.proposals.models import (
     ApiToken,
     AuthorKind,
@@ -52,7 +53,7 @@ from kenes.proposals.tokens import (
     PUBLIC_SCOPE,
     IdempotencyConflictError,
     api_token_authenticate,
-    proposal_submit_idempotent,
+    check_idempotency_key,
     public_scope,
     request_digest,
 )
@@ -234,6 +235,7 @@ def ping(request: HttpRequest) -> dict[str, bool]:
         413: ErrorOut,
         422: ErrorOut,
         429: ErrorOut,
+        503: ErrorOut,
     },
     url_name="proposals_submit",
     openapi_extra={
@@ -252,7 +254,7 @@ def ping(request: HttpRequest) -> dict[str, bool]:
         ],
     },
 )
-def submit(request: HttpRequest) -> Status[dict[str, Any]]:
+def submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any]]:
     """Submit a proposal; 201 with its receipt code and one-time secret.
 
     Idempotency: with an ``Idempotency-Key`` header (recommended; scoped per token, or per
@@ -303,11 +305,7 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
         errors["external_id"] = [_("The external id is longer than 200 characters.")]
     if errors:
         return _error(422, _("The proposal was not accepted: correct the fields listed."), errors)
-    version = (
-        Version.objects.select_related("document")
-        .filter(document__slug=data.document, label=data.version)
-        .first()
-    )
+    version = intake_version(data.document, data.version)
     if version is None:
         return _error(
             404,
@@ -321,27 +319,34 @@ def submit(request: HttpRequest) -> Status[dict[str, Any]]:
         message = _("This consultation accepts proposals only from signed-in citizens.")
         return _error(403, message, {"identity": [message]})
     canonical = _canonical_body(data)
+    job = Job(
+        scope=token.prefix if token else public_scope(ratelimit.client_ip(request)),
+        key=key,
+        digest=request_digest(canonical),
+        version=version,
+        channel=token.channel if token else Channel.API,
+        source=(token.source or token.name) if token else PUBLIC_SCOPE,
+        language=get_language() or "ru",
+        row={
+            "text": data.text,
+            "article_number": canonical["article"],
+            "point_number": canonical["point"],
+            "language": data.language or None,
+            "ui_language": pick_language(get_language()),
+            "author_kind": data.author_kind or AuthorKind.CITIZEN,
+            "region": data.region or "",
+            "contact": data.contact or "",
+            "consent": data.consent,
+            "consent_text": data.consent_text or "",
+            "external_id": data.external_id or "",
+        },
+    )
     try:
-        outcome = proposal_submit_idempotent(
-            actor=None,
-            scope=token.prefix if token else public_scope(ratelimit.client_ip(request)),
-            idempotency_key=key,
-            body_digest=request_digest(canonical),
-            version=version,
-            text=data.text,
-            channel=token.channel if token else Channel.API,
-            source=(token.source or token.name) if token else PUBLIC_SCOPE,
-            article_number=canonical["article"],
-            point_number=canonical["point"],
-            language=data.language or None,
-            ui_language=pick_language(get_language()),
-            author_kind=data.author_kind or AuthorKind.CITIZEN,
-            region=data.region or "",
-            contact=data.contact or "",
-            consent=data.consent,
-            consent_text=data.consent_text or "",
-            external_id=data.external_id or "",
-        )
+        check_idempotency_key(key)
+        outcome = intake_submit(job)
+    except Overloaded:
+        response["Retry-After"] = "1"
+        return _error(503, _("Too many proposals are arriving right now: try again shortly."))
     except DuplicateProposalError as exc:
         return _error(409, " ".join(exc.messages), exc.message_dict)
     except ConsultationClosedError as exc:
@@ -480,8 +485,13 @@ def proposal_list(
     ]
     total = by = None
     if counts:
-        total = qs.order_by().count()
-        by = selectors.public_counts(qs)
+        # Reused for KENES_COUNTS_TTL seconds per filter; the sum by state is the total.
+        by = (
+            selectors.public_counts(qs)
+            if document and not version
+            else selectors.public_counts_cached(filters)
+        )
+        total = sum(by.get("state", {}).values())
     return Status(
         200,
         {

@@ -40,7 +40,7 @@ from kenes.core.actors import Actor
 from kenes.core.services import audit_record
 from kenes.core.validation import field_errors
 from kenes.drafts.models import Version
-from kenes.proposals.models import Channel, Proposal
+from kenes.proposals.models import Channel
 from kenes.proposals.services import ProposalRow, proposals_submit_many
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
@@ -421,12 +421,15 @@ def proposals_import_batch(
     source: str,
     rows: list[tuple[int, dict[str, Any]]],
     receipts: list[tuple[int, str, str, str]] | None = None,
+    before_commit: Callable[[list[tuple[int, str, str, str]]], None] | None = None,
 ) -> tuple[int, int, list[RowError]]:
     """Import rows in one transaction; return (created, skipped, errors).
 
     Rows go through ``proposals_submit_many`` (the validation of ``proposal_submit``, bulk
     writes): a row that fails is reported and the others are kept. With ``receipts``, each
     stored row's (row, id, code, secret) is appended; the secret only for rows new this run.
+    ``before_commit`` is called with those receipts inside the transaction, before it commits:
+    if it raises (a receipts file that cannot be written), nothing of the batch is stored.
     """
     created = skipped = 0
     errors: list[RowError] = []
@@ -481,10 +484,76 @@ def proposals_import_batch(
             skipped += 1
             if receipts is not None:
                 receipts.append((number, external_id, result.proposal.code, ""))
+    if before_commit is not None and receipts is not None:
+        before_commit(receipts)
     return created, skipped, errors
 
 
 # --- A whole file ---------------------------------------------------------------------------
+
+
+RECEIPTS_HEADER = ["row", "id", "code", "secret"]
+
+
+class ReceiptsFile:
+    """The receipts file of an import: the only place the secrets of imported rows appear.
+
+    Created readable by its owner only (mode 600). A re-run appends to it and never rewrites
+    it, so no secret written by an earlier run is lost; rows already in the file with the same
+    code are not written again. Lines are fsync'ed before their batch commits. Read it back
+    with :func:`read_receipts` (the last code written for an id is its code).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known = {rid: code for rid, (code, _secret) in read_receipts(path).items()}
+        fresh = not path.exists() or path.stat().st_size == 0
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(fd, 0o600)
+        self.file: IO[str] = os.fdopen(fd, "a", newline="", encoding="utf-8")
+        self.writer = csv.writer(self.file)
+        if fresh:
+            self.writer.writerow(RECEIPTS_HEADER)
+            self._sync()
+
+    def _sync(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+
+    def write_durably(self, receipts: list[tuple[int, str, str, str]]) -> None:
+        lines = [r for r in receipts if r[3] or self.known.get(r[1]) != r[2]]
+        if not lines:
+            return
+        self.writer.writerows(lines)
+        self._sync()
+        for _row, rid, code, _secret in lines:
+            self.known[rid] = code
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def read_receipts(path: Path | str) -> dict[str, tuple[str, str]]:
+    """Return ``{id: (code, secret)}`` from a receipts file (empty if there is none).
+
+    The last line of an id names its code (an interrupted batch may have left a line for a
+    code that was never stored; its re-run appended the real one); the secret is the one
+    written with that code ("" if the row was imported before this file existed).
+    """
+    path = Path(path)
+    out: dict[str, tuple[str, str]] = {}
+    if not path.exists():
+        return out
+    with path.open(newline="", encoding="utf-8") as f:
+        for line in csv.reader(f):
+            if len(line) != 4 or line == RECEIPTS_HEADER:
+                continue
+            _row, rid, code, secret = line
+            previous = out.get(rid)
+            if not secret and previous is not None and previous[0] == code:
+                secret = previous[1]
+            out[rid] = (code, secret)
+    return out
 
 
 @dataclass
@@ -504,45 +573,6 @@ def _batches(
 
 
 RECEIPTS_HEADER = ["row", "id", "code", "secret"]
-
-
-def _open_receipts(path: Path) -> IO[str]:
-    """Open the receipts file for appending (mode 0600), keeping every secret it holds.
-
-    Lines of an earlier run whose code is not stored (their batch was written to the file but
-    never committed, e.g. the process was killed) are dropped first, by an atomic rewrite.
-    """
-    if path.exists() and path.stat().st_size:
-        with path.open(newline="", encoding="utf-8") as f:
-            lines = list(csv.reader(f))
-        body = [line for line in lines[1:] if len(line) == 4]
-        known: set[str] = set()
-        codes = [line[2] for line in body]
-        for start in range(0, len(codes), 5000):
-            known.update(
-                Proposal.objects.filter(code__in=codes[start : start + 5000]).values_list(
-                    "code", flat=True
-                )
-            )
-        kept = [line for line in body if line[2] in known]
-        if len(kept) != len(body) or lines[0] != RECEIPTS_HEADER:
-            tmp = path.with_name(path.name + ".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out)
-                writer.writerow(RECEIPTS_HEADER)
-                writer.writerows(kept)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        handle = path.open("a", newline="", encoding="utf-8")
-        path.chmod(0o600)
-        return handle
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    path.chmod(0o600)
-    handle = os.fdopen(fd, "w", newline="", encoding="utf-8")
-    csv.writer(handle).writerow(RECEIPTS_HEADER)
-    return handle
 
 
 def proposals_import_file(
@@ -602,13 +632,9 @@ def proposals_import_file(
         report = Path(errors_path).open("w", newline="", encoding="utf-8")
         writer = csv.writer(report)
         writer.writerow(["row", "id", "field", "message"])
-    receipts_file: IO[str] | None = None
-    receipts_writer = None
+    receipts_file: ReceiptsFile | None = None
     if receipts_path:
-        # The only place receipt secrets of imported rows appear: for handing them to the
-        # authors of paper forms. Readable by its owner only; appended to, never overwritten.
-        receipts_file = _open_receipts(Path(receipts_path))
-        receipts_writer = csv.writer(receipts_file)
+        receipts_file = ReceiptsFile(Path(receipts_path))
     rows = read_rows(path, fmt)
     if shard is not None:
         k, n = shard
@@ -616,22 +642,19 @@ def proposals_import_file(
     try:
         for batch in _batches(rows, batch_size):
             batch_receipts: list[tuple[int, str, str, str]] = []
-            with transaction.atomic():
-                created, skipped, row_errors = proposals_import_batch(
-                    actor=actor,
-                    version=version,
-                    channel=channel,
-                    source=source.strip(),
-                    rows=batch,
-                    receipts=batch_receipts if receipts_writer is not None else None,
-                )
-                if receipts_writer is not None and receipts_file is not None:
-                    # On disk before the batch commits: a crash between the two leaves lines
-                    # whose codes do not exist, which the next run removes; never a stored
-                    # proposal whose secret was lost.
-                    receipts_writer.writerows(batch_receipts)
-                    receipts_file.flush()
-                    os.fsync(receipts_file.fileno())
+            created, skipped, row_errors = proposals_import_batch(
+                actor=actor,
+                version=version,
+                channel=channel,
+                source=source.strip(),
+                rows=batch,
+                receipts=batch_receipts if receipts_file is not None else None,
+                # The secrets are on disk before their proposals are committed: a crash
+                # between the two leaves a line for a code never stored (the re-run writes
+                # the row again with its real code), never a stored proposal without its
+                # secret.
+                before_commit=receipts_file.write_durably if receipts_file is not None else None,
+            )
             result.rows += len(batch)
             result.created += created
             result.skipped += skipped

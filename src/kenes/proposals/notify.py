@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -45,3 +45,32 @@ def send(proposal: Proposal) -> None:
         log.info("receipt %s sent by email to %s", proposal.code, mask(proposal.contact))
     else:
         log.info("receipt %s for %s: %s", proposal.code, mask(proposal.contact), subject)
+
+
+# How many receipts one task sends (and one worker query reads).
+BATCH = 500
+
+
+def send_many(proposal_ids: list[int]) -> int:
+    """Send the receipts of many proposals: one query per batch, one mail connection.
+
+    Returns how many receipts were sent (proposals without a contact are skipped).
+    """
+    backend = settings.KENES_NOTIFIER
+    sent = 0
+    connection = get_connection() if backend == "email" else None
+    for start in range(0, len(proposal_ids), BATCH):
+        chunk = proposal_ids[start : start + BATCH]
+        proposals = Proposal.objects.filter(pk__in=chunk).exclude(contact="").order_by("pk")
+        messages = []
+        for proposal in proposals.iterator(chunk_size=BATCH):
+            subject, body = receipt_message(proposal)
+            if connection is not None and "@" in proposal.contact:
+                messages.append(
+                    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [proposal.contact])
+                )
+            log.info("receipt %s for %s: %s", proposal.code, mask(proposal.contact), subject)
+            sent += 1
+        if connection is not None and messages:
+            connection.send_messages(messages)
+    return sent

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import hmac
-from dataclasses import dataclass
+import re
+import time
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.dateparse import parse_datetime
 
 from kenes.drafts.models import Article, Version
 from kenes.proposals import receipts
@@ -72,6 +81,10 @@ def public_proposals(filters: PublicFilters, *, staff: bool = False) -> QuerySet
     IIN or a phone number into the search box finds nothing. Hidden and pending proposals are
     counted by :func:`withheld_counts`, never listed. ``staff=True`` (review screens) lists
     every proposal, with its original text, and searches the original text.
+
+    Full-text search: on PostgreSQL the Russian configuration (GIN index) OR Kazakh stems as
+    prefixes on the 'simple' index; on SQLite an FTS5 table over the public text (stems as
+    prefixes); otherwise (staff search on SQLite) a substring match in a few letter cases.
     """
     qs = Proposal.objects.select_related("version__document", "article", "point")
     if staff:
@@ -85,12 +98,30 @@ def public_proposals(filters: PublicFilters, *, staff: bool = False) -> QuerySet
     qs = _by_fields(qs, filters)
     q = filters.q.strip()[:200]
     if q:
+        stems = [st for st in (kazakh_stem(w) for w in WORD_RE.findall(q.lower())) if st][:8]
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
-            # alias(), not annotate(): the vector is only filtered on, never selected.
-            qs = qs.alias(fts=SearchVector(column, config="russian")).filter(
-                fts=SearchQuery(q, config="russian", search_type="websearch")
+            # alias(), not annotate(): the vectors are only filtered on, never selected.
+            # Russian word forms through the Russian stemmer; Kazakh ones as stems matched
+            # by prefix on the 'simple' index (see kazakh_stem).
+            qs = qs.alias(
+                fts=SearchVector(column, config="russian"),
+                fts_simple=SearchVector(column, config="simple"),
+            )
+            russian = Q(fts=SearchQuery(q, config="russian", search_type="websearch"))
+            if stems:
+                prefix = " & ".join(f"{st}:*" for st in stems)
+                russian |= Q(fts_simple=SearchQuery(prefix, config="simple", search_type="raw"))
+            qs = qs.filter(russian)
+        elif connection.vendor == "sqlite" and not staff and stems:
+            # FTS5 table over the public text, kept by triggers: every word's stem as a prefix.
+            match = " AND ".join('"' + st.replace('"', "") + '"*' for st in stems)
+            qs = qs.filter(
+                pk__in=RawSQL(
+                    "SELECT rowid FROM proposals_proposal_fts WHERE proposals_proposal_fts MATCH %s",
+                    [match],
+                )
             )
         else:
             words = [w for w in q.split() if w][:8]
@@ -103,13 +134,148 @@ def public_proposals(filters: PublicFilters, *, staff: bool = False) -> QuerySet
     return qs.order_by("-submitted_at", "-id")
 
 
+WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+# Kazakh endings (plural, possessive, case), longest first; a stem keeps at least 3 letters.
+KAZAKH_ENDINGS = sorted(
+    {
+        "лар",
+        "лер",
+        "дар",
+        "дер",
+        "тар",
+        "тер",
+        "ның",
+        "нің",
+        "дың",
+        "дің",
+        "тың",
+        "тің",
+        "ға",
+        "ге",
+        "қа",
+        "ке",
+        "на",
+        "не",
+        "да",
+        "де",
+        "та",
+        "те",
+        "нда",
+        "нде",
+        "дан",
+        "ден",
+        "тан",
+        "тен",
+        "нан",
+        "нен",
+        "ды",
+        "ді",
+        "ты",
+        "ті",
+        "ны",
+        "ні",
+        "мен",
+        "бен",
+        "пен",
+        "ымыз",
+        "іміз",
+        "ың",
+        "ің",
+        "сы",
+        "сі",
+        "ы",
+        "і",
+        "м",
+        "ым",
+        "ім",
+    },
+    key=len,
+    reverse=True,
+)
+
+
+def kazakh_stem(word: str) -> str:
+    """A crude stem of a (Kazakh) word for prefix search: endings cut, at least 3 letters.
+
+    Two rounds cut a plural and a case ending (салықтарды → салық, мектептерде → мектеп).
+    Russian words pass through too (выборы → выбор): harmless, as the Russian stemmer's match
+    is OR-ed with this one.
+    """
+    word = word.lower()
+    for _round in range(2):
+        for ending in KAZAKH_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                word = word[: -len(ending)]
+                break
+    return word
+
+
 def public_counts(qs: QuerySet[Proposal]) -> dict[str, dict[str, int]]:
-    """Return counts by state, language and channel for a (filtered) list."""
-    out: dict[str, dict[str, int]] = {}
-    for field in ("state", "language", "channel"):
-        rows = qs.order_by().values(field).annotate(n=Count("id"))
-        out[field] = {r[field]: r["n"] for r in rows}
-    return out
+    """Return counts by state, language and channel for a (filtered) list: one scan."""
+    out: dict[str, dict[str, int]] = {"state": {}, "language": {}, "channel": {}}
+    rows = qs.order_by().values("state", "language", "channel").annotate(n=Count("id"))
+    for row in rows:
+        for field in ("state", "language", "channel"):
+            bucket = out[field]
+            bucket[row[field]] = bucket.get(row[field], 0) + row["n"]
+    return {field: counts for field, counts in out.items() if counts}
+
+
+def _cache_key(kind: str, filters: PublicFilters) -> str:
+    raw = repr(sorted(asdict(filters).items())).encode()
+    return f"kenes:{kind}:" + hashlib.sha256(raw).hexdigest()[:32]
+
+
+def public_counts_cached(filters: PublicFilters) -> dict[str, dict[str, int]]:
+    """:func:`public_counts` of ``public_proposals(filters)``, kept ``KENES_COUNTS_TTL`` seconds.
+
+    Counting a filtered list scans every match (a search for a common word matches a large
+    share of a million proposals), so a public page that shows counts reuses them for a short
+    while per filter combination: the numbers lag new proposals by at most the TTL.
+    """
+    ttl = settings.KENES_COUNTS_TTL
+    if ttl <= 0:
+        return public_counts(public_proposals(filters))
+    key = _cache_key("counts", filters)
+    found = cache.get(key)
+    if found is None:
+        started = time.monotonic()
+        found = public_counts(public_proposals(filters))
+        # Counts that took long (a common word over a million proposals) are kept ten times
+        # longer: at most KENES_COUNTS_TTL_SLOW seconds old.
+        slow = time.monotonic() - started > 0.2
+        cache.set(key, found, settings.KENES_COUNTS_TTL_SLOW if slow else ttl)
+    return found  # type: ignore[no-any-return]
+
+
+def public_total_cached(filters: PublicFilters) -> int:
+    """How many proposals ``public_proposals(filters)`` holds, kept ``KENES_COUNTS_TTL`` s."""
+    ttl = settings.KENES_COUNTS_TTL
+    key = _cache_key("total", filters)
+    found = cache.get(key) if ttl > 0 else None
+    if found is None:
+        found = public_proposals(filters).order_by().count()
+        if ttl > 0:
+            cache.set(key, found, ttl)
+    return int(found)
+
+
+def cursor_encode(proposal: Proposal) -> str:
+    """The keyset cursor after ``proposal`` in a newest-first list (opaque, URL-safe)."""
+    raw = f"{proposal.submitted_at.isoformat()}|{proposal.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
+    """The ``(submitted_at, id)`` of a cursor, or None when it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _sep, pk = raw.partition("|")
+        when = parse_datetime(stamp)
+        return (when, int(pk)) if when is not None else None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
 
 
 # What a public list row shows (no contact, no secret digest, no author index).

@@ -76,10 +76,36 @@ def _first_visibility(version: Version) -> str:
     return Visibility.PENDING if mode == "premoderate" else Visibility.PUBLISHED
 
 
+QUICK_MIN_LETTERS = 40
+
+
+def quick_language(text: str) -> str | None:
+    """Settle the clear cases by their letters alone, without lingua (the intake hot path).
+
+    A Cyrillic text of at least 40 letters with no Kazakh-specific letter (әғқңөұүһі) is
+    Russian — Kazakh prose of that length always has some; one where they make at least 12 %
+    of the Cyrillic letters is Kazakh (the analysis engine's own threshold). Anything else
+    (short, Latin script, mixed, in between) returns None and goes to lingua.
+    """
+    from kenes.analysis.langid import script_counts
+
+    cyr, lat, kazakh, _latin_kazakh = script_counts(text[:5000])
+    if cyr < QUICK_MIN_LETTERS or lat * 10 > cyr:
+        return None
+    if kazakh == 0:
+        return "ru"
+    if kazakh / cyr >= 0.12:
+        return "kk"
+    return None
+
+
 def detect_language(text: str, fallback: str) -> tuple[str, bool]:
     """Return (language, detected?) for a text, limited to kk/ru/en."""
     from kenes.analysis.langid import detect_language as detect
 
+    quick = quick_language(text)
+    if quick is not None:
+        return quick, True
     lang = detect(text)
     if lang in Language.values:
         return lang, True
@@ -516,8 +542,10 @@ def proposals_submit_many(
             hooks.after_commit(hooks.PROPOSALS_STORED, proposal_ids=[p.pk for p in saved])
             for (n, prepared), proposal in zip(fresh, saved, strict=True):
                 results[n] = Submitted(proposal, prepared.secret, created=True)
-                if proposal.contact:
-                    transaction.on_commit(lambda pk=proposal.pk: notify_receipt(proposal_id=pk))  # type: ignore[misc]
+            to_notify = [p.pk for p in saved if p.contact]
+            if to_notify:
+                # One task for the whole batch (kenes.proposals.tasks.send_receipts).
+                transaction.on_commit(lambda: notify_receipts(proposal_ids=to_notify))
     for n, first in repeats:
         earlier = results[first]
         results[n] = (
@@ -526,6 +554,15 @@ def proposals_submit_many(
             else earlier
         )
     return [r for r in results if r is not None]
+
+
+def notify_receipts(*, proposal_ids: list[int]) -> None:
+    """Queue the receipts of a batch as one task (or a few, for very large batches)."""
+    from kenes.proposals.notify import BATCH
+    from kenes.proposals.tasks import send_receipts
+
+    for start in range(0, len(proposal_ids), BATCH):
+        send_receipts.enqueue(proposal_ids=proposal_ids[start : start + BATCH])
 
 
 def notify_receipt(*, proposal_id: int) -> None:

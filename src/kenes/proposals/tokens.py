@@ -138,21 +138,39 @@ def replay_secrets_expire() -> int:
     )
 
 
+def check_idempotency_key(key: str) -> None:
+    """Refuse a key that is too long or not printable (an empty key is no key)."""
+    if key and (len(key) > KEY_MAX or not key.isprintable()):
+        raise ValidationError(
+            {
+                "idempotency_key": [
+                    _("The Idempotency-Key must be at most %(n)s printable characters.")
+                    % {"n": KEY_MAX}
+                ]
+            }
+        )
+
+
+def idempotency_conflict() -> IdempotencyConflictError:
+    """The error for a key used before with a different body."""
+    return IdempotencyConflictError(
+        {
+            "idempotency_key": [
+                _(
+                    "This Idempotency-Key was already used for a different request. Use a new key for "
+                    "a new proposal."
+                )
+            ]
+        }
+    )
+
+
 def _replay(scope: str, key: str, digest: str) -> ApiSubmitted | None:
     found = IdempotencyKey.objects.select_related("proposal").filter(scope=scope, key=key).first()
     if found is None:
         return None
     if not hmac.compare_digest(found.request_digest, digest):
-        raise IdempotencyConflictError(
-            {
-                "idempotency_key": [
-                    _(
-                        "This Idempotency-Key was already used for a different request. Use a new key for "
-                        "a new proposal."
-                    )
-                ]
-            }
-        )
+        raise idempotency_conflict()
     return ApiSubmitted(
         Submitted(found.proposal, _replay_secret(found), created=False), replayed=True
     )
@@ -180,15 +198,7 @@ def proposal_submit_idempotent(
     if not idempotency_key:
         result = proposal_submit(actor=actor, version=version, **submit)
         return ApiSubmitted(result, replayed=not result.created)
-    if len(idempotency_key) > KEY_MAX or not idempotency_key.isprintable():
-        raise ValidationError(
-            {
-                "idempotency_key": [
-                    _("The Idempotency-Key must be at most %(n)s printable characters.")
-                    % {"n": KEY_MAX}
-                ]
-            }
-        )
+    check_idempotency_key(idempotency_key)
     if (replayed := _replay(scope, idempotency_key, body_digest)) is not None:
         return replayed
     for attempt in range(2):

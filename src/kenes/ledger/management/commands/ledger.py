@@ -1,13 +1,15 @@
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from kenes.ledger import signing
 from kenes.ledger.audit import ledger_audit
-from kenes.ledger.services import ledger_sequence
+from kenes.ledger.services import SEQUENCER_LEADER_LOCK_ID, ledger_sequence
 
 ACTIONS = [
     "sequence",
@@ -59,13 +61,12 @@ class Command(BaseCommand):
             self.stdout.write(signing.vkey())
         elif action == "sequence":
             signing.allow_signing()  # the sequencer is the one process that signs
-            while True:
+            if options["loop"]:
+                self._sequence_loop(options["interval"])
+            else:
                 checkpoint = ledger_sequence()
                 if checkpoint is not None:
                     self.stdout.write(f"checkpoint {checkpoint.size}")
-                if not options["loop"]:
-                    break
-                time.sleep(options["interval"])
         elif action == "audit":
             report = ledger_audit()
             self.stdout.write(
@@ -102,6 +103,34 @@ class Command(BaseCommand):
                 raise CommandError(f"ALARM: {exc}") from exc
         else:
             self._witness_action(action, options)
+
+    def _sequence_loop(self, interval: float) -> None:
+        """Sequence every ``interval`` seconds as the single leader (docs/operations.md).
+
+        On PostgreSQL each looping sequencer first takes a session advisory lock: one holds
+        it and sequences, the others wait as standbys and try again every interval. When the
+        leader dies its connection closes, PostgreSQL frees the lock and a standby takes over.
+        """
+        leader = connection.vendor != "postgresql"
+        announced = False
+        while True:
+            if not leader:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_try_advisory_lock(%s)", [SEQUENCER_LEADER_LOCK_ID])
+                    leader = bool(cursor.fetchone()[0])
+                if not leader and not announced:
+                    self.stdout.write(f"standby (pid {os.getpid()})")
+                    self.stdout.flush()
+                    announced = True
+                if leader:
+                    self.stdout.write(f"leader (pid {os.getpid()})")
+                    self.stdout.flush()
+            if leader:
+                checkpoint = ledger_sequence()
+                if checkpoint is not None:
+                    self.stdout.write(f"checkpoint {checkpoint.size}")
+                    self.stdout.flush()
+            time.sleep(interval)
 
     def _witness_action(self, action: str, options: dict[str, Any]) -> None:
         from kenes.ledger import witnesses

@@ -1,0 +1,371 @@
+"""Group commit for API intake: concurrent submissions written together in one transaction.
+
+Each web process (a gunicorn ``gthread`` worker) has one writer thread with its own database
+connection. A request thread parses and checks its body, then hands a :class:`Job` to the
+writer and waits. The writer takes every job waiting (up to ``KENES_INTAKE_BATCH_MAX``) and, in
+one transaction, looks their idempotency keys up in one query, validates and bulk-inserts
+their proposals, state changes and ledger entries with :func:`proposals_submit_many`, and
+bulk-inserts their idempotency keys; then it commits, and only then is each request answered.
+While one batch commits the next one gathers, so the number of commits (WAL flushes) per
+second stays near the database's round-trip rate whatever the number of submissions.
+
+Safety: a request is answered 201 only after its batch committed (a crash before that loses an
+unanswered request, which the client retries with its Idempotency-Key). If a batch fails as a
+whole (a unique key taken by another process meanwhile, a lost connection), its jobs are
+retried one by one through :func:`proposal_submit_idempotent`, so one bad job never fails the
+others. When more than ``KENES_INTAKE_QUEUE_MAX`` jobs wait, or the oldest has waited more than
+``KENES_INTAKE_MAX_WAIT`` seconds (the writer is behind), new ones are refused at once with
+:class:`Overloaded` (the API answers 503 with ``Retry-After``) instead of waiting to time out.
+
+A caller already inside a transaction (a test, ``ATOMIC_REQUESTS``) is served inline: its write
+must join its transaction.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import queue
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
+from django.db.models.signals import post_migrate
+from django.utils import translation
+
+from kenes.core import crypto
+from kenes.drafts.models import Version
+from kenes.proposals.models import IdempotencyKey
+from kenes.proposals.services import ProposalRow, Submitted, proposals_submit_many
+from kenes.proposals.tokens import (
+    ApiSubmitted,
+    _replay_secret,
+    idempotency_conflict,
+    proposal_submit_idempotent,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Overloaded(Exception):
+    """Too many submissions are waiting in this process: come back in a moment."""
+
+
+@dataclass(eq=False)
+class Job:
+    """One API submission waiting for its batch."""
+
+    scope: str
+    key: str
+    digest: str
+    version: Version
+    channel: str
+    source: str
+    row: ProposalRow
+    language: str = "ru"
+    queued_at: float = 0.0
+    done: threading.Event = field(default_factory=threading.Event)
+    result: ApiSubmitted | None = None
+    error: BaseException | None = None
+
+    def settle(
+        self, result: ApiSubmitted | None = None, error: BaseException | None = None
+    ) -> None:
+        self.result, self.error = result, error
+        self.done.set()
+
+    def inline(self) -> ApiSubmitted:
+        """Submit this job alone, in the caller's thread and transaction."""
+        with translation.override(self.language):
+            return proposal_submit_idempotent(
+                actor=None,
+                scope=self.scope,
+                idempotency_key=self.key,
+                body_digest=self.digest,
+                version=self.version,
+                channel=self.channel,
+                source=self.source,
+                **self.row,
+            )
+
+
+def _write(batch: list[Job]) -> dict[Job, ApiSubmitted | ValidationError]:
+    """Write a batch in the current transaction; return each job's outcome."""
+    out: dict[Job, ApiSubmitted | ValidationError] = {}
+    keyed: dict[str, set[str]] = defaultdict(set)
+    for job in batch:
+        if job.key:
+            keyed[job.scope].add(job.key)
+    found: dict[tuple[str, str], IdempotencyKey] = {}
+    if keyed:
+        where = Q()
+        for scope, names in keyed.items():
+            where |= Q(scope=scope, key__in=sorted(names))
+        found = {
+            (k.scope, k.key): k
+            for k in IdempotencyKey.objects.select_related("proposal").filter(where)
+        }
+    first: dict[tuple[str, str], Job] = {}
+    followers: list[tuple[Job, Job]] = []
+    groups: dict[tuple[int, str, str, str], list[Job]] = defaultdict(list)
+    for job in batch:
+        ident = (job.scope, job.key)
+        if job.key and ident in found:
+            stored = found[ident]
+            if not hmac.compare_digest(stored.request_digest, job.digest):
+                out[job] = idempotency_conflict()
+            else:
+                out[job] = ApiSubmitted(
+                    Submitted(stored.proposal, _replay_secret(stored), False), replayed=True
+                )
+            continue
+        if job.key and ident in first:
+            followers.append((job, first[ident]))
+            continue
+        if job.key:
+            first[ident] = job
+        groups[(job.version.pk, job.channel, job.source, job.language)].append(job)
+    keys: list[IdempotencyKey] = []
+    for (_v, channel, source, language), jobs in groups.items():
+        with translation.override(language):
+            results = proposals_submit_many(
+                actor=None,
+                version=jobs[0].version,
+                channel=channel,
+                source=source,
+                rows=[j.row for j in jobs],
+            )
+        for job, result in zip(jobs, results, strict=True):
+            if isinstance(result, ValidationError):
+                out[job] = result
+                continue
+            out[job] = ApiSubmitted(result, replayed=not result.created)
+            if job.key and result.created:
+                keys.append(
+                    IdempotencyKey(
+                        scope=job.scope,
+                        key=job.key,
+                        request_digest=job.digest,
+                        proposal=result.proposal,
+                        # Kept sealed for the replay window, so a lost response loses nothing.
+                        secret_sealed=(
+                            crypto.encrypt(result.secret)
+                            if result.secret and settings.KENES_RECEIPT_REPLAY_SECONDS > 0
+                            else ""
+                        ),
+                    )
+                )
+    if keys:
+        IdempotencyKey.objects.bulk_create(keys)
+    for job, leader in followers:
+        earlier = out[leader]
+        if isinstance(earlier, ValidationError):
+            out[job] = earlier
+        elif leader.digest != job.digest:
+            out[job] = idempotency_conflict()
+        else:
+            out[job] = ApiSubmitted(
+                Submitted(earlier.submitted.proposal, earlier.submitted.secret, False),
+                replayed=True,
+            )
+    return out
+
+
+_STOP: Any = object()
+
+
+class Batcher:
+    """The writer thread of one process and its queue."""
+
+    def __init__(self, *, batch_max: int, queue_max: int, max_wait: float = 2.0) -> None:
+        self.batch_max = batch_max
+        self.queue_max = queue_max
+        self.max_wait = max_wait
+        self.jobs: queue.Queue[Job] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+        self.pid = os.getpid()
+        self.batches = 0
+        self.written = 0
+
+    def _ensure_thread(self) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            return
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(
+                    target=self._run, name="kenes-intake-writer", daemon=True
+                )
+                self.thread.start()
+
+    def submit(self, job: Job) -> ApiSubmitted:
+        """Queue a job and wait for its batch to commit; raise its error if it failed."""
+        if self.jobs.qsize() >= self.queue_max or self.behind() > self.max_wait:
+            raise Overloaded
+        self._ensure_thread()
+        job.queued_at = time.monotonic()
+        self.jobs.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        assert job.result is not None
+        return job.result
+
+    def behind(self) -> float:
+        """Seconds the oldest waiting job has waited (0 when none waits)."""
+        with self.jobs.mutex:
+            head = self.jobs.queue[0] if self.jobs.queue else None
+        return time.monotonic() - head.queued_at if head is not None else 0.0
+
+    def _take(self) -> list[Job]:
+        batch = [self.jobs.get()]
+        while len(batch) < self.batch_max:
+            try:
+                batch.append(self.jobs.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _run(self) -> None:
+        while True:
+            batch = self._take()
+            stop = _STOP in batch
+            batch = [job for job in batch if job is not _STOP]
+            if batch:
+                self._process_safely(batch)
+            if stop:
+                connection.close()
+                return
+
+    def _process_safely(self, batch: list[Job]) -> None:
+        try:
+            self.process(batch)
+        except BaseException as exc:  # never leave a request waiting
+            log.exception("intake batch failed")
+            for job in batch:
+                if not job.done.is_set():
+                    job.settle(error=exc)
+
+    def stop(self) -> None:
+        """Stop the writer thread once the jobs before it are written (tests, shutdown)."""
+        if self.thread is not None and self.thread.is_alive():
+            self.jobs.put(_STOP)
+            self.thread.join()
+        self.thread = None
+
+    def process(self, batch: list[Job]) -> None:
+        outer = connection.in_atomic_block  # a caller's transaction (tests): answer in it
+        if not outer:
+            close_old_connections()
+        outcomes: dict[Job, ApiSubmitted | ValidationError] = {}
+        try:
+            with transaction.atomic():
+                if not outer:
+                    # Registered first, so it runs first after the commit: the requests are
+                    # answered before the commit's other hooks (task enqueues) run.
+                    transaction.on_commit(lambda: self._settle(batch, outcomes))
+                outcomes.update(_write(batch))
+            if outer:
+                self._settle(batch, outcomes)
+        except Exception:
+            pending = [job for job in batch if not job.done.is_set()]
+            if not pending:  # committed and answered; a later commit hook failed
+                log.exception("a commit hook of an intake batch failed")
+                return
+            log.warning("intake batch of %s rolled back; writing one by one", len(pending))
+            if connection.needs_rollback or not connection.is_usable():
+                connection.close()
+            self._one_by_one(pending)
+
+    def _settle(
+        self, batch: list[Job], outcomes: dict[Job, ApiSubmitted | ValidationError]
+    ) -> None:
+        self.batches += 1
+        self.written += len(batch)
+        for job in batch:
+            outcome = outcomes[job]
+            if isinstance(outcome, ValidationError):
+                job.settle(error=outcome)
+            else:
+                job.settle(result=outcome)
+
+    def _one_by_one(self, batch: list[Job]) -> None:
+        for job in batch:
+            try:
+                job.settle(result=job.inline())
+            except Exception as exc:
+                if not connection.is_usable():
+                    connection.close()
+                job.settle(error=exc)
+
+
+_BATCHER: Batcher | None = None
+_BATCHER_LOCK = threading.Lock()
+
+
+def batcher() -> Batcher:
+    """This process's batcher (a new one after a fork)."""
+    global _BATCHER
+    current = _BATCHER
+    if current is None or current.pid != os.getpid():
+        with _BATCHER_LOCK:
+            current = _BATCHER
+            if current is None or current.pid != os.getpid():
+                current = _BATCHER = Batcher(
+                    batch_max=settings.KENES_INTAKE_BATCH_MAX,
+                    queue_max=settings.KENES_INTAKE_QUEUE_MAX,
+                    max_wait=settings.KENES_INTAKE_MAX_WAIT,
+                )
+    return current
+
+
+def intake_submit(job: Job) -> ApiSubmitted:
+    """Submit through this process's group commit, or inline inside a caller's transaction."""
+    if not settings.KENES_INTAKE_GROUP_COMMIT or connection.in_atomic_block:
+        return job.inline()
+    return batcher().submit(job)
+
+
+def intake_stats() -> dict[str, Any]:
+    b = _BATCHER
+    if b is None:
+        return {"batches": 0, "written": 0, "waiting": 0}
+    return {"batches": b.batches, "written": b.written, "waiting": b.jobs.qsize()}
+
+
+_VERSIONS: dict[tuple[str, str], tuple[float, Version]] = {}
+VERSION_TTL = 60.0
+
+
+def intake_version(document: str, label: str) -> Version | None:
+    """The draft version a submission names, cached per process for a minute (one look-up
+    per minute instead of one per request; versions are not edited once published)."""
+    now = time.monotonic()
+    cached = None if connection.in_atomic_block else _VERSIONS.get((document, label))
+    if cached is not None and now - cached[0] < VERSION_TTL:
+        return cached[1]
+    version = (
+        Version.objects.select_related("document")
+        .filter(document__slug=document, label=label)
+        .first()
+    )
+    if version is not None and not connection.in_atomic_block:
+        if len(_VERSIONS) > 1000:
+            _VERSIONS.clear()
+        _VERSIONS[(document, label)] = (now, version)
+    return version
+
+
+def _forget_versions(**kwargs: Any) -> None:
+    _VERSIONS.clear()
+
+
+# A database flushed or migrated (tests, a restore) may reuse labels with new ids.
+post_migrate.connect(_forget_versions, dispatch_uid="kenes.proposals.batcher.versions")

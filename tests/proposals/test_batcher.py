@@ -1,0 +1,166 @@
+"""Group commit of API intake (kenes.proposals.batcher)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from kenes.ledger.models import Entry
+from kenes.proposals import batcher as batching
+from kenes.proposals.batcher import Batcher, Job, Overloaded, intake_submit
+from kenes.proposals.models import IdempotencyKey, Proposal, StateChange
+from kenes.proposals.services import DuplicateProposalError
+from kenes.proposals.tokens import IdempotencyConflictError, proposal_submit_idempotent
+
+TEXT = "Предлагаю продлить срок общественного обсуждения проекта"
+
+
+def job(version, key: str, text: str, digest: str = "", **row) -> Job:
+    return Job(
+        scope="public",
+        key=key,
+        digest=digest or f"digest-{key}",
+        version=version,
+        channel="api",
+        source="public",
+        language="en",
+        row={"text": text, "language": "ru", **row},
+    )
+
+
+@pytest.mark.django_db
+def test_one_batch_gives_each_submission_its_own_receipt_ledger_entry_and_key(version):
+    # given a key stored by an earlier submission
+    earlier = proposal_submit_idempotent(
+        actor=None,
+        scope="public",
+        idempotency_key="old",
+        body_digest="digest-old",
+        version=version,
+        text=f"{TEXT}, ранее.",
+        channel="api",
+        source="public",
+    )
+    fresh = [job(version, f"k{i}", f"{TEXT}, номер {i}.") for i in range(5)]
+    same_again = job(version, "k0", f"{TEXT}, номер 0.")
+    other_body = job(version, "k1", f"{TEXT}, другое.", digest="digest-other")
+    short = job(version, "k9", "коротко")
+    replay = job(version, "old", f"{TEXT}, ранее.")
+    conflict = job(version, "old", f"{TEXT}, иначе.", digest="digest-changed")
+    batch = [*fresh, same_again, other_body, short, replay, conflict]
+
+    # when they are written as one batch
+    Batcher(batch_max=100, queue_max=100).process(batch)
+
+    # then each new submission has its own proposal, receipt secret, history and ledger entry
+    codes = [j.result.submitted.proposal.code for j in fresh]
+    assert len(set(codes)) == 5 and all(j.result.submitted.secret for j in fresh)
+    assert not any(j.result.replayed for j in fresh)
+    for code in codes:
+        assert Entry.objects.filter(kind="proposal.received", code=code).count() == 1
+        assert StateChange.objects.filter(proposal__code=code, to_state="received").count() == 1
+    assert {k.key for k in IdempotencyKey.objects.all()} == {"old", *(f"k{i}" for i in range(5))}
+    # and the same key with the same body within the batch replays the first one, without secret
+    assert same_again.result.replayed and same_again.result.submitted.secret is None
+    assert same_again.result.submitted.proposal.code == codes[0]
+    # and a key reused with another body, in the batch or before it, is refused
+    assert isinstance(other_body.error, IdempotencyConflictError)
+    assert isinstance(conflict.error, IdempotencyConflictError)
+    # and an earlier key replays its proposal
+    assert replay.result.replayed and replay.result.submitted.proposal == earlier.submitted.proposal
+    # and an invalid text fails alone, with its field message
+    assert isinstance(short.error, ValidationError) and "text" in short.error.message_dict
+    assert Proposal.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_a_duplicate_from_the_same_contact_is_refused_in_a_batch(version):
+    contact = {"contact": "+77011234567", "consent": True}
+    first = job(version, "a", f"{TEXT}, один.", **contact)
+    Batcher(batch_max=10, queue_max=10).process([first])
+    again = job(version, "b", f"{TEXT}, один.", **contact)
+    Batcher(batch_max=10, queue_max=10).process([again])
+    assert first.result is not None and first.result.submitted.created
+    assert isinstance(again.error, DuplicateProposalError)
+
+
+@pytest.mark.django_db
+def test_a_full_queue_refuses_at_once(version):
+    with pytest.raises(Overloaded):
+        Batcher(batch_max=10, queue_max=0).submit(job(version, "x", f"{TEXT}."))
+    assert Proposal.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_writer_far_behind_refuses_at_once(version):
+    # given a job that has waited 10 s for a writer (none runs in this test)
+    b = Batcher(batch_max=10, queue_max=100, max_wait=2.0)
+    stuck = job(version, "old", f"{TEXT}, давно.")
+    stuck.queued_at = time.monotonic() - 10
+    b.jobs.put(stuck)
+    # then a new one is refused instead of waiting behind it
+    with pytest.raises(Overloaded):
+        b.submit(job(version, "new", f"{TEXT}, новое."))
+    assert b.jobs.qsize() == 1 and Proposal.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_api_answers_503_with_retry_after_when_overloaded(client, version, monkeypatch):
+    def overloaded(job: Job):
+        raise Overloaded
+
+    monkeypatch.setattr("kenes.proposals.api.intake_submit", overloaded)
+    response = client.post(
+        "/api/proposals/",
+        {"document": "demo", "version": "v2", "text": f"{TEXT}."},
+        content_type="application/json",
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert response.json()["detail"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_through_the_writer_thread_each_get_their_receipt(
+    demo_draft, settings
+):
+    # given the writer thread of this process (not in a transaction: group commit is used)
+    version = demo_draft[1]
+    settings.KENES_INTAKE_GROUP_COMMIT = True
+    assert not connection.in_atomic_block
+    results: dict[str, object] = {}
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        try:
+            for i in range(15):
+                key = f"c{n}-{i}"
+                outcome = intake_submit(job(version, key, f"{TEXT}, клиент {n}, запрос {i}."))
+                with lock:
+                    results[key] = outcome
+        finally:
+            connection.close()
+
+    # when 8 clients submit at the same time
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        batching.batcher().stop()
+
+    # then each of the 120 got its own committed proposal, ledger entry and idempotency key
+    assert len(results) == 120
+    codes = {key: r.submitted.proposal.code for key, r in results.items()}
+    assert len(set(codes.values())) == 120
+    stored = dict(IdempotencyKey.objects.values_list("key", "proposal__code"))
+    assert stored == codes
+    received = Entry.objects.filter(kind="proposal.received").values_list("code", flat=True)
+    assert sorted(received) == sorted(codes.values())
+    assert batching.intake_stats()["written"] >= 120
