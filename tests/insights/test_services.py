@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from kenes.core.models import AuditEntry
@@ -132,7 +133,12 @@ def test_one_step_catches_up_proposals_stored_without_a_signal(submit, version):
 
 def test_the_intake_hook_queues_the_step_at_commit(submit, django_capture_on_commit_callbacks):
     with override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        TASKS={
+            "default": {
+                "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                "QUEUES": settings.TASK_QUEUES,
+            }
+        }
     ):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             p = submit("Прошу уточнить статью 9: встречи должны проходить в каждом селе.")
@@ -155,7 +161,12 @@ def test_a_bulk_batch_queues_one_step_at_commit(version, django_capture_on_commi
         for i in range(4)
     ]
     with override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        TASKS={
+            "default": {
+                "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                "QUEUES": settings.TASK_QUEUES,
+            }
+        }
     ):
         with django_capture_on_commit_callbacks(execute=True):
             with transaction.atomic():
