@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -39,10 +40,17 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         fields = ("slug", *FIELDS, "active", "logo")
 
     def clean_logo(self) -> Any:
+        """A logo must be a JPEG or PNG image by its content: anything else (an SVG, which may
+        carry a script; an HTML page renamed .png) is refused with the organiser upload's
+        message (kenes.core.uploads.check_image)."""
         logo = self.cleaned_data.get("logo")
         if logo and "logo" in self.changed_data:
-            check_image(logo, max_bytes=logo_max_bytes(), field="logo")
+            try:
+                info = check_image(logo, max_bytes=logo_max_bytes(), field="logo")
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict.get("logo", exc.messages)) from exc
             logo.seek(0)
+            logo.name = f"logo{info.extension}"
         return logo
 
 
