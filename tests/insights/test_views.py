@@ -29,7 +29,7 @@ def _queries(client, path) -> int:
 @pytest.mark.parametrize("path", ["/review/campaigns/", "/review/themes/"])
 def test_anonymous_visitors_go_to_the_staff_login(client, analysed, path):
     response = client.get(path)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/staff/login/" in response["Location"]
 
 
 def test_the_campaign_list_shows_size_label_and_unanswered_share(client, analysed, reviewer):

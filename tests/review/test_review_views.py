@@ -70,7 +70,7 @@ def test_anonymous_visitors_are_sent_to_the_staff_login(client, make, path):
     make()
     response = client.get(path)
     assert response.status_code == 302
-    assert response["Location"].startswith(f"/admin/login/?next={path}")
+    assert response["Location"].startswith(f"/staff/login/?next={path}")
 
 
 def test_staff_without_a_role_may_not_read_proposals(client, make):
