@@ -21,3 +21,23 @@ document.addEventListener("DOMContentLoaded", function () {
   var box = document.getElementById("error-summary") || document.getElementById("check-ok");
   if (box && box.hasAttribute("tabindex") && document.activeElement === document.body) box.focus();
 });
+
+// A table wider than the screen scrolls in its .table-wrap: make that box reachable and
+// scrollable by keyboard, named by the heading before it (pages that did not do so already).
+document.addEventListener("DOMContentLoaded", function () {
+  var boxes = document.querySelectorAll(".table-wrap:not([tabindex])");
+  Array.prototype.forEach.call(boxes, function (box, i) {
+    if (box.scrollWidth <= box.clientWidth) return;
+    var heading = box.previousElementSibling;
+    while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    if (heading) {
+      if (!heading.id) heading.id = "table-h-" + i;
+      box.setAttribute("aria-labelledby", heading.id);
+    } else {
+      var caption = box.querySelector("caption");
+      box.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+    }
+  });
+});
