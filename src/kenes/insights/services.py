@@ -31,9 +31,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 import kenes
 from kenes.accounts.actors import acting_user
@@ -862,26 +861,6 @@ def themes_merge(*, actor: Actor, theme: Theme, into: Theme) -> Correction:
 # --------------------------------------------------------------------------- cluster answers
 
 
-def _cited(reason: str, lang: str, kind: str, code: str, size: int) -> str:
-    if not reason.strip():
-        return ""
-    with translation.override(lang):
-        n = formats.number_format(size, force_grouping=True)
-        if kind == "campaign":
-            prefix = ngettext(
-                "Answer to campaign %(code)s (%(n)s proposal):",
-                "Answer to campaign %(code)s (%(n)s proposals):",
-                size,
-            )
-        else:
-            prefix = ngettext(
-                "Answer to theme %(code)s (%(n)s proposal):",
-                "Answer to theme %(code)s (%(n)s proposals):",
-                size,
-            )
-    return f"{prefix % {'code': code, 'n': n}} {reason.strip()}"
-
-
 def _cluster_answer(
     *,
     actor: Actor,
@@ -899,8 +878,11 @@ def _cluster_answer(
         actor=actor,
         proposal_ids=open_ids,
         decision=decision,
-        reason_kk=_cited(reason_kk, "kk", kind, code, size),
-        reason_ru=_cited(reason_ru, "ru", kind, code, size),
+        # The reason is the citizen's answer as written: no internal campaign or theme code
+        # (the shared ``group`` ties the answers together for staff).
+        reason_kk=reason_kk,
+        reason_ru=reason_ru,
+        both_languages=True,
     )
 
 

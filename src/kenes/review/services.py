@@ -165,6 +165,52 @@ def proposal_review_start(*, actor: Actor, proposal: Proposal) -> Proposal:
     return locked
 
 
+REASON_LANGUAGES = ("kk", "ru")
+
+
+def reason_languages_needed(languages: Iterable[str], *, both: bool = False) -> list[str]:
+    """Return the languages an answer's reason must be written in.
+
+    A proposal is answered in its own language (Kazakh or Russian); an answer to proposals in
+    both languages, or to a whole campaign or theme (``both``), needs both reasons.
+    """
+    if both:
+        return list(REASON_LANGUAGES)
+    found = set(languages)
+    return [lang for lang in REASON_LANGUAGES if lang in found]
+
+
+def reason_errors(
+    *, languages: Iterable[str], reason_kk: str, reason_ru: str, both: bool = False
+) -> dict[str, list[str]]:
+    """The missing reasons, as form errors keyed ``reason_kk`` / ``reason_ru``."""
+    given = {"kk": reason_kk.strip(), "ru": reason_ru.strip()}
+    needed = reason_languages_needed(languages, both=both)
+    errors: dict[str, list[str]] = {}
+    if not needed and not (given["kk"] or given["ru"]):
+        errors["reason_ru"] = [_("Every answer needs a reason, in Kazakh or Russian.")]
+    for lang in needed:
+        if given[lang]:
+            continue
+        if both:
+            message = (
+                _("Write the reason in Kazakh too: the answer goes to proposals in both languages.")
+                if lang == "kk"
+                else _(
+                    "Write the reason in Russian too: the answer goes to proposals in both "
+                    "languages."
+                )
+            )
+        else:
+            message = (
+                _("The proposal is in Kazakh: write the reason in Kazakh.")
+                if lang == "kk"
+                else _("The proposal is in Russian: write the reason in Russian.")
+            )
+        errors[f"reason_{lang}"] = [message]
+    return errors
+
+
 def _check_answer(
     decision: str,
     reason_kk: str,
@@ -197,14 +243,28 @@ def answers_record(
     reason_ru: str = "",
     changed_article: Article | None = None,
     changed_point: Point | None = None,
+    in_their_language: bool = False,
+    both_languages: bool = False,
 ) -> list[Answer]:
     """Answer proposals with one decision and reason; each gets its own Answer row.
 
     With more than one proposal the answers share a ``group`` id (a bulk or cluster answer).
     Merged proposals are answered through the proposal they were merged into.
+    ``in_their_language`` requires the reason in each proposal's language (the review screens
+    and the API ask for it); ``both_languages`` requires both reasons (campaign and theme
+    answers).
     """
     _check_answer(decision, reason_kk, reason_ru, changed_article, changed_point)
     proposals = _locked(proposal_ids)
+    if in_their_language or both_languages:
+        missing = reason_errors(
+            languages=[p.language for p in proposals],
+            reason_kk=reason_kk,
+            reason_ru=reason_ru,
+            both=both_languages,
+        )
+        if missing:
+            raise ValidationError(missing)
     merged = [p.code for p in proposals if p.state == ProposalState.MERGED]
     if merged:
         raise ValidationError(
@@ -282,6 +342,7 @@ def answer_record(
     reason_ru: str = "",
     changed_article: Article | None = None,
     changed_point: Point | None = None,
+    in_their_language: bool = False,
 ) -> Answer:
     """Answer one proposal (see :func:`answers_record`)."""
     [answer] = answers_record(
@@ -292,6 +353,7 @@ def answer_record(
         reason_ru=reason_ru,
         changed_article=changed_article,
         changed_point=changed_point,
+        in_their_language=in_their_language,
     )
     return answer
 

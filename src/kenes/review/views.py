@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +25,7 @@ from kenes.core.validation import add_form_errors
 from kenes.drafts.models import pick_language
 from kenes.proposals.models import ProposalState
 from kenes.review import forms, selectors, services
+from kenes.review.models import Decision
 
 # The keyboard map shown in the "?" help (review.js implements it).
 QUEUE_KEYS = [
@@ -106,12 +108,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = filter_form.filters()
     query = _filter_query(request.GET)
     bulk = forms.BulkForm(request.POST or None, reviewers=reviewers)
-    if request.method == "POST" and bulk.is_valid():
+    going_back = "back" in request.POST
+    if request.method == "POST" and bulk.is_valid() and not going_back:
+        data = bulk.cleaned_data
+        if data["action"] == forms.ANSWER and data.get("confirmed") != len(data["selected"]):
+            return confirm_answer_page(
+                request,
+                n=len(data["selected"]),
+                ids=data["selected"],
+                decision=data["decision"],
+                reason_kk=data.get("reason_kk") or "",
+                reason_ru=data.get("reason_ru") or "",
+                hidden=[
+                    *(("ids", str(pk)) for pk in data["selected"]),
+                    ("action", forms.ANSWER),
+                    ("decision", data["decision"]),
+                    ("reason_kk", data.get("reason_kk") or ""),
+                    ("reason_ru", data.get("reason_ru") or ""),
+                ],
+                action=_queue_url(query, request.GET.get("page", "")),
+                back=_queue_url(query, request.GET.get("page", "")),
+            )
         try:
-            _bulk_apply(request, bulk.cleaned_data)
+            _bulk_apply(request, data)
         except ValidationError as exc:
-            for message in exc.messages:
-                bulk.add_error(None, message)
+            add_form_errors(bulk, exc)
         else:
             return redirect(_queue_url(query, request.GET.get("page", "")))
     try:
@@ -138,7 +159,54 @@ def queue(request: HttpRequest) -> HttpResponse:
             "selected": selected,
             "can_act": request.user.has_perm(REVIEW_ACT),
             "more_filters": filter_form.has_more_filters() or bool(filter_form.errors),
+            "bulk_open": going_back,
             "shortcuts": QUEUE_KEYS,
+        },
+    )
+
+
+def confirm_answer_page(
+    request: HttpRequest,
+    *,
+    n: int,
+    ids: list[int],
+    decision: str,
+    reason_kk: str,
+    reason_ru: str,
+    hidden: list[tuple[str, str]],
+    action: str,
+    back: str,
+    what: str = "",
+) -> HttpResponse:
+    """The confirmation step before answering many proposals: it states how many change.
+
+    Works without JavaScript: the form carries the answer in hidden fields and the number
+    agreed to (``confirmed``); if the number has changed meanwhile, the person is asked again.
+    """
+    label = str(Decision(decision).label)
+    question = ngettext(
+        "Answer %(n)s proposal as “%(decision)s”?",
+        "Answer %(n)s proposals as “%(decision)s”?",
+        n,
+    ) % {"n": formats.number_format(n, force_grouping=True), "decision": label}
+    button = ngettext("Yes, answer %(n)s proposal", "Yes, answer %(n)s proposals", n) % {
+        "n": formats.number_format(n, force_grouping=True)
+    }
+    codes = selectors.proposals_codes(ids)
+    return render(
+        request,
+        "review/confirm.html",
+        {
+            "question": question,
+            "button": button,
+            "what": what,
+            "codes": codes,
+            "more": max(0, n - len(codes)),
+            "reason_kk": reason_kk,
+            "reason_ru": reason_ru,
+            "hidden": [*hidden, ("confirmed", str(n))],
+            "action": action,
+            "back": back,
         },
     )
 
@@ -186,6 +254,7 @@ def _bulk_apply(request: HttpRequest, data: dict[str, Any]) -> None:
             decision=data["decision"],
             reason_kk=data.get("reason_kk") or "",
             reason_ru=data.get("reason_ru") or "",
+            in_their_language=True,
         )
         n = len(answers)
         messages.success(
@@ -231,6 +300,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
                 reason_ru=data["reason_ru"],
                 changed_article=data["article_obj"],
                 changed_point=data["point_obj"],
+                in_their_language=True,
             )
         except ValidationError as exc:
             add_form_errors(answer_form, exc)
