@@ -87,3 +87,28 @@ def test_offline_entries_sync_exactly_once(live_server, browser, past_meeting, o
         assert page.locator("#queue .code-small").count() == 2  # receipt codes shown
     finally:
         context.close()
+
+
+def test_entries_made_offline_are_sent_when_the_connection_returns(
+    live_server, browser, past_meeting, organiser
+):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="ru-RU",
+        extra_http_headers={"Accept-Language": "ru"},
+    )
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, organiser.username, "/outreach/offline/")
+        page.wait_for_selector("body[data-offline-ready='1']", timeout=15000)
+        context.set_offline(True)
+        page.select_option("#meeting", str(past_meeting.pk))
+        page.fill("#p-text", "Предлагаю публиковать проект в районной газете.")
+        page.locator("#proposal-form button[type=submit]").click()
+        assert page.locator("#queue li[data-state=pending]").count() == 1
+        # when the connection returns, the entry is sent without pressing "sync"
+        context.set_offline(False)
+        page.wait_for_selector("#queue li[data-state=created]", timeout=15000)
+        assert Proposal.objects.filter(channel="meeting").count() == 1
+    finally:
+        context.close()
