@@ -154,8 +154,9 @@
     var target = document.querySelector("[data-error-summary]") ||
       document.querySelector("[data-focus-on-load]");
     if (!target) return;
-    target.focus();
-    target.scrollIntoView({ block: "start" });
+    target.focus({ preventScroll: true });
+    var top = target.getBoundingClientRect().top + window.scrollY - 16;
+    window.scrollTo(0, Math.max(0, top));
   }
 
   document.addEventListener("DOMContentLoaded", function () {
