@@ -110,14 +110,14 @@ def test_a_missing_reason_is_summarised_at_the_top_and_focused(
     box = summary.bounding_box()
     assert box is not None and 0 <= box["y"] < VIEWPORTS[size]["height"]
     assert not Answer.objects.exists()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"review-error-summary-{lang}-{size}.png"))
     # and its link takes the focus to the Kazakh reason, which kept nothing typed away
     assert page.locator("#id_reason_ru").input_value() == "Не принято."
     summary.locator("a[href='#id_reason_kk']").click()
     assert _focused_is(page, "#id_reason_kk")
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"review-error-summary-{lang}-{size}.png"))
     # and with the Kazakh reason the answer is recorded
     page.locator("#id_reason_kk").fill("Қабылданбады: мерзім заңда белгіленген.")
     page.locator("[data-answer-form] button[type=submit]").click()
