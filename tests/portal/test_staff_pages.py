@@ -253,8 +253,13 @@ def test_every_page_of_a_russian_only_draft_says_so_in_kazakh_and_offers_russian
     toc = page(client, "/draft/ru-law/v2/", "kk")
     assert note in toc and switch in toc and 'href="/draft/ru-law/v2/?lang=ru"' in toc
     assert '<h1><span lang="ru">' in toc  # the Russian title is marked as Russian
+    assert 'class="crumbs"' in toc
+    home = page(client, "/", "kk")
+    assert '<h2 id="doc-ru-law"><span lang="ru">' in home
     article = page(client, "/draft/ru-law/v2/article/1", "kk")
     assert note in article and switch in article
+    crumbs = article.split('class="crumbs"')[1].split("</nav>")[0]
+    assert '<span lang="ru">' in crumbs
     compare = page(client, "/compare/ru-law/v1/ru-law/v2/", "kk")
     assert "Бұл нұсқалардың қазақша мәтіні әлі жоқ" in compare and switch in compare
     assert 'class="pre inline-diff" lang="ru"' in compare

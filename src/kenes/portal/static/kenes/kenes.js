@@ -13,6 +13,10 @@ document.addEventListener("submit", function (event) {
   if (!document.querySelector("[hx-get],[hx-post],[hx-put],[hx-delete],[hx-trigger]")) return;
   var script = document.createElement("script");
   script.src = me.dataset.htmx;
+  // htmx starts on DOMContentLoaded, which may have passed by now: start it on this page.
+  script.onload = function () {
+    if (window.htmx && document.readyState !== "loading") window.htmx.process(document.body);
+  };
   document.head.appendChild(script);
 })();
 
