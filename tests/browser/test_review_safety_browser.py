@@ -158,6 +158,18 @@ def test_a_bulk_answer_asks_how_many_first(live_server, proposals, signed_in, si
     assert sorted(Answer.objects.values_list("proposal_id", flat=True)) == sorted(
         p.pk for p in proposals[:2]
     )
+    # and the queue offers to undo it, in this session; undoing puts both back in review
+    undo = page.locator("form.rv-undo")
+    assert undo.count() == 1 and "2" in undo.inner_text()
+    assert axe_violations(page) == []
+    page.screenshot(path=str(SHOTS / f"review-undo-{lang}-{size}.png"))
+    undo.locator("button").click()
+    page.wait_for_load_state()
+    assert page.locator("form.rv-undo").count() == 0
+    states = {
+        p.state for p in type(proposals[0]).objects.filter(pk__in=[p.pk for p in proposals[:2]])
+    }
+    assert states == {"in_review"}
 
 
 def test_single_key_shortcuts_can_be_turned_off(live_server, proposals, signed_in):

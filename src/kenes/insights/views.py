@@ -21,7 +21,7 @@ from kenes.core.validation import add_form_errors
 from kenes.insights import selectors, services
 from kenes.insights.forms import ClusterAnswerForm, LinkForm
 from kenes.proposals.models import Proposal
-from kenes.review.views import confirm_answer_page
+from kenes.review.views import confirm_answer_page, remember_for_undo
 
 CORRECT_PERM = "insights.change_correction"
 
@@ -91,6 +91,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
+            remember_for_undo(request, answers)
             messages.success(
                 request,
                 ngettext(
@@ -173,6 +174,7 @@ def theme(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
+            remember_for_undo(request, answers)
             messages.success(
                 request,
                 ngettext(

@@ -333,6 +333,49 @@ def answers_record(
     return answers
 
 
+@transaction.atomic
+def answers_undo(*, actor: Actor, group: uuid.UUID) -> dict[str, int]:
+    """Undo an answer given to many proposals at once (``group``), as far as the ledger allows.
+
+    The ledger keeps every answer, so nothing is removed: each proposal whose current answer is
+    from ``group`` gets its previous answer again (a correcting answer, its own ledger entry),
+    or, if it had none, goes back to review (a state entry in the ledger). Proposals answered
+    again since are left alone.
+    """
+    ids = list(Answer.objects.filter(group=group).values_list("proposal_id", flat=True))
+    if not ids:
+        raise ValidationError(_("There is no such answer to undo."))
+    proposals = _locked(ids)
+    history: dict[int, list[Answer]] = {}
+    for a in Answer.objects.filter(proposal_id__in=ids).order_by(
+        "proposal_id", "-answered_at", "-id"
+    ):
+        history.setdefault(a.proposal_id, []).append(a)
+    restored, reopen = 0, []
+    for p in proposals:
+        answers = history.get(p.pk, [])
+        if not answers or answers[0].group != group or p.state != ProposalState.ANSWERED:
+            continue
+        if len(answers) > 1:
+            before = answers[1]
+            answers_record(
+                actor=actor,
+                proposal_ids=[p.pk],
+                decision=before.decision,
+                reason_kk=before.reason_kk,
+                reason_ru=before.reason_ru,
+                changed_article=before.changed_article,
+                changed_point=before.changed_point,
+            )
+            restored += 1
+        else:
+            reopen.append(p)
+    if reopen:
+        _move(reopen, ProposalState.IN_REVIEW, actor, {"undo": str(group)})
+        Proposal.objects.bulk_update(reopen, ["state", "updated_at"], batch_size=1000)
+    return {"restored": restored, "reopened": len(reopen)}
+
+
 def answer_record(
     *,
     actor: Actor,

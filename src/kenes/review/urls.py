@@ -7,6 +7,7 @@ app_name = "review"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("<int:pk>/", views.proposal, name="proposal"),
+    path("undo", views.answers_undo, name="undo"),
     path("<int:pk>/start", views.proposal_start, name="proposal-start"),
     path("<int:pk>/merge", views.proposal_merge, name="proposal-merge"),
 ]

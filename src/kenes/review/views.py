@@ -7,6 +7,7 @@ Staff only; reading needs ``proposals.view_proposal``, every POST ``review.add_a
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -257,6 +259,7 @@ def _bulk_apply(request: HttpRequest, data: dict[str, Any]) -> None:
             in_their_language=True,
         )
         n = len(answers)
+        remember_for_undo(request, answers)
         messages.success(
             request,
             ngettext(
@@ -264,6 +267,50 @@ def _bulk_apply(request: HttpRequest, data: dict[str, Any]) -> None:
             )
             % {"n": n},
         )
+
+
+UNDO_KEY = "review_undo"
+
+
+def remember_for_undo(request: HttpRequest, answers: list[Any]) -> None:
+    """Keep the last answer given to many proposals in the session, so it can be undone."""
+    group = answers[0].group if answers else None
+    if group is None:
+        return
+    request.session[UNDO_KEY] = {
+        "group": str(group),
+        "n": len(answers),
+        "decision": str(Decision(answers[0].decision).label),
+    }
+
+
+@require_POST
+@review_view
+def answers_undo(request: HttpRequest) -> HttpResponse:
+    """Undo the last answer given to many proposals in this session (see services)."""
+    kept = request.session.get(UNDO_KEY) or {}
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("review:queue")
+    if not kept or request.POST.get("group") != kept.get("group"):
+        messages.error(request, _("This answer can no longer be undone here."))
+        return redirect(back or reverse("review:queue"))
+    try:
+        done = services.answers_undo(actor=request.user, group=uuid.UUID(kept["group"]))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        del request.session[UNDO_KEY]
+        messages.success(
+            request,
+            _(
+                "Undone: %(restored)s proposals have their previous answer again, %(reopened)s "
+                "are back in review. The public ledger records the correction."
+            )
+            % done,
+        )
+    return redirect(back or reverse("review:queue"))
 
 
 def _next_url(
