@@ -173,3 +173,18 @@ def test_a_russian_only_draft_tells_a_kazakh_reader_and_offers_russian(live_serv
     phone.wait_for_load_state()
     assert phone.locator("html").get_attribute("lang") == "ru"
     assert phone.locator(".lang-note").count() == 0
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_coverage_map_and_tables_work_by_keyboard(live_server, phone, lang):
+    phone.goto(f"{live_server.url}/outreach/coverage/?lang={lang}")
+    svg = phone.locator(".or-map > svg")
+    if svg.count():  # the map needs the regions GeoJSON (../shared); the tables do not
+        assert svg.get_attribute("role") == "group"
+        for link in svg.locator("a").all():
+            assert link.get_attribute("aria-label")
+    for box in phone.locator(".table-wrap").all():
+        assert box.get_attribute("tabindex") == "0"
+        assert box.get_attribute("role") == "region" and box.get_attribute("aria-labelledby")
+    assert axe_violations(phone) == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
