@@ -188,3 +188,43 @@ def test_the_coverage_map_and_tables_work_by_keyboard(live_server, phone, lang):
         assert box.get_attribute("role") == "region" and box.get_attribute("aria-labelledby")
     assert axe_violations(phone) == []
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/draft/demo/v2/",
+    "/draft/demo/v2/article/6",
+    "/draft/demo/v2/search?q=%D0%B7%D0%B0%D0%BA%D0%BE%D0%BD",
+    "/compare/",
+    "/compare/demo/v1/demo/v2/",
+    "/propose/",
+    "/proposals/",
+    "/track/",
+    "/stats/",
+    "/ledger/",
+    "/ledger/verify/",
+    "/about/",
+    "/help/",
+    "/privacy/",
+    "/outreach/",
+    "/outreach/coalition/",
+    "/open-data/",
+    "/staff/login/",
+    "/no/such/page/",
+]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_shared_look_passes_axe_and_fits_a_phone_on_every_public_page(
+    live_server, demo_draft, phone, lang
+):
+    failures = {}
+    for path in PUBLIC_PAGES:
+        sep = "&" if "?" in path else "?"
+        phone.goto(f"{live_server.url}{path}{sep}lang={lang}")
+        found = axe_violations(phone)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        header = phone.locator(".site-header").bounding_box()["height"]
+        if found or width > 390 or header > 120:
+            failures[path] = {"axe": found, "width": width, "header": header}
+    assert failures == {}
