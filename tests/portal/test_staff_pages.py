@@ -190,6 +190,9 @@ def test_a_bad_file_lists_every_problem_with_its_place_and_publishes_nothing(cli
     assert html.count("<tr><td><code>") >= 2  # each problem on its own row, with its place
     assert "$.sections[0].articles[0]" in html and "$.sections[0].articles[1].colour" in html
     assert "ештеңе жарияланған жоқ" in html
+    # the checker's messages are in the reader's language, not the checker's English
+    assert "белгісіз өріс" in html and "43 немесе 83-1 сияқты емес" in html
+    assert "unknown field" not in html and '<td lang="en">' not in html
     assert not Version.objects.filter(document__slug="new-law").exists()
     response = client.post("/staff/drafts/publish/", HTTP_ACCEPT_LANGUAGE="kk")
     assert response.status_code == 400
@@ -276,3 +279,36 @@ def test_a_bilingual_draft_gets_no_note(client, demo_draft):
     for url in ("/draft/demo/v2/", "/draft/demo/v2/article/1", "/compare/demo/v1/demo/v2/"):
         html = page(client, url, "kk")
         assert "lang-note" not in html and 'lang="ru"' not in html.split("</header>")[1]
+
+
+def test_every_checker_message_has_a_kk_and_ru_wording():
+    """Each pattern of portal.draft_problems matches the checker's English and is translated."""
+    from django.utils import translation
+
+    from kenes.drafts.formats import Problem
+    from kenes.portal.draft_problems import MESSAGES, shown
+
+    samples = [
+        "unknown field",
+        "must be a string, not int",
+        "missing required field 'title'",
+        "invalid JSON: Expecting value",
+        "article number '1a' is not like '43' or '83-1'",
+        "duplicate article number '5' (first at $.sections[0].articles[4])",
+        "3 sections, the existing text has 4",
+        "article heading 'Стаття 1' is not like 'Статья 43' or '43-бап'",
+        "section heading 'X' is not like 'Раздел I. Title' or 'I бөлім. Title'",
+        "is 30,000,000 bytes; the limit is 20,971,520 bytes",
+        "unknown format 'law.pdf': use .json, .md or .docx",
+    ]
+    for lang in ("kk", "ru"):
+        with translation.override(lang):
+            for text in samples:
+                result = shown(Problem("$", text))
+                assert result.lang == "" and result.message != text, (lang, text)
+            for _pattern, message in MESSAGES:
+                with translation.override("en"):
+                    english = str(message)
+                assert str(message) != english, (lang, english)
+    with translation.override("kk"):
+        assert shown(Problem("$", "something new")).lang == "en"

@@ -27,6 +27,7 @@ from kenes.drafts import formats
 from kenes.drafts.models import Document, Version
 from kenes.drafts.selectors import version_to_doc
 from kenes.drafts.services import draft_version_import
+from kenes.portal.draft_problems import shown
 from kenes.portal.staff_forms import DraftUploadForm
 
 SESSION_KEY = "kenes_draft_upload"
@@ -156,7 +157,12 @@ def draft_upload(request: HttpRequest) -> HttpResponse:
             except formats.DraftFormatError as exc:
                 doc, problems = None, exc.problems
             context.update(
-                {"problems": problems, "filename": upload.name, "slug": slug, "label": label}
+                {
+                    "problems": [shown(p) for p in problems],
+                    "filename": upload.name,
+                    "slug": slug,
+                    "label": label,
+                }
             )
             if doc is not None:
                 context.update(
@@ -215,7 +221,7 @@ def draft_publish(request: HttpRequest) -> HttpResponse:
             "portal/staff/draft_upload.html",
             {
                 "form": DraftUploadForm(),
-                "problems": exc.problems,
+                "problems": [shown(p) for p in exc.problems],
                 "filename": pending["filename"],
                 "documents": Document.objects.order_by("slug"),
             },
