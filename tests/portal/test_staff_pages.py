@@ -312,3 +312,34 @@ def test_every_checker_message_has_a_kk_and_ru_wording():
                 assert str(message) != english, (lang, english)
     with translation.override("kk"):
         assert shown(Problem("$", "something new")).lang == "en"
+
+
+def test_markdown_and_docx_drafts_are_checked_and_published(client, admin_user):
+    import io
+
+    import docx
+
+    client.force_login(admin_user)
+    md = (
+        "# Закон о тесте\n\n## Раздел I. Общие\n\n### Статья 1\n\n1. Пункт один.\n"
+        "2. Пункт два.\n\n### Статья 2\n\nТекст.\n"
+    )
+    html = upload(client, md.encode(), "law.md", language="ru", version="md-1").content.decode()
+    assert "мәселе табылмады" in html and "(2 тармақ)" in html
+    client.post("/staff/drafts/publish/")
+    assert Version.objects.get(document__slug="new-law", label="md-1").articles.count() == 2
+    # a DOCX whose article heading is not one names the paragraph, in Kazakh
+    document = docx.Document()
+    for text, style in [
+        ("Заң", "Title"),
+        ("I бөлім. Жалпы", "Heading 1"),
+        ("Бап бір", "Heading 2"),
+        ("Мәтін.", None),
+    ]:
+        document.add_paragraph(text, style=style)
+    out = io.BytesIO()
+    document.save(out)
+    html = upload(client, out.getvalue(), "law.docx", version="docx-1").content.decode()
+    assert "error-summary" in html and "3-абзац" in html and "paragraph" not in html
+    assert "ешбір бапқа жатпайтын мәтін" in html and "құжатта бап жоқ" in html
+    assert not Version.objects.filter(label="docx-1").exists()

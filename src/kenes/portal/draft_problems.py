@@ -95,6 +95,30 @@ MESSAGES: list[tuple[str, Promise]] = [
 ]
 COMPILED = [(re.compile(f"^{pattern}$"), message) for pattern, message in MESSAGES]
 
+# Places in a file; JSON paths ($.sections[0]...) and "document/version" stay as they are.
+PLACES: list[tuple[str, Promise]] = [
+    (r"line (?P<n>\d+)", _("line %(n)s")),
+    (r"line (?P<n>\d+), column (?P<c>\d+)", _("line %(n)s, column %(c)s")),
+    (r"paragraph (?P<n>\d+)", _("paragraph %(n)s")),
+    (r"byte (?P<b>\d+) \(line (?P<n>\d+)\)", _("byte %(b)s (line %(n)s)")),
+    (r"file", _("file")),
+    (r"title", _("title")),
+    (r"sections", _("sections")),
+    (r"language", _("language")),
+    (r"section (?P<n>[^,]+)", _("section %(n)s")),
+    (r"article (?P<n>[^,]+)", _("article %(n)s")),
+    (r"article (?P<n>[^,]+), point (?P<p>.+)", _("article %(n)s, point %(p)s")),
+]
+PLACES_COMPILED = [(re.compile(f"^{pattern}$"), message) for pattern, message in PLACES]
+
+
+def _place(location: str) -> str:
+    for pattern, message in PLACES_COMPILED:
+        match = pattern.match(location)
+        if match:
+            return str(message) % match.groupdict()
+    return location
+
 
 @dataclass(frozen=True)
 class ShownProblem:
@@ -107,7 +131,8 @@ def shown(problem: Problem) -> ShownProblem:
     for pattern, message in COMPILED:
         match = pattern.match(problem.message)
         if match:
-            return ShownProblem(problem.location, str(message) % match.groupdict(), "")
+            text = str(message) % match.groupdict()
+            return ShownProblem(_place(problem.location), text, "")
     # Not from the checker's list: either already translated (the page's own checks) or English.
     lang = "en" if problem.message.isascii() else ""
-    return ShownProblem(problem.location, problem.message, lang)
+    return ShownProblem(_place(problem.location), problem.message, lang)
