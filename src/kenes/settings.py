@@ -144,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff:login"
-LOGIN_REDIRECT_URL = "review:queue"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = None
 CSRF_FAILURE_VIEW = "kenes.portal.staff_views.csrf_failure"
 

@@ -16,6 +16,7 @@ urlpatterns = [
     # Staff sign in on the portal's page; the admin's own login page sends them there.
     path("staff/", include("kenes.portal.staff_urls")),
     path("admin/login/", RedirectView.as_view(pattern_name="staff:login", query_string=True)),
+    path("admin/logout/", staff_views.StaffLogoutView.as_view()),
     path("admin/", admin.site.urls),
     path("favicon.ico", staff_views.favicon),
     path("api/", api.urls),

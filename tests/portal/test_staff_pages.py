@@ -343,3 +343,11 @@ def test_markdown_and_docx_drafts_are_checked_and_published(client, admin_user):
     assert "error-summary" in html and "3-абзац" in html and "paragraph" not in html
     assert "ешбір бапқа жатпайтын мәтін" in html and "құжатта бап жоқ" in html
     assert not Version.objects.filter(label="docx-1").exists()
+
+
+def test_signing_out_of_the_admin_lands_on_the_portals_page(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post("/admin/logout/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200
+    assert "Вы вышли из системы" in response.content.decode()
+    assert "_auth_user_id" not in client.session
