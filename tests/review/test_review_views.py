@@ -590,3 +590,13 @@ def test_the_queue_has_unique_ids_and_no_dangling_aria_references(as_reviewer, m
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     for refs in re.findall(r'aria-(?:describedby|labelledby)="([^"]+)"', html):
         assert set(refs.split()) <= set(ids), refs
+
+
+@pytest.mark.parametrize(("language", "ui"), [("ru", "kk"), ("kk", "ru")])
+def test_the_digit_keys_lead_to_the_reason_in_the_proposals_language(
+    as_reviewer, make, language, ui
+):
+    p = make(language=language, text="Ұсыныс мәтіні." if language == "kk" else None)
+    html = as_reviewer.get(f"/review/{p.pk}/?lang={ui}").content.decode()
+    assert f'data-primary="reason_{language}"' in html
+    assert 'aria-required="true"' in html

@@ -393,7 +393,12 @@ def _render_proposal(
             "can_answer": p.state != ProposalState.MERGED,
             "can_merge": p.state in (ProposalState.RECEIVED, ProposalState.IN_REVIEW),
             "can_start": p.state != ProposalState.IN_REVIEW,
-            "primary_reason": "reason_kk" if lang == "kk" else "reason_ru",
+            # The digit keys lead to the reason that is required: the proposal's language.
+            "primary_reason": (
+                f"reason_{p.language}"
+                if p.language in ("kk", "ru")
+                else ("reason_kk" if lang == "kk" else "reason_ru")
+            ),
             "content_lang": lang,
             "shortcuts": PROPOSAL_KEYS,
         },
