@@ -164,6 +164,8 @@ def test_the_kazakh_admin_has_no_english_and_no_typo(client, admin_user):
     assert "Сайтты ашу" in html and "Соңғы әрекеттер" in html
     html = page(client, "/admin/accounts/user/", "kk")
     assert "Өзгетру" not in html and "Toggle theme" not in html
+    html = page(client, "/admin/accounts/user/add/", "kk")
+    assert "Whether the user" not in html and "Password-based authentication" not in html
     js = page(client, "/admin/jsi18n/", "kk")
     assert r"\u049a\u0430\u04a3\u0442\u0430\u0440" in js or "Қаңтар" in js  # January
     assert '"Choose a Date"' in js
