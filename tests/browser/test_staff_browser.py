@@ -228,3 +228,21 @@ def test_the_shared_look_passes_axe_and_fits_a_phone_on_every_public_page(
         if found or width > 390 or header > 120:
             failures[path] = {"axe": found, "width": width, "header": header}
     assert failures == {}
+
+
+def test_htmx_loads_only_where_the_page_uses_it(live_server, demo_draft, phone):
+    urls: list[str] = []
+    phone.on("request", lambda request: urls.append(request.url))
+
+    def htmx_requested(path):
+        urls.clear()
+        phone.goto(live_server.url + path)
+        phone.wait_for_load_state("networkidle")
+        return any("htmx" in url for url in urls)
+
+    assert not htmx_requested("/about/")
+    assert not htmx_requested("/draft/demo/v2/article/6")
+    # the contents page has the live search: htmx loads and works
+    assert htmx_requested("/draft/demo/v2/")
+    phone.fill("#q", "квитанция")
+    phone.wait_for_selector("#search-results li")
