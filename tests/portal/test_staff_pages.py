@@ -268,6 +268,8 @@ def test_every_page_of_a_russian_only_draft_says_so_in_kazakh_and_offers_russian
     assert note in article and switch in article
     crumbs = article.split('class="crumbs"')[1].split("</nav>")[0]
     assert '<span lang="ru">' in crumbs
+    propose = page(client, "/propose/ru-law/v2/", "kk")
+    assert note in propose and switch in propose
     compare = page(client, "/compare/ru-law/v1/ru-law/v2/", "kk")
     assert "Бұл нұсқалардың қазақша мәтіні әлі жоқ" in compare and switch in compare
     assert 'class="pre inline-diff" lang="ru"' in compare
