@@ -161,6 +161,7 @@ def test_a_russian_only_draft_tells_a_kazakh_reader_and_offers_russian(live_serv
         "/draft/ru-law/v2/",
         "/draft/ru-law/v2/article/6",
         "/compare/ru-law/v1/ru-law/v2/",
+        "/propose/ru-law/v2/",
         "/draft/ru-law/v2/search?q=%D0%BA%D0%B2%D0%B8%D1%82%D0%B0%D0%BD%D1%86%D0%B8%D1%8F",
     ):
         phone.goto(live_server.url + path)
