@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "kenes.core.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kenes.portal.staff_views.FriendlyNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kenes.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -174,12 +175,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = None
+CSRF_FAILURE_VIEW = "kenes.portal.staff_views.csrf_failure"
 
 # Languages: Kazakh is the state language and the default; Russian and English follow.
 LANGUAGE_CODE = os.environ.get("KENES_LANGUAGE_CODE", "kk")
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_django: Kazakh for Django's own admin strings that Django's kk catalog lacks (after ours).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 FORMAT_MODULE_PATH = ["kenes.formats"]
 LANGUAGE_COOKIE_NAME = "kenes_lang"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 
 from kenes.api.urls import api
 from kenes.core.security import media, secure_admin_site
+from kenes.portal import staff_views
 
 secure_admin_site(admin.site)
 
@@ -19,7 +20,22 @@ urlpatterns = [
     # Exempt from CSRF (the worst a forged post does is switch the language) so that no
     # public page carries a token and anonymous pages can be cached (kenes.core.public).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # Staff sign in on the portal's page; the admin's own login page sends them there (except
+    # with KENES_STAFF_OTP, where the admin's login asks for the TOTP code: docs/security.md).
+    path("staff/", include("kenes.portal.staff_urls")),
+    *(
+        []
+        if settings.KENES_STAFF_OTP
+        else [
+            path(
+                "admin/login/",
+                RedirectView.as_view(pattern_name="staff:login", query_string=True),
+            )
+        ]
+    ),
+    path("admin/logout/", staff_views.StaffLogoutView.as_view()),
     path("admin/", admin.site.urls),
+    path("favicon.ico", staff_views.favicon),
     path("api/", api.urls),
     path("review/", include("kenes.review.urls")),
     path("review/", include("kenes.insights.urls")),
@@ -40,4 +56,6 @@ if settings.KENES_SERVE_MEDIA:
     # may serve $KENES_DATA_DIR/media itself instead (KENES_SERVE_MEDIA=0).
     media_pattern = re_path(r"^" + settings.MEDIA_URL.lstrip("/") + r"(?P<path>.*)$", media)
     urlpatterns = [media_pattern, *urlpatterns]
-handler404 = "kenes.portal.views.not_found"
+handler403 = "kenes.portal.staff_views.forbidden"
+handler404 = "kenes.portal.staff_views.not_found"
+handler500 = "kenes.portal.staff_views.server_error"

@@ -67,7 +67,12 @@ def test_reviewer_answers_a_campaign_in_one_step_and_the_tracker_shows_it(
     # and answer every unanswered member at once
     phone.locator("input[name=decision][value=partly_accepted]").check()
     phone.locator("#id_reason_ru").fill("Срок увеличен до сорока пяти дней.")
+    phone.locator("#id_reason_kk").fill("Мерзім қырық бес күнге дейін ұзартылды.")
     phone.get_by_role("button", name="Answer all unanswered members").click()
+    # a confirmation states the number first; nothing is answered before it
+    phone.wait_for_selector("[data-confirm]")
+    assert "6" in phone.locator("h1").inner_text() and not Answer.objects.exists()
+    phone.locator("[data-confirm]").click()
     phone.wait_for_url(f"**/review/campaigns/{camp.pk}/")
     assert phone.locator("[data-open]").inner_text() == "0"
     answers = list(Answer.objects.filter(proposal__in=letters))
@@ -80,7 +85,9 @@ def test_reviewer_answers_a_campaign_in_one_step_and_the_tracker_shows_it(
     phone.goto(f"{live_server.url}/track/{letters[4].code}/?lang=en")
     line = phone.locator("[data-campaign-line]").inner_text()
     assert "one of 6 near-identical proposals" in line and "Partly accepted" in line
-    assert camp.code in phone.locator(".answer-box").inner_text()
+    # and the citizen reads the reason as written, without the internal campaign code
+    box = phone.locator(".answer-box").inner_text()
+    assert "Срок увеличен до сорока пяти дней." in box and camp.code not in box
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])

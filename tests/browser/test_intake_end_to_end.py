@@ -25,6 +25,7 @@ TEXTS = {
     "file-ru": "Протоколы встреч в сёлах нужно публиковать в течение трёх дней.",
 }
 REASON_RU = "Учтено: срок и порядок уточнены в новой редакции статьи 6."
+REASON_KK = "Ескерілді: мерзім мен тәртіп 6-баптың жаңа редакциясында нақтыланды."
 
 
 def test_every_channel_in_both_languages_gets_a_receipt_and_an_answer(
@@ -91,9 +92,13 @@ def test_every_channel_in_both_languages_gets_a_receipt_and_an_answer(
         assert code in phone.locator("main").inner_text()
     phone.locator("#select-page").check()
     phone.locator("details:has(.rv-bulk-grid) > summary").click()
-    phone.select_option("#id_decision", "accepted")
-    phone.fill("#id_reason_ru", REASON_RU)
+    phone.select_option("#id_bulk_decision", "accepted")
+    phone.fill("#id_bulk_reason_ru", REASON_RU)
+    # proposals in both languages: the reason is needed in Kazakh too
+    phone.fill("#id_bulk_reason_kk", REASON_KK)
     phone.locator("button[name=action][value=answer]").click()
+    # a confirmation states how many proposals change, then the answer is given
+    phone.locator("[data-confirm]").click()
     phone.wait_for_load_state()
 
     # then each tracker, in the author's language, shows the answer
@@ -101,5 +106,5 @@ def test_every_channel_in_both_languages_gets_a_receipt_and_an_answer(
         lang = key.split("-")[1]
         phone.goto(f"{live_server.url}/track/{code}/?lang={lang}")
         box = phone.locator(".answer-box").inner_text()
-        assert REASON_RU in box, (key, box)
+        assert (REASON_KK if lang == "kk" else REASON_RU) in box, (key, box)
         assert TEXTS[key] in phone.locator("blockquote.ptext").inner_text()

@@ -57,15 +57,16 @@ def test_offline_entries_sync_exactly_once(live_server, browser, past_meeting, o
         page.click("#sync")
         page.wait_for_function("document.getElementById('sync-status').textContent.length > 0")
         assert Proposal.objects.filter(channel="meeting").count() == 0
-        # back online; the first sync reaches the server but its answer is lost
-        context.set_offline(False)
 
+        # back online, the page sends by itself; that sync reaches the server but its answer
+        # is lost
         def lose_answer(route):
             route.fetch()
             route.abort()
 
         page.route("**/outreach/offline/sync", lose_answer)
-        page.click("#sync")
+        with page.expect_request("**/outreach/offline/sync"):
+            context.set_offline(False)
         page.wait_for_function(
             "document.getElementById('sync-status').textContent.indexOf('…') < 0"
         )
@@ -86,5 +87,30 @@ def test_offline_entries_sync_exactly_once(live_server, browser, past_meeting, o
         page.click("#sync")
         assert Proposal.objects.filter(channel="meeting").count() == 2
         assert page.locator("#queue .code-small").count() == 2  # receipt codes shown
+    finally:
+        context.close()
+
+
+def test_entries_made_offline_are_sent_when_the_connection_returns(
+    live_server, browser, past_meeting, organiser
+):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="ru-RU",
+        extra_http_headers={"Accept-Language": "ru"},
+    )
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, organiser.username, "/outreach/offline/")
+        page.wait_for_selector("body[data-offline-ready='1']", timeout=15000)
+        context.set_offline(True)
+        page.select_option("#meeting", str(past_meeting.pk))
+        page.fill("#p-text", "Предлагаю публиковать проект в районной газете.")
+        page.locator("#proposal-form button[type=submit]").click()
+        assert page.locator("#queue li[data-state=pending]").count() == 1
+        # when the connection returns, the entry is sent without pressing "sync"
+        context.set_offline(False)
+        page.wait_for_selector("#queue li[data-state=created]", timeout=15000)
+        assert Proposal.objects.filter(channel="meeting").count() == 1
     finally:
         context.close()

@@ -29,7 +29,7 @@ def _queries(client, path) -> int:
 @pytest.mark.parametrize("path", ["/review/campaigns/", "/review/themes/"])
 def test_anonymous_visitors_go_to_the_staff_login(client, analysed, path):
     response = client.get(path)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/staff/login/" in response["Location"]
 
 
 def test_the_campaign_list_shows_size_label_and_unanswered_share(client, analysed, reviewer):
@@ -79,11 +79,15 @@ def test_a_reviewer_answers_the_whole_campaign_in_one_step(client, analysed, rev
     _run, (letters, _) = analysed
     client.force_login(reviewer)
     camp = Campaign.objects.get()
-    response = client.post(f"/review/campaigns/{camp.pk}/", ANSWER)
+    # the first post asks to confirm the exact number, and changes nothing
+    ask = client.post(f"/review/campaigns/{camp.pk}/", ANSWER)
+    assert ask.status_code == 200 and not Answer.objects.exists()
+    assert "Answer 8 proposals as “partly accepted”?" in ask.content.decode()
+    response = client.post(f"/review/campaigns/{camp.pk}/", {**ANSWER, "confirmed": "8"})
     assert response.status_code == 302
     answers = list(Answer.objects.filter(proposal__in=letters))
     assert len(answers) == 8 and len({a.group for a in answers}) == 1
-    assert all(camp.code in a.reason_ru for a in answers)
+    assert not any(camp.code in a.reason_ru + a.reason_kk for a in answers)
     page = client.get(response["Location"]).content.decode()
     assert "8 proposals of campaign" in page
 
@@ -165,7 +169,12 @@ def test_theme_answer_of_only_the_ticked_members(client, analysed, reviewer):
     client.force_login(reviewer)
     theme = Theme.objects.filter(parent__isnull=True).order_by("-size").first()
     ids = list(theme.members.values_list("proposal_id", flat=True))[:2]
-    response = client.post(f"/review/themes/{theme.pk}/", {**ANSWER, "only": "1", "selected": ids})
+    ask = client.post(f"/review/themes/{theme.pk}/", {**ANSWER, "only": "1", "selected": ids})
+    assert ask.status_code == 200 and not Answer.objects.exists()
+    assert "Answer 2 proposals as" in ask.content.decode()
+    response = client.post(
+        f"/review/themes/{theme.pk}/", {**ANSWER, "only": "1", "selected": ids, "confirmed": "2"}
+    )
     assert response.status_code == 302
     assert sorted(Answer.objects.values_list("proposal_id", flat=True)) == sorted(ids)
 
@@ -180,6 +189,7 @@ def test_the_tracker_says_one_of_n_near_identical_proposals(client, analysed, re
         campaign=Campaign.objects.get(),
         decision="accepted",
         reason_ru="Срок увеличен.",
+        reason_kk="Мерзім ұзартылды.",
     )
     after = client.get(f"/track/{code}/?lang=en").content.decode()
     assert "one of 8 near-identical proposals; the answer is: Accepted" in after

@@ -130,7 +130,7 @@ def test_organiser_downloads_a_handout_from_the_page(consultation, organiser, cl
 
 def test_anonymous_visitors_go_to_the_login(client, demo_draft):
     response = client.get(reverse("reports:handouts"))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/staff/login/" in response["Location"]
 
 
 def test_staff_note_form(consultation, admin_user, client):

@@ -70,7 +70,7 @@ def test_anonymous_visitors_are_sent_to_the_staff_login(client, make, path):
     make()
     response = client.get(path)
     assert response.status_code == 302
-    assert response["Location"].startswith(f"/admin/login/?next={path}")
+    assert response["Location"].startswith(f"/staff/login/?next={path}")
 
 
 def test_staff_without_a_role_may_not_read_proposals(client, make):
@@ -272,16 +272,18 @@ def test_bulk_answer_gives_each_proposal_its_own_answer_in_one_group(as_reviewer
     chosen = [make() for _ in range(3)]
     other = make()
     # when the reviewer answers the ticked ones with one shared reason
-    response = as_reviewer.post(
-        "/review/?language=ru",
-        {
-            "action": "answer",
-            "ids": [p.pk for p in chosen],
-            "decision": "not_accepted",
-            "reason_kk": "Ортақ себеп.",
-            "reason_ru": "Общая причина.",
-        },
-    )
+    post = {
+        "action": "answer",
+        "ids": [p.pk for p in chosen],
+        "decision": "not_accepted",
+        "reason_kk": "Ортақ себеп.",
+        "reason_ru": "Общая причина.",
+    }
+    # then the first post only asks to confirm the exact number
+    ask = as_reviewer.post("/review/?language=ru", post, HTTP_ACCEPT_LANGUAGE="en")
+    assert ask.status_code == 200 and not Answer.objects.exists()
+    assert "Answer 3 proposals as “not accepted”?" in ask.content.decode()
+    response = as_reviewer.post("/review/?language=ru", {**post, "confirmed": "3"})
     # then each gets its own answer, all sharing one group id, and the queue keeps its filter
     assert response.status_code == 302 and response["Location"] == "/review/?language=ru"
     answers = list(Answer.objects.filter(proposal__in=chosen))
@@ -305,6 +307,7 @@ def test_select_all_on_page_works_without_javascript(as_reviewer, make):
             "page_ids": [p.pk for p in made],
             "decision": "accepted",
             "reason_ru": "Принято.",
+            "confirmed": "3",
         },
     )
     assert response.status_code == 302
@@ -331,7 +334,13 @@ def test_bulk_answer_with_a_merged_proposal_answers_none(as_reviewer, make, revi
     services.proposal_merge(actor=reviewer, proposal=b, into=a)
     response = as_reviewer.post(
         "/review/",
-        {"action": "answer", "ids": [a.pk, b.pk, c.pk], "decision": "accepted", "reason_ru": "Да."},
+        {
+            "action": "answer",
+            "ids": [a.pk, b.pk, c.pk],
+            "decision": "accepted",
+            "reason_ru": "Да.",
+            "confirmed": "3",
+        },
     )
     assert response.status_code == 200
     assert b.code in " ".join(response.context["bulk"].non_field_errors())
@@ -488,3 +497,106 @@ def test_proposal_screen_shows_article_provenance_and_history(as_reviewer, make,
 
 def test_unknown_proposal_is_404(as_reviewer):
     assert as_reviewer.get("/review/999999/").status_code == 404
+
+
+# --- answers in the proposal's language; confirmation; error summary ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "given", "missing"),
+    [("kk", "reason_ru", "reason_kk"), ("ru", "reason_kk", "reason_ru")],
+)
+def test_a_proposal_is_answered_in_its_own_language(as_reviewer, make, language, given, missing):
+    p = make(language=language, text="Ұсыныс мәтіні." if language == "kk" else None)
+    refused = as_reviewer.post(f"/review/{p.pk}/", {"decision": "accepted", given: "Иә / Да."})
+    assert refused.status_code == 400
+    assert set(refused.context["answer_form"].errors) == {missing}
+    assert not Answer.objects.exists()
+    # the other language is optional
+    ok = as_reviewer.post(f"/review/{p.pk}/", {"decision": "accepted", missing: "Қабылданды."})
+    assert ok.status_code == 302 and Answer.objects.get().reason_in(language) == "Қабылданды."
+
+
+def test_a_bulk_answer_to_both_languages_needs_both_reasons(as_reviewer, make):
+    kk = make(language="kk", text="Қазақша ұсыныс.")
+    ru = make(language="ru")
+    response = as_reviewer.post(
+        "/review/",
+        {"action": "answer", "ids": [kk.pk, ru.pk], "decision": "accepted", "reason_ru": "Да."},
+    )
+    assert response.status_code == 200
+    assert set(response.context["bulk"].errors) == {"reason_kk"}
+    assert not Answer.objects.exists()
+
+
+def test_a_confirmation_for_another_number_is_asked_again(as_reviewer, make):
+    made = [make() for _ in range(2)]
+    post = {
+        "action": "answer",
+        "ids": [p.pk for p in made],
+        "decision": "accepted",
+        "reason_ru": "Принято.",
+        "confirmed": "5",  # agreed to another number than the selection now has
+    }
+    again = as_reviewer.post("/review/", post, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 200 and not Answer.objects.exists()
+    html = again.content.decode()
+    assert "Answer 2 proposals as “accepted”?" in html
+    assert 'name="confirmed" value="2"' in html
+    for p in made:
+        assert p.code in html
+
+
+def test_going_back_from_the_confirmation_keeps_the_answer_and_changes_nothing(as_reviewer, make):
+    made = [make() for _ in range(2)]
+    response = as_reviewer.post(
+        "/review/",
+        {
+            "action": "answer",
+            "ids": [p.pk for p in made],
+            "decision": "accepted",
+            "reason_ru": "Принято с уточнением.",
+            "confirmed": "2",
+            "back": "1",
+        },
+    )
+    assert response.status_code == 200 and not Answer.objects.exists()
+    html = response.content.decode()
+    assert "Принято с уточнением." in html
+    assert response.context["selected"] == {p.pk for p in made}
+
+
+def test_errors_are_summarised_at_the_top_with_links_to_the_fields(as_reviewer, make):
+    p = make()
+    response = as_reviewer.post(f"/review/{p.pk}/", {"reason_ru": ""})
+    html = response.content.decode()
+    summary = html.index("data-error-summary")
+    assert summary < html.index('id="answer-h"')
+    assert 'href="#id_decision_0"' in html and 'href="#id_reason_ru"' in html
+    # every aria-describedby points to an element that exists
+    import re
+
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    for refs in re.findall(r'aria-describedby="([^"]+)"', html):
+        assert set(refs.split()) <= ids, refs
+
+
+def test_the_queue_has_unique_ids_and_no_dangling_aria_references(as_reviewer, make):
+    import re
+
+    make()
+    html = as_reviewer.get("/review/").content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for refs in re.findall(r'aria-(?:describedby|labelledby)="([^"]+)"', html):
+        assert set(refs.split()) <= set(ids), refs
+
+
+@pytest.mark.parametrize(("language", "ui"), [("ru", "kk"), ("kk", "ru")])
+def test_the_digit_keys_lead_to_the_reason_in_the_proposals_language(
+    as_reviewer, make, language, ui
+):
+    p = make(language=language, text="Ұсыныс мәтіні." if language == "kk" else None)
+    html = as_reviewer.get(f"/review/{p.pk}/?lang={ui}").content.decode()
+    assert f'data-primary="reason_{language}"' in html
+    assert 'aria-required="true"' in html

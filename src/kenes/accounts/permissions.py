@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 
 # Reading proposals (and everything the review screens show).
 REVIEW_READ = "proposals.view_proposal"
@@ -39,7 +38,7 @@ def staff_view(*, can_read: Check, can_act: Check | None = None) -> Callable[[Vi
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
             if not (user.is_authenticated and user.is_active and user.is_staff):
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+                return redirect_to_login(request.get_full_path())
             if not _passes(user, can_read):
                 raise PermissionDenied
             if request.method == "POST" and can_act is not None and not _passes(user, can_act):

@@ -9,7 +9,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -45,7 +44,7 @@ def _parse(value: str) -> services.LinkItem | None:
 def confirm(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return redirect_to_login(request.get_full_path())
     if not user.has_perm(READ_PERM) or (request.method == "POST" and not user.has_perm(ACT_PERM)):
         raise PermissionDenied
     version = version_get(document_slug=slug, label=label)

@@ -79,7 +79,7 @@ def point_comments(
 def _staff(request: HttpRequest) -> HttpResponse | None:
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return redirect_to_login(request.get_full_path())
     if not user.has_perm(MODERATE_PERM):
         raise PermissionDenied
     return None

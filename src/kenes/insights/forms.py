@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenes.drafts.models import Article, Point
 from kenes.review.models import Decision
+from kenes.review.services import reason_errors
 
 
 class ClusterAnswerForm(forms.Form):
@@ -25,6 +26,8 @@ class ClusterAnswerForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "lang": "ru"}),
     )
+    # Set on the confirmation step: the number of proposals the person agreed to answer.
+    confirmed = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Themes only: answer just the ticked members (empty = every unanswered member).
     ids = forms.TypedMultipleChoiceField(
         required=False, coerce=int, choices=[], widget=forms.MultipleHiddenInput
@@ -36,8 +39,14 @@ class ClusterAnswerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not ((data.get("reason_kk") or "").strip() or (data.get("reason_ru") or "").strip()):
-            self.add_error("reason_ru", _("Every answer needs a reason, in Kazakh or Russian."))
+        # A campaign or theme answer reaches proposals in both languages: both reasons.
+        for name, errors in reason_errors(
+            languages=(),
+            reason_kk=data.get("reason_kk") or "",
+            reason_ru=data.get("reason_ru") or "",
+            both=True,
+        ).items():
+            self.add_error(name, errors)
         return data
 
 

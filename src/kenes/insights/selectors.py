@@ -129,3 +129,12 @@ def latest_runs(limit: int = 5) -> list[AnalysisRun]:
             :limit
         ]
     )
+
+
+def open_member_ids(cluster: Any, only: list[int] | None = None) -> list[int]:
+    """The unanswered members of a campaign or theme (or of the chosen ones): what an answer
+    to the whole cluster changes."""
+    qs = cluster.members.filter(proposal__state__in=OPEN_STATES)
+    if only is not None:
+        qs = qs.filter(proposal_id__in=only)
+    return list(qs.order_by("proposal_id").values_list("proposal_id", flat=True))

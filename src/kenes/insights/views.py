@@ -21,6 +21,7 @@ from kenes.core.validation import add_form_errors
 from kenes.insights import selectors, services
 from kenes.insights.forms import ClusterAnswerForm, LinkForm
 from kenes.proposals.models import Proposal
+from kenes.review.views import confirm_answer_page, remember_for_undo
 
 CORRECT_PERM = "insights.change_correction"
 
@@ -58,8 +59,27 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     if camp is None:
         raise Http404
     form = ClusterAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and "back" not in request.POST:
         data = form.cleaned_data
+        open_ids = selectors.open_member_ids(camp)
+        if open_ids and data.get("confirmed") != len(open_ids):
+            url = reverse("insights:campaign", args=[camp.pk])
+            return confirm_answer_page(
+                request,
+                n=len(open_ids),
+                ids=open_ids,
+                decision=data["decision"],
+                reason_kk=data["reason_kk"],
+                reason_ru=data["reason_ru"],
+                hidden=[
+                    ("decision", data["decision"]),
+                    ("reason_kk", data["reason_kk"]),
+                    ("reason_ru", data["reason_ru"]),
+                ],
+                action=url,
+                back=url,
+                what=_("Every unanswered proposal of campaign %(code)s.") % {"code": camp.code},
+            )
         try:
             answers = services.campaign_answer(
                 actor=request.user,
@@ -71,6 +91,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
+            remember_for_undo(request, answers)
             messages.success(
                 request,
                 ngettext(
@@ -111,10 +132,36 @@ def theme(request: HttpRequest, pk: int) -> HttpResponse:
     if th is None:
         raise Http404
     form = ClusterAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and "back" not in request.POST:
         data = form.cleaned_data
         chosen = request.POST.getlist("selected")
         ids = [int(i) for i in chosen if i.isdigit()] if request.POST.get("only") else None
+        open_ids = selectors.open_member_ids(th, ids)
+        if open_ids and data.get("confirmed") != len(open_ids):
+            url = reverse("insights:theme", args=[th.pk])
+            return confirm_answer_page(
+                request,
+                n=len(open_ids),
+                ids=open_ids,
+                decision=data["decision"],
+                reason_kk=data["reason_kk"],
+                reason_ru=data["reason_ru"],
+                hidden=[
+                    ("decision", data["decision"]),
+                    ("reason_kk", data["reason_kk"]),
+                    ("reason_ru", data["reason_ru"]),
+                    *((("only", "1"),) if ids is not None else ()),
+                    *(("selected", str(pk)) for pk in open_ids if ids is not None),
+                ],
+                action=url,
+                back=url,
+                what=(
+                    _("Only the ticked unanswered proposals of theme %(code)s.")
+                    if ids is not None
+                    else _("Every unanswered proposal of theme %(code)s.")
+                )
+                % {"code": th.code},
+            )
         try:
             answers = services.theme_answer(
                 actor=request.user,
@@ -127,6 +174,7 @@ def theme(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
+            remember_for_undo(request, answers)
             messages.success(
                 request,
                 ngettext(

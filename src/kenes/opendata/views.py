@@ -38,7 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def build(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("opendata:index"), reverse("admin:login"))
+        return redirect_to_login(reverse("opendata:index"))
     if not _may_build(request):
         raise PermissionDenied
     from kenes.opendata.tasks import opendata_build

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django import forms
@@ -31,12 +31,23 @@ class PlaceFilterForm(forms.Form):
         ]
 
 
+class VersionChoiceField(forms.ModelChoiceField[Version]):
+    """Drafts by title and version in the reader's language, not by internal id ("slug/v1")."""
+
+    def label_from_instance(self, obj: Version) -> str:
+        return f"{obj.document} · {obj.label}"
+
+
+# How long after a meeting it may still be entered in the plan, to be reported.
+LATE_ENTRY = timedelta(days=3)
+
+
 class PlanForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
     settlement = forms.ChoiceField(label=_("Settlement"), choices=[])
-    version = forms.ModelChoiceField(label=_("Draft discussed"), queryset=Version.objects.none())
+    version = VersionChoiceField(label=_("Draft discussed"), queryset=Version.objects.none())
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -74,6 +85,21 @@ class PlanForm(forms.Form):
         return timezone.make_aware(
             datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A meeting is planned ahead. One held in the last days may still be entered (so it can
+        # be reported); an older date is a typing error ("1 Jan 2020").
+        if data.get("day") and data.get("time") and self.starts_at() < timezone.now() - LATE_ENTRY:
+            self.add_error(
+                "day",
+                _(
+                    "This date is more than %(days)s days ago. Plan meetings ahead; only a "
+                    "meeting held in the last %(days)s days can be entered afterwards."
+                )
+                % {"days": LATE_ENTRY.days},
+            )
+        return data
 
 
 class ReportForm(forms.Form):

@@ -255,6 +255,13 @@ def meeting_proposals_add(
             if item.get(k)
         }
         row.setdefault("text", "")
+        if not row.get("external_id"):
+            # The same text sent twice for this meeting (a double click, a form sent again) is
+            # stored once: intake is idempotent on the external id.
+            key = "\n".join(
+                (normalize_text(str(row["text"])), str(row.get("article_number") or ""))
+            )
+            row["external_id"] = "text:" + hashlib.sha256(key.encode()).hexdigest()[:40]
         # The meeting's day is the date on its report (the consultation's grace period).
         row["form_date"] = timezone.localtime(meeting.starts_at).date()
         ref = str(item.get("source_ref") or _("meeting record"))

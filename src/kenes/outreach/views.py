@@ -468,14 +468,21 @@ def offline(request: HttpRequest) -> HttpResponse:
         .filter(starts_at__gte=timezone.now() - timedelta(days=60))
         .order_by("starts_at")[:200]
     )
+    listed = list(meetings)
+    # The form opens on the meeting happening now or next (not the oldest); with none coming,
+    # on the latest one held.
+    now = timezone.now()
+    coming = [m for m in listed if m.starts_at >= now - services.REPORT_EARLY]
+    default = coming[0] if coming else (listed[-1] if listed else None)
     data = [
         {
             "id": m.pk,
             "label": f"{timezone.localtime(m.starts_at):%Y-%m-%d %H:%M} · "
             f"{m.settlement.name} · {m.organisation.name}",
-            "reportable": m.starts_at <= timezone.now() + services.REPORT_EARLY,
+            "reportable": m.starts_at <= now + services.REPORT_EARLY,
+            "selected": m is default,
         }
-        for m in meetings
+        for m in listed
     ]
     return render(
         request,

@@ -252,9 +252,23 @@ def proposal_receipt(request: HttpRequest, code: str) -> HttpResponse:
 # --- tracker ---
 
 
+def _code_shaped(code: str) -> bool:
+    """Tell whether ``code`` has a receipt code's shape (KNS and eight letters or digits), even
+    if a character is mistyped (the check symbol then does not match)."""
+    raw = "".join(ch for ch in receipts.normalize_secret(code) if ch.isalnum())
+    if raw.startswith("KNS"):
+        raw = raw[3:]
+    return len(raw) == 8 and all(ch in receipts.ALPHABET + "01ILO" for ch in raw)
+
+
 def _unknown_code_message(code: str) -> str:
     if not code.strip():
         return _("Type the code from your receipt.")
+    if receipts.normalize_code(code) is None and _code_shaped(code):
+        return _(
+            "No receipt has this code. Check the characters one by one: one of them is "
+            "probably mistyped."
+        )
     if receipts.normalize_code(code) is None:
         return _(
             "This is not a receipt code. A code looks like KNS-7F3K-9Q2M: three letters "

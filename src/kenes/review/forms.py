@@ -16,6 +16,7 @@ from kenes.geo.regions import Region
 from kenes.proposals.models import Channel, Language, Proposal, ProposalState
 from kenes.review import selectors
 from kenes.review.models import Decision
+from kenes.review.services import reason_errors
 
 # The query-string keys that make up a queue (kept in links from the queue to a proposal and
 # back, and in the redirect to the next proposal after an answer).
@@ -169,7 +170,12 @@ class BulkForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "lang": "ru"}),
     )
 
+    # Set on the confirmation step: the number of proposals the person agreed to change.
+    confirmed = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, reviewers: list[User], **kwargs: Any) -> None:
+        # The queue's filter form has an "assignee" too: keep the element ids apart.
+        kwargs.setdefault("auto_id", "id_bulk_%s")
         super().__init__(*args, **kwargs)
         self.reviewer_by_id = {str(u.pk): u for u in reviewers}
         people = [(str(u.pk), u.get_username()) for u in reviewers]
@@ -200,8 +206,13 @@ class BulkForm(forms.Form):
         elif action == ANSWER:
             if not data.get("decision"):
                 self.add_error("decision", _("Choose a decision."))
-            if not ((data.get("reason_kk") or "").strip() or (data.get("reason_ru") or "").strip()):
-                self.add_error("reason_ru", _("Every answer needs a reason, in Kazakh or Russian."))
+            languages = selectors.proposal_languages(selected)
+            for name, errors in reason_errors(
+                languages=languages,
+                reason_kk=data.get("reason_kk") or "",
+                reason_ru=data.get("reason_ru") or "",
+            ).items():
+                self.add_error(name, errors)
         return data
 
 
@@ -235,11 +246,26 @@ class AnswerForm(forms.Form):
     def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.proposal = proposal
+        # The reason in the proposal's language is required, the other one optional.
+        own = f"reason_{proposal.language}"
+        for name in ("reason_kk", "reason_ru"):
+            field = self.fields[name]
+            if name == own:
+                field.label = _("%(label)s (required: the proposal's language)") % {
+                    "label": field.label
+                }
+                field.widget.attrs["aria-required"] = "true"
+            elif proposal.language in ("kk", "ru"):
+                field.label = _("%(label)s (optional)") % {"label": field.label}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not ((data.get("reason_kk") or "").strip() or (data.get("reason_ru") or "").strip()):
-            self.add_error("reason_ru", _("Every answer needs a reason, in Kazakh or Russian."))
+        for name, errors in reason_errors(
+            languages=[self.proposal.language],
+            reason_kk=data.get("reason_kk") or "",
+            reason_ru=data.get("reason_ru") or "",
+        ).items():
+            self.add_error(name, errors)
         number = (data.get("changed_article") or "").strip()
         point_number = (data.get("changed_point") or "").strip()
         article = point = None

@@ -289,6 +289,18 @@ def proposal_by_code(code: str) -> Proposal | None:
     return Proposal.objects.filter(code=canonical).first()
 
 
+def proposal_languages(ids: list[int]) -> set[str]:
+    """The languages the proposals with these ids are written in."""
+    return set(Proposal.objects.filter(pk__in=ids).values_list("language", flat=True).distinct())
+
+
+def proposals_codes(ids: list[int], limit: int = 20) -> list[str]:
+    """The receipt codes of the first ``limit`` of these proposals (for a confirmation)."""
+    return list(
+        Proposal.objects.filter(pk__in=ids).order_by("pk").values_list("code", flat=True)[:limit]
+    )
+
+
 def proposal_get(pk: int) -> Proposal | None:
     return Proposal.objects.defer("contact").filter(pk=pk).first()
 

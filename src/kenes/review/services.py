@@ -165,6 +165,52 @@ def proposal_review_start(*, actor: Actor, proposal: Proposal) -> Proposal:
     return locked
 
 
+REASON_LANGUAGES = ("kk", "ru")
+
+
+def reason_languages_needed(languages: Iterable[str], *, both: bool = False) -> list[str]:
+    """Return the languages an answer's reason must be written in.
+
+    A proposal is answered in its own language (Kazakh or Russian); an answer to proposals in
+    both languages, or to a whole campaign or theme (``both``), needs both reasons.
+    """
+    if both:
+        return list(REASON_LANGUAGES)
+    found = set(languages)
+    return [lang for lang in REASON_LANGUAGES if lang in found]
+
+
+def reason_errors(
+    *, languages: Iterable[str], reason_kk: str, reason_ru: str, both: bool = False
+) -> dict[str, list[str]]:
+    """The missing reasons, as form errors keyed ``reason_kk`` / ``reason_ru``."""
+    given = {"kk": reason_kk.strip(), "ru": reason_ru.strip()}
+    needed = reason_languages_needed(languages, both=both)
+    errors: dict[str, list[str]] = {}
+    if not needed and not (given["kk"] or given["ru"]):
+        errors["reason_ru"] = [_("Every answer needs a reason, in Kazakh or Russian.")]
+    for lang in needed:
+        if given[lang]:
+            continue
+        if both:
+            message = (
+                _("Write the reason in Kazakh too: the answer goes to proposals in both languages.")
+                if lang == "kk"
+                else _(
+                    "Write the reason in Russian too: the answer goes to proposals in both "
+                    "languages."
+                )
+            )
+        else:
+            message = (
+                _("The proposal is in Kazakh: write the reason in Kazakh.")
+                if lang == "kk"
+                else _("The proposal is in Russian: write the reason in Russian.")
+            )
+        errors[f"reason_{lang}"] = [message]
+    return errors
+
+
 def _check_answer(
     decision: str,
     reason_kk: str,
@@ -197,14 +243,28 @@ def answers_record(
     reason_ru: str = "",
     changed_article: Article | None = None,
     changed_point: Point | None = None,
+    in_their_language: bool = False,
+    both_languages: bool = False,
 ) -> list[Answer]:
     """Answer proposals with one decision and reason; each gets its own Answer row.
 
     With more than one proposal the answers share a ``group`` id (a bulk or cluster answer).
     Merged proposals are answered through the proposal they were merged into.
+    ``in_their_language`` requires the reason in each proposal's language (the review screens
+    and the API ask for it); ``both_languages`` requires both reasons (campaign and theme
+    answers).
     """
     _check_answer(decision, reason_kk, reason_ru, changed_article, changed_point)
     proposals = _locked(proposal_ids)
+    if in_their_language or both_languages:
+        missing = reason_errors(
+            languages=[p.language for p in proposals],
+            reason_kk=reason_kk,
+            reason_ru=reason_ru,
+            both=both_languages,
+        )
+        if missing:
+            raise ValidationError(missing)
     merged = [p.code for p in proposals if p.state == ProposalState.MERGED]
     if merged:
         raise ValidationError(
@@ -273,6 +333,49 @@ def answers_record(
     return answers
 
 
+@transaction.atomic
+def answers_undo(*, actor: Actor, group: uuid.UUID) -> dict[str, int]:
+    """Undo an answer given to many proposals at once (``group``), as far as the ledger allows.
+
+    The ledger keeps every answer, so nothing is removed: each proposal whose current answer is
+    from ``group`` gets its previous answer again (a correcting answer, its own ledger entry),
+    or, if it had none, goes back to review (a state entry in the ledger). Proposals answered
+    again since are left alone.
+    """
+    ids = list(Answer.objects.filter(group=group).values_list("proposal_id", flat=True))
+    if not ids:
+        raise ValidationError(_("There is no such answer to undo."))
+    proposals = _locked(ids)
+    history: dict[int, list[Answer]] = {}
+    for a in Answer.objects.filter(proposal_id__in=ids).order_by(
+        "proposal_id", "-answered_at", "-id"
+    ):
+        history.setdefault(a.proposal_id, []).append(a)
+    restored, reopen = 0, []
+    for p in proposals:
+        answers = history.get(p.pk, [])
+        if not answers or answers[0].group != group or p.state != ProposalState.ANSWERED:
+            continue
+        if len(answers) > 1:
+            before = answers[1]
+            answers_record(
+                actor=actor,
+                proposal_ids=[p.pk],
+                decision=before.decision,
+                reason_kk=before.reason_kk,
+                reason_ru=before.reason_ru,
+                changed_article=before.changed_article,
+                changed_point=before.changed_point,
+            )
+            restored += 1
+        else:
+            reopen.append(p)
+    if reopen:
+        _move(reopen, ProposalState.IN_REVIEW, actor, {"undo": str(group)})
+        Proposal.objects.bulk_update(reopen, ["state", "updated_at"], batch_size=1000)
+    return {"restored": restored, "reopened": len(reopen)}
+
+
 def answer_record(
     *,
     actor: Actor,
@@ -282,6 +385,7 @@ def answer_record(
     reason_ru: str = "",
     changed_article: Article | None = None,
     changed_point: Point | None = None,
+    in_their_language: bool = False,
 ) -> Answer:
     """Answer one proposal (see :func:`answers_record`)."""
     [answer] = answers_record(
@@ -292,6 +396,7 @@ def answer_record(
         reason_ru=reason_ru,
         changed_article=changed_article,
         changed_point=changed_point,
+        in_their_language=in_their_language,
     )
     return answer
 

@@ -7,6 +7,7 @@ Staff only; reading needs ``proposals.view_proposal``, every POST ``review.add_a
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +28,7 @@ from kenes.drafts.models import pick_language
 from kenes.proposals.models import ProposalState
 from kenes.proposals.rights import contact_read_audit
 from kenes.review import forms, selectors, services
+from kenes.review.models import Decision
 
 # The keyboard map shown in the "?" help (review.js implements it).
 QUEUE_KEYS = [
@@ -107,12 +111,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = filter_form.filters()
     query = _filter_query(request.GET)
     bulk = forms.BulkForm(request.POST or None, reviewers=reviewers)
-    if request.method == "POST" and bulk.is_valid():
+    going_back = "back" in request.POST
+    if request.method == "POST" and bulk.is_valid() and not going_back:
+        data = bulk.cleaned_data
+        if data["action"] == forms.ANSWER and data.get("confirmed") != len(data["selected"]):
+            return confirm_answer_page(
+                request,
+                n=len(data["selected"]),
+                ids=data["selected"],
+                decision=data["decision"],
+                reason_kk=data.get("reason_kk") or "",
+                reason_ru=data.get("reason_ru") or "",
+                hidden=[
+                    *(("ids", str(pk)) for pk in data["selected"]),
+                    ("action", forms.ANSWER),
+                    ("decision", data["decision"]),
+                    ("reason_kk", data.get("reason_kk") or ""),
+                    ("reason_ru", data.get("reason_ru") or ""),
+                ],
+                action=_queue_url(query, request.GET.get("page", "")),
+                back=_queue_url(query, request.GET.get("page", "")),
+            )
         try:
-            _bulk_apply(request, bulk.cleaned_data)
+            _bulk_apply(request, data)
         except ValidationError as exc:
-            for message in exc.messages:
-                bulk.add_error(None, message)
+            add_form_errors(bulk, exc)
         else:
             return redirect(_queue_url(query, request.GET.get("page", "")))
     try:
@@ -139,7 +162,54 @@ def queue(request: HttpRequest) -> HttpResponse:
             "selected": selected,
             "can_act": request.user.has_perm(REVIEW_ACT),
             "more_filters": filter_form.has_more_filters() or bool(filter_form.errors),
+            "bulk_open": going_back,
             "shortcuts": QUEUE_KEYS,
+        },
+    )
+
+
+def confirm_answer_page(
+    request: HttpRequest,
+    *,
+    n: int,
+    ids: list[int],
+    decision: str,
+    reason_kk: str,
+    reason_ru: str,
+    hidden: list[tuple[str, str]],
+    action: str,
+    back: str,
+    what: str = "",
+) -> HttpResponse:
+    """The confirmation step before answering many proposals: it states how many change.
+
+    Works without JavaScript: the form carries the answer in hidden fields and the number
+    agreed to (``confirmed``); if the number has changed meanwhile, the person is asked again.
+    """
+    label = str(Decision(decision).label)
+    question = ngettext(
+        "Answer %(n)s proposal as “%(decision)s”?",
+        "Answer %(n)s proposals as “%(decision)s”?",
+        n,
+    ) % {"n": formats.number_format(n, force_grouping=True), "decision": label}
+    button = ngettext("Yes, answer %(n)s proposal", "Yes, answer %(n)s proposals", n) % {
+        "n": formats.number_format(n, force_grouping=True)
+    }
+    codes = selectors.proposals_codes(ids)
+    return render(
+        request,
+        "review/confirm.html",
+        {
+            "question": question,
+            "button": button,
+            "what": what,
+            "codes": codes,
+            "more": max(0, n - len(codes)),
+            "reason_kk": reason_kk,
+            "reason_ru": reason_ru,
+            "hidden": [*hidden, ("confirmed", str(n))],
+            "action": action,
+            "back": back,
         },
     )
 
@@ -187,8 +257,10 @@ def _bulk_apply(request: HttpRequest, data: dict[str, Any]) -> None:
             decision=data["decision"],
             reason_kk=data.get("reason_kk") or "",
             reason_ru=data.get("reason_ru") or "",
+            in_their_language=True,
         )
         n = len(answers)
+        remember_for_undo(request, answers)
         messages.success(
             request,
             ngettext(
@@ -196,6 +268,50 @@ def _bulk_apply(request: HttpRequest, data: dict[str, Any]) -> None:
             )
             % {"n": n},
         )
+
+
+UNDO_KEY = "review_undo"
+
+
+def remember_for_undo(request: HttpRequest, answers: list[Any]) -> None:
+    """Keep the last answer given to many proposals in the session, so it can be undone."""
+    group = answers[0].group if answers else None
+    if group is None:
+        return
+    request.session[UNDO_KEY] = {
+        "group": str(group),
+        "n": len(answers),
+        "decision": str(Decision(answers[0].decision).label),
+    }
+
+
+@require_POST
+@review_view
+def answers_undo(request: HttpRequest) -> HttpResponse:
+    """Undo the last answer given to many proposals in this session (see services)."""
+    kept = request.session.get(UNDO_KEY) or {}
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("review:queue")
+    if not kept or request.POST.get("group") != kept.get("group"):
+        messages.error(request, _("This answer can no longer be undone here."))
+        return redirect(back or reverse("review:queue"))
+    try:
+        done = services.answers_undo(actor=request.user, group=uuid.UUID(kept["group"]))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        del request.session[UNDO_KEY]
+        messages.success(
+            request,
+            _(
+                "Undone: %(restored)s proposals have their previous answer again, %(reopened)s "
+                "are back in review. The public ledger records the correction."
+            )
+            % done,
+        )
+    return redirect(back or reverse("review:queue"))
 
 
 def _next_url(
@@ -235,6 +351,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
                 reason_ru=data["reason_ru"],
                 changed_article=data["article_obj"],
                 changed_point=data["point_obj"],
+                in_their_language=True,
             )
         except ValidationError as exc:
             add_form_errors(answer_form, exc)
@@ -280,7 +397,12 @@ def _render_proposal(
             "can_answer": p.state != ProposalState.MERGED,
             "can_merge": p.state in (ProposalState.RECEIVED, ProposalState.IN_REVIEW),
             "can_start": p.state != ProposalState.IN_REVIEW,
-            "primary_reason": "reason_kk" if lang == "kk" else "reason_ru",
+            # The digit keys lead to the reason that is required: the proposal's language.
+            "primary_reason": (
+                f"reason_{p.language}"
+                if p.language in ("kk", "ru")
+                else ("reason_kk" if lang == "kk" else "reason_ru")
+            ),
             "content_lang": lang,
             "shortcuts": PROPOSAL_KEYS,
         },

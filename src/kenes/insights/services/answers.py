@@ -6,9 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kenes.core.actors import Actor
 from kenes.insights.models import (
@@ -22,26 +20,6 @@ from kenes.review.models import Answer
 from kenes.review.services import answers_record
 
 # --------------------------------------------------------------------------- cluster answers
-
-
-def _cited(reason: str, lang: str, kind: str, code: str, size: int) -> str:
-    if not reason.strip():
-        return ""
-    with translation.override(lang):
-        n = formats.number_format(size, force_grouping=True)
-        if kind == "campaign":
-            prefix = ngettext(
-                "Answer to campaign %(code)s (%(n)s proposal):",
-                "Answer to campaign %(code)s (%(n)s proposals):",
-                size,
-            )
-        else:
-            prefix = ngettext(
-                "Answer to theme %(code)s (%(n)s proposal):",
-                "Answer to theme %(code)s (%(n)s proposals):",
-                size,
-            )
-    return f"{prefix % {'code': code, 'n': n}} {reason.strip()}"
 
 
 def _cluster_answer(
@@ -61,8 +39,11 @@ def _cluster_answer(
         actor=actor,
         proposal_ids=open_ids,
         decision=decision,
-        reason_kk=_cited(reason_kk, "kk", kind, code, size),
-        reason_ru=_cited(reason_ru, "ru", kind, code, size),
+        # The reason is the citizen's answer as written: no internal campaign or theme code
+        # (the shared ``group`` ties the answers together for staff).
+        reason_kk=reason_kk,
+        reason_ru=reason_ru,
+        both_languages=True,
     )
 
 

@@ -180,13 +180,21 @@
     net.textContent = navigator.onLine ? net.getAttribute("data-online") : net.getAttribute("data-offline");
     net.classList.toggle("or-offline", !navigator.onLine);
   }
+  function syncIfPending() {
+    if (navigator.onLine && load().some(function (it) { return it.state === "pending"; })) {
+      statusBox.textContent = T.back;
+      sync();
+    }
+  }
+  // Back online (or opened online with entries waiting): send them without a tap.
   window.addEventListener("online", function () {
     showNet();
-    if (load().some(function (it) { return it.state === "pending"; })) { statusBox.textContent = T.back; }
+    syncIfPending();
   });
   window.addEventListener("offline", showNet);
   showNet();
   render();
+  syncIfPending();
 
   /* Keep the page and its assets for offline use: the service worker serves them from the
      cache when the network fails. The page caches itself, so hashed static names work. */

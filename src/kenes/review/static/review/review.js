@@ -133,7 +133,35 @@
     else form.submit();
   }
 
+  // WCAG 2.1.4: single-key shortcuts can be turned off; the choice is kept in this browser.
+  var STORE = "kenes.review.shortcuts";
+  function shortcutsOn() {
+    try { return window.localStorage.getItem(STORE) !== "off"; } catch (e) { return true; }
+  }
+  function setupToggle() {
+    var box = document.querySelector("[data-shortcuts-toggle]");
+    if (!box) return;
+    var input = box.querySelector("input");
+    input.checked = shortcutsOn();
+    box.hidden = false;
+    input.addEventListener("change", function () {
+      try { window.localStorage.setItem(STORE, input.checked ? "on" : "off"); } catch (e) { /* private mode */ }
+    });
+  }
+
+  // Errors are shown in a summary at the top, and focus moves there (so does a confirmation).
+  function focusOnLoad() {
+    var target = document.querySelector("[data-error-summary]") ||
+      document.querySelector("[data-focus-on-load]");
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    var top = target.getBoundingClientRect().top + window.scrollY - 16;
+    window.scrollTo(0, Math.max(0, top));
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupToggle();
+    focusOnLoad();
     var queue = document.querySelector("[data-review-queue]");
     var proposal = document.querySelector("[data-review-proposal]");
     var handler = queue ? setupQueue(queue) : proposal ? setupProposal(proposal) : null;
@@ -156,6 +184,7 @@
         return;
       }
       if (event.altKey || event.ctrlKey || event.metaKey || isTyping(target)) return;
+      if (!shortcutsOn()) return;
       if (event.key === "?") {
         event.preventDefault();
         toggleHelp();
