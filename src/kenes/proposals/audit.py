@@ -5,9 +5,9 @@ ledger; this finds it:
 - every ``proposal.received`` entry has its proposal, and every proposal has its entry;
 - the public text hashes to the ``public_text_sha256`` of its entry (entries written before
   the hash existed are counted and reported as unverifiable, not as problems);
-- a hidden proposal has a ``proposal.hidden`` entry as its latest visibility event;
-- every current answer matches its ``answer.recorded`` entry (decision and reasons), and every
-  such entry still has its answer.
+- a hidden proposal has a ``proposal.hidden`` entry as its latest visibility event.
+
+Answers are checked by ``kenes.review.audit`` (review sits above proposals).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from kenes.proposals.models import Proposal, Visibility
 from kenes.proposals.services import public_text_hash
 
 
-def _events(kinds: tuple[str, ...]) -> Any:
+def events(kinds: tuple[str, ...]) -> Any:
+    """Yield ``(kind, code, event)`` of the ledger entries of ``kinds``, oldest first."""
     rows = Entry.objects.filter(kind__in=kinds).order_by("id").values_list("kind", "code", "data")
     for kind, code, data in rows.iterator(chunk_size=10000):
         try:
@@ -33,9 +34,7 @@ def check(report: Any) -> None:
     """Append to ``report.problems`` (and ``report.notes``) what the tables and log disagree on."""
     received: dict[str, str | None] = {}
     visibility: dict[str, str] = {}
-    for kind, code, event in _events(
-        ("proposal.received", "proposal.hidden", "proposal.published")
-    ):
+    for kind, code, event in events(("proposal.received", "proposal.hidden", "proposal.published")):
         if kind == "proposal.received":
             received[code] = event.get("public_text_sha256")
         else:
@@ -70,28 +69,3 @@ def check(report: Any) -> None:
             f"{legacy} proposal(s) were received before the public text hash was logged; "
             "their text cannot be checked against the ledger"
         )
-    _check_answers(report)
-
-
-def _check_answers(report: Any) -> None:
-    from kenes.review.models import Answer  # review sits above proposals; imported lazily
-
-    logged: dict[int, dict[str, Any]] = {}
-    for _kind, _code, event in _events(("answer.recorded",)):
-        if isinstance(event.get("answer"), int):
-            logged[event["answer"]] = event
-    rows = Answer.objects.values_list("pk", "proposal__code", "decision", "reason_kk", "reason_ru")
-    seen = set()
-    for pk, code, decision, reason_kk, reason_ru in rows.iterator(chunk_size=10000):
-        seen.add(pk)
-        event = logged.get(pk)
-        if event is None:
-            report.problems.append(f"answer {pk} to {code}: no answer.recorded entry")
-        elif (event.get("decision"), event.get("reason_kk"), event.get("reason_ru")) != (
-            decision,
-            reason_kk,
-            reason_ru,
-        ):
-            report.problems.append(f"answer {pk} to {code}: differs from its ledger entry")
-    for pk in logged.keys() - seen:
-        report.problems.append(f"answer {pk}: in the ledger but missing from the table")
