@@ -137,7 +137,7 @@ def test_a_log_without_witnesses_says_so_and_a_minimum_fails(mine, tmp_path, cap
 def test_live_log_publishes_witnesses(live_server, mine, capsys):
     local_witness.demo_witnesses_ensure()
     local_witness.cosign_local()
-    from kenes.ledger.merkle.receipt import HttpLogSource
+    from kenes.ledger.merkle.sources import HttpLogSource
 
     report = verify_receipt(
         HttpLogSource(live_server.url),
@@ -213,7 +213,9 @@ def test_unknown_signing_mode_is_a_check_error():
 def test_ledger_append_needs_no_key(data_dir):
     from django.db import transaction
 
+    from kenes.ledger.events import proposal_state
+
     with override_settings(KENES_LEDGER_SIGNING="sequencer-only", KENES_LEDGER_AUTOSEQUENCE=False):
         with transaction.atomic():
-            ledger_append(kind="test.event", code="T-1", event={"n": 1})
+            ledger_append(proposal_state(code="T-1", from_state="received", to_state="in_review"))
     assert not (data_dir / "ledger_key").exists()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def codes(html: str) -> list[str]:
-    return re.findall(r'href="/track/([A-Z0-9-]+)/"', html)
+    return re.findall(r'href="/proposals/(KNS-[A-Z0-9-]+)/"', html)
 
 
 def test_pages_past_the_numbered_ones_follow_a_cursor_without_gaps(client, version, monkeypatch):

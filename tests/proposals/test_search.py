@@ -63,7 +63,9 @@ def test_search_follows_inserts_edits_and_deletes(submit):
     assert found("НАЛОГ") == {ru.proposal.code}
     assert found("налог бизнес") == {ru.proposal.code}
     # when a text is edited and another deleted
-    Proposal.objects.filter(pk=ru.proposal.pk).update(text="Предлагаю отменить сборы.")
+    Proposal.objects.filter(pk=ru.proposal.pk).update(
+        text="Предлагаю отменить сборы.", public_text="Предлагаю отменить сборы."
+    )
     assert found("налог") == set()
     assert found("сборы") == {ru.proposal.code}
     Proposal.objects.filter(pk=kk.proposal.pk).delete()

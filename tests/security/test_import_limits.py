@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from kenes.proposals import importing
-from kenes.proposals.importing import ImportFileError, proposals_import_file
+from kenes.proposals.importing import ImportFileError, proposals_import_file, read_receipts
 from kenes.proposals.models import Proposal
 from kenes.proposals.selectors import receipt_check
 
@@ -59,21 +59,26 @@ def test_secrets_reach_the_disk_before_their_batch_commits(tmp_path, demo_draft,
     assert seen and all(seen), "each batch's receipts are synced inside its transaction"
 
 
-def test_a_rerun_appends_and_drops_lines_of_batches_never_committed(tmp_path, demo_draft):
+def test_a_rerun_appends_and_a_line_of_a_batch_never_committed_names_no_receipt(
+    tmp_path, demo_draft
+):
     receipts = tmp_path / "r.csv"
     _import(_csv(tmp_path / "a.csv", 3), receipts)
     first = _receipts(receipts)
     assert len(first) == 4
-    # a crash after writing a batch but before its commit leaves lines with unknown codes
+    # a crash after writing a batch but before its commit leaves a line with an unknown code
     with receipts.open("a", encoding="utf-8", newline="") as f:
         csv.writer(f).writerow(["9", "ghost", "KNS-2222-2222", "ABCDEFGHJK"])
     _import(_csv(tmp_path / "b.csv", 2, start=3), receipts)
     after = _receipts(receipts)
-    assert after[: len(first)] == first  # every earlier secret kept
-    assert all(line[1] != "ghost" for line in after)
-    assert len(after) == 6
-    for _row, _id, code, secret in after[1:]:
-        assert receipt_check(code=code, secret=secret) is not None
+    assert after[: len(first)] == first  # every earlier secret kept, the file only appended to
+    # every imported row's last line names its stored proposal, with the secret that opens it
+    by_id = read_receipts(receipts)
+    assert len([i for i in by_id if i != "ghost"]) == 5
+    for row_id, (code, secret) in by_id.items():
+        if row_id != "ghost":
+            assert receipt_check(code=code, secret=secret) is not None
+    assert receipt_check(code=by_id["ghost"][0]) is None  # the never-committed line
     assert oct(receipts.stat().st_mode & 0o777) == "0o600"
 
 

@@ -177,14 +177,26 @@ def _ready_database() -> str:
 
 
 def _ready_ledger_key() -> str:
-    """The log's public key is readable (and, in a process that may sign, the private one).
+    """The log's key is readable: the private key in a process that may sign, read afresh;
+    with ``KENES_LEDGER_SIGNING=sequencer-only`` the web process never opens the private key
+    (docs/security.md), so it checks the public key it publishes instead."""
+    import os
 
-    With ``KENES_LEDGER_SIGNING=sequencer-only`` the web process never opens the private key
-    (docs/security.md); it checks the public key it publishes instead.
-    """
+    from django.conf import settings as conf
+
     from kenes.ledger import signing
+    from kenes.ledger.merkle import parse_private_key
 
-    signing.vkey()
+    if not signing.may_sign():
+        signing.vkey()
+        return ""
+    raw = os.environ.get("KENES_LEDGER_KEY", "")
+    if not raw:
+        path = conf.DATA_DIR / "ledger_key"
+        if not path.exists():
+            return "no ledger key: set KENES_LEDGER_KEY"
+        raw = path.read_text().strip()
+    parse_private_key(raw)
     return ""
 
 
