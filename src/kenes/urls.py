@@ -20,19 +20,10 @@ urlpatterns = [
     # Exempt from CSRF (the worst a forged post does is switch the language) so that no
     # public page carries a token and anonymous pages can be cached (kenes.core.public).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    # Staff sign in on the portal's page; the admin's own login page sends them there (except
-    # with KENES_STAFF_OTP, where the admin's login asks for the TOTP code: docs/security.md).
+    # Staff sign in on the portal's page; the admin's own login address sends visitors there
+    # (its POST, and every request with KENES_STAFF_OTP, stays the admin's TOTP-aware form).
     path("staff/", include("kenes.portal.staff_urls")),
-    *(
-        []
-        if settings.KENES_STAFF_OTP
-        else [
-            path(
-                "admin/login/",
-                RedirectView.as_view(pattern_name="staff:login", query_string=True),
-            )
-        ]
-    ),
+    path("admin/login/", staff_views.admin_login),
     path("admin/logout/", staff_views.StaffLogoutView.as_view()),
     path("admin/", admin.site.urls),
     path("favicon.ico", staff_views.favicon),

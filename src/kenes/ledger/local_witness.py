@@ -91,7 +91,7 @@ def demo_witnesses_ensure(names: tuple[str, ...] = DEMO_WITNESSES) -> list[Witne
                 actor=None,
                 name=name,
                 vkey=vkey_file.read_text().strip(),
-                organisation="demo witness on this host",
+                organisation="Демо-куәгер осы серверде · демо-свидетель на этом сервере",
             )
         out.append(witness)
     return out

@@ -51,6 +51,19 @@ class StaffLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
 
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in address: a visitor is sent to the portal's sign-in page; a POST (and,
+    with KENES_STAFF_OTP, every request) is the admin's own form, which asks for the TOTP code
+    and is rate-limited (kenes.core.security.secure_admin_site)."""
+    from django.conf import settings
+    from django.contrib import admin
+
+    if request.method == "GET" and not settings.KENES_STAFF_OTP:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(reverse("staff:login") + (f"?{query}" if query else ""))
+    return admin.site.login(request)
+
+
 class StaffLogoutView(auth_views.LogoutView):
     template_name = "portal/staff/logged_out.html"
 

@@ -292,6 +292,8 @@ LIST_FIELDS = (
     "version__label",
     "version__document",
     "version__document__slug",
+    "version__document__title_kk",
+    "version__document__title_ru",
     "article",
     "article__number",
     "point",
