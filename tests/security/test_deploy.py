@@ -35,10 +35,13 @@ PRODUCTION_ENV = {
 
 
 def _check_deploy(tmp_path: Path, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # A production process: no KENES_ setting of the test run, and not the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE (set in tests/browser/conftest.py when they are collected).
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("KENES_") or k in ("KENES_SHARED_DIR",)
+        if (not k.startswith("KENES_") or k in ("KENES_SHARED_DIR",))
+        and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     env.update({"KENES_DATA_DIR": str(tmp_path / "data"), **extra})
     return subprocess.run(
