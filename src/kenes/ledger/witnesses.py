@@ -107,7 +107,10 @@ def cosignature_record(
     checkpoint the log did not sign or store, or a cosignature that does not verify).
     A second cosignature by the same witness on the same checkpoint keeps the first.
     """
-    witness = Witness.objects.filter(name=witness_name).first()
+    # A NUL cannot be in a witness's name (nor reach the database, which refuses it).
+    witness = (
+        Witness.objects.filter(name=witness_name).first() if "\x00" not in witness_name else None
+    )
     if witness is None or not witness.active:
         raise CosignatureRejected(f"{witness_name!r} is not a registered, active witness", 403)
     try:
