@@ -62,7 +62,8 @@ WITH w AS (
 INSERT INTO proposals_proposal (
   code, secret_digest, text, text_hash, language, language_detected, author_kind, region,
   contact, author_index, consent, consent_text, channel, source, source_ref, external_id,
-  state, submitted_at, updated_at, article_id, version_id)
+  state, submitted_at, updated_at, article_id, version_id, public_text, visibility,
+  hide_reason, flood_flags)
 SELECT
   'G-' || lpad(to_hex(i), 12, '0'), '', t.text, md5(t.text), t.lang, false, 'citizen',
   w.regions[1 + i % 20], '', '', false, '', w.channels[1 + i % 6], 'bench', '', '',
@@ -70,7 +71,7 @@ SELECT
   now() - make_interval(secs => ({rows} - i) * 3),
   now(),
   CASE WHEN i % 3 = 0 THEN NULL ELSE w.articles[1 + i % array_length(w.articles, 1)] END,
-  w.version_id
+  w.version_id, t.text, 'published', '', '[]'
 FROM w, generate_series(1, {rows}) AS i,
 LATERAL (SELECT
   CASE WHEN i % 3 = 0 THEN 'kk' ELSE 'ru' END AS lang,

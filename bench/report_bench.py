@@ -84,15 +84,9 @@ def generate(n: int) -> None:
                 code, secret_digest, text, text_hash, language, language_detected, version_id,
                 article_id, point_id, author_kind, region, contact, author_index, consent,
                 consent_text, channel, source, source_ref, external_id, state, submitted_at,
-                updated_at)
+                updated_at, public_text, visibility, hide_reason, flood_flags)
             SELECT
-                'BENCH-' || lpad(i::text, 8, '0'), md5(i::text),
-                CASE i %% 4
-                  WHEN 0 THEN 'Предлагаю продлить срок консультаций до девяноста дней, вариант ' || (i %% 997)
-                  WHEN 1 THEN 'Мерзімді ұзартуды ұсынамын: әр ауылда талқылау өтсін, нұсқа ' || (i %% 991)
-                  WHEN 2 THEN 'Прошу публиковать сводную таблицу всех предложений и ответов № ' || (i %% 983)
-                  ELSE 'Жиналыстар әр өңірде қазақ және орыс тілдерінде өтуі керек, ұсыныс ' || (i %% 977)
-                END,
+                'BENCH-' || lpad(i::text, 8, '0'), md5(i::text), t.text,
                 md5('t' || i::text),
                 CASE WHEN i %% 4 IN (1, 3) THEN 'kk' ELSE 'ru' END,
                 i %% 3 = 0,
@@ -107,8 +101,15 @@ def generate(n: int) -> None:
                 CASE WHEN i %% 10 < 7 THEN 'answered' WHEN i %% 10 = 7 THEN 'in_review'
                      WHEN i %% 10 = 8 THEN 'merged' ELSE 'received' END,
                 now() - ((i %% 30) || ' days')::interval - ((i %% 86400) || ' seconds')::interval,
-                now()
-            FROM generate_series(1, %s) AS i
+                now(), t.text, 'published', '', '[]'
+            FROM generate_series(1, %s) AS i,
+            LATERAL (SELECT
+                CASE i %% 4
+                  WHEN 0 THEN 'Предлагаю продлить срок консультаций до девяноста дней, вариант ' || (i %% 997)
+                  WHEN 1 THEN 'Мерзімді ұзартуды ұсынамын: әр ауылда талқылау өтсін, нұсқа ' || (i %% 991)
+                  WHEN 2 THEN 'Прошу публиковать сводную таблицу всех предложений и ответов № ' || (i %% 983)
+                  ELSE 'Жиналыстар әр өңірде қазақ және орыс тілдерінде өтуі керек, ұсыныс ' || (i %% 977)
+                END AS text) AS t
             """,
             [n],
         )

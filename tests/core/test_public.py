@@ -65,6 +65,23 @@ def test_anonymous_pages_are_built_once_per_interval(submit):
     assert len(Client().get("/api/proposals/").json()["items"]) == 2
 
 
+def test_a_shared_link_in_a_language_is_cached_with_its_language_cookie(submit):
+    # given a shared link that names its language
+    submit(text="Предлагаю первую редакцию статьи о языках.")
+    first = Client().get("/api/proposals/?lang=kk")
+    # then it sets that language and may still be reused by every reader of the same link
+    assert first.cookies["kenes_lang"].value == "kk"
+    assert "public" in first.headers["Cache-Control"]
+    submit(text="Предлагаю вторую редакцию статьи о языках.")
+    again = Client().get("/api/proposals/?lang=kk")
+    assert len(again.json()["items"]) == 1
+    assert again.cookies["kenes_lang"].value == "kk"
+    # and the other language's link is another page, with its own cookie
+    ru = Client().get("/api/proposals/?lang=ru")
+    assert ru.cookies["kenes_lang"].value == "ru"
+    assert len(ru.json()["items"]) == 2
+
+
 @override_settings(KENES_PUBLIC_MAX_AGE=0)
 def test_public_caching_can_be_turned_off(submit):
     submit()

@@ -115,7 +115,7 @@ class PublicReadMiddleware:
             and response.status_code == 200
             and not response.streaming
             and "Cache-Control" not in response.headers
-            and not response.cookies
+            and _only_the_asked_language_cookie(request, response)
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
             patch_cache_control(response, public=True, max_age=max_age)
@@ -124,6 +124,20 @@ class PublicReadMiddleware:
         if holds_lock:  # after the set: a waiter finds the page, not a free lock
             cache.delete(key + ":refresh")
         return response
+
+
+def _only_the_asked_language_cookie(request: HttpRequest, response: HttpResponse) -> bool:
+    """True when the answer sets no cookie, or only the language a ``?lang=`` link asked for.
+
+    A shared link such as ``/stats/?lang=kk`` answers with ``kenes_lang=kk``: that cookie
+    follows from the URL alone (which is in the cache key), so every reader of the URL may get
+    the same answer. Any other cookie (a session, a CSRF token) makes the answer personal.
+    """
+    names = set(response.cookies)
+    if not names:
+        return True
+    cookie = settings.LANGUAGE_COOKIE_NAME
+    return names == {cookie} and response.cookies[cookie].value == request.GET.get("lang")
 
 
 def _cache_key(request: HttpRequest) -> str:
