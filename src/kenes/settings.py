@@ -92,12 +92,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Compress HTML and API answers (static files come precompressed from whitenoise).
-    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous GETs: ETags and 304s; short public caching, reads from the replica.
     "django.middleware.http.ConditionalGetMiddleware",
     "kenes.core.public.PublicReadMiddleware",
+    # Compress HTML and API answers (static files come precompressed from whitenoise). Inside
+    # the public page cache, so a cached page is kept compressed, not compressed per reader.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kenes.core.middleware.QueryLanguageMiddleware",

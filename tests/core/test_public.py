@@ -98,6 +98,15 @@ def test_html_is_compressed_for_clients_that_accept_gzip(submit):
     html = gzip.decompress(response.content).decode()
     assert "</html>" in html
     assert len(response.content) < len(html.encode()) / 2
+    # and the cached page is kept per encoding: a reader without gzip gets it plain, and a
+    # second gzip reader gets the compressed copy (with the Vary that says so)
+    plain = Client().get("/proposals/")
+    assert "Content-Encoding" not in plain.headers
+    assert plain.content.decode() == html
+    again = Client().get("/proposals/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert again.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again.content).decode() == html
+    assert "Accept-Encoding" in again.headers["Vary"]
 
 
 @pytest.mark.django_db(transaction=True)

