@@ -27,10 +27,16 @@ def has_nul(value: Any) -> bool:
     return False
 
 
-def visible_length(text: str) -> int:
-    """Count the characters a reader sees: no spaces, controls, zero-width or format marks."""
+def visible_length(text: str, *, stop_at: int | None = None) -> int:
+    """Count the characters a reader sees: no spaces, controls, zero-width or format marks.
+
+    With ``stop_at``, counting stops once that many are seen (a minimum-length check need not
+    read a whole letter character by character).
+    """
     count = 0
     for char in text:
+        if count == stop_at:
+            break
         category = unicodedata.category(char)
         if category[0] in _INVISIBLE_CATEGORIES or char in "\u115f\u1160\u3164\uffa0":
             continue  # the Hangul fillers are letters (Lo) that render as blanks

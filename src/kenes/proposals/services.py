@@ -251,7 +251,7 @@ def _prepare(
             ]
     if errors:
         raise ValidationError(errors)
-    if visible_length(clean) < TEXT_MIN:
+    if visible_length(clean, stop_at=TEXT_MIN) < TEXT_MIN:
         errors["text"] = [
             _("The proposal is too short: write at least %(n)s characters.") % {"n": TEXT_MIN}
         ]
