@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pydantic
 from django import forms
@@ -31,11 +33,19 @@ def add_form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 def pydantic_field_errors(exc: pydantic.ValidationError) -> dict[str, list[str]]:
     """Translate pydantic's errors (English only) into per-field messages in our language;
     an error of the whole body (not JSON, not an object) goes under ``body``."""
+    return translated_field_errors(exc.errors(include_url=False, include_input=False))
+
+
+def translated_field_errors(
+    errors: Iterable[Mapping[str, Any]], *, skip: tuple[str, ...] = ()
+) -> dict[str, list[str]]:
+    """Per-field messages in our language for pydantic-style errors (``loc``, ``type``); the
+    parts of a location in ``skip`` (django-ninja's "body", "query", "path") are left out."""
     out: dict[str, list[str]] = {}
-    for err in exc.errors(include_url=False, include_input=False):
-        loc = err.get("loc") or ()
-        field = str(loc[0]) if loc else "body"
-        kind = err.get("type", "")
+    for err in errors:
+        loc = [str(part) for part in err.get("loc") or () if part not in skip]
+        field = loc[0] if loc else "body"
+        kind = str(err.get("type", ""))
         if kind == "missing":
             message = _("This field is required.")
         elif kind == "extra_forbidden":
