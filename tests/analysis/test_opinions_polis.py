@@ -18,7 +18,7 @@ from kenes.analysis.opinions import (
     write_polis_export,
 )
 from kenes.analysis.opinions.cli import main
-from tests.conftest import SHARED_DATA, shared_file
+from tests.fixtures.drafts import SHARED_DATA, shared_file
 
 COMMENTS = (
     "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"

@@ -8,8 +8,7 @@ import pytest
 
 from kenes.outreach.models import Meeting
 from kenes.proposals.models import Proposal
-from tests.outreach.conftest import *  # noqa: F403 - the fixtures
-from tests.outreach.conftest import PASSWORD
+from tests.fixtures.people import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,12 +18,6 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    """As in production: anonymous pages are kept KENES_PUBLIC_MAX_AGE seconds."""
-    settings.KENES_PUBLIC_MAX_AGE = 30
-
-
 BUDGET_BYTES = 150 * 1024
 LCP_MS = 2500
 TBT_MS = 200

@@ -10,9 +10,9 @@ from django.utils import timezone
 from kenes.accounts.roles import Role
 from kenes.accounts.services import staff_user_create
 from kenes.proposals.models import ProposalState
-from kenes.proposals.services import proposal_submit
 from kenes.review.models import Answer
 from tests.browser.conftest import axe_violations
+from tests.fixtures.proposals import submit_web
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,19 +28,7 @@ def proposals(demo_draft):
         ("7", "ru", "Прошу публиковать ответы на предложения в течение десяти дней."),
         (None, "ru", "<script>window.pwned = 1</script> Замечание ко всему проекту."),
     ]
-    return [
-        proposal_submit(
-            actor=None,
-            version=version,
-            text=text,
-            channel="web",
-            article_number=article,
-            language=lang,
-            region="71",
-            submitted_at=T0 + dt.timedelta(minutes=i),
-        ).proposal
-        for i, (article, lang, text) in enumerate(texts)
-    ]
+    return submit_web(version, texts, start=T0)
 
 
 def log_in(page, base_url, username, next_path="/review/"):

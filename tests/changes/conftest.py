@@ -6,11 +6,6 @@ from kenes.proposals.services import proposal_submit
 from kenes.review.services import answers_record
 
 
-@pytest.fixture(autouse=True)
-def _messages_in_english(english_messages):
-    """Read service messages in English in these tests (fixture in tests/conftest.py)."""
-
-
 @pytest.fixture
 def answered(demo_draft, reviewer):
     """Proposals on v1 answered: art. 6 p. 1 accepted, art. 6 not accepted, art. 10 partly,

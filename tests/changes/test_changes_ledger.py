@@ -8,20 +8,13 @@ from django.core.management import call_command
 from kenes.changes.services import LinkItem, change_links_confirm
 from kenes.ledger import signing
 from kenes.ledger.merkle.verify import main
-from kenes.ledger.services import TREE, ledger_sequence
+from kenes.ledger.services import ledger_sequence
 from kenes.proposals.services import proposal_submit
 from kenes.review.services import answer_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TEXT = "Срок консультаций нужно увеличить до сорока пяти дней."
-
-
-@pytest.fixture(autouse=True)
-def fresh_tree():
-    TREE.reset()
-    yield
-    TREE.reset()
 
 
 def test_the_receipt_check_includes_the_change_link(demo_draft, reviewer, tmp_path, capsys):

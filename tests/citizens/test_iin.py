@@ -7,7 +7,7 @@ import json
 import pytest
 
 from kenes.accounts import iin
-from tests.conftest import shared_file
+from tests.fixtures.drafts import shared_file
 
 
 def _make(first11: str) -> str:

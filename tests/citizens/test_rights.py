@@ -209,10 +209,10 @@ def test_retention_command_refuses_unknown_action(db):
 
 
 @override_settings(AXES_ENABLED=False)
-def test_staff_reading_a_contact_in_review_is_audited(client, demo_draft, commission_admin):
+def test_staff_reading_a_contact_in_review_is_audited(client, demo_draft, admin_user):
     v1, _v2 = demo_draft
     result = _submit(v1, None, contact="a@b.kz", consent=True, consent_text="ok")
-    client.force_login(commission_admin)
+    client.force_login(admin_user)
     page = client.get(reverse("review:proposal", args=[result.proposal.pk]))
     assert page.status_code == 200 and "a@b.kz" in page.content.decode()
     entry = AuditEntry.objects.get(action="proposals.contact_read")
@@ -222,9 +222,9 @@ def test_staff_reading_a_contact_in_review_is_audited(client, demo_draft, commis
 @override_settings(
     AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"], AXES_ENABLED=False
 )
-def test_staff_admin_never_shows_a_citizens_personal_data(client, citizen, commission_admin):
+def test_staff_admin_never_shows_a_citizens_personal_data(client, citizen, admin_user):
     citizens.citizen_set_iin(citizen=citizen, iin="900101300017")
-    client.force_login(commission_admin)
+    client.force_login(admin_user)
     for url in (
         "/admin/accounts/citizen/",
         f"/admin/accounts/citizen/{citizen.pk}/change/",

@@ -8,7 +8,7 @@ from kenes.accounts.roles import Role
 from kenes.accounts.services import staff_user_create
 from kenes.coalition.services import contact_add
 from kenes.core.models import AuditEntry
-from tests.outreach.conftest import PASSWORD
+from tests.fixtures.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
 NAME = "Айгүл Ахметова"

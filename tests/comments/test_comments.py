@@ -15,11 +15,6 @@ from kenes.drafts.services import draft_version_import
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english(english_messages):
-    pass
-
-
 @pytest.fixture
 def v1(db):
     for lang in ("ru", "kk"):

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from kenes.accounts.roles import Role
-from kenes.accounts.services import staff_user_create
 from kenes.consultations.models import Consultation
 from kenes.core.models import AuditEntry
 
 
 @pytest.fixture
-def staff_client(client, db):
-    user = staff_user_create(
-        actor=None, username="admin1", password="x-Passw0rd!", roles=[Role.COMMISSION_ADMIN.value]
-    )
-    client.force_login(user)
+def staff_client(client, admin_user):
+    client.force_login(admin_user)
     return client
 
 

@@ -14,11 +14,6 @@ from kenes.proposals.models import Proposal
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.KENES_PUBLIC_MAX_AGE = 30
-
-
 def test_anonymous_list_is_publicly_cacheable_and_answers_304(submit):
     # given a proposal and an anonymous visitor
     submit()

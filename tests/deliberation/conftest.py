@@ -1,32 +1,14 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
-from kenes.accounts.roles import Role
-from kenes.accounts.services import staff_user_create
 from kenes.deliberation import services
-
-PASSWORD = "correct horse battery staple 42"
 
 
 @pytest.fixture(autouse=True)
 def _no_auto_recompute(settings):
     settings.KENES_DELIB_AUTO = False
     settings.KENES_LEDGER_AUTOSEQUENCE = False
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def admin_user(db):
-    return staff_user_create(
-        actor=None, username="delib-admin", password=PASSWORD, roles=[Role.COMMISSION_ADMIN]
-    )
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from kenes.deliberation import polis, services
 from kenes.deliberation.models import Conversation, Participant, Statement, Vote
 from kenes.ledger.models import Entry
-from tests.conftest import SHARED_DATA
+from tests.fixtures.drafts import SHARED_DATA
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 COMMENTS = [
     ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated",

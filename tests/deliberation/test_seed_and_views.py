@@ -9,8 +9,7 @@ from kenes.core.seeding import SeedContext
 from kenes.deliberation import seed, selectors, services
 from kenes.deliberation.models import Conversation, Statement, Vote
 from kenes.deliberation.views import DEVICE_COOKIE
-
-from .conftest import PASSWORD
+from tests.fixtures.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from kenes.ledger.models import Entry
 
 from .conftest import device
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 def test_one_vote_per_participant_and_statement_and_changes_are_kept(

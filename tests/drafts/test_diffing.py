@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kenes.drafts import demo, diffing, formats
-from tests.conftest import shared_file
+from tests.fixtures.drafts import shared_file
 
 
 def articles(doc: formats.DraftDoc) -> list[diffing.ArticleText]:

@@ -10,7 +10,7 @@ import pytest
 
 from kenes.drafts import demo, formats
 from kenes.drafts.formats import DraftFormatError
-from tests.conftest import shared_file
+from tests.fixtures.drafts import shared_file
 
 MINIMAL = {
     "title": "Тест",

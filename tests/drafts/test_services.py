@@ -14,7 +14,7 @@ from kenes.drafts.formats import DraftFormatError
 from kenes.drafts.models import Article, Point, Subpoint, Version
 from kenes.drafts.selectors import version_to_doc
 from kenes.drafts.services import draft_version_import
-from tests.conftest import shared_file
+from tests.fixtures.drafts import shared_file
 
 pytestmark = pytest.mark.django_db
 

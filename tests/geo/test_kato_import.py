@@ -14,7 +14,7 @@ from kenes.geo.models import Unit
 from kenes.geo.remote import Place, RemoteRule, remote_codes
 from kenes.geo.seed import DEMO_KATO, DEMO_POPULATION
 from kenes.geo.services import kato_import, population_import
-from tests.conftest import shared_file
+from tests.fixtures.drafts import shared_file
 
 HEADER = "kato,parent_kato,level,type,name_ru,name_kk\n"
 GOOD = HEADER + (
@@ -25,12 +25,6 @@ GOOD = HEADER + (
     "112003100,112003000,4,village,с.Аксу,Ақсу ауылы\n"
     "112003300,112003100,4,wintering,зим.Коктерек,\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def write(tmp_path: Path, text: str, name: str = "kato.csv", encoding: str = "utf-8") -> Path:

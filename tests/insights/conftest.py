@@ -3,10 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from kenes.accounts.roles import Role
-from kenes.accounts.services import staff_user_create
 from kenes.insights import services
 from kenes.proposals.services import proposal_submit
 
@@ -39,14 +37,6 @@ DISTINCT = [
 
 
 @pytest.fixture(autouse=True)
-def english_messages(settings):
-    """Messages and pages in English (pages: the language for requests that ask for none)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
 def fresh_worker_state():
     services.worker_state_clear()
     yield
@@ -54,12 +44,7 @@ def fresh_worker_state():
 
 
 @pytest.fixture
-def version(demo_draft):
-    return demo_draft[1]
-
-
-@pytest.fixture
-def submit(version):
+def submit_at(version):
     counter = iter(range(100_000))
 
     def _submit(text, **kwargs):
@@ -73,29 +58,15 @@ def submit(version):
 
 
 @pytest.fixture
-def consultation(submit):
+def form_letters(submit_at):
     """Eight copies of a form letter (three with a personal sentence) and six distinct ones."""
-    letters = [submit(f"{LETTER} {extra}".strip()) for extra in PERSONAL]
-    distinct = [submit(text, article_number=article) for article, text in DISTINCT]
+    letters = [submit_at(f"{LETTER} {extra}".strip()) for extra in PERSONAL]
+    distinct = [submit_at(text, article_number=article) for article, text in DISTINCT]
     return letters, distinct
 
 
 @pytest.fixture
-def reviewer(db):
-    return staff_user_create(
-        actor=None, username="dana", password="x-Passw0rd!", roles=[Role.REVIEWER.value]
-    )
-
-
-@pytest.fixture
-def observer(db):
-    return staff_user_create(
-        actor=None, username="olga", password="x-Passw0rd!", roles=[Role.OBSERVER.value]
-    )
-
-
-@pytest.fixture
-def analysed(consultation, version):
-    """The consultation after a full run with the hashing embedder."""
+def analysed(form_letters, version):
+    """The form letters after a full run with the hashing embedder."""
     run = services.analysis_run_full(actor=None, version=version, embedder="hashing")
-    return run, consultation
+    return run, form_letters

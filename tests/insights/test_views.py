@@ -42,7 +42,7 @@ def test_the_campaign_list_shows_size_label_and_unanswered_share(client, analyse
 
 
 def test_list_query_counts_do_not_grow_with_the_clusters(
-    client, analysed, reviewer, submit, version
+    client, analysed, reviewer, submit_at, version
 ):
     client.force_login(reviewer)
     few_c = _queries(client, "/review/campaigns/")
@@ -55,7 +55,7 @@ def test_list_query_counts_do_not_grow_with_the_clusters(
         "Журнал консультаций должен подписываться наблюдателями от партий.",
     ):
         for _ in range(5):
-            submit(text)
+            submit_at(text)
     services.analysis_run_full(actor=None, version=version, embedder="hashing", theme_k=4)
     assert Campaign.objects.count() >= 4
     # then the pages cost the same queries
@@ -198,7 +198,7 @@ def test_the_tracker_says_one_of_n_near_identical_proposals(client, analysed, re
     )
 
 
-def test_a_new_copy_in_the_tracker_counts_itself(client, analysed, submit):
-    new = submit(LETTER)
+def test_a_new_copy_in_the_tracker_counts_itself(client, analysed, submit_at):
+    new = submit_at(LETTER)
     services.proposal_analyze_new(proposal_id=new.pk)
     assert "one of 9 near-identical" in client.get(f"/track/{new.code}/?lang=en").content.decode()

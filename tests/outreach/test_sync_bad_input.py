@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from kenes.proposals.models import Proposal
-from tests.outreach.conftest import PASSWORD
+from tests.fixtures.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

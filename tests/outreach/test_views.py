@@ -18,7 +18,7 @@ from kenes.coalition.services import contact_add
 from kenes.outreach import selectors
 from kenes.outreach.services import meeting_plan, meeting_proposals_add, meeting_report
 from kenes.proposals.models import Proposal
-from tests.conftest import SHARED_DATA
+from tests.fixtures.drafts import SHARED_DATA
 
 pytestmark = pytest.mark.django_db
 

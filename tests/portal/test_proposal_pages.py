@@ -26,8 +26,8 @@ CONTACT = "aigerim.secret@example.kz"
 
 
 @pytest.fixture
-def submit(submit):
-    """The shared ``submit`` (tests/conftest.py) with this module's default text."""
+def submit_ru(submit):
+    """The shared ``submit`` (tests/fixtures/proposals.py) with this module's default text."""
 
     def _submit(text=RU_TEXT, **kwargs):
         return submit(text, **kwargs)
@@ -266,8 +266,8 @@ def test_an_unknown_receipt_is_not_found(client, version):
 # --- tracker ----------------------------------------------------------------------------------
 
 
-def test_tracker_shows_the_answer_after_a_reviewer_answers(client, submit, reviewer, version):
-    proposal = submit(text=KK_TEXT, article_number="6", point_number="2").proposal
+def test_tracker_shows_the_answer_after_a_reviewer_answers(client, submit_ru, reviewer, version):
+    proposal = submit_ru(text=KK_TEXT, article_number="6", point_number="2").proposal
     html = page(client.get(f"/track/{proposal.code}/", HTTP_ACCEPT_LANGUAGE="kk"))
     assert 'class="answer-box' not in html
     article = version.articles.get(number="6")
@@ -291,8 +291,8 @@ def test_tracker_shows_the_answer_after_a_reviewer_answers(client, submit, revie
     assert "dana" not in kk and "dana" not in ru
 
 
-def test_the_reason_falls_back_to_the_other_language(client, submit, reviewer):
-    proposal = submit().proposal
+def test_the_reason_falls_back_to_the_other_language(client, submit_ru, reviewer):
+    proposal = submit_ru().proposal
     answer_record(
         actor=reviewer, proposal=proposal, decision="not_accepted", reason_ru="Срок уже достаточен."
     )
@@ -300,9 +300,11 @@ def test_the_reason_falls_back_to_the_other_language(client, submit, reviewer):
     assert '<p class="pre" lang="ru">Срок уже достаточен.</p>' in kk
 
 
-def test_a_merged_proposal_shows_the_answer_of_the_one_it_was_merged_into(client, submit, reviewer):
-    main_one = submit().proposal
-    twin = submit(text=RU_TEXT + " Полностью согласен.").proposal
+def test_a_merged_proposal_shows_the_answer_of_the_one_it_was_merged_into(
+    client, submit_ru, reviewer
+):
+    main_one = submit_ru().proposal
+    twin = submit_ru(text=RU_TEXT + " Полностью согласен.").proposal
     proposal_merge(actor=reviewer, proposal=twin, into=main_one)
     answer_record(
         actor=reviewer,
@@ -315,8 +317,8 @@ def test_a_merged_proposal_shows_the_answer_of_the_one_it_was_merged_into(client
     assert f'href="/track/{main_one.code}/"' in html
 
 
-def test_the_tracker_accepts_lower_case_spaces_and_cyrillic_look_alikes(client, submit):
-    proposal = submit().proposal
+def test_the_tracker_accepts_lower_case_spaces_and_cyrillic_look_alikes(client, submit_ru):
+    proposal = submit_ru().proposal
     cyrillic = (
         proposal.code.lower()
         .replace("-", " ")
@@ -338,8 +340,8 @@ def test_an_invalid_code_gets_a_friendly_message(client, version, code, status):
     assert client.get(f"/track/{code}/").status_code == 404
 
 
-def test_the_secret_confirms_the_author_and_a_wrong_one_is_refused(client, submit):
-    result = submit()
+def test_the_secret_confirms_the_author_and_a_wrong_one_is_refused(client, submit_ru):
+    result = submit_ru()
     code = result.proposal.code
     wrong = client.post("/track/", {"code": code, "secret": "WRONGWRONG"})
     assert wrong.status_code == 200 and 'id="secret-error"' in page(wrong)
@@ -352,8 +354,8 @@ def test_the_secret_confirms_the_author_and_a_wrong_one_is_refused(client, submi
 # --- public list ------------------------------------------------------------------------------
 
 
-def test_html_in_a_proposal_is_escaped_everywhere(client, submit, version):
-    proposal = submit(
+def test_html_in_a_proposal_is_escaped_everywhere(client, submit_ru, version):
+    proposal = submit_ru(
         text="<script>alert('x')</script> предлагаю изменить статью шесть.", article_number="6"
     ).proposal
     for url in ("/proposals/", f"/track/{proposal.code}/", f"/receipt/{proposal.code}/"):
@@ -364,8 +366,8 @@ def test_html_in_a_proposal_is_escaped_everywhere(client, submit, version):
     assert "<script>alert(" not in fragment and "&lt;script&gt;" in fragment
 
 
-def test_no_contact_appears_on_any_public_page(client, submit, version, reviewer):
-    proposal = submit(
+def test_no_contact_appears_on_any_public_page(client, submit_ru, version, reviewer):
+    proposal = submit_ru(
         text=KK_TEXT, contact=CONTACT, consent=True, article_number="6", region="71"
     ).proposal
     answer_record(actor=reviewer, proposal=proposal, decision="accepted", reason_kk="Иә.")
@@ -382,10 +384,10 @@ def test_no_contact_appears_on_any_public_page(client, submit, version, reviewer
     assert CONTACT not in fragment and "Азамат, Астана" in fragment
 
 
-def test_list_items_show_author_region_article_state_and_decision(client, submit, reviewer):
-    p = submit(text=KK_TEXT, article_number="6", point_number="2", region="71").proposal
+def test_list_items_show_author_region_article_state_and_decision(client, submit_ru, reviewer):
+    p = submit_ru(text=KK_TEXT, article_number="6", point_number="2", region="71").proposal
     answer_record(actor=reviewer, proposal=p, decision="out_of_scope", reason_kk="Жоқ.")
-    submit(text=RU_TEXT + " Второе.", region="75", author_kind="expert")
+    submit_ru(text=RU_TEXT + " Второе.", region="75", author_kind="expert")
     html = main(page(client.get("/proposals/", HTTP_ACCEPT_LANGUAGE="kk")))
     assert "Азамат, Астана" in html
     assert 'href="/draft/demo/v2/article/6#p2"' in html
@@ -393,10 +395,10 @@ def test_list_items_show_author_region_article_state_and_decision(client, submit
     assert f'href="/proposals/{p.code}/"' in html
 
 
-def test_list_filters_and_search(client, submit, version):
-    submit(text=KK_TEXT, article_number="6", region="71")
-    submit(text=RU_TEXT, article_number="8", region="75", author_kind="expert")
-    submit(
+def test_list_filters_and_search(client, submit_ru, version):
+    submit_ru(text=KK_TEXT, article_number="6", region="71")
+    submit_ru(text=RU_TEXT, article_number="8", region="75", author_kind="expert")
+    submit_ru(
         text="Нужно добавить право на обжалование отказа в регистрации предложения.",
         region="75",
         channel="meeting",
@@ -421,9 +423,9 @@ def test_list_filters_and_search(client, submit, version):
     assert items("?region=bogus") == 3  # unknown values are ignored
 
 
-def test_counts_by_state_ignore_the_state_filter(client, submit, reviewer):
+def test_counts_by_state_ignore_the_state_filter(client, submit_ru, reviewer):
     for n in range(3):
-        submit(text=f"{RU_TEXT} Вариант номер {n}.")
+        submit_ru(text=f"{RU_TEXT} Вариант номер {n}.")
     answer_record(
         actor=reviewer, proposal=Proposal.objects.first(), decision="accepted", reason_ru="Да."
     )
@@ -490,11 +492,11 @@ def test_the_article_page_links_to_propose_per_article_and_per_point(client, ver
 
 
 def test_the_articles_proposals_section_counts_and_shows_the_latest(
-    client, submit, reviewer, version, django_assert_max_num_queries
+    client, submit_ru, reviewer, version, django_assert_max_num_queries
 ):
     now = timezone.now()
     for n in range(7):
-        submit(
+        submit_ru(
             text=f"{RU_TEXT} Вариант {n}.",
             article_number="6",
             channel="file",
@@ -504,7 +506,7 @@ def test_the_articles_proposals_section_counts_and_shows_the_latest(
         )
     latest = Proposal.objects.order_by("-submitted_at").first()
     answer_record(actor=reviewer, proposal=latest, decision="accepted", reason_ru="Да.")
-    submit(text=RU_TEXT, article_number="5")
+    submit_ru(text=RU_TEXT, article_number="5")
     with django_assert_max_num_queries(6):
         response = client.get(
             "/proposals/on/demo/v2/6", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="ru"

@@ -9,28 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from kenes.accounts.roles import Role
-from kenes.accounts.services import staff_user_create
 from kenes.core.models import AuditEntry
 from kenes.drafts import demo, formats
 from kenes.drafts.models import Version
 from kenes.drafts.services import draft_version_import
-
-PASSWORD = "Kenes-staff-2026!"
-
-
-@pytest.fixture
-def admin_user(db):
-    return staff_user_create(
-        actor=None, username="aigerim", password=PASSWORD, roles=[Role.COMMISSION_ADMIN.value]
-    )
-
-
-@pytest.fixture
-def reviewer_user(db):
-    return staff_user_create(
-        actor=None, username="dana", password=PASSWORD, roles=[Role.REVIEWER.value]
-    )
+from tests.fixtures.people import PASSWORD
 
 
 def page(client, url, lang="kk", status=200):
@@ -94,8 +77,8 @@ def test_staff_sign_in_see_who_they_are_and_sign_out(client, admin_user):
     assert "aigerim" not in page(client, "/", "kk")
 
 
-def test_a_reviewer_sees_no_upload_link_and_gets_the_portals_403(client, reviewer_user):
-    client.force_login(reviewer_user)
+def test_a_reviewer_sees_no_upload_link_and_gets_the_portals_403(client, reviewer):
+    client.force_login(reviewer)
     assert 'href="/staff/drafts/upload/"' not in page(client, "/", "kk")
     html = page(client, "/staff/drafts/upload/", "ru", status=403)
     assert "<h1>Доступ запрещён</h1>" in html and "dana" in html

@@ -35,14 +35,8 @@ def _images(path) -> int:
 
 
 @pytest.fixture
-def admin_user(db):
-    return staff_user_create(
-        actor=None, username="aida", password="x-Passw0rd!", roles=[Role.COMMISSION_ADMIN.value]
-    )
-
-
-@pytest.fixture
-def organiser(db):
+def unlinked_organiser(db):
+    """A coalition organiser not yet linked to an organisation."""
     return staff_user_create(
         actor=None, username="organiser", password="x-Passw0rd!",
         roles=[Role.COALITION_ORGANISER.value],
@@ -106,9 +100,9 @@ def test_notes_are_audited_and_removed_by_an_empty_text(consultation, admin_user
     assert actions.count("reports.note_saved") == 2 and "reports.note_removed" in actions
 
 
-def test_organiser_downloads_a_handout_from_the_page(consultation, organiser, client):
+def test_organiser_downloads_a_handout_from_the_page(consultation, unlinked_organiser, client):
     _v1, v2, _p = consultation
-    client.force_login(organiser)
+    client.force_login(unlinked_organiser)
     url = reverse("reports:handouts-version", args=[v2.pk])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
     assert page.status_code == 200

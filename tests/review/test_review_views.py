@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kenes.accounts.roles import Role
 from kenes.accounts.services import staff_user_create
 from kenes.proposals.models import Proposal, ProposalState
 from kenes.review import services
@@ -36,20 +35,6 @@ def make(submit):
         ).proposal
 
     return _make
-
-
-@pytest.fixture
-def observer(db):
-    return staff_user_create(
-        actor=None, username="olga", password="x-Passw0rd!", roles=[Role.OBSERVER.value]
-    )
-
-
-@pytest.fixture
-def admin_user(db):
-    return staff_user_create(
-        actor=None, username="aigerim", password="x-Passw0rd!", roles=[Role.COMMISSION_ADMIN.value]
-    )
 
 
 @pytest.fixture

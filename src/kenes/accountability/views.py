@@ -6,8 +6,6 @@ on the server, so the pages work without JavaScript.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +17,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from kenes.accountability import selectors
+from kenes.core.downloads import csv_download, xlsx_download
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Version, pick_language
 from kenes.review.models import Decision
@@ -87,14 +86,7 @@ def _region_map(counts: dict[str, int]) -> dict[str, Any] | None:
 
 
 def _csv_response(name: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    out = io.StringIO()
-    out.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_download(header, rows, filename=name)
 
 
 @require_GET
@@ -182,14 +174,7 @@ def account_export(request: HttpRequest, slug: str, label: str, fmt: str) -> Htt
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_download(book, name=name)
 
 
 # --- the public ledger page ---

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from kenes.accounts.models import Citizen, ConsentRecord, SignInCode, User
+from kenes.core.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -22,26 +23,13 @@ class KenesUserAdmin(UserAdmin[User]):
         return super().get_queryset(request).prefetch_related("groups")
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Citizens' records are written only by their services; staff may look, never edit."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(Citizen)
-class CitizenAdmin(_ReadOnly):
-    """No phone, e-mail, name or IIN is ever shown here (not even masked): counts and dates."""
+class CitizenAdmin(ReadOnlyAdmin):
+    """No phone, e-mail, name or IIN is ever shown here (not even masked): counts and dates.
+    Citizens' records are written only by their services; staff may look, never edit."""
 
-    list_display = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
-    fields = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
-    readonly_fields = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
+    _all = ("id", "signed_in_with", "has_iin", "created_at", "last_seen_at", "erased_at")
+    list_display = fields = readonly_fields = _all
     list_filter = ["erased_at"]
 
     @admin.display(description=_("signed in with"))
@@ -62,15 +50,14 @@ class CitizenAdmin(_ReadOnly):
 
 
 @admin.register(SignInCode)
-class SignInCodeAdmin(_ReadOnly):
-    list_display = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
-    fields = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
-    readonly_fields = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
+class SignInCodeAdmin(ReadOnlyAdmin):
+    _all = ("id", "channel", "created_at", "expires_at", "attempts", "used_at")
+    list_display = fields = readonly_fields = _all
     list_filter = ["channel"]
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(_ReadOnly):
+class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ("id", "purpose", "version", "language", "given_at", "withdrawn_at")
     _all = ("id", "purpose", "version", "language", "given_at", "withdrawn_at", "proposal_code")
     fields = (*_all, "text")

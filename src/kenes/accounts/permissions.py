@@ -12,7 +12,8 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 # Reading proposals (and everything the review screens show).
 REVIEW_READ = "proposals.view_proposal"
@@ -22,23 +23,26 @@ REVIEW_ACT = "review.add_answer"
 CONTACT_READ = "proposals.change_proposal"
 
 Check = str | Callable[[Any], bool]
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _passes(user: Any, check: Check) -> bool:
     return bool(user.has_perm(check)) if isinstance(check, str) else bool(check(user))
 
 
-def staff_view(*, can_read: Check, can_act: Check | None = None) -> Callable[[View], View]:
-    """Gate a view to active staff: others go to the sign-in page; a user who fails ``can_read``
-    (or, for POST, ``can_act``) gets 403."""
+def staff_view(
+    *, can_read: Check, can_act: Check | None = None, login_url: str | None = None
+) -> Callable[[View], View]:
+    """Gate a view to active staff: others go to the sign-in page (``login_url``, a URL or URL
+    name; ``LOGIN_URL`` by default); a user who fails ``can_read`` (or, for POST, ``can_act``)
+    gets 403."""
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not (user.is_authenticated and user.is_active and user.is_staff):
-                return redirect_to_login(request.get_full_path())
+                return redirect_to_login(request.get_full_path(), login_url)
             if not _passes(user, can_read):
                 raise PermissionDenied
             if request.method == "POST" and can_act is not None and not _passes(user, can_act):

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from kenes.core.validation import translated_field_errors
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {
@@ -39,22 +41,7 @@ COMMON_ERRORS = {
 
 
 def _field_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")]
-        field = loc[0] if loc else "body"
-        kind = str(err.get("type", ""))
-        if kind == "missing":
-            message = _("This field is required.")
-        elif kind == "json_invalid":
-            message = _("The body is not valid JSON.")
-        elif kind == "extra_forbidden":
-            message = _("Unknown field.")
-        else:
-            message = _("This value has the wrong type.")
-        if message not in out.setdefault(field, []):
-            out[field].append(message)
-    return out
+    return translated_field_errors(exc.errors, skip=("body", "query", "path"))
 
 
 def harden(api: NinjaAPI) -> NinjaAPI:

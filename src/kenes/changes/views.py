@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from kenes.accounts.permissions import staff_view
 from kenes.changes import selectors, services
 from kenes.drafts.matching import previous_version
 from kenes.drafts.models import pick_language
@@ -41,12 +41,8 @@ def _parse(value: str) -> services.LinkItem | None:
 
 
 @require_http_methods(["GET", "POST"])
+@staff_view(can_read=READ_PERM, can_act=ACT_PERM)
 def confirm(request: HttpRequest, slug: str, label: str) -> HttpResponse:
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return redirect_to_login(request.get_full_path())
-    if not user.has_perm(READ_PERM) or (request.method == "POST" and not user.has_perm(ACT_PERM)):
-        raise PermissionDenied
     version = version_get(document_slug=slug, label=label)
     old = previous_version(version)
     if request.method == "POST" and old is not None:
@@ -59,7 +55,7 @@ def confirm(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         else:
             try:
                 created = services.change_links_confirm(
-                    actor=user, old_version=old, new_version=version, items=valid
+                    actor=request.user, old_version=old, new_version=version, items=valid
                 )
             except ValidationError as exc:
                 for message in exc.messages:

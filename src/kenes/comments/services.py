@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kenes.accounts.actors import acting_user
+from kenes.accounts.actors import save_moderated
 from kenes.comments.models import (
     TEXT_MAX,
     TEXT_MIN,
@@ -72,11 +71,12 @@ def comment_moderate(*, actor: Actor, comment: Comment, state: str, reason: str 
         raise ValidationError(_("Choose the reason for hiding the comment."))
     before = comment.state
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    comment.state = state
-    comment.hidden_reason = reason if state == CommentState.HIDDEN else ""
-    comment.moderated_by = acting_user(actor)
-    comment.moderated_at = timezone.now()
-    comment.save(update_fields=["state", "hidden_reason", "moderated_by", "moderated_at"])
+    save_moderated(
+        comment,
+        actor=actor,
+        state=state,
+        hidden_reason=reason if state == CommentState.HIDDEN else "",
+    )
     audit_record(
         actor=actor,
         action="comment.moderate",

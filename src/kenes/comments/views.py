@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kenes.accounts.permissions import staff_view
 from kenes.comments import selectors, services
 from kenes.comments.models import TEXT_MAX, Comment, CommentState, HiddenReason
 from kenes.drafts.matching import next_version
@@ -76,19 +76,13 @@ def point_comments(
     )
 
 
-def _staff(request: HttpRequest) -> HttpResponse | None:
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return redirect_to_login(request.get_full_path())
-    if not user.has_perm(MODERATE_PERM):
-        raise PermissionDenied
-    return None
+# Staff who may change comments; others go to the sign-in page.
+moderator_view = staff_view(can_read=MODERATE_PERM)
 
 
 @require_http_methods(["GET"])
+@moderator_view
 def moderate(request: HttpRequest) -> HttpResponse:
-    if (denied := _staff(request)) is not None:
-        return denied
     state = request.GET.get("state", CommentState.PENDING)
     if state not in CommentState.values:
         state = CommentState.PENDING
@@ -106,9 +100,8 @@ def moderate(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@moderator_view
 def moderate_one(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := _staff(request)) is not None:
-        return denied
     comment = get_object_or_404(Comment, pk=pk)
     try:
         services.comment_moderate(

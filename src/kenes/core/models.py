@@ -9,6 +9,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class JobStatus(models.TextChoices):
+    """Where a background job (an analysis run, a report build) stands."""
+
+    # Waiting for the task worker.
+    QUEUED = "queued", _("queued")
+    # Working; a job may say how far it is.
+    RUNNING = "running", _("running")
+    # Finished; its result is ready.
+    DONE = "done", _("done")
+    # Stopped with an error (kept with the job).
+    FAILED = "failed", _("failed")
+
+
 class AuditAction(StrEnum):
     """The closed list of audited actions (``AuditEntry.action``), one per service that audits.
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from kenes.core.validation import pydantic_field_errors
 from kenes.deliberation import selectors, services
 from kenes.deliberation.models import Conversation
 
@@ -114,23 +115,11 @@ def statements(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 def _body_errors(exc: pydantic.ValidationError) -> str:
     """pydantic's errors (English only) as one message in the caller's language."""
-    out: list[str] = []
-    for err in exc.errors(include_url=False, include_input=False):
-        loc = err.get("loc") or ()
-        field = str(loc[0]) if loc else ""
-        kind = err.get("type", "")
-        if kind == "json_invalid":
-            message = _("The body is not valid JSON.")
-        elif kind == "model_type":
-            message = _("The body must be a JSON object.")
-        elif kind == "missing":
-            message = _("This field is required.")
-        else:
-            message = _("This value has the wrong type.")
-        line = f"{field}: {message}" if field else message
-        if line not in out:
-            out.append(line)
-    return " ".join(out)
+    return " ".join(
+        message if field == "body" else f"{field}: {message}"
+        for field, messages in pydantic_field_errors(exc).items()
+        for message in messages
+    )
 
 
 @router.post(

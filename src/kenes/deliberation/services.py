@@ -15,9 +15,10 @@ import hashlib
 import json
 import secrets
 import time
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kenes.accounts.actors import acting_user
+from kenes.accounts.actors import acting_user, save_moderated
 from kenes.core.actors import Actor
 from kenes.core.crypto import blind_index
 from kenes.core.services import audit_record
@@ -44,6 +45,7 @@ from kenes.ledger import events
 from kenes.ledger.services import ledger_append, ledger_append_many
 
 VALUES = (-1, 0, 1)
+S = TypeVar("S", bound=Hashable)  # a statement id: external (str) or ours (int)
 _COUNTER = {1: "n_agree", -1: "n_disagree", 0: "n_pass"}
 
 
@@ -290,11 +292,7 @@ def statement_moderate(
     if locked.state == new_state and locked.reason == (reason if not accept else locked.reason):
         return locked
     before = locked.state
-    locked.state = new_state
-    locked.reason = "" if accept else reason
-    locked.moderated_by = acting_user(actor)
-    locked.moderated_at = timezone.now()
-    locked.save(update_fields=["state", "reason", "moderated_by", "moderated_at"])
+    save_moderated(locked, actor=actor, state=new_state, reason="" if accept else reason)
     audit_record(
         actor=actor,
         action="deliberation.statement.moderate",
@@ -642,6 +640,32 @@ def result_publish(*, actor: Actor, result: Result) -> Result:
 # --------------------------------------------------------------------------- import
 
 
+def _votes_check(
+    votes: Iterable[tuple[Any, S, Any]], *, known: set[S], problems: list[str]
+) -> dict[tuple[str, S], int]:
+    """Check imported votes (participant id, statement id, value) against the ``known``
+    statements; add a line to ``problems`` for each bad vote (50 lines at most) and return
+    the last vote of each participant on each statement."""
+    last: dict[tuple[str, S], int] = {}
+    for n, (pid, sid, value) in enumerate(votes, start=1):
+        if sid not in known:
+            problems.append(
+                _("Vote %(n)d is for an unknown statement %(id)s.") % {"n": n, "id": sid}
+            )
+        elif value not in VALUES or isinstance(value, bool):
+            problems.append(
+                _("Vote %(n)d has the value %(value)s; a vote is 1, -1 or 0.")
+                % {"n": n, "value": value}
+            )
+        elif not str(pid).strip() or len(str(pid)) > 40:
+            problems.append(_("Vote %(n)d has no valid participant id.") % {"n": n})
+        else:
+            last[(str(pid), sid)] = value
+        if len(problems) >= 50:
+            break
+    return last
+
+
 @dataclass(frozen=True)
 class ImportStatement:
     external_id: str
@@ -682,23 +706,7 @@ def conversation_import(
                 _("Statement %(id)s is longer than %(max)d characters.")
                 % {"id": st.external_id, "max": STATEMENT_MAX}
             )
-    last: dict[tuple[str, str], int] = {}
-    for n, (pid, sid, value) in enumerate(votes, start=1):
-        if sid not in ids:
-            problems.append(
-                _("Vote %(n)d is for an unknown statement %(id)s.") % {"n": n, "id": sid}
-            )
-        elif value not in VALUES or isinstance(value, bool):
-            problems.append(
-                _("Vote %(n)d has the value %(value)s; a vote is 1, -1 or 0.")
-                % {"n": n, "value": value}
-            )
-        elif not str(pid).strip() or len(str(pid)) > 40:
-            problems.append(_("Vote %(n)d has no valid participant id.") % {"n": n})
-        else:
-            last[(str(pid), sid)] = value
-        if len(problems) >= 50:
-            break
+    last = _votes_check(votes, known=ids, problems=problems)
     if problems:
         raise DeliberationError(problems, code="invalid")
     now = timezone.now()
@@ -752,24 +760,8 @@ def votes_load(
             conversation=conversation, state=Statement.State.ACCEPTED
         ).values_list("id", flat=True)
     )
-    problems = []
-    last: dict[tuple[str, int], int] = {}
-    for n, (pid, sid, value) in enumerate(votes, start=1):
-        if sid not in accepted:
-            problems.append(
-                _("Vote %(n)d is for an unknown statement %(id)s.") % {"n": n, "id": sid}
-            )
-        elif value not in VALUES or isinstance(value, bool):
-            problems.append(
-                _("Vote %(n)d has the value %(value)s; a vote is 1, -1 or 0.")
-                % {"n": n, "value": value}
-            )
-        elif not str(pid).strip() or len(str(pid)) > 40:
-            problems.append(_("Vote %(n)d has no valid participant id.") % {"n": n})
-        else:
-            last[(str(pid), sid)] = value
-        if len(problems) >= 50:
-            break
+    problems: list[str] = []
+    last = _votes_check(votes, known=accepted, problems=problems)
     if problems:
         raise DeliberationError(problems, code="invalid")
     _require_open(conversation)

@@ -8,20 +8,17 @@ stored, per conversation).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kenes.accounts.permissions import staff_view
 from kenes.deliberation import opinions, selectors, services
 from kenes.deliberation.models import STATEMENT_MAX, Conversation, Statement
 from kenes.drafts.models import pick_language
@@ -193,19 +190,8 @@ def projector(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def moderator_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Staff with the permission to change statements; others go to the admin login."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not user.has_perm(MODERATE_PERM):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Staff with the permission to change statements; others go to the admin login.
+moderator_view = staff_view(can_read=MODERATE_PERM, login_url="admin:login")
 
 
 @require_http_methods(["GET", "POST"])

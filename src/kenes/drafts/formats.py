@@ -21,6 +21,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,6 +190,23 @@ def _subpoints(raw: Any, where: str, problems: list[Problem]) -> list[Subpoint]:
     return out
 
 
+def _each_object(
+    parent: dict[str, Any], key: str, where: str, out: list[Problem]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The objects of the list ``parent[key]`` (absent: none), each with its JSON path; a
+    value that is not a list, or an item that is not an object, is a problem."""
+    items = parent.get(key, [])
+    if not isinstance(items, list):
+        out.append(Problem(f"{where}.{key}", "must be a list"))
+        return
+    for i, item in enumerate(items):
+        loc = f"{where}.{key}[{i}]"
+        if not isinstance(item, dict):
+            out.append(Problem(loc, "must be an object"))
+            continue
+        yield loc, item
+
+
 def draft_from_dict(raw: Any, *, language: str | None = None) -> DraftDoc:
     """Validate a parsed Kenes draft JSON object and return it as a :class:`DraftDoc`."""
     problems: list[Problem] = []
@@ -210,26 +228,14 @@ def draft_from_dict(raw: Any, *, language: str | None = None) -> DraftDoc:
     if not isinstance(sections, list):
         problems.append(Problem("$.sections", "missing or not a list"))
         raise DraftFormatError(problems)
-    for si, sraw in enumerate(sections):
-        sloc = f"$.sections[{si}]"
-        if not isinstance(sraw, dict):
-            problems.append(Problem(sloc, "must be an object"))
-            continue
+    for sloc, sraw in _each_object(raw, "sections", "$", problems):
         _unknown_keys(sraw, SECTION_KEYS, sloc, problems)
         section = Section(
             number=_str_field(sraw, "number", sloc, problems),
             title=_str_field(sraw, "title", sloc, problems),
             notes=_notes(sraw, sloc, problems),
         )
-        articles = sraw.get("articles", [])
-        if not isinstance(articles, list):
-            problems.append(Problem(f"{sloc}.articles", "must be a list"))
-            articles = []
-        for ai, araw in enumerate(articles):
-            aloc = f"{sloc}.articles[{ai}]"
-            if not isinstance(araw, dict):
-                problems.append(Problem(aloc, "must be an object"))
-                continue
+        for aloc, araw in _each_object(sraw, "articles", sloc, problems):
             _unknown_keys(araw, ARTICLE_KEYS, aloc, problems)
             article = Article(
                 number=_str_field(araw, "number", aloc, problems, required=True).strip(),
@@ -238,15 +244,7 @@ def draft_from_dict(raw: Any, *, language: str | None = None) -> DraftDoc:
                 notes=_notes(araw, aloc, problems),
                 subpoints=_subpoints(araw.get("subpoints"), f"{aloc}.subpoints", problems),
             )
-            points = araw.get("points", [])
-            if not isinstance(points, list):
-                problems.append(Problem(f"{aloc}.points", "must be a list"))
-                points = []
-            for pi, praw in enumerate(points):
-                ploc = f"{aloc}.points[{pi}]"
-                if not isinstance(praw, dict):
-                    problems.append(Problem(ploc, "must be an object"))
-                    continue
+            for ploc, praw in _each_object(araw, "points", aloc, problems):
                 _unknown_keys(praw, POINT_KEYS, ploc, problems)
                 article.points.append(
                     Point(

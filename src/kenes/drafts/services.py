@@ -119,31 +119,17 @@ def _version_create(*, document: Document, label: str, doc: DraftDoc) -> Version
     point_iter = iter(points)
     subpoints = []
     for art, a in zip(articles, parsed, strict=True):
-        n = 0
-        for sp in a.subpoints:
-            subpoints.append(
-                Subpoint(
-                    article=art,
-                    point=None,
-                    position=n,
-                    number=sp.number,
-                    **{f"text_{lang}": sp.text},
-                )
-            )
-            n += 1
+        # One numbering per article: its own subpoints first, then each point's.
+        owned: list[tuple[Point | None, formats.Subpoint]] = [(None, sp) for sp in a.subpoints]
         for p in a.points:
             point_obj = next(point_iter)
-            for sp in p.subpoints:
-                subpoints.append(
-                    Subpoint(
-                        article=art,
-                        point=point_obj,
-                        position=n,
-                        number=sp.number,
-                        **{f"text_{lang}": sp.text},
-                    )
-                )
-                n += 1
+            owned += [(point_obj, sp) for sp in p.subpoints]
+        subpoints += [
+            Subpoint(
+                article=art, point=pt, position=n, number=sp.number, **{f"text_{lang}": sp.text}
+            )
+            for n, (pt, sp) in enumerate(owned)
+        ]
     Subpoint.objects.bulk_create(subpoints)
     return version
 

@@ -7,25 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kenes.drafts.models import Article, Point
-from kenes.review.models import Decision
-from kenes.review.services import reason_errors
+from kenes.review.forms import ReasonedAnswerForm, clean_article_point
 
 
-class ClusterAnswerForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
-    )
-    reason_kk = forms.CharField(
-        label=_("Reason in Kazakh"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "lang": "kk"}),
-    )
-    reason_ru = forms.CharField(
-        label=_("Reason in Russian"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "lang": "ru"}),
-    )
+class ClusterAnswerForm(ReasonedAnswerForm):
     # Set on the confirmation step: the number of proposals the person agreed to answer.
     confirmed = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Themes only: answer just the ticked members (empty = every unanswered member).
@@ -40,13 +25,7 @@ class ClusterAnswerForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         # A campaign or theme answer reaches proposals in both languages: both reasons.
-        for name, errors in reason_errors(
-            languages=(),
-            reason_kk=data.get("reason_kk") or "",
-            reason_ru=data.get("reason_ru") or "",
-            both=True,
-        ).items():
-            self.add_error(name, errors)
+        self.add_reason_errors(data, languages=(), both=True)
         return data
 
 
@@ -73,25 +52,8 @@ class LinkForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        number = (data.get("article") or "").strip()
-        if not number:
-            return data
-        article = Article.objects.filter(version_id=self.version_id, number=number).first()
-        if article is None:
-            self.add_error(
-                "article", _("There is no article %(number)s in this draft.") % {"number": number}
+        if (data.get("article") or "").strip():
+            data["article_obj"], data["point_obj"] = clean_article_point(
+                self, version_id=self.version_id, article_field="article", point_field="point"
             )
-            return data
-        data["article_obj"] = article
-        point_number = (data.get("point") or "").strip()
-        data["point_obj"] = None
-        if point_number:
-            point = Point.objects.filter(article=article, number=point_number).first()
-            if point is None:
-                self.add_error(
-                    "point",
-                    _("Article %(article)s has no point %(point)s.")
-                    % {"article": number, "point": point_number},
-                )
-            data["point_obj"] = point
         return data

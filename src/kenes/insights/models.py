@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kenes.core.models import JobStatus
 from kenes.proposals.models import Proposal
 
 
@@ -20,11 +21,7 @@ class AnalysisRun(models.Model):
         # Proposals analysed one by one as they arrive (no embeddings).
         INCREMENTAL = "incremental", _("incremental")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+    Status = JobStatus
 
     version = models.ForeignKey(
         "drafts.Version",
@@ -83,7 +80,28 @@ class Stamped(models.Model):
         abstract = True
 
 
-class Campaign(Stamped):
+class Cluster(Stamped):
+    """What a campaign and a theme both are: a group of proposals the analysis found, shown
+    by its code (``C-12``, ``T-3``), largest first."""
+
+    CODE_PREFIX = ""
+
+    languages = models.JSONField(_("languages"), default=dict, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    representative_ids = models.JSONField(_("representative proposals"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"{self.CODE_PREFIX}-{self.pk}"
+
+
+class Campaign(Cluster):
     class Kind(models.TextChoices):
         # A form letter: many copies of one template, with personal additions.
         LETTER = "letter", _("form letter")
@@ -100,22 +118,14 @@ class Campaign(Stamped):
     label = models.CharField(_("label"), max_length=200)
     template = models.TextField(_("template"))
     template_lang = models.CharField(_("language of the template"), max_length=3, blank=True)
-    languages = models.JSONField(_("languages"), default=dict, blank=True)
-    size = models.PositiveIntegerField(_("size"), default=0)
-    representative_ids = models.JSONField(_("representative proposals"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    CODE_PREFIX = "C"
 
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-size", "id"]
-
-    def __str__(self) -> str:
-        return self.code
-
-    @property
-    def code(self) -> str:
-        return f"C-{self.pk}"
 
 
 class CampaignMember(Stamped):
@@ -149,7 +159,7 @@ class CampaignMember(Stamped):
         return f"{self.campaign} ∋ {self.proposal_id}"
 
 
-class Theme(Stamped):
+class Theme(Cluster):
     version = models.ForeignKey(
         "drafts.Version",
         verbose_name=_("draft version"),
@@ -169,22 +179,14 @@ class Theme(Stamped):
     label_kk = models.CharField(_("key phrases (Kazakh)"), max_length=300, blank=True)
     label_ru = models.CharField(_("key phrases (Russian)"), max_length=300, blank=True)
     keywords = models.JSONField(_("key phrases"), default=list, blank=True)
-    size = models.PositiveIntegerField(_("size"), default=0)
     n_distinct = models.PositiveIntegerField(_("distinct proposals"), default=0)
-    languages = models.JSONField(_("languages"), default=dict, blank=True)
-    representative_ids = models.JSONField(_("representative proposals"), default=list, blank=True)
+
+    CODE_PREFIX = "T"
 
     class Meta:
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         ordering = ["-size", "id"]
-
-    def __str__(self) -> str:
-        return self.code
-
-    @property
-    def code(self) -> str:
-        return f"T-{self.pk}"
 
 
 class ThemeMember(Stamped):

@@ -7,6 +7,10 @@ proposal out of a campaign or theme, fixing a link) also need ``insights.change_
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +26,9 @@ from kenes.insights import selectors, services
 from kenes.insights.forms import ClusterAnswerForm, LinkForm
 from kenes.proposals.models import Proposal
 from kenes.review.views import confirm_answer_page, remember_for_undo
+
+if TYPE_CHECKING:
+    from kenes.review.models import Answer
 
 CORRECT_PERM = "insights.change_correction"
 
@@ -51,6 +58,62 @@ def themes(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/themes.html", {"page": page})
 
 
+def _answer_cluster(
+    request: HttpRequest,
+    form: ClusterAnswerForm,
+    *,
+    url: str,
+    open_ids: list[int],
+    what: str,
+    answer: Callable[..., list[Answer]],
+    done: Callable[[int], str],
+    hidden: Iterable[tuple[str, str]] = (),
+) -> HttpResponse | None:
+    """The one-step answer of a campaign or a theme (a valid POST of ``form``).
+
+    Asks for confirmation while the number of open proposals is not the one agreed to, then
+    answers through ``answer(decision=, reason_kk=, reason_ru=)`` and redirects to ``url``;
+    returns None when the service refused (its errors are on the form).
+    """
+    data = form.cleaned_data
+    reasons = {key: data[key] for key in ("decision", "reason_kk", "reason_ru")}
+    if open_ids and data.get("confirmed") != len(open_ids):
+        return confirm_answer_page(
+            request,
+            n=len(open_ids),
+            ids=open_ids,
+            **reasons,
+            hidden=[*reasons.items(), *hidden],
+            action=url,
+            back=url,
+            what=what,
+        )
+    try:
+        answers = answer(**reasons)
+    except ValidationError as exc:
+        add_form_errors(form, exc)
+        return None
+    remember_for_undo(request, answers)
+    messages.success(request, done(len(answers)))
+    return redirect(url)
+
+
+def _cluster_page(
+    request: HttpRequest, form: ClusterAnswerForm, template: str, context: dict[str, object]
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "form": form,
+            "can_act": request.user.has_perm(REVIEW_ACT),
+            "can_correct": request.user.has_perm(CORRECT_PERM),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @review_view
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
@@ -60,67 +123,40 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ClusterAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and "back" not in request.POST:
-        data = form.cleaned_data
-        open_ids = selectors.open_member_ids(camp)
-        if open_ids and data.get("confirmed") != len(open_ids):
-            url = reverse("insights:campaign", args=[camp.pk])
-            return confirm_answer_page(
-                request,
-                n=len(open_ids),
-                ids=open_ids,
-                decision=data["decision"],
-                reason_kk=data["reason_kk"],
-                reason_ru=data["reason_ru"],
-                hidden=[
-                    ("decision", data["decision"]),
-                    ("reason_kk", data["reason_kk"]),
-                    ("reason_ru", data["reason_ru"]),
-                ],
-                action=url,
-                back=url,
-                what=_("Every unanswered proposal of campaign %(code)s.") % {"code": camp.code},
-            )
-        try:
-            answers = services.campaign_answer(
-                actor=request.user,
-                campaign=camp,
-                decision=data["decision"],
-                reason_kk=data["reason_kk"],
-                reason_ru=data["reason_ru"],
-            )
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            remember_for_undo(request, answers)
-            messages.success(
-                request,
+        response = _answer_cluster(
+            request,
+            form,
+            url=reverse("insights:campaign", args=[camp.pk]),
+            open_ids=selectors.open_member_ids(camp),
+            what=_("Every unanswered proposal of campaign %(code)s.") % {"code": camp.code},
+            answer=partial(services.campaign_answer, actor=request.user, campaign=camp),
+            done=lambda n: (
                 ngettext(
                     "%(n)s proposal of campaign %(code)s answered.",
                     "%(n)s proposals of campaign %(code)s answered with one shared reason.",
-                    len(answers),
+                    n,
                 )
-                % {"n": len(answers), "code": camp.code},
-            )
-            return redirect("insights:campaign", camp.pk)
+                % {"n": n, "code": camp.code}
+            ),
+        )
+        if response is not None:
+            return response
     only_additions = request.GET.get("additions") == "1"
     members = selectors.page_of(
         selectors.campaign_members(camp, with_additions=only_additions),
         request.GET.get("page"),
         selectors.MEMBERS_SIZE,
     )
-    return render(
+    return _cluster_page(
         request,
+        form,
         "insights/campaign.html",
         {
             "campaign": camp,
             "members": members,
             "only_additions": only_additions,
             "representatives": selectors.proposals_by_id(camp.representative_ids),
-            "form": form,
-            "can_act": request.user.has_perm(REVIEW_ACT),
-            "can_correct": request.user.has_perm(CORRECT_PERM),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -133,77 +169,53 @@ def theme(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ClusterAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and "back" not in request.POST:
-        data = form.cleaned_data
         chosen = request.POST.getlist("selected")
         ids = [int(i) for i in chosen if i.isdigit()] if request.POST.get("only") else None
         open_ids = selectors.open_member_ids(th, ids)
-        if open_ids and data.get("confirmed") != len(open_ids):
-            url = reverse("insights:theme", args=[th.pk])
-            return confirm_answer_page(
-                request,
-                n=len(open_ids),
-                ids=open_ids,
-                decision=data["decision"],
-                reason_kk=data["reason_kk"],
-                reason_ru=data["reason_ru"],
-                hidden=[
-                    ("decision", data["decision"]),
-                    ("reason_kk", data["reason_kk"]),
-                    ("reason_ru", data["reason_ru"]),
-                    *((("only", "1"),) if ids is not None else ()),
-                    *(("selected", str(pk)) for pk in open_ids if ids is not None),
-                ],
-                action=url,
-                back=url,
-                what=(
-                    _("Only the ticked unanswered proposals of theme %(code)s.")
-                    if ids is not None
-                    else _("Every unanswered proposal of theme %(code)s.")
-                )
-                % {"code": th.code},
+        response = _answer_cluster(
+            request,
+            form,
+            url=reverse("insights:theme", args=[th.pk]),
+            open_ids=open_ids,
+            hidden=(
+                [("only", "1"), *(("selected", str(pk)) for pk in open_ids)]
+                if ids is not None
+                else []
+            ),
+            what=(
+                _("Only the ticked unanswered proposals of theme %(code)s.")
+                if ids is not None
+                else _("Every unanswered proposal of theme %(code)s.")
             )
-        try:
-            answers = services.theme_answer(
-                actor=request.user,
-                theme=th,
-                decision=data["decision"],
-                reason_kk=data["reason_kk"],
-                reason_ru=data["reason_ru"],
-                proposal_ids=ids,
-            )
-        except ValidationError as exc:
-            add_form_errors(form, exc)
-        else:
-            remember_for_undo(request, answers)
-            messages.success(
-                request,
+            % {"code": th.code},
+            answer=partial(services.theme_answer, actor=request.user, theme=th, proposal_ids=ids),
+            done=lambda n: (
                 ngettext(
                     "%(n)s proposal of theme %(code)s answered.",
                     "%(n)s proposals of theme %(code)s answered with one shared reason.",
-                    len(answers),
+                    n,
                 )
-                % {"n": len(answers), "code": th.code},
-            )
-            return redirect("insights:theme", th.pk)
+                % {"n": n, "code": th.code}
+            ),
+        )
+        if response is not None:
+            return response
     only_open = request.GET.get("open") == "1"
     members = selectors.page_of(
         selectors.theme_members(th, only_open=only_open),
         request.GET.get("page"),
         selectors.MEMBERS_SIZE,
     )
-    return render(
+    return _cluster_page(
         request,
+        form,
         "insights/theme.html",
         {
             "theme": th,
             "members": members,
             "only_open": only_open,
             "subthemes": list(th.subthemes.order_by("-size", "id")),
-            "form": form,
-            "can_act": request.user.has_perm(REVIEW_ACT),
-            "can_correct": request.user.has_perm(CORRECT_PERM),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -232,6 +244,20 @@ def _proposal_from_post(request: HttpRequest) -> Proposal:
     return proposal
 
 
+def _member_remove(
+    request: HttpRequest, remove: Callable[..., object], done: Callable[[Proposal], str]
+) -> None:
+    """Take the posted proposal out of a campaign or theme (a staff correction)."""
+    proposal = _proposal_from_post(request)
+    try:
+        remove(actor=request.user, proposal=proposal)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done(proposal))
+
+
 @require_POST
 @review_view
 def campaign_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
@@ -240,18 +266,14 @@ def campaign_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     camp = selectors.campaign_get(pk)
     if camp is None:
         raise Http404
-    proposal = _proposal_from_post(request)
-    try:
-        services.campaign_member_remove(actor=request.user, campaign=camp, proposal=proposal)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
+    _member_remove(
+        request,
+        partial(services.campaign_member_remove, campaign=camp),
+        lambda proposal: (
             _("%(code)s taken out of campaign %(campaign)s; it stays out after re-runs.")
-            % {"code": proposal.code, "campaign": camp.code},
-        )
+            % {"code": proposal.code, "campaign": camp.code}
+        ),
+    )
     return redirect("insights:campaign", camp.pk)
 
 
@@ -263,17 +285,13 @@ def theme_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     th = selectors.theme_get(pk)
     if th is None:
         raise Http404
-    proposal = _proposal_from_post(request)
-    try:
-        services.theme_member_remove(actor=request.user, theme=th, proposal=proposal)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("%(code)s taken out of theme %(theme)s.") % {"code": proposal.code, "theme": th.code},
-        )
+    _member_remove(
+        request,
+        partial(services.theme_member_remove, theme=th),
+        lambda proposal: (
+            _("%(code)s taken out of theme %(theme)s.") % {"code": proposal.code, "theme": th.code}
+        ),
+    )
     return redirect("insights:theme", th.pk)
 
 

@@ -89,215 +89,199 @@ def _latest_answer(field_name: str) -> Subquery:
     )
 
 
-def proposals_table() -> Table:
-    qs = Proposal.objects.annotate(decision=_latest_answer("decision"))
-    cols = [
-        "code",
-        "submitted_at",
-        "channel",
-        "language",
-        "author_kind",
-        "region",
-        "version__document__slug",
-        "version__label",
-        "article__number",
-        "point__number",
-        "state",
-        "decision",
-        "merged_into__code",
-        "text",
+def _same(value: Any) -> Any:
+    return value
+
+
+def _blank(value: Any) -> Any:
+    """An empty value (no article, no point, no parent) as an empty cell."""
+    return value or ""
+
+
+def _str(value: Any) -> str:
+    return str(value) if value else ""
+
+
+def _score(value: float) -> float:
+    return round(value, 4)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a database table: its published field, the ORM path it is read from and
+    how a value is written (masked, as a date, ...)."""
+
+    name: str
+    type: str
+    description: str
+    source: str
+    convert: Callable[[Any], Any] = _same
+
+
+def _db_table(name: str, title: str, qs: QuerySet[Any], columns: list[Column]) -> Table:
+    converts = [c.convert for c in columns]
+    return Table(
+        name,
+        title,
+        [Field(c.name, c.type, c.description) for c in columns],
+        _stream(
+            qs,
+            [c.source for c in columns],
+            lambda row: [convert(v) for convert, v in zip(converts, row, strict=True)],
+        ),
+    )
+
+
+def _document(source: str) -> list[Column]:
+    """The draft document and version a row belongs to (``source``: the path to the version)."""
+    return [
+        Column("document", "string", "Draft document", f"{source}__document__slug"),
+        Column("version", "string", "Draft version", f"{source}__label"),
     ]
 
-    def convert(r: tuple[Any, ...]) -> list[Any]:
-        return [
-            r[0], _date(r[1]), r[2], r[3], r[4], r[5], r[6], r[7],
-            r[8] or "", r[9] or "", r[10], r[11] or "", r[12] or "", _text(r[13]),
-        ]  # fmt: skip
 
-    return Table(
+def proposals_table() -> Table:
+    return _db_table(
         "proposals",
         "Proposals",
+        Proposal.objects.annotate(decision=_latest_answer("decision")),
         [
-            Field("code", "string", "Receipt code (KNS-XXXX-XXXX)"),
-            Field("created", "date", "Date received"),
-            Field("channel", "string", "web, api, file, meeting, paper or email"),
-            Field("language", "string", "kk, ru or en"),
-            Field("author_kind", "string", "citizen, expert, organisation or meeting"),
-            Field("region", "string", "Region code (empty when not given)"),
-            Field("document", "string", "Draft document"),
-            Field("version", "string", "Draft version"),
-            Field("article", "string", "Article number (empty: the draft as a whole)"),
-            Field("point", "string", "Point number"),
-            Field("state", "string", "received, in_review, answered or merged"),
-            Field("decision", "string", "Decision of the latest answer"),
-            Field("merged_into", "string", "Code of the proposal it was merged into"),
-            Field("text", "string", "The proposal's text, personal data masked"),
+            Column("code", "string", "Receipt code (KNS-XXXX-XXXX)", "code"),
+            Column("created", "date", "Date received", "submitted_at", _date),
+            Column("channel", "string", "web, api, file, meeting, paper or email", "channel"),
+            Column("language", "string", "kk, ru or en", "language"),
+            Column(
+                "author_kind", "string", "citizen, expert, organisation or meeting", "author_kind"
+            ),
+            Column("region", "string", "Region code (empty when not given)", "region"),
+            *_document("version"),
+            Column(
+                "article",
+                "string",
+                "Article number (empty: the draft as a whole)",
+                "article__number",
+                _blank,
+            ),
+            Column("point", "string", "Point number", "point__number", _blank),
+            Column("state", "string", "received, in_review, answered or merged", "state"),
+            Column("decision", "string", "Decision of the latest answer", "decision", _blank),
+            Column(
+                "merged_into",
+                "string",
+                "Code of the proposal it was merged into",
+                "merged_into__code",
+                _blank,
+            ),
+            Column("text", "string", "The proposal's text, personal data masked", "text", _text),
         ],
-        _stream(qs, cols, convert),
     )
 
 
 def answers_table() -> Table:
-    cols = [
-        "proposal__code",
-        "decision",
-        "reason_kk",
-        "reason_ru",
-        "answered_at",
-        "group",
-        "changed_article__number",
-        "changed_point__number",
-    ]
-
-    def convert(r: tuple[Any, ...]) -> list[Any]:
-        return [
-            r[0], r[1], _text(r[2]), _text(r[3]), _date(r[4]),
-            str(r[5]) if r[5] else "", r[6] or "", r[7] or "",
-        ]  # fmt: skip
-
-    return Table(
+    return _db_table(
         "answers",
         "Answers (every answer, the latest one counts)",
+        Answer.objects.all(),
         [
-            Field("proposal", "string", "Receipt code of the proposal"),
-            Field("decision", "string", "accepted, partly_accepted, not_accepted, out_of_scope"),
-            Field("reason_kk", "string", "Reason in Kazakh"),
-            Field("reason_ru", "string", "Reason in Russian"),
-            Field("answered", "date", "Date of the answer"),
-            Field("group", "string", "Id shared by answers given together"),
-            Field("changed_article", "string", "Article the answer says was changed"),
-            Field("changed_point", "string", "Point the answer says was changed"),
+            Column("proposal", "string", "Receipt code of the proposal", "proposal__code"),
+            Column(
+                "decision",
+                "string",
+                "accepted, partly_accepted, not_accepted, out_of_scope",
+                "decision",
+            ),
+            Column("reason_kk", "string", "Reason in Kazakh", "reason_kk", _text),
+            Column("reason_ru", "string", "Reason in Russian", "reason_ru", _text),
+            Column("answered", "date", "Date of the answer", "answered_at", _date),
+            Column("group", "string", "Id shared by answers given together", "group", _str),
+            Column(
+                "changed_article",
+                "string",
+                "Article the answer says was changed",
+                "changed_article__number",
+                _blank,
+            ),
+            Column(
+                "changed_point",
+                "string",
+                "Point the answer says was changed",
+                "changed_point__number",
+                _blank,
+            ),
         ],
-        _stream(Answer.objects.all(), cols, convert),
     )
 
 
 def campaigns_table() -> Table:
-    cols = ["version__document__slug", "version__label", "kind", "label", "size", "template"]
-    return Table(
+    return _db_table(
         "campaigns",
         "Campaigns: near-identical proposals and form letters",
+        Campaign.objects.all(),
         [
-            Field("id", "integer", "Campaign id"),
-            Field("document", "string", "Draft document"),
-            Field("version", "string", "Draft version"),
-            Field("kind", "string", "letter or duplicates"),
-            Field("label", "string", "Label"),
-            Field("size", "integer", "Number of proposals"),
-            Field("template", "string", "Shared wording, personal data masked"),
+            Column("id", "integer", "Campaign id", "pk"),
+            *_document("version"),
+            Column("kind", "string", "letter or duplicates", "kind"),
+            Column("label", "string", "Label", "label"),
+            Column("size", "integer", "Number of proposals", "size"),
+            Column("template", "string", "Shared wording, personal data masked", "template", _text),
         ],
-        _stream_with_id(Campaign.objects.all(), cols, lambda r: [*r[:5], _text(r[5])]),
     )
 
 
-def _stream_with_id(
-    qs: QuerySet[Any], columns: list[str], convert: Callable[[tuple[Any, ...]], list[Any]]
-) -> Callable[[int | None, int | None], Iterator[tuple[int, list[Any]]]]:
-    inner = _stream(qs, ["pk", *columns], lambda r: [r[0], *convert(r[1:])])
-    return inner
-
-
 def themes_table() -> Table:
-    cols = [
-        "version__document__slug",
-        "version__label",
-        "parent_id",
-        "label",
-        "label_kk",
-        "label_ru",
-        "size",
-        "n_distinct",
-    ]
-    return Table(
+    return _db_table(
         "themes",
         "Themes found by the analysis",
+        Theme.objects.all(),
         [
-            Field("id", "integer", "Theme id"),
-            Field("document", "string", "Draft document"),
-            Field("version", "string", "Draft version"),
-            Field("parent", "integer", "Parent theme id"),
-            Field("label", "string", "Label"),
-            Field("label_kk", "string", "Key phrases in Kazakh"),
-            Field("label_ru", "string", "Key phrases in Russian"),
-            Field("size", "integer", "Proposals"),
-            Field("distinct", "integer", "Distinct proposals"),
+            Column("id", "integer", "Theme id", "pk"),
+            *_document("version"),
+            Column("parent", "integer", "Parent theme id", "parent_id", _blank),
+            Column("label", "string", "Label", "label"),
+            Column("label_kk", "string", "Key phrases in Kazakh", "label_kk"),
+            Column("label_ru", "string", "Key phrases in Russian", "label_ru"),
+            Column("size", "integer", "Proposals", "size"),
+            Column("distinct", "integer", "Distinct proposals", "n_distinct"),
         ],
-        _stream_with_id(
-            Theme.objects.all(),
-            cols,
-            lambda r: [r[0], r[1], r[2] if r[2] is not None else "", *r[3:]],
-        ),
     )
 
 
 def article_links_table() -> Table:
-    cols = [
-        "proposal__code",
-        "article__version__document__slug",
-        "article__version__label",
-        "article__number",
-        "point__number",
-        "source",
-        "score",
-        "rank",
-    ]
-    return Table(
+    return _db_table(
         "article_links",
         "Articles each proposal is about (chosen, named or found by the analysis)",
+        ArticleLink.objects.all(),
         [
-            Field("proposal", "string", "Receipt code"),
-            Field("document", "string", "Draft document"),
-            Field("version", "string", "Draft version"),
-            Field("article", "string", "Article number"),
-            Field("point", "string", "Point number"),
-            Field("source", "string", "explicit, semantic or staff"),
-            Field("score", "number", "Similarity score"),
-            Field("rank", "integer", "Rank among the proposal's links"),
+            Column("proposal", "string", "Receipt code", "proposal__code"),
+            *_document("article__version"),
+            Column("article", "string", "Article number", "article__number"),
+            Column("point", "string", "Point number", "point__number", _blank),
+            Column("source", "string", "explicit, semantic or staff", "source"),
+            Column("score", "number", "Similarity score", "score", _score),
+            Column("rank", "integer", "Rank among the proposal's links", "rank"),
         ],
-        _stream(
-            ArticleLink.objects.all(),
-            cols,
-            lambda r: [*r[:4], r[4] or "", r[5], round(r[6], 4), r[7]],
-        ),
     )
 
 
 def meetings_table() -> Table:
-    cols = [
-        "organisation__slug",
-        "region_code",
-        "district_code",
-        "settlement_id",
-        "version__document__slug",
-        "version__label",
-        "audience",
-        "starts_at",
-        "language",
-        "status",
-        "attendees",
-    ]
-    return Table(
+    return _db_table(
         "meetings",
         "Explanatory meetings held and planned by coalition organisations",
+        Meeting.objects.all(),
         [
-            Field("id", "integer", "Meeting id"),
-            Field("organisation", "string", "Organisation (short name)"),
-            Field("region", "string", "Region code"),
-            Field("district", "string", "District KATO code"),
-            Field("settlement", "string", "Settlement KATO code"),
-            Field("document", "string", "Draft document"),
-            Field("version", "string", "Draft version"),
-            Field("audience", "string", "Audience"),
-            Field("date", "date", "Date"),
-            Field("language", "string", "Language"),
-            Field("status", "string", "planned, held or cancelled"),
-            Field("attendees", "integer", "People present"),
+            Column("id", "integer", "Meeting id", "pk"),
+            Column("organisation", "string", "Organisation (short name)", "organisation__slug"),
+            Column("region", "string", "Region code", "region_code"),
+            Column("district", "string", "District KATO code", "district_code"),
+            Column("settlement", "string", "Settlement KATO code", "settlement_id"),
+            Column("document", "string", "Draft document", "version__document__slug", _blank),
+            Column("version", "string", "Draft version", "version__label", _blank),
+            Column("audience", "string", "Audience", "audience"),
+            Column("date", "date", "Date", "starts_at", _date),
+            Column("language", "string", "Language", "language"),
+            Column("status", "string", "planned, held or cancelled", "status"),
+            Column("attendees", "integer", "People present", "attendees"),
         ],
-        _stream_with_id(
-            Meeting.objects.all(),
-            cols,
-            lambda r: [*r[:4], r[4] or "", r[5] or "", r[6], _date(r[7]), *r[8:]],
-        ),
     )
 
 
@@ -330,38 +314,29 @@ def coverage_table() -> Table:
 
 
 def changes_table() -> Table:
-    cols = [
-        "proposal__code",
-        "new_version__document__slug",
-        "old_version__label",
-        "new_version__label",
-        "kind",
-        "old_article__number",
-        "old_point__number",
-        "new_article__number",
-        "new_point__number",
-        "created_at",
-    ]
-    return Table(
+    return _db_table(
         "changes",
         "Changes of the draft made because of proposals (each is a ledger event change.linked)",
+        ChangeLink.objects.all(),
         [
-            Field("proposal", "string", "Receipt code"),
-            Field("document", "string", "Draft document"),
-            Field("from_version", "string", "Version the proposal was on"),
-            Field("to_version", "string", "Version with the change"),
-            Field("change", "string", "changed, removed or added"),
-            Field("old_article", "string", "Article in the old version"),
-            Field("old_point", "string", "Point in the old version"),
-            Field("new_article", "string", "Article in the new version"),
-            Field("new_point", "string", "Point in the new version"),
-            Field("confirmed", "date", "Date the link was confirmed"),
+            Column("proposal", "string", "Receipt code", "proposal__code"),
+            Column("document", "string", "Draft document", "new_version__document__slug"),
+            Column("from_version", "string", "Version the proposal was on", "old_version__label"),
+            Column("to_version", "string", "Version with the change", "new_version__label"),
+            Column("change", "string", "changed, removed or added", "kind"),
+            *(
+                Column(
+                    f"{age}_{part}",
+                    "string",
+                    f"{part.title()} in the {age} version",
+                    f"{age}_{part}__number",
+                    _blank,
+                )
+                for age in ("old", "new")
+                for part in ("article", "point")
+            ),
+            Column("confirmed", "date", "Date the link was confirmed", "created_at", _date),
         ],
-        _stream(
-            ChangeLink.objects.all(),
-            cols,
-            lambda r: [*r[:5], *(x or "" for x in r[5:9]), _date(r[9])],
-        ),
     )
 
 

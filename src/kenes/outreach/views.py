@@ -33,11 +33,13 @@ from django.views.decorators.http import require_GET, require_POST
 from kenes.accounts.permissions import staff_view
 from kenes.coalition import selectors as coalition
 from kenes.coalition.models import OrganisationKind
+from kenes.core.downloads import csv_download, xlsx_download
 from kenes.core.validation import add_form_errors
 from kenes.geo import selectors as geo
 from kenes.geo.regions import Region, region_label
 from kenes.outreach import forms, maps, selectors, services
 from kenes.outreach.models import AgeBand, MeetingStatus, Sex
+from kenes.proposals.importing import COLUMNS as IMPORT_COLUMNS
 from kenes.proposals.services import Submitted
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "outreach"
@@ -400,16 +402,8 @@ def manage_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-TEMPLATE_COLUMNS = [
-    "id",
-    "text",
-    "article",
-    "point",
-    "language",
-    "author_kind",
-    "region",
-    "submitted_at",
-]
+# The columns of the proposal import, without the author's contact (a meeting names none).
+TEMPLATE_COLUMNS = [c for c in IMPORT_COLUMNS if c not in ("contact", "consent")]
 
 
 def _template_rows(meeting: Any, rows: int = 30) -> list[list[str]]:
@@ -428,15 +422,7 @@ def paper_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     name = f"kenes-meeting-{meeting.pk}"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(TEMPLATE_COLUMNS)
-        writer.writerows(_template_rows(meeting))
-        response = HttpResponse(
-            out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return csv_download(TEMPLATE_COLUMNS, _template_rows(meeting), filename=f"{name}.csv")
     from openpyxl import Workbook
 
     book = Workbook()
@@ -446,14 +432,7 @@ def paper_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     for row in _template_rows(meeting):
         sheet.append(row)
     sheet.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_download(book, name=name)
 
 
 # --- Offline intake (PWA) -------------------------------------------------------------------

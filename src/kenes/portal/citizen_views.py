@@ -8,6 +8,9 @@ e-mail or IIN is ever put in a URL: the phone waiting for its code sits in the s
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -198,20 +201,25 @@ def signout(request: HttpRequest) -> HttpResponse:
     return redirect("portal:home")
 
 
-def _need_citizen(request: HttpRequest) -> HttpResponse | None:
-    if current_citizen(request) is None:
-        return redirect(reverse("portal:signin") + "?next=" + reverse("portal:my"))
-    return None
+def citizen_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed-in citizen's page: the view gets the citizen after the request; anyone else
+    goes to the sign-in page (and then to "my page")."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        citizen = current_citizen(request)
+        if citizen is None:
+            return redirect(reverse("portal:signin") + "?next=" + reverse("portal:my"))
+        return view(request, citizen, *args, **kwargs)
+
+    return wrapped
 
 
 @never_cache
 @require_GET
-def my(request: HttpRequest) -> HttpResponse:
+@citizen_view
+def my(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     """My proposals, my IIN (masked), my consents, and my data rights."""
-    if response := _need_citizen(request):
-        return response
-    citizen = current_citizen(request)
-    assert citizen is not None
     return render(
         request,
         "portal/citizen/my.html",
@@ -225,11 +233,8 @@ def my(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def my_iin(request: HttpRequest) -> HttpResponse:
-    if response := _need_citizen(request):
-        return response
-    citizen = current_citizen(request)
-    assert citizen is not None
+@citizen_view
+def my_iin(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -248,12 +253,9 @@ def my_iin(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def my_data(request: HttpRequest) -> HttpResponse:
+@citizen_view
+def my_data(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     """Download everything Kenes holds about me, as JSON."""
-    if response := _need_citizen(request):
-        return response
-    citizen = current_citizen(request)
-    assert citizen is not None
     body = json.dumps(rights.citizen_data(citizen=citizen), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kenes-my-data.json"'
@@ -262,12 +264,9 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def my_delete(request: HttpRequest) -> HttpResponse:
+@citizen_view
+def my_delete(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     """Ask for deletion: confirm, then personal data is erased and the citizen signed out."""
-    if response := _need_citizen(request):
-        return response
-    citizen = current_citizen(request)
-    assert citizen is not None
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         rights.citizen_erase(citizen=citizen)
         citizen_logout(request)
@@ -276,11 +275,8 @@ def my_delete(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _need_citizen(request):
-        return response
-    citizen = current_citizen(request)
-    assert citizen is not None
+@citizen_view
+def my_consent_withdraw(request: HttpRequest, citizen: Citizen, pk: int) -> HttpResponse:
     try:
         rights.consent_withdraw(citizen=citizen, record_id=pk)
     except ValidationError:

@@ -48,6 +48,7 @@ from kenes.proposals.selectors import (
 )
 from kenes.proposals.services import DuplicateProposalError
 from kenes.review import selectors as review_selectors
+from kenes.review.models import Answer
 
 CLIENT_COOKIE = "kenes_client"
 CLIENT_COOKIE_AGE = 365 * 24 * 3600
@@ -358,6 +359,16 @@ def _public_history(proposal: Proposal) -> list[Any]:
     ]
 
 
+def _answer_reason(answer: Answer | None, lang: str) -> tuple[str, str]:
+    """The answer's reason in ``lang`` (the reader's content language), else in the other one,
+    and the language it is in."""
+    if answer is None:
+        return "", lang
+    other = "ru" if lang == "kk" else "kk"
+    own = getattr(answer, f"reason_{lang}")
+    return (own, lang) if own else (getattr(answer, f"reason_{other}"), other)
+
+
 @require_GET
 def track_proposal(request: HttpRequest, code: str) -> HttpResponse:
     canonical = receipts.normalize_code(code)
@@ -372,11 +383,7 @@ def track_proposal(request: HttpRequest, code: str) -> HttpResponse:
     # A merged proposal is answered through the one it was merged into.
     answered_by, answer = review_selectors.answer_current(proposal)
     lang = pick_language()
-    other = "ru" if lang == "kk" else "kk"
-    reason, reason_lang = "", lang
-    if answer is not None:
-        own = getattr(answer, f"reason_{lang}")
-        reason, reason_lang = (own, lang) if own else (getattr(answer, f"reason_{other}"), other)
+    reason, reason_lang = _answer_reason(answer, lang)
     verified = proposal.code in request.session.get(SESSION_VERIFIED, [])
     # "Your proposal is one of N near-identical proposals" (kenes.insights).
     campaign = insights_selectors.tracker_campaign(proposal)
@@ -575,11 +582,7 @@ def proposal_public(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("portal:proposal-public", canonical)
     answered_by, answer = review_selectors.answer_current(proposal)
     lang = pick_language()
-    other = "ru" if lang == "kk" else "kk"
-    reason, reason_lang = "", lang
-    if answer is not None:
-        own = getattr(answer, f"reason_{lang}")
-        reason, reason_lang = (own, lang) if own else (getattr(answer, f"reason_{other}"), other)
+    reason, reason_lang = _answer_reason(answer, lang)
     return render(
         request,
         "portal/proposals/public.html",

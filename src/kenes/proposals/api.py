@@ -15,8 +15,6 @@ request's language (Accept-Language, ``?lang=``).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +22,6 @@ import pydantic
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -33,7 +30,7 @@ from ninja.security import HttpBearer
 from kenes.consultations.services import ConsultationClosedError
 from kenes.core import ratelimit
 from kenes.core.text import has_nul
-from kenes.core.validation import field_errors
+from kenes.core.validation import field_errors, pydantic_field_errors
 from kenes.drafts.models import pick_language
 from kenes.geo.regions import Region
 from kenes.proposals import selectors
@@ -43,7 +40,6 @@ from kenes.proposals.models import (
     AuthorKind,
     Channel,
     Language,
-    Proposal,
     ProposalState,
 )
 from kenes.proposals.rights import identity_missing
@@ -162,28 +158,6 @@ def _error(
     return Status(status, {"detail": detail, "errors": errors or {}})
 
 
-def _pydantic_errors(exc: pydantic.ValidationError) -> dict[str, list[str]]:
-    """Translate pydantic's errors (English only) into per-field messages in our language."""
-    out: dict[str, list[str]] = {}
-    for err in exc.errors(include_url=False, include_input=False):
-        loc = err.get("loc") or ()
-        field = str(loc[0]) if loc else "body"
-        kind = err.get("type", "")
-        if kind == "missing":
-            message = _("This field is required.")
-        elif kind == "extra_forbidden":
-            message = _("Unknown field.")
-        elif kind == "json_invalid":
-            message = _("The body is not valid JSON.")
-        elif kind == "model_type":
-            field, message = "body", _("The body must be a JSON object.")
-        else:
-            message = _("This value has the wrong type.")
-        if message not in out.setdefault(field, []):
-            out[field].append(message)
-    return out
-
-
 def _tracker_url(code: str) -> str:
     return f"{settings.KENES_PUBLIC_URL}/track/?code={code}"
 
@@ -290,7 +264,7 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any
         return _error(
             422,
             _("The proposal was not accepted: correct the fields listed."),
-            _pydantic_errors(exc),
+            pydantic_field_errors(exc),
         )
     token = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -374,21 +348,6 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any
     )
 
 
-def _encode_cursor(proposal: Proposal) -> str:
-    raw = f"{proposal.submitted_at.isoformat()}|{proposal.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, _sep, pk = raw.partition("|")
-        when = parse_datetime(stamp)
-        return (when, int(pk)) if when is not None else None
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-
-
 @router.get(
     "/", response={200: ProposalPage, 404: ErrorOut, 422: ErrorOut}, url_name="proposals_list"
 )
@@ -437,7 +396,7 @@ def proposal_list(
         errors["version"] = [_("A version needs its document.")]
     if article and not version:
         errors["article"] = [_("An article needs its version.")]
-    after = _decode_cursor(cursor) if cursor else None
+    after = selectors.cursor_decode(cursor) if cursor else None
     if cursor and after is None:
         errors["cursor"] = [_("This cursor is not valid.")]
     if errors:
@@ -498,7 +457,7 @@ def proposal_list(
             "items": items,
             "limit": limit,
             "offset": None if cursor else offset,
-            "next_cursor": _encode_cursor(rows[-1]) if more and rows else None,
+            "next_cursor": selectors.cursor_encode(rows[-1]) if more and rows else None,
             "total": total,
             "counts": by,
         },

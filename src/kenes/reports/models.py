@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kenes.core.models import JobStatus
+
 
 class ReportLanguage(models.TextChoices):
     KK = "kk", _("Kazakh")
@@ -17,15 +19,7 @@ class ReportLanguage(models.TextChoices):
 class ReportBuild(models.Model):
     """One build of the final report of a draft version, queued by staff or run from the CLI."""
 
-    class Status(models.TextChoices):
-        # Waiting for the task worker.
-        QUEUED = "queued", _("queued")
-        # Being computed and typeset; ``progress`` and ``stage`` say how far.
-        RUNNING = "running", _("running")
-        # The PDF is ready to download.
-        DONE = "done", _("done")
-        # Stopped with an error (kept in ``error``).
-        FAILED = "failed", _("failed")
+    Status = JobStatus
 
     version = models.ForeignKey(
         "drafts.Version",

@@ -35,19 +35,25 @@ def check_language(language: str) -> str:
     return language
 
 
-@transaction.atomic
-def report_build_request(*, actor: Actor, version: Version, language: str) -> ReportBuild:
-    """Queue a build of the final report (the staff button); the task worker builds it."""
+def _build_create(*, actor: Actor, version: Version, language: str, action: str) -> ReportBuild:
+    """A new build row and its audit entry ``reports.build_<action>`` (caller's transaction)."""
     check_language(language)
     build = ReportBuild.objects.create(
         version=version, language=language, requested_by=acting_user(actor)
     )
     audit_record(
         actor=actor,
-        action="reports.build_queued",
+        action=f"reports.build_{action}",
         target=build,
         data={"version": str(version), "language": language},
     )
+    return build
+
+
+@transaction.atomic
+def report_build_request(*, actor: Actor, version: Version, language: str) -> ReportBuild:
+    """Queue a build of the final report (the staff button); the task worker builds it."""
+    build = _build_create(actor=actor, version=version, language=language, action="queued")
 
     def enqueue() -> None:
         from kenes.reports.tasks import build_report
@@ -73,18 +79,11 @@ def report_build(
     Without ``build`` (the CLI) a build row is created; with one (the task) it is updated with
     the progress as it goes. On an error the build is marked failed and the error re-raised.
     """
-    check_language(language)
     if build is None:
         with transaction.atomic():
-            build = ReportBuild.objects.create(
-                version=version, language=language, requested_by=acting_user(actor)
-            )
-            audit_record(
-                actor=actor,
-                action="reports.build_started",
-                target=build,
-                data={"version": str(version), "language": language},
-            )
+            build = _build_create(actor=actor, version=version, language=language, action="started")
+    else:
+        check_language(language)
     started = time.monotonic()
     _set(build, status=ReportBuild.Status.RUNNING, progress=1, stage="start")
 

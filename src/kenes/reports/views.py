@@ -7,13 +7,10 @@ Thin: parse with forms, read through selectors, write through services.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kenes.accounts.permissions import staff_view
 from kenes.drafts.models import Article, Version
 from kenes.reports import forms, selectors, services
 from kenes.reports.models import ExplainerNote, ReportBuild, ReportLanguage
@@ -30,21 +28,17 @@ VIEW_PERM = "reports.view_reportbuild"
 NOTE_PERM = "reports.change_explainernote"
 
 
-def staff_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Staff only (commission, reviewers, coalition organisers); others go to the login."""
+def _any_staff(user: Any) -> bool:
+    return True
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
 
-    return wrapped
+# Staff only (commission, reviewers, coalition organisers); others go to the login. Each view
+# checks its own permission.
+reports_staff_view = staff_view(can_read=_any_staff)
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view
+@reports_staff_view
 def builds(request: HttpRequest) -> HttpResponse:
     """The final report: the build button and the past builds with their progress."""
     if not request.user.has_perm(VIEW_PERM):
@@ -82,7 +76,7 @@ def builds(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_view
+@reports_staff_view
 def build_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One build's row (htmx polls it while the build is queued or running)."""
     if not request.user.has_perm(VIEW_PERM):
@@ -94,7 +88,7 @@ def build_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@staff_view
+@reports_staff_view
 def build_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not request.user.has_perm(VIEW_PERM):
         raise PermissionDenied
@@ -119,7 +113,7 @@ def _article_label(a: Article) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view
+@reports_staff_view
 def handouts(request: HttpRequest, version_id: int | None = None) -> HttpResponse:
     """Organisers choose a version, articles and a language, and download the A4 handout."""
     versions = selectors.versions_for_choice()
@@ -189,7 +183,7 @@ def handouts(request: HttpRequest, version_id: int | None = None) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view
+@reports_staff_view
 def note_edit(request: HttpRequest, article_id: int, lang: str) -> HttpResponse:
     """Staff write the plain-language note of an article in one language."""
     if not request.user.has_perm(NOTE_PERM):

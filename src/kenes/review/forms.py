@@ -5,13 +5,14 @@ Forms only parse and check input; the views hand the cleaned values to the revie
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kenes.accounts.models import User
-from kenes.drafts.models import Version
+from kenes.drafts.models import Article, Point, Version
 from kenes.geo.regions import Region
 from kenes.proposals.models import Channel, Language, Proposal, ProposalState
 from kenes.review import selectors
@@ -36,6 +37,15 @@ FILTER_KEYS = (
 
 def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
+
+
+def reason_field(lang: str, rows: int = 4) -> forms.CharField:
+    """The reason of an answer in ``lang`` (kk or ru), a text area."""
+    return forms.CharField(
+        label=_("Reason in Kazakh") if lang == "kk" else _("Reason in Russian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows, "lang": lang}),
+    )
 
 
 class IdListField(forms.Field):
@@ -159,16 +169,8 @@ class BulkForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), required=False, choices=[("", "—"), *Decision.choices]
     )
-    reason_kk = forms.CharField(
-        label=_("Reason in Kazakh"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "lang": "kk"}),
-    )
-    reason_ru = forms.CharField(
-        label=_("Reason in Russian"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "lang": "ru"}),
-    )
+    reason_kk = reason_field("kk", rows=3)
+    reason_ru = reason_field("ru", rows=3)
 
     # Set on the confirmation step: the number of proposals the person agreed to change.
     confirmed = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -216,20 +218,58 @@ class BulkForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class ReasonedAnswerForm(forms.Form):
+    """A decision with its reason in each language: the fields every answer form shares."""
+
     decision = forms.ChoiceField(
         label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
     )
-    reason_kk = forms.CharField(
-        label=_("Reason in Kazakh"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "lang": "kk"}),
-    )
-    reason_ru = forms.CharField(
-        label=_("Reason in Russian"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "lang": "ru"}),
-    )
+    reason_kk = reason_field("kk")
+    reason_ru = reason_field("ru")
+
+    def add_reason_errors(
+        self, data: dict[str, Any], *, languages: Iterable[str], both: bool = False
+    ) -> None:
+        """Put the reasons' errors (a required language missing, ...) on their fields."""
+        for name, errors in reason_errors(
+            languages=languages,
+            reason_kk=data.get("reason_kk") or "",
+            reason_ru=data.get("reason_ru") or "",
+            both=both,
+        ).items():
+            self.add_error(name, errors)
+
+
+def clean_article_point(
+    form: forms.Form, *, version_id: int, article_field: str, point_field: str
+) -> tuple[Article | None, Point | None]:
+    """Find the article and point that ``form`` names by number, with an error on each miss."""
+    data = form.cleaned_data
+    number = (data.get(article_field) or "").strip()
+    point_number = (data.get(point_field) or "").strip()
+    article = point = None
+    if number:
+        article = selectors.article_in_version(version_id, number)
+        if article is None:
+            form.add_error(
+                article_field,
+                _("There is no article %(number)s in this draft.") % {"number": number},
+            )
+    if point_number:
+        if not number:
+            form.add_error(point_field, _("A point needs its article."))
+        elif article is not None:
+            point = selectors.point_in_article(article, point_number)
+            if point is None:
+                form.add_error(
+                    point_field,
+                    _("Article %(article)s has no point %(point)s.")
+                    % {"article": number, "point": point_number},
+                )
+    return article, point
+
+
+class AnswerForm(ReasonedAnswerForm):
     changed_article = forms.CharField(
         label=_("Changed article (number)"),
         max_length=12,
@@ -260,33 +300,13 @@ class AnswerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name, errors in reason_errors(
-            languages=[self.proposal.language],
-            reason_kk=data.get("reason_kk") or "",
-            reason_ru=data.get("reason_ru") or "",
-        ).items():
-            self.add_error(name, errors)
-        number = (data.get("changed_article") or "").strip()
-        point_number = (data.get("changed_point") or "").strip()
-        article = point = None
-        if number:
-            article = selectors.article_in_version(self.proposal.version_id, number)
-            if article is None:
-                self.add_error(
-                    "changed_article",
-                    _("There is no article %(number)s in this draft.") % {"number": number},
-                )
-        if point_number:
-            if not number:
-                self.add_error("changed_point", _("A point needs its article."))
-            elif article is not None:
-                point = selectors.point_in_article(article, point_number)
-                if point is None:
-                    self.add_error(
-                        "changed_point",
-                        _("Article %(article)s has no point %(point)s.")
-                        % {"article": number, "point": point_number},
-                    )
+        self.add_reason_errors(data, languages=[self.proposal.language])
+        article, point = clean_article_point(
+            self,
+            version_id=self.proposal.version_id,
+            article_field="changed_article",
+            point_field="changed_point",
+        )
         data["article_obj"], data["point_obj"] = article, point
         return data
 

@@ -5,18 +5,14 @@ reason code, and the moderation log as CSV. Writes go through kenes.proposals.mo
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kenes.accounts.permissions import staff_view
 from kenes.core.models import AuditEntry
 from kenes.proposals import moderation
 from kenes.proposals.models import HideReason, Proposal, ReportState, Visibility
@@ -24,19 +20,8 @@ from kenes.proposals.models import HideReason, Proposal, ReportState, Visibility
 LOG_ACTIONS = ("proposal.hide", "proposal.publish", "proposal.reports_dismiss")
 
 
-def moderator_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Moderators only (``proposals.moderate_proposal``); others go to the staff login."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not moderation.can_moderate(user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Moderators only (``proposals.moderate_proposal``); others go to the staff login.
+moderator_view = staff_view(can_read=moderation.can_moderate, login_url="admin:login")
 
 
 @require_http_methods(["GET", "POST"])

@@ -25,14 +25,16 @@ from kenes.review.services import answers_record
 def _cluster_answer(
     *,
     actor: Actor,
-    kind: str,
-    code: str,
-    size: int,
-    open_ids: list[int],
+    cluster: Campaign | Theme,
+    proposal_ids: Iterable[int] | None,
     decision: str,
     reason_kk: str,
     reason_ru: str,
 ) -> list[Answer]:
+    qs = cluster.members.filter(proposal__state__in=OPEN_STATES)
+    if proposal_ids is not None:
+        qs = qs.filter(proposal_id__in=list(proposal_ids))
+    open_ids = list(qs.values_list("proposal_id", flat=True))
     if not open_ids:
         raise ValidationError(_("No unanswered proposal to answer."))
     return answers_record(
@@ -61,16 +63,10 @@ def campaign_answer(
 
     Each member gets its own Answer (one shared ``group``); the reason cites the campaign.
     """
-    qs = campaign.members.filter(proposal__state__in=OPEN_STATES)
-    if proposal_ids is not None:
-        qs = qs.filter(proposal_id__in=list(proposal_ids))
-    open_ids = list(qs.values_list("proposal_id", flat=True))
     return _cluster_answer(
         actor=actor,
-        kind="campaign",
-        code=campaign.code,
-        size=campaign.size,
-        open_ids=open_ids,
+        cluster=campaign,
+        proposal_ids=proposal_ids,
         decision=decision,
         reason_kk=reason_kk,
         reason_ru=reason_ru,
@@ -88,16 +84,10 @@ def theme_answer(
     proposal_ids: Iterable[int] | None = None,
 ) -> list[Answer]:
     """Answer the unanswered members of ``theme`` (or only the chosen ones) in one step."""
-    qs = theme.members.filter(proposal__state__in=OPEN_STATES)
-    if proposal_ids is not None:
-        qs = qs.filter(proposal_id__in=list(proposal_ids))
-    open_ids = list(qs.values_list("proposal_id", flat=True))
     return _cluster_answer(
         actor=actor,
-        kind="theme",
-        code=theme.code,
-        size=theme.size,
-        open_ids=open_ids,
+        cluster=theme,
+        proposal_ids=proposal_ids,
         decision=decision,
         reason_kk=reason_kk,
         reason_ru=reason_ru,

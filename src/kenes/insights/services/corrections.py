@@ -181,35 +181,45 @@ def theme_member_remove(*, actor: Actor, theme: Theme, proposal: Proposal) -> Co
     )
 
 
+def _clusters_merge(
+    *,
+    actor: Actor,
+    cluster: Campaign | Theme,
+    into: Campaign | Theme,
+    kind: str,
+    not_this: str,
+    empty: str,
+) -> Correction:
+    if cluster.pk == into.pk or cluster.version_id != into.version_id:
+        raise ValidationError(not_this)
+    src = cluster.members.values_list("proposal_id", flat=True).first()
+    dst = into.members.values_list("proposal_id", flat=True).first()
+    if src is None or dst is None:
+        raise ValidationError(empty)
+    return _correct(actor=actor, kind=kind, proposal=Proposal.objects.get(pk=src), anchor_id=dst)
+
+
 @transaction.atomic
 def campaigns_merge(*, actor: Actor, campaign: Campaign, into: Campaign) -> Correction:
     """Staff: ``campaign`` is the same campaign as ``into``; its members move there."""
-    if campaign.pk == into.pk or campaign.version_id != into.version_id:
-        raise ValidationError(_("Choose another campaign of the same draft version."))
-    src = campaign.members.values_list("proposal_id", flat=True).first()
-    dst = into.members.values_list("proposal_id", flat=True).first()
-    if src is None or dst is None:
-        raise ValidationError(_("An empty campaign cannot be merged."))
-    return _correct(
+    return _clusters_merge(
         actor=actor,
+        cluster=campaign,
+        into=into,
         kind=Correction.Kind.CAMPAIGN_MERGE,
-        proposal=Proposal.objects.get(pk=src),
-        anchor_id=dst,
+        not_this=_("Choose another campaign of the same draft version."),
+        empty=_("An empty campaign cannot be merged."),
     )
 
 
 @transaction.atomic
 def themes_merge(*, actor: Actor, theme: Theme, into: Theme) -> Correction:
     """Staff: ``theme`` and ``into`` are one theme."""
-    if theme.pk == into.pk or theme.version_id != into.version_id:
-        raise ValidationError(_("Choose another theme of the same draft version."))
-    src = theme.members.values_list("proposal_id", flat=True).first()
-    dst = into.members.values_list("proposal_id", flat=True).first()
-    if src is None or dst is None:
-        raise ValidationError(_("An empty theme cannot be merged."))
-    return _correct(
+    return _clusters_merge(
         actor=actor,
+        cluster=theme,
+        into=into,
         kind=Correction.Kind.THEME_MERGE,
-        proposal=Proposal.objects.get(pk=src),
-        anchor_id=dst,
+        not_this=_("Choose another theme of the same draft version."),
+        empty=_("An empty theme cannot be merged."),
     )

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .cli_files import read_small_text
 from .errors import ReceiptError
 from .receipt import (
     MAX_RECEIPT_FILE,
@@ -73,16 +74,9 @@ class UsageError(Exception):
 
 
 def _read_small(path: str, what: str) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
-    if len(data) > MAX_RECEIPT_FILE:
-        raise UsageError(f"{what} {path} is larger than {MAX_RECEIPT_FILE} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{what} {path} is not UTF-8") from exc
+    return read_small_text(
+        path, limit=MAX_RECEIPT_FILE, label=f"{what} {path}", unreadable=UsageError, bad=UsageError
+    )
 
 
 def _receipt_from_args(args: argparse.Namespace) -> ReceiptInput:

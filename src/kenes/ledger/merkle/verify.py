@@ -36,10 +36,10 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Final
 
 from .checkpoint import Checkpoint, open_checkpoint
+from .cli_files import parse_args, read_small_text
 from .errors import CheckpointError, MerkleError, ProofError, RootMismatchError
 from .hashing import EMPTY_ROOT, HASH_SIZE, hash_leaf
 from .keys import parse_verifier_key
@@ -224,16 +224,9 @@ class _UsageError(Exception):
 
 
 def _read_text(path: str) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise _UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if len(data) > MAX_DOCUMENT_SIZE:
-        raise ProofError(f"{path} is larger than {MAX_DOCUMENT_SIZE} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ProofError(f"{path} is not UTF-8") from exc
+    return read_small_text(
+        path, limit=MAX_DOCUMENT_SIZE, label=path, unreadable=_UsageError, bad=ProofError
+    )
 
 
 def _read_json(path: str) -> object:
@@ -322,11 +315,9 @@ def _run(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status instead of raising."""
-    parser = _build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, or a usage error already printed by argparse
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    args = parse_args(_build_parser(), argv)
+    if isinstance(args, int):
+        return args
     if args.command == "receipt":
         from .receipt_cli import run_receipt_command
 

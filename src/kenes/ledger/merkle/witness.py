@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from .checkpoint import Checkpoint, open_checkpoint
+from .cli_files import parse_args
 from .cosignature import COSIGNATURE_TYPE, CosignatureSigner
 from .errors import MerkleError, NoteError, ProofError
 from .hashing import EMPTY_ROOT
@@ -516,11 +517,9 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the witness command line; return the exit status, never a traceback on bad input."""
-    parser = _build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    args = parse_args(_build_parser(), argv)
+    if isinstance(args, int):
+        return args
     try:
         return _run(args)
     except _ConfigError as exc:

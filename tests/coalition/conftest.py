@@ -1,1 +1,0 @@
-from tests.outreach.conftest import *  # noqa: F403 - the same fixtures
