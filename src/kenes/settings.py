@@ -110,7 +110,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "kenes.core.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "kenes.portal.staff_views.FriendlyNotFoundMiddleware",
+    "kenes.portal.staff_views.FriendlyErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kenes.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
