@@ -52,6 +52,7 @@ DEVELOPER_PATTERNS = [
     re.compile(r"(?<![\w-])--[a-z]{3,}(?:-[a-z]+)*\b"),
     re.compile(r"\bmanage\.py\b"),
     re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+/v\d+\b"),  # slug/v1
+    re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+ v\d+\b"),  # "consultations-law v1"
     re.compile(r"\bhashing-char\d"),
     re.compile(r"\bkenes-analysis/"),
     re.compile(r"\bC-\d+ науқанына жауап"),
@@ -251,10 +252,18 @@ def test_the_checker_finds_what_it_looks_for():
         "<p>Recent actions</p><p><code>x</code>Run kenes import-proposals FILE</p>"
         "<p>consultations-law/v1</p><p>C-40 науқанына жауап (57 ұсыныс): иә</p>"
         "<p>The reason is not available in your language.</p>"
+        "<p>consultations-law v2</p>"
     )
     problems, _ = _problems(bad, "kk")
     kinds = " ".join(problems)
-    for expected in ("Recent actions", "kenes import-proposals", "/v1", "C-40", "English sentence"):
+    for expected in (
+        "Recent actions",
+        "kenes import-proposals",
+        "/v1",
+        "C-40",
+        "English sentence",
+        "consultations-law v2",
+    ):
         assert expected in kinds, expected
     good = (
         '<p>Ұсыныс қабылданды. Код: KNS-7F3K-9Q2M</p><p lang="en">The text in English.</p>'
