@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kenes.core.middleware.QueryLanguageMiddleware",
+    # Kazakh in the Latin alphabet on the reader's request (?script=latn; kenes.core.translit).
+    "kenes.core.middleware.ScriptMiddleware",
     "kenes.core.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,7 +111,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "kenes.core.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "kenes.portal.staff_views.FriendlyNotFoundMiddleware",
+    "kenes.portal.staff_views.FriendlyErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kenes.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -130,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kenes.core.context_processors.kenes",
+                "kenes.core.context_processors.script",
             ],
         },
     },
@@ -189,6 +192,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 FORMAT_MODULE_PATH = ["kenes.formats"]
 LANGUAGE_COOKIE_NAME = "kenes_lang"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# The reader's alphabet for Kazakh pages: "latn" shows them in the Latin alphabet of 2021.
+KENES_SCRIPT_COOKIE = "kenes_script"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("KENES_TIME_ZONE", "Asia/Almaty")
 USE_I18N = True

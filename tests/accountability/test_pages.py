@@ -47,8 +47,11 @@ ALLOWED_LATIN = {
 
 
 def latin_words(html: str) -> set[str]:
-    """Latin words a reader sees: tags, scripts, <pre>/<code> and attribute values removed."""
+    """Latin words a reader sees: tags, scripts, <pre>/<code>, text marked kk-Latn and attribute
+    values removed."""
     body = re.sub(r"(?s)<(script|style|pre|code|svg|title)\b.*?</\1>", " ", html)
+    # text marked as written in Latin: the "Latyn" alphabet switch (lang="kk-Latn")
+    body = re.sub(r'(?s)<(\w+)\b[^>]*\blang="kk-Latn"[^>]*>.*?</\1>', " ", body)
     body = re.sub(r"(?s)<[^>]+>", " ", body)
     body = re.sub(r"KNS-\w{4}-\w{4}", " ", body)  # receipt codes
     words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", body)}

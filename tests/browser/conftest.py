@@ -59,8 +59,9 @@ def phone(browser):
     context.close()
 
 
-def axe_violations(page) -> list[dict]:
-    """Run axe-core in the page; return serious and critical violations."""
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Run axe-core in the page; return its violations of the given impacts (by default the
+    serious and critical ones; tests/browser/test_axe_every_page.py asks for all four)."""
     if not AXE.exists():
         if os.environ.get("KENES_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{AXE} is missing (npm ci)")
@@ -72,5 +73,5 @@ def axe_violations(page) -> list[dict]:
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in impacts
     ]

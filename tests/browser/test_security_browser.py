@@ -70,5 +70,6 @@ def test_swagger_ui_renders_offline(live_server, browser):
     except Exception as exc:
         raise AssertionError(f"Swagger UI did not render: {errors} {problems} {outside}") from exc
     assert page.locator(".opblock").count() >= 5
+    assert page.locator("html").get_attribute("lang") == "en"
     assert outside == [] and problems == []
     context.close()

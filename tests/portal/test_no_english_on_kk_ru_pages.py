@@ -52,6 +52,7 @@ DEVELOPER_PATTERNS = [
     re.compile(r"(?<![\w-])--[a-z]{3,}(?:-[a-z]+)*\b"),
     re.compile(r"\bmanage\.py\b"),
     re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+/v\d+\b"),  # slug/v1
+    re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+ v\d+\b"),  # "consultations-law v1"
     re.compile(r"\bhashing-char\d"),
     re.compile(r"\bkenes-analysis/"),
     re.compile(r"\bC-\d+ науқанына жауап"),
@@ -87,11 +88,11 @@ ENGLISH_WORDS = {
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[ ,.:;]+[A-Za-z][A-Za-z'’]*){2,}")
 
 START = {
-    None: ["/"],
+    None: ["/", "/staff/login/"],
     "reviewer": ["/", "/review/", "/review/campaigns/", "/review/themes/"],
     "observer": ["/", "/review/"],
     "organiser": ["/", "/outreach/manage/", "/outreach/offline/"],
-    "admin": ["/", "/review/", "/outreach/manage/"],
+    "admin": ["/", "/review/", "/outreach/manage/", "/staff/drafts/upload/"],
 }
 # Not pages for people: files, machine endpoints, the admin (its Kazakh catalog is checked on
 # its own), sign-out, and links that switch the language.
@@ -172,7 +173,18 @@ def _route(path: str) -> str:
     return re.sub(r"/(?:\d+|KNS-[\w-]+|[a-z0-9-]+-\d+)(?=/|$)", "/*", path)
 
 
-def _crawl(client: Client, lang: str, starts: list[str], visited: set[str]) -> dict[str, list[str]]:
+def _crawl(
+    client: Client,
+    lang: str,
+    starts: list[str],
+    visited: set[str],
+    pages: dict[str, str] | None = None,
+) -> dict[str, list[str]]:
+    """Fetch the pages reachable from ``starts``; return each page's problems.
+
+    ``visited`` gets the route of every HTML page fetched, and ``pages`` (when given) the first
+    URL of each route: the demo's page list (tests/browser/test_axe_every_page.py).
+    """
     seen: set[str] = set()
     per_route: dict[str, int] = {}
     queue = deque(f"{s}?lang={lang}" if "?" not in s else f"{s}&lang={lang}" for s in starts)
@@ -193,6 +205,8 @@ def _crawl(client: Client, lang: str, starts: list[str], visited: set[str]) -> d
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         visited.add(route)
+        if pages is not None:
+            pages.setdefault(route, url)
         problems, links = _problems(response.content.decode(), lang)
         if problems:
             failures[url] = sorted(set(problems))[:8]
@@ -201,8 +215,8 @@ def _crawl(client: Client, lang: str, starts: list[str], visited: set[str]) -> d
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.startswith("/"):
                 continue
-            if "lang=" in parts.query:
-                continue  # the language switch
+            if "lang=" in parts.query or "script=" in parts.query:
+                continue  # the language and alphabet switches
             queue.append(href)
     return failures
 
@@ -228,6 +242,7 @@ def test_no_english_and_no_developer_text_on_any_page(demo, lang):
     assert len(visited["visitor"]) >= 20, sorted(visited["visitor"])
     assert {"/review/*/", "/review/campaigns/*/"} <= visited["reviewer"], visited["reviewer"]
     assert "/outreach/manage/*/" in visited["organiser"], visited["organiser"]
+    assert "/staff/login/" in visited["visitor"] and "/staff/drafts/upload/" in visited["admin"]
     assert not failures, "\n".join(f"{url}: {p}" for url, p in sorted(failures.items()))
 
 
@@ -237,10 +252,18 @@ def test_the_checker_finds_what_it_looks_for():
         "<p>Recent actions</p><p><code>x</code>Run kenes import-proposals FILE</p>"
         "<p>consultations-law/v1</p><p>C-40 науқанына жауап (57 ұсыныс): иә</p>"
         "<p>The reason is not available in your language.</p>"
+        "<p>consultations-law v2</p>"
     )
     problems, _ = _problems(bad, "kk")
     kinds = " ".join(problems)
-    for expected in ("Recent actions", "kenes import-proposals", "/v1", "C-40", "English sentence"):
+    for expected in (
+        "Recent actions",
+        "kenes import-proposals",
+        "/v1",
+        "C-40",
+        "English sentence",
+        "consultations-law v2",
+    ):
         assert expected in kinds, expected
     good = (
         '<p>Ұсыныс қабылданды. Код: KNS-7F3K-9Q2M</p><p lang="en">The text in English.</p>'

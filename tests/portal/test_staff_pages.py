@@ -114,6 +114,32 @@ def test_the_500_page_is_the_portals_and_translated(rf, db):
     assert '<html lang="ru">' in html and "Что-то пошло не так" in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "forbidden", "broken"),
+    [
+        ("kk", "Кіруге рұқсат жоқ", "Бірдеңе дұрыс болмады"),
+        ("ru", "Доступ запрещён", "Что-то пошло не так"),
+    ],
+)
+@pytest.mark.parametrize("debug", [True, False])
+def test_403_and_500_are_the_portals_pages_even_in_the_demo(db, lang, forbidden, broken, debug):
+    """`make demo` runs with DEBUG on: a bug in a view still shows the portal's 500 page."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    with override_settings(DEBUG=debug, ROOT_URLCONF="tests.portal.error_urls"):
+        response = client.get(f"/boom/403/?lang={lang}")
+        assert response.status_code == 403
+        html = response.content.decode()
+        assert f"<h1>{forbidden}</h1>" in html and f'<html lang="{lang}">' in html
+        response = client.get(f"/boom/500/?lang={lang}")
+        assert response.status_code == 500
+        html = response.content.decode()
+        assert broken in html and f'<html lang="{lang}">' in html
+        for debug_text in ("Traceback", "DEBUG = True", "RuntimeError", "a bug in a view"):
+            assert debug_text not in html, debug_text
+
+
 def test_a_csrf_failure_is_explained_in_the_readers_language(db):
     from django.test import Client
 

@@ -94,6 +94,8 @@ def test_pages_carry_a_csp_and_no_inline_script(demo_draft, url):
 def test_api_docs_use_our_own_swagger_ui():
     client = Client()
     html = client.get("/api/docs").content.decode()
+    # the page says its language (Swagger UI's own interface is English) and fits a phone
+    assert '<html lang="en">' in html and 'name="viewport"' in html
     scripts = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert any("swagger-ui-bundle.js" in s for s in scripts)
     for src in scripts:

@@ -1,13 +1,125 @@
+from typing import Any
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kenes.accounts.models import Citizen, ConsentRecord, SignInCode, User
 from kenes.core.admin import ReadOnlyAdmin
 
+# Django stores permission names in English ("Can add proposal"); the admin shows them in the
+# reader's language: the four default ones from these templates, the others from the catalog.
+_DEFAULT_PERMISSIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """``app | model | permission`` like Django's, with the permission's name translated."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if (
+        model is not None
+        and action in _DEFAULT_PERMISSIONS
+        and model_name == model._meta.model_name
+    ):
+        name = str(_DEFAULT_PERMISSIONS[action]) % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{content_type} | {name}"
+
+
+class _TranslatedPermissions:
+    """Show the permission choices of a user or a group in the reader's language."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.name in ("permissions", "user_permissions"):
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class KenesGroupAdmin(_TranslatedPermissions, GroupAdmin):  # type: ignore[misc]
+    pass
+
+
+# django-otp's TOTP device admin has English labels, help texts and headings and no catalog:
+# the same admin with them in the reader's language.
+_TOTP_FIELDS = {
+    "user": (_("user"), _("The staff member this device belongs to.")),
+    "name": (_("name"), _("A name to tell this device apart, e.g. “work phone”.")),
+    "confirmed": (_("confirmed"), _("Whether this device may be used to sign in.")),
+    "key": (_("secret key"), _("The device's secret key in hexadecimal (up to 40 bytes).")),
+    "step": (_("time step"), _("Seconds per code.")),
+    "t0": (_("start time"), _("The Unix time at which steps are counted from.")),
+    "digits": (_("digits"), _("How many digits a code has.")),
+    "tolerance": (_("tolerance"), _("How many steps before or after now a code may be.")),
+    "drift": (_("drift"), _("How many steps this device's clock is known to be off.")),
+    "throttling_failure_timestamp": (_("last failed attempt"), None),
+    "throttling_failure_count": (_("failed attempts in a row"), None),
+    "last_t": (_("last step used"), None),
+}
+_TOTP_SECTIONS = {
+    "Identity": _("Device"),
+    "Timestamps": _("Dates"),
+    "Configuration": _("Settings"),
+    "State": _("State"),
+    "Throttling": _("Failed attempts"),
+}
+
+
+class KenesTOTPDeviceAdmin(TOTPDeviceAdmin):  # type: ignore[misc]
+    list_display = ["user", "name", "created", "last_used", "confirmed"]
+    readonly_fields = ["created", "last_used", "qrcode_link"]
+
+    @admin.display(description=_("created"))
+    def created(self, device: TOTPDevice) -> Any:
+        return device.created_at
+
+    @admin.display(description=_("last used"))
+    def last_used(self, device: TOTPDevice) -> Any:
+        return device.last_used_at
+
+    def get_list_display(self, request: Any) -> Any:
+        return [c for c in super().get_list_display(request) if c != "qrcode_link"]
+
+    def get_fieldsets(self, request: Any, obj: Any = None) -> Any:
+        renamed = {"created_at": "created", "last_used_at": "last_used"}
+        return [
+            (
+                _TOTP_SECTIONS.get(title, title) if title else None,
+                {**options, "fields": [renamed.get(f, f) for f in options["fields"]]},
+            )
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in _TOTP_FIELDS:
+            field.label, help_text = _TOTP_FIELDS[db_field.name]
+            field.help_text = help_text or ""
+        return field
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, KenesTOTPDeviceAdmin)
+
 
 @admin.register(User)
-class KenesUserAdmin(UserAdmin[User]):
+class KenesUserAdmin(_TranslatedPermissions, UserAdmin[User]):
     list_display = ["username", "email", "is_staff", "roles", "preferred_language", "last_login"]
     list_filter = ["is_staff", "is_superuser", "groups", "preferred_language"]
     fieldsets = (

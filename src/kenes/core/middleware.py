@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kenes.core import translit
+
 
 class QueryLanguageMiddleware:
     """Honour ``?lang=<code>`` on any page, so shared links open in the sender's language."""
@@ -34,6 +36,60 @@ class QueryLanguageMiddleware:
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
         )
         response.headers.setdefault("Content-Language", lang)
+        return response
+
+
+# --- Reading Kazakh in the Latin alphabet ---------------------------------------------------
+
+SCRIPTS = ("cyrl", "latn")
+# Never transliterated: the admin, the API and machine files keep their Cyrillic as stored.
+_SCRIPT_SKIP = ("/admin/", "/api/", "/static/", "/media/")
+
+
+def reader_script(request: HttpRequest) -> str:
+    """The alphabet this reader asked for: ``?script=`` first, then the cookie (Cyrillic)."""
+    asked = request.GET.get("script")
+    if asked in SCRIPTS:
+        return asked
+    return "latn" if request.COOKIES.get(settings.KENES_SCRIPT_COOKIE) == "latn" else "cyrl"
+
+
+class ScriptMiddleware:
+    """Show a Kazakh page in the official Latin alphabet when the reader asked for it.
+
+    ``?script=latn`` (or ``cyrl``) switches and is remembered in a cookie, like ``?lang=``.
+    The page is rendered in Cyrillic as always and its reader text is transliterated on the
+    way out (:func:`kenes.core.translit.html_to_latin`), so nothing in Latin is ever stored.
+    Only Kazakh HTML pages change; Russian text marked ``lang="ru"`` inside them stays.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        script = reader_script(request)
+        request.kenes_script = script  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        asked = request.GET.get("script")
+        if asked in SCRIPTS:
+            response.set_cookie(
+                settings.KENES_SCRIPT_COOKIE,
+                asked,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+            )
+        if (
+            script == "latn"
+            and (translation.get_language() or "")[:2] == "kk"
+            and not request.path_info.startswith(_SCRIPT_SKIP)
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.streaming
+            and "Content-Encoding" not in response
+        ):
+            charset = response.charset or "utf-8"
+            html = response.content.decode(charset)
+            response.content = translit.html_to_latin(html, "kk").encode(charset)
+            response.headers["Content-Language"] = "kk-Latn"
         return response
 
 

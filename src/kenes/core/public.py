@@ -16,8 +16,9 @@ HEAD that carries no session cookie. For such requests
   popular page is built once per interval, not once per reader). For one more interval a
   stale copy is served while a single request rebuilds it, so a page is at most two
   intervals old. The key holds the path with
-  its query, the language cookie, ``Accept-Language``, ``HX-Request`` and whether the reader
-  accepts gzip (pages are cached as sent, compressed or not).
+  its query, the language cookie, the alphabet cookie (Kazakh in Latin, see
+  ``kenes.core.translit``), ``Accept-Language``, ``HX-Request`` and whether the reader accepts
+  gzip (pages are cached as sent, compressed or not).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ class PublicReadMiddleware:
             and response.status_code == 200
             and not response.streaming
             and "Cache-Control" not in response.headers
-            and _only_the_asked_language_cookie(request, response)
+            and _only_cookies_the_url_asked_for(request, response)
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
             patch_cache_control(response, public=True, max_age=max_age)
@@ -127,18 +128,22 @@ class PublicReadMiddleware:
         return response
 
 
-def _only_the_asked_language_cookie(request: HttpRequest, response: HttpResponse) -> bool:
-    """True when the answer sets no cookie, or only the language a ``?lang=`` link asked for.
+def _only_cookies_the_url_asked_for(request: HttpRequest, response: HttpResponse) -> bool:
+    """True when the answer sets no cookie, or only those its ``?lang=``/``?script=`` asked for.
 
-    A shared link such as ``/stats/?lang=kk`` answers with ``kenes_lang=kk``: that cookie
-    follows from the URL alone (which is in the cache key), so every reader of the URL may get
-    the same answer. Any other cookie (a session, a CSRF token) makes the answer personal.
+    A shared link such as ``/stats/?lang=kk&script=latn`` answers with ``kenes_lang=kk`` and
+    ``kenes_script=latn``: those cookies follow from the URL alone (which is in the cache key),
+    so every reader of the URL may get the same answer. Any other cookie (a session, a CSRF
+    token) makes the answer personal.
     """
-    names = set(response.cookies)
-    if not names:
-        return True
-    cookie = settings.LANGUAGE_COOKIE_NAME
-    return names == {cookie} and response.cookies[cookie].value == request.GET.get("lang")
+    from_url = {
+        settings.LANGUAGE_COOKIE_NAME: request.GET.get("lang"),
+        settings.KENES_SCRIPT_COOKIE: request.GET.get("script"),
+    }
+    return all(
+        name in from_url and morsel.value == from_url[name]
+        for name, morsel in response.cookies.items()
+    )
 
 
 def _cache_key(request: HttpRequest) -> str:
@@ -147,6 +152,7 @@ def _cache_key(request: HttpRequest) -> str:
             request.method or "",
             request.get_full_path(),
             request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+            request.COOKIES.get(settings.KENES_SCRIPT_COOKIE, ""),
             request.headers.get("Accept-Language", ""),
             request.headers.get("HX-Request", ""),
             # compressed or not (GZipMiddleware runs inside this one)

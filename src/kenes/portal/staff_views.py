@@ -101,11 +101,13 @@ def _lang() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
 
-class FriendlyNotFoundMiddleware:
-    """With DEBUG on (the demo), Django answers a 404 with its debug page; show the portal's.
+class FriendlyErrorPagesMiddleware:
+    """With DEBUG on (the demo), Django answers a 404 or an error with its debug pages; show
+    the portal's 404 and 500 pages in the reader's language instead.
 
-    Only Django's technical 404 page is replaced; JSON 404s and pages that chose their own
-    404 body are left alone.
+    Only Django's technical pages are replaced (they say "DEBUG = True"); JSON answers and
+    pages that chose their own body are left alone. The traceback of a 500 is still logged to
+    the console by Django (``django.request``), where the person running the demo sees it.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -115,12 +117,12 @@ class FriendlyNotFoundMiddleware:
         response = self.get_response(request)
         if (
             settings.DEBUG
-            and response.status_code == 404
+            and response.status_code in (404, 500)
             and response.get("Content-Type", "").startswith("text/html")
             and not getattr(response, "streaming", False)
             and b"DEBUG = True" in response.content
         ):
-            return not_found(request)
+            return not_found(request) if response.status_code == 404 else server_error(request)
         return response
 
 
