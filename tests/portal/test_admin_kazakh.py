@@ -38,6 +38,7 @@ ADMIN_ENGLISH = [
     "Can view ",
     "algorithm:",
     "iterations:",
+    "TOTP device",
 ]
 # Counters of the change list ("0 of 3 selected", "12 results") and filters ("By status").
 ADMIN_ENGLISH_RE = re.compile(r"\b\d+ of \d+ selected\b|\b\d+ results?\b|\bBy [a-z]+\b")

@@ -3,12 +3,13 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kenes.accounts.models import Citizen, ConsentRecord, SignInCode, User
+from kenes.accounts.models import Authenticator, Citizen, ConsentRecord, SignInCode, User
 from kenes.core.admin import ReadOnlyAdmin
 
 # Django stores permission names in English ("Can add proposal"); the admin shows them in the
@@ -21,20 +22,31 @@ _DEFAULT_PERMISSIONS = {
 }
 
 
+# Third-party models whose names are plain English, shown under the proxy that names them.
+_SHOWN_AS: dict[type[models.Model], type[models.Model]] = {TOTPDevice: Authenticator}
+
+
 def permission_label(permission: Permission) -> str:
     """``app | model | permission`` like Django's, with the permission's name translated."""
     content_type = permission.content_type
     model = content_type.model_class()
     action, _sep, model_name = permission.codename.partition("_")
+    shown = _SHOWN_AS.get(model, model) if model is not None else None
+    place = (
+        f"{shown._meta.app_config.verbose_name} | {shown._meta.verbose_name}"
+        if shown is not None and shown is not model
+        else str(content_type)
+    )
     if (
         model is not None
+        and shown is not None
         and action in _DEFAULT_PERMISSIONS
         and model_name == model._meta.model_name
     ):
-        name = str(_DEFAULT_PERMISSIONS[action]) % {"model": model._meta.verbose_name}
+        name = str(_DEFAULT_PERMISSIONS[action]) % {"model": shown._meta.verbose_name}
     else:
         name = gettext(permission.name)
-    return f"{content_type} | {name}"
+    return f"{place} | {name}"
 
 
 class _TranslatedPermissions:
@@ -113,9 +125,11 @@ class KenesTOTPDeviceAdmin(TOTPDeviceAdmin):  # type: ignore[misc]
         return field
 
 
+# Listed under the proxy Authenticator, whose name is translated (django-otp's model names are
+# plain English strings).
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
-admin.site.register(TOTPDevice, KenesTOTPDeviceAdmin)
+admin.site.register(Authenticator, KenesTOTPDeviceAdmin)
 
 
 @admin.register(User)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kenes.core.crypto import EncryptedTextField
 
@@ -136,3 +137,13 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.version}"
+
+
+class Authenticator(TOTPDevice):  # type: ignore[misc]
+    """django-otp's TOTP device under a name in the reader's language (the staff's second
+    factor); a proxy: the rows stay in django-otp's table."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
