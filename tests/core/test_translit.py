@@ -122,3 +122,31 @@ def test_a_kazakh_part_inside_a_russian_page_is_the_only_part_that_changes():
 def test_unclosed_and_stray_tags_do_not_leak_a_language():
     html = '<ul><li>Бір<li>Екі</ul></div><p lang="ru">Раз</p><p>Үш</p>'
     assert html_to_latin(html) == '<ul><li>Bır<li>Ekı</ul></div><p lang="ru">Раз</p><p>Üş</p>'
+
+
+def test_json_data_for_scripts_is_turned_into_latin_only_where_the_page_is_kazakh():
+    from django.utils.html import json_script
+
+    from kenes.core.translit import html_to_latin
+
+    labels = {"accepted": "қабылданды", "code": "KNS-7Q2F", "n": 3, "list": ["ішінара <&>"]}
+    block = json_script(labels, "decision-labels")
+    page = (
+        f'<main lang="kk">{block}<script>var ә = "қ";</script></main>'
+        f'<div lang="ru">{json_script({"accepted": "принято"}, "ru-labels")}</div>'
+    )
+    out = html_to_latin(page)
+    kk_json = out.split('id="decision-labels" type="application/json">')[1].split("</script>")[0]
+    # the labels a script shows are in Latin; keys, codes and numbers are kept; still safe
+    import json as _json
+
+    assert _json.loads(kk_json) == {
+        "accepted": "qabyldandy",
+        "code": "KNS-7Q2F",
+        "n": 3,
+        "list": ["ışınara <&>"],
+    }
+    assert "<&>" not in kk_json
+    # and code is not data: a plain script is left as it is, as is Russian data
+    assert 'var ә = "қ";' in out
+    assert '"\\u043f\\u0440\\u0438\\u043d\\u044f\\u0442\\u043e"' in out

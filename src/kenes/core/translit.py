@@ -12,7 +12,9 @@ two: ё→io, ю→iu, я→ia, ц→ts, щ→şş; the hard and soft signs are 
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 # Lower-case letters. Capitals are listed apart: the capital of ``i`` is ``İ`` and that of
 # ``ı`` is ``I``, which str.upper() would not give.
@@ -176,15 +178,17 @@ def html_to_latin(html: str, lang: str = "kk") -> str:
     # Open elements: (tag, transliterate?) — the language a text inherits.
     stack: list[tuple[str, bool]] = []
     raw_until = ""
+    json_data = False  # inside <script type="application/json"> of this language
     pos = 0
     for match in _TOKEN.finditer(html):
         text, token = html[pos : match.start()], match.group(0)
         pos = match.end()
         if raw_until:
-            out.append(text)
+            out.append(_json_to_latin(text) if json_data else text)
             out.append(token)
             if token.lower().startswith(raw_until):
                 raw_until = ""
+                json_data = False
                 _close(stack, token)
             continue
         on = stack[-1][1] if stack else True
@@ -211,6 +215,8 @@ def html_to_latin(html: str, lang: str = "kk") -> str:
         out.append(token)
         if name in _RAW:
             raw_until = f"</{name}"
+            # Labels a script shows (Django's json_script), e.g. the ledger check's decisions.
+            json_data = here and name == "script" and bool(_JSON_TYPE.search(token))
             stack.append((name, False))
         elif name in _KEEP:
             stack.append((name, False))
@@ -219,6 +225,31 @@ def html_to_latin(html: str, lang: str = "kk") -> str:
     rest = html[pos:]
     out.append(rest if raw_until or (stack and not stack[-1][1]) else to_latin(rest))
     return "".join(out)
+
+
+_JSON_TYPE = re.compile(r'\stype="application/json"', re.IGNORECASE)
+# What Django's json_script escapes, so the data stays safe inside <script>.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _json_to_latin(text: str) -> str:
+    """The strings of a JSON data block in Latin (keys and other values kept); text that is
+    not JSON is returned as it is."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return to_latin(value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(walk(data)).translate(_JSON_SCRIPT_ESCAPES)
 
 
 def _latin_attr(match: re.Match[str]) -> str:
