@@ -24,7 +24,7 @@ from functools import lru_cache
 
 # Kazakh Cyrillic -> Kazakh Latin (2021 alphabet). Russian-only letters use the usual
 # digraphs of the official transliteration guidance.
-_CYR2LAT: dict[str, str] = {
+CYR2LAT: dict[str, str] = {
     "а": "a",
     "ә": "ä",
     "б": "b",
@@ -187,7 +187,7 @@ def normalize_text(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
-    out = _CYR2LAT.get(ch, ch)
+    out = CYR2LAT.get(ch, ch)
     return "".join(_FOLD_LATIN.get(c, c) for c in out)
 
 
@@ -201,7 +201,7 @@ def kk_cyr_to_lat(text: str) -> str:
     out = []
     for ch in text:
         low = ch.lower()
-        lat = _CYR2LAT.get(low)
+        lat = CYR2LAT.get(low)
         if lat is None:
             out.append(ch)
         elif ch != low and lat:

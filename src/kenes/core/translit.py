@@ -16,99 +16,24 @@ import json
 import re
 from typing import Any
 
-# Lower-case letters. Capitals are listed apart: the capital of ``i`` is ``İ`` and that of
-# ``ı`` is ``I``, which str.upper() would not give.
-LOWER: dict[str, str] = {
-    "а": "a",
-    "ә": "ä",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "ғ": "ğ",
-    "д": "d",
-    "е": "e",
-    "ё": "io",
-    "ж": "j",
-    "з": "z",
-    "и": "i",
-    "й": "i",
-    "к": "k",
-    "қ": "q",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "ң": "ñ",
-    "о": "o",
-    "ө": "ö",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ұ": "ū",
-    "ү": "ü",
-    "ф": "f",
-    "х": "h",
-    "һ": "h",
-    "ц": "ts",
-    "ч": "ç",
-    "ш": "ş",
-    "щ": "şş",
-    "ъ": "",
-    "ы": "y",
-    "і": "ı",
-    "ь": "",
-    "э": "e",
-    "ю": "iu",
-    "я": "ia",
-}
-UPPER: dict[str, str] = {
-    "А": "A",
-    "Ә": "Ä",
-    "Б": "B",
-    "В": "V",
-    "Г": "G",
-    "Ғ": "Ğ",
-    "Д": "D",
-    "Е": "E",
-    "Ё": "İo",
-    "Ж": "J",
-    "З": "Z",
-    "И": "İ",
-    "Й": "İ",
-    "К": "K",
-    "Қ": "Q",
-    "Л": "L",
-    "М": "M",
-    "Н": "N",
-    "Ң": "Ñ",
-    "О": "O",
-    "Ө": "Ö",
-    "П": "P",
-    "Р": "R",
-    "С": "S",
-    "Т": "T",
-    "У": "U",
-    "Ұ": "Ū",
-    "Ү": "Ü",
-    "Ф": "F",
-    "Х": "H",
-    "Һ": "H",
-    "Ц": "Ts",
-    "Ч": "Ç",
-    "Ш": "Ş",
-    "Щ": "Şş",
-    "Ъ": "",
-    "Ы": "Y",
-    "І": "I",
-    "Ь": "",
-    "Э": "E",
-    "Ю": "İu",
-    "Я": "İa",
-}
+from kenes.analysis.normalize import CYR2LAT
+
+# Lower-case letters: the 2021 table the analysis already uses to match Latin-typed Kazakh.
+LOWER: dict[str, str] = CYR2LAT
+
+
+def _capitalised(latin: str) -> str:
+    """Capital first letter: the capital of ``i`` is ``İ`` and that of ``ı`` is ``I``, which
+    str.upper() would not give."""
+    if not latin:
+        return latin
+    return {"i": "İ", "ı": "I"}.get(latin[0], latin[0].upper()) + latin[1:]
+
+
+UPPER: dict[str, str] = {cyr.upper(): _capitalised(lat) for cyr, lat in LOWER.items()}
 # A capital that becomes two letters is spelled in capitals inside a word in capitals
 # ("ЮНЕСКО" → "İUNESKO") and as a capital and a small letter otherwise ("Юрий" → "İurii").
-_ALL_CAPS = {"Ё": "İO", "Ю": "İU", "Я": "İA", "Щ": "ŞŞ", "Ц": "TS"}
+_ALL_CAPS = {cyr: lat[0] + lat[1:].upper() for cyr, lat in UPPER.items() if len(lat) > 1}
 _TABLE = str.maketrans({**LOWER, **UPPER})
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _TWO_LETTER_CAPITAL = re.compile("[" + "".join(_ALL_CAPS) + "]")
