@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -11,6 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kenes.accounts.models import Authenticator, Citizen, ConsentRecord, SignInCode, User
 from kenes.core.admin import ReadOnlyAdmin
+from kenes.core.models import AuditAction
+from kenes.core.services import audit_record
 
 # Django stores permission names in English ("Can add proposal"); the admin shows them in the
 # reader's language: the four default ones from these templates, the others from the catalog.
@@ -116,6 +118,39 @@ class KenesTOTPDeviceAdmin(TOTPDeviceAdmin):  # type: ignore[misc]
             )
             for title, options in super().get_fieldsets(request, obj)
         ]
+
+    # A second factor is a staff member's key to the admin: every change made here is audited
+    # (as `kenes staff-totp` is), with the fields changed, never their values.
+    def save_model(self, request: Any, obj: TOTPDevice, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action=AuditAction.ACCOUNTS_TOTP_CHANGED
+                if change
+                else AuditAction.ACCOUNTS_TOTP_CREATED,
+                target=obj.user,
+                data={"device": obj.pk, "fields": sorted(form.changed_data)},
+            )
+
+    def delete_model(self, request: Any, obj: TOTPDevice) -> None:
+        with transaction.atomic():
+            self._audit_deleted(request, [obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        with transaction.atomic():
+            self._audit_deleted(request, list(queryset.select_related("user")))
+            super().delete_queryset(request, queryset)
+
+    def _audit_deleted(self, request: Any, devices: list[TOTPDevice]) -> None:
+        for device in devices:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.ACCOUNTS_TOTP_DELETED,
+                target=device.user,
+                data={"device": device.pk},
+            )
 
     def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -65,6 +65,8 @@ class AuditAction(StrEnum):
     PROPOSAL_PUBLISH = "proposal.publish"
     PROPOSAL_REPORTS_DISMISS = "proposal.reports_dismiss"
     ACCOUNTS_TOTP_CREATED = "accounts.totp_created"
+    ACCOUNTS_TOTP_CHANGED = "accounts.totp_changed"
+    ACCOUNTS_TOTP_DELETED = "accounts.totp_deleted"
     CITIZEN_ERASED = "citizen.erased"
     CONSENT_WITHDRAWN = "consent.withdrawn"
     CONSULTATION_CREATE = "consultation.create"
