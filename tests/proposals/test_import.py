@@ -360,3 +360,16 @@ def test_receipts_file_gives_each_row_its_code_and_secret_once(tmp_path, version
         assert receipt_check(code=code, secret=secret) is not None
     assert second == first
     assert oct(receipts.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_same_contact_and_text_twice_in_one_file_is_stored_once(tmp_path, version):
+    rows = good_rows(3)
+    for row in rows[:2]:
+        row[1] = f"{TEXT}, одинаковый текст."
+        row[7] = "+7 701 555 0000"
+        row[8] = "1"
+    result = run(write_csv(tmp_path / "twice.csv", rows))
+    assert result.created == 2
+    assert result.failed == 1
+    assert [e.row for e in result.first_errors] == [3]  # the second of the pair (header: row 1)
+    assert Proposal.objects.filter(text__endswith="одинаковый текст.").count() == 1

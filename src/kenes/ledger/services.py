@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from kenes.core.bulk import bulk_insert
 from kenes.ledger import signing
 from kenes.ledger.events import EVENT_VERSION, Event, canonical
 from kenes.ledger.merkle import (
@@ -64,7 +65,7 @@ def ledger_append_many(events: Iterable[Event]) -> list[Entry]:
         raise RuntimeError("ledger_append_many must run inside the transaction of its change")
     at = timezone.now().isoformat(timespec="seconds")
     _sequence_after_commit()
-    return Entry.objects.bulk_create((_entry(e, at) for e in events), batch_size=2000)
+    return bulk_insert(Entry, [_entry(e, at) for e in events])
 
 
 class _TreeCache:

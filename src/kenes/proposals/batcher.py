@@ -41,6 +41,7 @@ from django.db.models.signals import post_migrate
 from django.utils import translation
 
 from kenes.core import crypto
+from kenes.core.bulk import bulk_insert
 from kenes.drafts.models import Version
 from kenes.proposals.models import IdempotencyKey
 from kenes.proposals.services import ProposalRow, Submitted, proposals_submit_many
@@ -163,7 +164,7 @@ def _write(batch: list[Job]) -> dict[Job, ApiSubmitted | ValidationError]:
                     )
                 )
     if keys:
-        IdempotencyKey.objects.bulk_create(keys)
+        bulk_insert(IdempotencyKey, keys)
     for job, leader in followers:
         earlier = out[leader]
         if isinstance(earlier, ValidationError):

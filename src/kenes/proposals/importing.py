@@ -41,7 +41,7 @@ from kenes.core.services import audit_record
 from kenes.core.validation import field_errors
 from kenes.drafts.models import Version
 from kenes.proposals.models import Channel
-from kenes.proposals.services import ProposalRow, proposals_submit_many
+from kenes.proposals.services import ProposalRow, TargetCache, proposals_submit_many
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 COLUMNS = (
@@ -422,6 +422,7 @@ def proposals_import_batch(
     rows: list[tuple[int, dict[str, Any]]],
     receipts: list[tuple[int, str, str, str]] | None = None,
     before_commit: Callable[[list[tuple[int, str, str, str]]], None] | None = None,
+    targets: TargetCache | None = None,
 ) -> tuple[int, int, list[RowError]]:
     """Import rows in one transaction; return (created, skipped, errors).
 
@@ -466,7 +467,7 @@ def proposals_import_batch(
             row = {"external_id": external_id, "source_ref": f"row {number}", **fields}
             inputs.append(cast(ProposalRow, row))
     results = proposals_submit_many(
-        actor=actor, version=version, channel=channel, source=source, rows=inputs
+        actor=actor, version=version, channel=channel, source=source, rows=inputs, targets=targets
     )
     for (number, external_id), result in zip(accepted, results, strict=True):
         if isinstance(result, ValidationError):
@@ -640,9 +641,11 @@ def proposals_import_file(
         k, n = shard
         rows = (row for row in rows if row[0] % n == k)
     try:
+        targets: TargetCache = {}
         for batch in _batches(rows, batch_size):
             batch_receipts: list[tuple[int, str, str, str]] = []
             created, skipped, row_errors = proposals_import_batch(
+                targets=targets,
                 actor=actor,
                 version=version,
                 channel=channel,

@@ -19,6 +19,7 @@ from kenes.consultations.models import Consultation
 from kenes.consultations.services import intake_check
 from kenes.core import hooks, pii
 from kenes.core.actors import Actor
+from kenes.core.bulk import bulk_insert
 from kenes.core.crypto import blind_index
 from kenes.core.text import has_nul, visible_length
 from kenes.core.validation import EMAIL_RE, PHONE_RE
@@ -45,6 +46,26 @@ from kenes.proposals.models import (
 
 class DuplicateProposalError(ValidationError):
     """The same author sent the same text a moment ago."""
+
+
+def _duplicate_error() -> DuplicateProposalError:
+    return DuplicateProposalError(
+        {
+            "text": [
+                _(
+                    "You have just sent this same text; it was received. There is no need to "
+                    "send it again."
+                )
+            ]
+        }
+    )
+
+
+# Checked for every row of every batch: computed once, not per row (Choices.values builds a list).
+_CHANNELS = frozenset(Channel.values)
+_AUTHOR_KINDS = frozenset(AuthorKind.values)
+_REGIONS = frozenset(Region.values)
+_LANGUAGES = frozenset(Language.values)
 
 
 @dataclass(frozen=True)
@@ -220,6 +241,7 @@ def _prepare(
     form_date: date | None = None,
     targets: TargetCache | None = None,
     consultation: list[Consultation | None] | None = None,
+    check_duplicate: bool = True,
 ) -> _Prepared:
     """Validate one proposal and build it (unsaved); raise ValidationError per field.
 
@@ -260,13 +282,13 @@ def _prepare(
             _("The proposal is too long: at most %(n)s characters, this one has %(len)s.")
             % {"n": TEXT_MAX, "len": len(clean)}
         ]
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         errors["channel"] = [_("Unknown channel.")]
-    if author_kind not in AuthorKind.values:
+    if author_kind not in _AUTHOR_KINDS:
         errors["author_kind"] = [_("Unknown kind of author.")]
-    if region and region not in Region.values:
+    if region and region not in _REGIONS:
         errors["region"] = [_("Unknown region.")]
-    if language and language not in Language.values:
+    if language and language not in _LANGUAGES:
         errors["language"] = [_("The language must be kk, ru or en.")]
     try:
         contact = _clean_contact(contact or "")
@@ -296,21 +318,9 @@ def _prepare(
         if contact
         else (blind_index("client:" + client_token) if client_token else "")
     )
-    if author_index:
-        window = timezone.now() - timedelta(seconds=settings.KENES_DUPLICATE_WINDOW)
-        if Proposal.objects.filter(
-            author_index=author_index, text_hash=fingerprint, submitted_at__gte=window
-        ).exists():
-            raise DuplicateProposalError(
-                {
-                    "text": [
-                        _(
-                            "You have just sent this same text; it was received. There is no need to "
-                            "send it again."
-                        )
-                    ]
-                }
-            )
+    if author_index and check_duplicate:
+        if _recent_pairs([(author_index, fingerprint)]):
+            raise _duplicate_error()
     if language:
         lang, detected = language, False
     else:
@@ -359,6 +369,18 @@ def _prepare(
         public_text_sha256=public_text_hash(proposal.public_text),
     )
     return _Prepared(proposal, secret, event)
+
+
+def _recent_pairs(pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (author index, text fingerprint) pairs were stored within the duplicate window."""
+    if not pairs:
+        return set()
+    window = timezone.now() - timedelta(seconds=settings.KENES_DUPLICATE_WINDOW)
+    wanted = set(pairs)
+    found = Proposal.objects.filter(
+        author_index__in={a for a, _t in wanted}, submitted_at__gte=window
+    ).values_list("author_index", "text_hash")
+    return {pair for pair in found if pair in wanted}
 
 
 def _count_received(proposals: list[Proposal]) -> None:
@@ -466,6 +488,7 @@ def proposals_submit_many(
     channel: str,
     source: str,
     rows: list[ProposalRow],
+    targets: TargetCache | None = None,
 ) -> list[Submitted | ValidationError]:
     """Validate and store many proposals of one file or batch, in the caller's transaction.
 
@@ -474,6 +497,7 @@ def proposals_submit_many(
     whose external id is already stored, or appeared earlier in the batch, come back with
     ``created=False``. Writes proposals, their history and their ledger entries with bulk
     inserts; equivalent to calling proposal_submit per row, an order of magnitude faster.
+    ``targets`` caches the version's articles and points across the batches of one import.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("proposals_submit_many must run inside a transaction")
@@ -484,7 +508,8 @@ def proposals_submit_many(
             channel=channel, source=source, external_id__in=[i for i in ids if i]
         )
     }
-    targets: TargetCache = {}
+    if targets is None:
+        targets = {}  # a caller importing many batches of one version passes one for all
     consultation = [Consultation.objects.filter(version_id=version.pk).first()]
     results: list[Submitted | ValidationError | None] = [None] * len(rows)
     fresh: list[tuple[int, _Prepared]] = []
@@ -505,6 +530,7 @@ def proposals_submit_many(
                 source=source,
                 targets=targets,
                 consultation=consultation,
+                check_duplicate=False,
                 **row,
             )
         except ValidationError as exc:
@@ -513,10 +539,29 @@ def proposals_submit_many(
         if external_id:
             seen[external_id] = n
         fresh.append((n, prepared))
+    # The same author's same text within the window: one query for the batch, and the batch's
+    # own repeats (the second of two equal rows from one author is refused as a duplicate).
+    authored = [
+        (p.proposal.author_index, p.proposal.text_hash)
+        for _n, p in fresh
+        if p.proposal.author_index
+    ]
+    if authored:
+        taken = _recent_pairs(authored)
+        kept: list[tuple[int, _Prepared]] = []
+        for n, prepared in fresh:
+            pair = (prepared.proposal.author_index, prepared.proposal.text_hash)
+            if prepared.proposal.author_index:
+                if pair in taken:
+                    results[n] = _duplicate_error()
+                    continue
+                taken.add(pair)
+            kept.append((n, prepared))
+        fresh = kept
     if fresh:
         try:
             with transaction.atomic():
-                saved = Proposal.objects.bulk_create([p.proposal for _n, p in fresh])
+                saved = bulk_insert(Proposal, [p.proposal for _n, p in fresh])
         except IntegrityError:
             # A receipt-code collision or a concurrent import: store row by row instead.
             saved = []
@@ -536,7 +581,7 @@ def proposals_submit_many(
                 except ValidationError as exc:
                     results[n] = exc
         if saved:
-            StateChange.objects.bulk_create([_received(p, actor) for p in saved], batch_size=2000)
+            bulk_insert(StateChange, [_received(p, actor) for p in saved])
             _count_received(saved)
             ledger_append_many(replace(p.event, code=p.proposal.code) for _n, p in fresh)
             hooks.after_commit(hooks.PROPOSALS_STORED, proposal_ids=[p.pk for p in saved])

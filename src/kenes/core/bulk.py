@@ -1,0 +1,102 @@
+"""Fast bulk inserts of model instances: PostgreSQL ``COPY``, elsewhere ``bulk_create``.
+
+On PostgreSQL the rows of a batch are streamed with ``COPY ... FROM STDIN`` (psycopg writes
+them in C) after drawing their primary keys from the table's sequence in one statement, so the
+instances come back with their ``pk`` set, as ``bulk_create`` leaves them. Compared with
+``bulk_create`` (an ``INSERT ... SELECT * FROM UNNEST`` whose arrays psycopg quotes value by
+value in Python) this costs about a tenth of the client CPU per row.
+
+What it does not do, like ``bulk_create``: send signals or call ``save()``. Fields are written
+as the ORM would write them: plain columns as they are, fields with their own conversion
+(encrypted text, JSON, ``auto_now`` dates) through ``pre_save`` and ``get_db_prep_save``.
+Errors are Django's (a duplicate key raises :class:`django.db.IntegrityError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+from typing import Any, TypeVar
+
+from django.db import connections, models, router
+
+M = TypeVar("M", bound=models.Model)
+
+# Field classes (exactly these, not subclasses) whose attribute value is already what the
+# database stores; every other field goes through the ORM's own conversion.
+_PLAIN: tuple[type[models.Field[Any, Any]], ...] = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.BooleanField,
+    models.FloatField,
+    models.ForeignKey,
+    models.OneToOneField,
+)
+
+_SEQUENCES: dict[tuple[str, str], str] = {}
+
+
+def _getter(field: models.Field[Any, Any], connection: Any) -> Callable[[models.Model], Any]:
+    if type(field) in _PLAIN:
+        get = attrgetter(field.attname)
+        if isinstance(field, models.CharField | models.TextField) and field.choices:
+            # A TextChoices member is a str; give the driver the plain value.
+            def plain(obj: models.Model) -> Any:
+                value = get(obj)
+                return value if value is None or type(value) is str else str(value)
+
+            return plain
+        return get
+    if isinstance(field, models.DateField) and not (field.auto_now or field.auto_now_add):
+        return attrgetter(field.attname)  # DateField and DateTimeField: the driver adapts them
+
+    def converted(obj: models.Model) -> Any:
+        return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+    return converted
+
+
+def _next_ids(cursor: Any, table: str, column: str, n: int) -> list[int]:
+    sequence = _SEQUENCES.get((table, column))
+    if sequence is None:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        sequence = _SEQUENCES[(table, column)] = cursor.fetchone()[0]
+    cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, n])
+    return [row[0] for row in cursor.fetchall()]
+
+
+def bulk_insert(model: type[M], objs: Sequence[M], *, batch_size: int = 5000) -> list[M]:
+    """Insert new instances of ``model`` (their ``pk`` unset) and return them with it set."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return model._default_manager.using(alias).bulk_create(objs, batch_size=batch_size)
+    opts = model._meta
+    pk = opts.pk
+    assert pk is not None and pk.column is not None
+    fields = [f for f in opts.concrete_fields if f is not pk]
+    getters = [_getter(f, connection) for f in fields]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(str(c)) for c in [pk.column, *(f.column for f in fields)])
+    sql = f"COPY {qn(opts.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = cursor.cursor
+        for start in range(0, len(objs), batch_size):
+            chunk = objs[start : start + batch_size]
+            ids = _next_ids(raw, opts.db_table, pk.column, len(chunk))
+            with raw.copy(sql) as copy:
+                for obj, ident in zip(chunk, ids, strict=True):
+                    copy.write_row([ident, *[get(obj) for get in getters]])
+            for obj, ident in zip(chunk, ids, strict=True):
+                obj.pk = ident
+                obj._state.adding = False
+                obj._state.db = alias
+    return objs
