@@ -407,8 +407,8 @@ def _count_received(proposals: list[Proposal]) -> None:
 def _received(proposal: Proposal, actor: Actor) -> StateChange:
     user = acting_user(actor)
     return StateChange(
-        proposal=proposal,
-        actor=user,
+        proposal_id=proposal.pk,  # ids, not instances: no descriptor and router work per row
+        actor_id=user.pk if user else None,
         actor_label=user.get_username() if user else "system",
         from_state="",
         to_state=ProposalState.RECEIVED,
