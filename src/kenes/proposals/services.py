@@ -383,6 +383,33 @@ def _recent_pairs(pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
     return {pair for pair in found if pair in wanted}
 
 
+def _already_imported(*, channel: str, source: str, external_ids: list[str]) -> dict[str, Proposal]:
+    """The proposals of this channel and source already stored under these external ids."""
+    if not external_ids:
+        return {}
+    if connection.vendor == "postgresql":
+        # One probe of the unique index per id (LATERAL ... LIMIT 1). Written as
+        # `external_id = ANY(...)` or as a join, the planner (with a just-imported source's
+        # stale statistics) reads all of the source's rows per batch: quadratic over a
+        # 1M-row import.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT f.id FROM unnest(%s::text[]) AS wanted(external_id) CROSS JOIN LATERAL "
+                "(SELECT p.id FROM proposals_proposal p WHERE p.channel = %s AND p.source = %s "
+                "AND p.external_id = wanted.external_id AND p.external_id <> '' LIMIT 1) f",
+                [external_ids, channel, source],
+            )
+            found = [row[0] for row in cursor.fetchall()]
+        if not found:
+            return {}
+        query = Proposal.objects.filter(pk__in=found)
+    else:
+        query = Proposal.objects.filter(
+            channel=channel, source=source, external_id__in=external_ids
+        )
+    return {p.external_id: p for p in query.order_by()}
+
+
 def _count_received(proposals: list[Proposal]) -> None:
     """Add new proposals to the public counters, in the intake's transaction."""
     counters_add(
@@ -502,12 +529,7 @@ def proposals_submit_many(
     if not connection.in_atomic_block:
         raise RuntimeError("proposals_submit_many must run inside a transaction")
     ids = [str(r.get("external_id") or "") for r in rows]
-    existing = {
-        p.external_id: p
-        for p in Proposal.objects.filter(
-            channel=channel, source=source, external_id__in=[i for i in ids if i]
-        )
-    }
+    existing = _already_imported(channel=channel, source=source, external_ids=[i for i in ids if i])
     if targets is None:
         targets = {}  # a caller importing many batches of one version passes one for all
     consultation = [Consultation.objects.filter(version_id=version.pk).first()]
