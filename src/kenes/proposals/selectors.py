@@ -19,6 +19,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 
+from kenes.analysis.normalize import kk_lat_to_cyr
+from kenes.analysis.wordforms import russian_stem
 from kenes.drafts.models import Article, Version
 from kenes.proposals import receipts
 from kenes.proposals.models import Proposal, StateChange, Visibility
@@ -98,25 +100,31 @@ def public_proposals(filters: PublicFilters, *, staff: bool = False) -> QuerySet
     qs = _by_fields(qs, filters)
     q = filters.q.strip()[:200]
     if q:
-        stems = [st for st in (kazakh_stem(w) for w in WORD_RE.findall(q.lower())) if st][:8]
+        groups = [search_stems(w) for w in WORD_RE.findall(q.lower())][:8]
+        groups = [g for g in groups if g]
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
             # alias(), not annotate(): the vectors are only filtered on, never selected.
-            # Russian word forms through the Russian stemmer; Kazakh ones as stems matched
-            # by prefix on the 'simple' index (see kazakh_stem).
+            # Russian word forms through the Russian stemmer; each word's Russian and Kazakh
+            # stems also as prefixes on the 'simple' index (see search_stems).
             qs = qs.alias(
                 fts=SearchVector(column, config="russian"),
                 fts_simple=SearchVector(column, config="simple"),
             )
             russian = Q(fts=SearchQuery(q, config="russian", search_type="websearch"))
-            if stems:
-                prefix = " & ".join(f"{st}:*" for st in stems)
+            if groups:
+                prefix = " & ".join(
+                    "(" + " | ".join(f"{st}:*" for st in group) + ")" for group in groups
+                )
                 russian |= Q(fts_simple=SearchQuery(prefix, config="simple", search_type="raw"))
             qs = qs.filter(russian)
-        elif connection.vendor == "sqlite" and not staff and stems:
-            # FTS5 table over the public text, kept by triggers: every word's stem as a prefix.
-            match = " AND ".join('"' + st.replace('"', "") + '"*' for st in stems)
+        elif connection.vendor == "sqlite" and not staff and groups:
+            # FTS5 table over the public text, kept by triggers: each word's stems as prefixes.
+            match = " AND ".join(
+                "(" + " OR ".join('"' + st.replace('"', "") + '"*' for st in group) + ")"
+                for group in groups
+            )
             qs = qs.filter(
                 pk__in=RawSQL(
                     "SELECT rowid FROM proposals_proposal_fts WHERE proposals_proposal_fts MATCH %s",
@@ -124,12 +132,13 @@ def public_proposals(filters: PublicFilters, *, staff: bool = False) -> QuerySet
                 )
             )
         else:
-            words = [w for w in q.split() if w][:8]
-            for word in words:
-                variants = {word, word.lower(), word.capitalize(), word.upper()}
+            # Staff search on SQLite (the original text has no FTS table): each word's stems
+            # as substrings, in a few letter cases.
+            for group in groups or [[w] for w in q.split()[:8]]:
                 condition = Q()
-                for v in variants:
-                    condition |= Q(**{column + "__contains": v})
+                for stem in group:
+                    for v in {stem, stem.capitalize(), stem.upper()}:
+                        condition |= Q(**{column + "__contains": v})
                 qs = qs.filter(condition)
     return qs.order_by("-submitted_at", "-id")
 
@@ -209,6 +218,30 @@ def kazakh_stem(word: str) -> str:
                 word = word[: -len(ending)]
                 break
     return word
+
+
+def search_stems(word: str) -> list[str]:
+    """The prefixes a search word is matched by: its Kazakh stem and its Russian (Snowball)
+    stem, and for a word typed in Kazakh Latin letters those of its Cyrillic spelling too.
+
+    "языки" → язык (finds "языков"), "интернета" → интернет, "тілдер" → тіл (finds "тілі",
+    "тілдің"). Stems shorter than 3 letters are left out (too many words start so); a short
+    word is kept whole.
+    """
+    word = word.lower()
+    forms = [word]
+    if word.isascii() or not any("\u0400" <= ch <= "\u04ff" for ch in word):
+        cyrillic = kk_lat_to_cyr(word).lower()
+        if cyrillic != word:
+            forms.append(cyrillic)
+    out: list[str] = []
+    for form in forms:
+        for stem in (kazakh_stem(form), russian_stem(form)):
+            stem = stem if len(stem) >= 3 else form
+            if stem and stem not in out:
+                out.append(stem)
+    # A prefix already covered by a shorter one adds nothing.
+    return [st for st in out if not any(o != st and st.startswith(o) for o in out)]
 
 
 def public_counts(qs: QuerySet[Proposal]) -> dict[str, dict[str, int]]:
