@@ -57,3 +57,29 @@ class LinkForm(forms.Form):
                 self, version_id=self.version_id, article_field="article", point_field="point"
             )
         return data
+
+
+class SemanticSearchForm(forms.Form):
+    """The reviewers' search by meaning: a query in Kazakh (either script) or Russian, and
+    the draft version whose proposals are searched."""
+
+    q = forms.CharField(
+        label=_("What are you looking for?"),
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "Describe the subject in your own words, in Kazakh or Russian: proposals with the "
+            "same meaning are found in both languages, even without the same words."
+        ),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    version = forms.TypedChoiceField(label=_("Document and version"), coerce=int)
+
+    def __init__(self, *args: Any, versions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["version"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(v.pk, f"{v.document} · {v.label}") for v in versions]
+        if versions and not self.is_bound:
+            self.initial.setdefault("version", versions[0].pk)
+        self.fields["q"].widget.attrs["aria-describedby"] = "id_q_helptext"

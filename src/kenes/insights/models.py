@@ -357,3 +357,30 @@ class Embedding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_id}:{self.key}"
+
+
+class ProposalVector(models.Model):
+    """Which stored :class:`Embedding` stands for a proposal in search by meaning, per model.
+
+    Written by the search the first time it embeds a proposal (from the letter's content in its
+    public, masked text), so that a worker builds a version's search index from two queries
+    instead of re-reading and re-parsing every letter."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="+"
+    )
+    model_id = models.CharField(_("model"), max_length=100)
+    # Embedding.key (not a foreign key: the vector may be shared by equal texts).
+    key = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("search vector")
+        verbose_name_plural = _("search vectors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "model_id"], name="insights_proposal_vector_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}:{self.model_id}"

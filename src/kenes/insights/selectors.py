@@ -138,3 +138,15 @@ def open_member_ids(cluster: Any, only: list[int] | None = None) -> list[int]:
     if only is not None:
         qs = qs.filter(proposal_id__in=only)
     return list(qs.order_by("proposal_id").values_list("proposal_id", flat=True))
+
+
+def search_versions() -> list[Any]:
+    """Draft versions that have proposals, newest first (the search page's choice)."""
+    from kenes.drafts.models import Version
+
+    return list(
+        Version.objects.filter(proposals__isnull=False)
+        .distinct()
+        .select_related("document")
+        .order_by("-created_at", "-id")
+    )

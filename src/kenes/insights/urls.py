@@ -15,4 +15,5 @@ urlpatterns = [
     path("themes/", views.themes, name="themes"),
     path("themes/<int:pk>/", views.theme, name="theme"),
     path("themes/<int:pk>/remove", views.theme_member_remove, name="theme-remove"),
+    path("search/", views.semantic_search, name="search"),
 ]

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kenes.accounts.permissions import REVIEW_ACT, review_view
 from kenes.core.validation import add_form_errors
 from kenes.insights import selectors, services
-from kenes.insights.forms import ClusterAnswerForm, LinkForm
+from kenes.insights.forms import ClusterAnswerForm, LinkForm, SemanticSearchForm
+from kenes.insights.search import semantic_search as search_by_meaning
 from kenes.proposals.models import Proposal
 from kenes.review.views import confirm_answer_page, remember_for_undo
 
@@ -110,6 +111,25 @@ def _cluster_page(
             "can_act": request.user.has_perm(REVIEW_ACT),
             "can_correct": request.user.has_perm(CORRECT_PERM),
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@review_view
+def semantic_search(request: HttpRequest) -> HttpResponse:
+    """Search a version's proposals by meaning, in Kazakh and Russian (kenes.insights.search)."""
+    versions = selectors.search_versions()
+    form = SemanticSearchForm(request.GET if "q" in request.GET else None, versions=versions)
+    result = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+        result = search_by_meaning(
+            version_id=form.cleaned_data["version"], query=form.cleaned_data["q"]
+        )
+    return render(
+        request,
+        "insights/search.html",
+        {"form": form, "result": result, "has_versions": bool(versions)},
         status=400 if form.errors else 200,
     )
 
