@@ -326,6 +326,8 @@ KENES_RATE_LIMITS = {
     "signin": os.environ.get("KENES_RATE_SIGNIN", "20/600"),
     # votes and reactions (deliberation)
     "vote": os.environ.get("KENES_RATE_VOTE", "120/600"),
+    # the propose form's "similar proposals" box (one request per pause in typing)
+    "similar": os.environ.get("KENES_RATE_SIMILAR", "600/600"),
 }
 # Reverse proxies in front of Kenes that append to X-Forwarded-For (0: use REMOTE_ADDR).
 KENES_PROXY_COUNT = int(os.environ.get("KENES_PROXY_COUNT", "0"))

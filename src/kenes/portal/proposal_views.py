@@ -9,12 +9,15 @@ POST body.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,13 +25,14 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kenes.accounts.session import current_citizen
 from kenes.core import crypto, ratelimit
 from kenes.core.i18n import current_lang
 from kenes.drafts import selectors as drafts
 from kenes.drafts.models import Article, pick_language
+from kenes.insights import search as similar
 from kenes.insights import selectors as insights_selectors
 from kenes.portal.forms import ListFilters, ProposalForm, TrackForm
 from kenes.proposals import receipts
@@ -50,6 +54,7 @@ from kenes.proposals.services import DuplicateProposalError
 from kenes.review import selectors as review_selectors
 from kenes.review.models import Answer
 
+logger = logging.getLogger(__name__)
 CLIENT_COOKIE = "kenes_client"
 CLIENT_COOKIE_AGE = 365 * 24 * 3600
 CLIENT_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -215,6 +220,42 @@ def propose(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     }
     page = render(request, "portal/proposals/propose.html", context)
     return _remember_client(page, token) if new_token else page
+
+
+SIMILAR_CACHE_SECONDS = 60
+
+
+@never_cache
+@require_POST
+def propose_similar(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    """The propose form's "similar proposals already sent" box (htmx, while the citizen types).
+
+    POST, so the text being written never lands in a URL or an access log. Cheap and safe:
+    the text is cut to ``QUERY_MAX`` characters, answers are cached a minute per text, clients
+    over the ``similar`` rate limit get an empty box; a short, bad or failing query gives an
+    empty box too (the box is a hint: the form works without it and without JavaScript).
+    """
+    empty = render(request, "portal/proposals/_similar.html", {"hits": []})
+    text = " ".join(request.POST.get("text", "").split())[: similar.QUERY_MAX]
+    if len(text) < similar.SIMILAR_MIN:
+        return empty
+    try:
+        version = drafts.version_get(document_slug=slug, label=label)
+    except Http404:
+        return empty
+    if ratelimit.hit(request, "similar") is not None:
+        return empty
+    digest = hashlib.sha256(f"{version.pk}\x00{text}".encode()).hexdigest()
+    key = f"kenes:similar:{digest}"
+    hits = cache.get(key)
+    if hits is None:
+        try:
+            hits = similar.similar_public(version_id=version.pk, text=text)
+        except Exception:  # a hint must never break the page
+            logger.exception("similar proposals failed for version %s", version.pk)
+            return empty
+        cache.set(key, hits, SIMILAR_CACHE_SECONDS)
+    return render(request, "portal/proposals/_similar.html", {"hits": hits, "version": version})
 
 
 @never_cache

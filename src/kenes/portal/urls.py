@@ -24,6 +24,11 @@ urlpatterns = [
     # Proposals: propose, receipt, tracker, public list (portal/proposal_views.py).
     path("propose/", proposal_views.propose_choose, name="propose-choose"),
     path("propose/<slug:slug>/<slug:label>/", proposal_views.propose, name="propose"),
+    path(
+        "propose/<slug:slug>/<slug:label>/similar",
+        proposal_views.propose_similar,
+        name="propose-similar",
+    ),
     path("receipt/<str:code>/", proposal_views.proposal_receipt, name="proposal-receipt"),
     path("track/", proposal_views.track, name="track"),
     path("track/<str:code>/", proposal_views.track_proposal, name="track-proposal"),
