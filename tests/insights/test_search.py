@@ -139,3 +139,25 @@ def test_queries_in_kazakh_latin_are_read_in_cyrillic():
     assert latin.startswith("Мемлекет") and not any("a" <= ch <= "z" for ch in latin.lower())
     assert search.query_text("Интернет  в сёлах") == "Интернет в сёлах"
     assert len(search.query_text("а" * 5000)) == search.QUERY_MAX
+
+
+def test_vectors_stored_by_a_worker_are_adopted_without_embedding_again(
+    proposals, version, settings, stored_embedder
+):
+    # given a web process whose index has every proposal still missing
+    settings.KENES_SEARCH_EMBED_PER_REQUEST = 0
+    settings.KENES_INSIGHTS_AUTO = False
+    assert search.semantic_search(version_id=version.pk, query="налоги").pending == 4
+    web = dict(search._INDEXES)
+    # when a worker (another process: its own index) fills the version
+    search.search_indexes_clear()
+    assert search.search_index_fill(version_id=version.pk) == 0
+    encoded = stored_embedder.encoded
+    # then the web process picks the stored vectors up on its next look
+    search._INDEXES.clear()
+    search._INDEXES.update(web)
+    for vi in web.values():
+        vi.adopted_at = float("-inf")
+    result = search.semantic_search(version_id=version.pk, query="налоги для бизнеса")
+    assert result.pending == 0 and result.hits[0].code == proposals["tax"].code
+    assert stored_embedder.encoded == encoded + 1  # the new query only

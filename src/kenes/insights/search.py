@@ -27,6 +27,7 @@ search-index``).
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import time
@@ -39,7 +40,7 @@ from django.db import transaction
 from kenes.analysis.embeddings import CachedEmbedder, Embedder, from_compact
 from kenes.analysis.letters import content_text
 from kenes.analysis.normalize import kk_lat_to_cyr
-from kenes.analysis.vectors import VectorIndex, make_index
+from kenes.analysis.vectors import EXACT_BELOW, VectorIndex, make_index
 from kenes.insights.models import Embedding, ProposalVector
 from kenes.insights.services.common import _enqueue, make_embedder
 from kenes.proposals.models import Language, Proposal, ProposalState, Visibility
@@ -140,8 +141,12 @@ def _vectors_of(keys: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def _load_stored(vi: _VersionIndex) -> None:
-    """Fill a cold index from the proposal → vector rows (no text is read or parsed)."""
+def _load_stored(vi: _VersionIndex, dim: int) -> None:
+    """Fill a cold index from the proposal → vector rows (no text is read or parsed).
+
+    A version with more than :data:`~kenes.analysis.vectors.EXACT_BELOW` stored vectors gets
+    an IVF index (trained on its first 100 000 vectors); smaller ones the exact index.
+    """
     pairs = list(
         ProposalVector.objects.filter(
             proposal__version_id=vi.version_id, model_id=vi.model_id
@@ -149,11 +154,16 @@ def _load_stored(vi: _VersionIndex) -> None:
     )
     if not pairs:
         return
+    if len(pairs) >= EXACT_BELOW:
+        nlist = max(16, int(2 * math.sqrt(len(pairs))))
+        vi.index = make_index(dim, expected=len(pairs), nlist=nlist)
     vectors = _vectors_of(sorted({k for _pk, k in pairs}))
-    found = [(pk, vectors[k]) for pk, k in pairs if k in vectors]
-    for start in range(0, len(found), 10_000):
-        part = found[start : start + 10_000]
-        vi.index.add([pk for pk, _v in part], np.vstack([v for _pk, v in part]))
+    found = [(pk, vectors.get(k)) for pk, k in pairs]  # equal texts share a vector
+    step = 100_000
+    for start in range(0, len(found), step):
+        part = [(pk, v) for pk, v in found[start : start + step] if v is not None]
+        if part:
+            vi.index.add([pk for pk, _v in part], np.vstack([v for _pk, v in part]))
 
 
 def _embed_proposals(vi: _VersionIndex, embedder: Embedder, pks: list[int]) -> None:
@@ -238,7 +248,7 @@ def version_index(
         return None
     try:
         if cold:
-            _load_stored(vi)
+            _load_stored(vi, embedder.dim)
         _catch_up(vi, embedder, embed_per_request() if budget is None else budget)
     finally:
         vi.lock.release()
