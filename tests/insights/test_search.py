@@ -84,11 +84,11 @@ def test_new_proposals_are_found_by_the_next_search(proposals, version, submit):
 def test_vectors_are_stored_once_and_a_fresh_process_loads_them(
     proposals, version, stored_embedder
 ):
-    # given a first search that embeds every proposal (and the query) once
+    # given a first search that embeds every proposal once (the query is not stored)
     search.semantic_search(version_id=version.pk, query="налоги")
-    assert stored_embedder.encoded == len(proposals) + 1
+    assert stored_embedder.encoded == len(proposals)
     assert ProposalVector.objects.filter(proposal__version=version).count() == len(proposals)
-    assert Embedding.objects.count() == len(proposals) + 1
+    assert Embedding.objects.count() == len(proposals)
     # when another process starts cold (a fresh index and embedder)
     search.search_indexes_clear()
     fresh = HashingEmbedder(store=DbVectorStore("hashing-char3-256"))
@@ -160,4 +160,15 @@ def test_vectors_stored_by_a_worker_are_adopted_without_embedding_again(
         vi.adopted_at = float("-inf")
     result = search.semantic_search(version_id=version.pk, query="налоги для бизнеса")
     assert result.pending == 0 and result.hits[0].code == proposals["tax"].code
-    assert stored_embedder.encoded == encoded + 1  # the new query only
+    assert stored_embedder.encoded == encoded  # nothing embedded again
+
+
+def test_the_command_fills_the_search_index(proposals, version, stored_embedder):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("insights", "search-index", "--draft-version", "demo/v2", stdout=out)
+    assert "0 proposal(s) left" in out.getvalue()
+    assert ProposalVector.objects.filter(proposal__version=version).count() == len(proposals)

