@@ -6,7 +6,7 @@ import pytest
 
 from kenes.analysis.wordforms import russian_stem
 
-# (word, stem) pairs as PostgreSQL 16's to_tsvector('russian', word) gives them.
+# (word, stem) pairs as PostgreSQL 15's to_tsvector('russian', word) gives them.
 POSTGRES = [
     ("языки", "язык"),
     ("языков", "язык"),

@@ -71,7 +71,7 @@ def embedder_name() -> str:
 
 
 def embed_per_request() -> int:
-    return int(getattr(settings, "KENES_SEARCH_EMBED_PER_REQUEST", 200))
+    return int(getattr(settings, "KENES_SEARCH_EMBED_PER_REQUEST", 64))
 
 
 _EMBEDDERS: dict[str, Embedder] = {}
