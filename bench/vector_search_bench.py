@@ -85,6 +85,7 @@ def main() -> int:
 
     t = time.perf_counter()
     exact = ExactIndex(args.dim)
+    exact.reserve(args.n)
     for start in range(0, args.n, 100_000):
         exact.add(ids[start : start + 100_000].tolist(), data[start : start + 100_000])
     exact_build = time.perf_counter() - t

@@ -123,3 +123,11 @@ def test_make_index_is_exact_for_small_sets():
     assert isinstance(make_index(8), ExactIndex)
     assert isinstance(make_index(8, expected=10, exact_below=100), ExactIndex)
     assert isinstance(make_index(8, expected=1_000, exact_below=100), IvfIndex)
+
+
+def test_reserve_makes_room_once():
+    index = ExactIndex(4)
+    index.reserve(10)
+    assert index.nbytes == 10 * 4 * 4 + 10 * 8
+    index.add(list(range(10)), np.eye(4)[np.arange(10) % 4])
+    assert index.nbytes == 10 * 4 * 4 + 10 * 8 and len(index) == 10

@@ -2,9 +2,9 @@
 
 * :class:`ExactIndex` — every vector in one float32 matrix (grown by doubling), scored by
   blocked matrix products (BLAS) with a running top-k per block: exact, no training, cheap
-  adds and removals. Measured on the 2-core machine (bench/vector_search_bench.py): about
-  25 ms a query at 200k vectors, about 130 ms at 1M — fast enough for a draft version's
-  proposals (12k–200k), not for 1M.
+  adds and removals. Memory-bound (the whole matrix is read per query): on the 2-core machine
+  a product over 1M × 384 takes about 130 ms at load 2 and the index's p50 was 330 ms at load
+  7 (bench/vector_search_bench.py) — fine for a draft version's proposals (12k–100k), not 1M.
 * :class:`IvfIndex` — faiss ``IndexIVFScalarQuantizer`` (inverted lists over k-means cells,
   vectors kept as int8 codes: 384 bytes each), inner product; a query scans ``nprobe`` cells.
   Needs training on a sample (done on the first vectors it gets); built for 1M and more.
@@ -27,9 +27,9 @@ FloatArray = npt.NDArray[np.float32]
 Hit = tuple[int, float]
 
 # Rows scored per matrix product: bounds the temporary score matrix (BLOCK x queries floats).
-BLOCK = 65_536
+BLOCK = 262_144
 # Below this many vectors the exact index is the default (see docs/decisions.md).
-EXACT_BELOW = 200_000
+EXACT_BELOW = 100_000
 
 
 @runtime_checkable
@@ -119,10 +119,14 @@ class ExactIndex:
         """Memory held by the vectors and ids (capacity included)."""
         return int(self._vecs.nbytes + self._ids.nbytes)
 
-    def _reserve(self, n: int) -> None:
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` vectors at once (no doubling while a known number is added)."""
+        self._reserve(n, exact=True)
+
+    def _reserve(self, n: int, *, exact: bool = False) -> None:
         if n <= self._vecs.shape[0]:
             return
-        cap = max(n, 2 * self._vecs.shape[0], 1024)
+        cap = n if exact else max(n, 2 * self._vecs.shape[0], 1024)
         vecs = np.zeros((cap, self._dim), dtype=np.float32)
         vecs[: self._n] = self._vecs[: self._n]
         ids = np.zeros(cap, dtype=np.int64)
