@@ -9,7 +9,8 @@ timed queries of each index.
     .venv/bin/python bench/vector_search_bench.py                     # 1M x 384 (about 3-5 min)
     .venv/bin/python bench/vector_search_bench.py --n 200000 --skip-ivf
 
-Prints one ``RESULT k=v ...`` line (times in ms, memory in MB, load = 1-min load average).
+Prints one ``RESULT k=v ...`` line (times in ms, memory in MB: ``*_mb`` computed from the
+arrays, ``*_rss_mb`` the growth of the process's resident memory; load = 1-min load average).
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ def timed_queries(index, queries: np.ndarray, k: int, budget: float) -> tuple[li
     return results, times
 
 
+def rss_mb() -> float:
+    """Resident memory of this process, MB (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def pct(times: list[float], p: float) -> float:
     return round(float(np.percentile(times, p)), 2) if times else float("nan")
 
@@ -83,6 +90,7 @@ def main() -> int:
     ids = np.arange(args.n, dtype=np.int64) + 1_000
     print(f"data: {args.n} x {args.dim} in {gen_s:.1f} s", file=sys.stderr)
 
+    rss0 = rss_mb()
     t = time.perf_counter()
     exact = ExactIndex(args.dim)
     exact.reserve(args.n)
@@ -90,6 +98,7 @@ def main() -> int:
         exact.add(ids[start : start + 100_000].tolist(), data[start : start + 100_000])
     exact_build = time.perf_counter() - t
     exact_mb = exact.nbytes / 2**20
+    exact_rss = rss_mb() - rss0
     # the exact answers (for recall), timed one query at a time within the budget
     if args.skip_exact_timing:
         truth = exact.search_many(queries, args.k)
@@ -106,16 +115,19 @@ def main() -> int:
         "clusters": args.clusters,
         "exact_build_s": round(exact_build, 2),
         "exact_mb": round(exact_mb, 1),
+        "exact_rss_mb": round(exact_rss, 1),
         "exact_queries": len(exact_times),
         "exact_p50_ms": pct(exact_times, 50),
         "exact_p95_ms": pct(exact_times, 95),
     }
     if not args.skip_ivf:
         del exact
+        rss1 = rss_mb()
         t = time.perf_counter()
         ivf = IvfIndex(args.dim, nlist=args.nlist or None, nprobe=args.nprobe)
         ivf.add(ids.tolist(), data)
         ivf_build = time.perf_counter() - t
+        ivf_rss = rss_mb() - rss1
         codes_mb = (args.n * (args.dim + 8)) / 2**20  # int8 codes + the id of each vector
         ivf.search(queries[0], args.k)  # warm-up
         found, ivf_times = timed_queries(ivf, queries, args.k, args.budget)
@@ -132,6 +144,7 @@ def main() -> int:
                 "ivf_nprobe": args.nprobe,
                 "ivf_build_s": round(ivf_build, 2),
                 "ivf_mb": round(codes_mb, 1),
+                "ivf_rss_mb": round(ivf_rss, 1),
                 "ivf_queries": len(ivf_times),
                 "ivf_p50_ms": pct(ivf_times, 50),
                 "ivf_p95_ms": pct(ivf_times, 95),
