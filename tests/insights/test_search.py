@@ -172,3 +172,26 @@ def test_the_command_fills_the_search_index(proposals, version, stored_embedder)
     call_command("insights", "search-index", "--draft-version", "demo/v2", stdout=out)
     assert "0 proposal(s) left" in out.getvalue()
     assert ProposalVector.objects.filter(proposal__version=version).count() == len(proposals)
+
+
+def test_a_large_version_is_loaded_into_an_ivf_index(submit, version, stored_embedder, monkeypatch):
+    from kenes.analysis.vectors import IvfIndex
+
+    # given 45 proposals with stored vectors, and "large" meaning 3 or more here
+    topics = ["налоги", "школы", "дороги", "больницы", "пенсии", "суды", "выборы", "музеи", "парки"]
+    made = [
+        submit(
+            text=f"Предложение номер {i}: прошу изменить правила про {topics[i % 9]} в районе {i}."
+        ).proposal
+        for i in range(45)
+    ]
+    search.semantic_search(version_id=version.pk, query="налоги")
+    monkeypatch.setattr(search, "EXACT_BELOW", 3)
+    monkeypatch.setattr(search, "make_index", lambda dim, **kw: IvfIndex(dim, nlist=1, nprobe=1))
+    # when a fresh process loads the version
+    search.search_indexes_clear()
+    result = search.semantic_search(version_id=version.pk, query=made[7].text)
+    # then it is an IVF index with every stored vector, and it finds the proposal
+    (vi,) = search._INDEXES.values()
+    assert isinstance(vi.index, IvfIndex) and len(vi.index) == 45
+    assert result.hits[0].code == made[7].code and result.pending == 0
