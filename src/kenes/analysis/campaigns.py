@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHashLSH
 
-from .dedup import NUM_PERM, UnionFind, minhash_of, shingle_hashes
-from .letters import content_text, parse_letter
+from .dedup import U32, BandIndex, UnionFind, shingle_hashes, signature
+from .letters import Letter, content_text, parse_letter
 from .normalize import tokenize
 from .reference import reference_texts
 
@@ -89,8 +89,20 @@ class _SentInfo:
 @lru_cache(maxsize=50_000)
 def sentence_infos(text: str) -> tuple[_SentInfo, ...]:
     """Content sentences of ``text`` with their folded character 4-gram sets."""
+    packed = _PRELOADED.get(text)
+    if packed is not None:
+        return unpack_infos(packed[0])
+    return _sentence_infos(text)
+
+
+def _sentence_infos(text: str) -> tuple[_SentInfo, ...]:
+    return infos_of_letter(parse_letter(text[:20_000]))
+
+
+def infos_of_letter(letter: Letter) -> tuple[_SentInfo, ...]:
+    """:func:`sentence_infos` of an already parsed letter (parsed without a lexicon)."""
     # Whole letters are compared, personal sentences included; only the formulas are left out.
-    sents = parse_letter(text[:20_000]).sentences(keep_persona=True)
+    sents = letter.sentences(keep_persona=True)
     out = []
     n = max(len(sents), 1)
     for i, s in enumerate(sents):
@@ -103,6 +115,63 @@ def sentence_infos(text: str) -> tuple[_SentInfo, ...]:
         )
         out.append(_SentInfo(s.text, grams, len(joined), i / n))
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- per-text features
+# The per-text work of campaign detection (letter parsing, 4-gram sets, MinHash signature) is
+# independent of the other texts: :func:`campaign_features` computes it in parallel shards
+# (processes or Dask workers) and :func:`preloaded` hands the results to
+# :func:`detect_campaigns`. Packed form: numpy bytes instead of Python sets (compact to ship
+# and to hold for a million texts); :func:`sentence_infos` unpacks on demand (LRU cached).
+
+PackedInfo = tuple[str, int, float, bytes]
+Features = tuple[tuple[PackedInfo, ...], U32 | None]
+_PRELOADED: dict[str, Features] = {}
+
+
+def pack_infos(infos: Sequence[_SentInfo]) -> tuple[PackedInfo, ...]:
+    return tuple(
+        (s.text, s.weight, s.pos, np.array(sorted(s.grams), dtype=np.uint32).tobytes())
+        for s in infos
+    )
+
+
+def unpack_infos(packed: Sequence[PackedInfo]) -> tuple[_SentInfo, ...]:
+    return tuple(
+        _SentInfo(text, frozenset(np.frombuffer(grams, dtype=np.uint32).tolist()), weight, pos)
+        for text, weight, pos, grams in packed
+    )
+
+
+def _signature_of(infos: Sequence[_SentInfo]) -> U32:
+    return signature(shingle_hashes([t for s in infos for t in tokenize(s.text)]))
+
+
+def campaign_features(letter: Letter, min_content_chars: int = 60) -> Features:
+    """Packed sentence infos and content MinHash signature of a letter parsed without lexicon
+    (its text at most 20 000 characters long, as :func:`sentence_infos` reads it)."""
+    infos = infos_of_letter(letter)
+    weight = sum(s.weight for s in infos)
+    return pack_infos(infos), _signature_of(infos) if weight >= min_content_chars else None
+
+
+@contextmanager
+def preloaded(features: Mapping[str, Features]) -> Iterator[None]:
+    """Make precomputed :func:`campaign_features` (text -> features) visible to the detector."""
+    _PRELOADED.update(features)
+    sentence_infos.cache_clear()
+    try:
+        yield
+    finally:
+        _PRELOADED.clear()
+        sentence_infos.cache_clear()
+
+
+def _unit_signature(text: str, infos: Sequence[_SentInfo]) -> U32:
+    packed = _PRELOADED.get(text)
+    if packed is not None and packed[1] is not None:
+        return packed[1]
+    return _signature_of(infos)
 
 
 def _sim(a: frozenset[int], b: frozenset[int]) -> float:
@@ -174,16 +243,15 @@ def detect_campaigns(
         members_of.setdefault(d.group or d.id, []).append(d.id)
     units = [u for u in members_of if u in by_id]
     uf = UnionFind()
-    lsh = MinHashLSH(threshold=cfg.lsh_threshold, num_perm=NUM_PERM)
+    lsh = BandIndex(cfg.lsh_threshold)
     for n, u in enumerate(units):
         uf.add(u)
         if progress and n % 5000 == 0:
             progress("campaigns: linking", n, len(units))
         infos = sentence_infos(by_id[u].text)
-        toks = [t for s in infos for t in tokenize(s.text)]
         if sum(s.weight for s in infos) < cfg.min_content_chars:
             continue
-        mh = minhash_of(shingle_hashes(toks))
+        mh = _unit_signature(by_id[u].text, infos)
         best = 0.0
         seen = 0
         for cand in lsh.query(mh):

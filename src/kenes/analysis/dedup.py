@@ -14,13 +14,15 @@ added member, which is what ``duplicate_of`` reports.
 from __future__ import annotations
 
 import hashlib
-import zlib
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
 
 from .normalize import tokenize
 
@@ -33,26 +35,103 @@ def _ident(x: int) -> int:
 
 
 _MH_PROTO = MinHash(num_perm=NUM_PERM, hashfunc=_ident)
+# datasketch's permutations (seed 1) and its "affine32" scheme (MurmurHash3 finaliser, then
+# a * h + b modulo 2**32), applied to whole arrays at once.
+_PERM_A, _PERM_B = (np.asarray(p, dtype=np.uint32) for p in _MH_PROTO.permutations)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+_P = np.uint64(1_000_003)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
 
 
 def shingle_hashes(tokens: list[str], k: int = 5) -> U32:
-    """Sorted unique CRC32 hashes of character k-shingles of the joined tokens."""
+    """Sorted unique 32-bit hashes of character k-shingles of the joined tokens.
+
+    Vectorised: the code points of the string are combined window by window in numpy (a
+    polynomial hash mixed by a splitmix step), not one Python call per shingle.
+    """
     s = " ".join(tokens)
     if not s:
         return np.zeros(0, dtype=np.uint32)
-    if len(s) <= k:
-        grams = [s]
-    else:
-        grams = [s[i : i + k] for i in range(len(s) - k + 1)]
-    return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32))
+    cps = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    width = min(k, len(cps))
+    n = len(cps) - width + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(width):
+        h = h * _P + cps[j : j + n]
+    h ^= h >> np.uint64(31)
+    h *= _M1
+    h ^= h >> np.uint64(29)
+    return np.unique((h & _MAX_HASH).astype(np.uint32))
+
+
+def _fmix32(h: U32) -> U32:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    out: U32 = h ^ (h >> np.uint32(16))
+    return out
+
+
+def signature(hashes: U32) -> U32:
+    """The ``NUM_PERM`` MinHash values of precomputed shingle hashes (datasketch's scheme)."""
+    if not len(hashes):
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    hv = _fmix32(hashes.astype(np.uint32))[:, None]
+    out: U32 = (hv * _PERM_A + _PERM_B).min(axis=0)
+    return out
 
 
 def minhash_of(hashes: U32) -> MinHash:
-    """A MinHash (``NUM_PERM`` permutations) of precomputed shingle hashes."""
+    """A datasketch MinHash (``NUM_PERM`` permutations) of precomputed shingle hashes."""
     m = _MH_PROTO.copy()
-    if len(hashes):
-        m.update_batch(hashes.tolist())
+    m.hashvalues = np.minimum(m.hashvalues, signature(hashes))
     return m
+
+
+class BandIndex:
+    """MinHash LSH (bands of the signature, datasketch's optimal band/row split) whose queries
+    are deterministic and bounded: candidates come ranked by the number of shared bands, then
+    by insertion order, and a bucket stops growing at ``max_bucket`` (a very common band value
+    says little; the other bands still find true neighbours)."""
+
+    def __init__(self, threshold: float, num_perm: int = NUM_PERM, max_bucket: int = 500) -> None:
+        b, r = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        self.ranges = [(i * r, (i + 1) * r) for i in range(b)]
+        # a bucket of one member is stored as that int (most buckets), larger ones as a list
+        self.tables: list[dict[bytes, int | list[int]]] = [{} for _ in range(b)]
+        self.max_bucket = max_bucket
+        self.ids: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _keys(self, sig: U32 | MinHash) -> list[bytes]:
+        values = sig.hashvalues if isinstance(sig, MinHash) else sig
+        return [values[a:b].tobytes() for a, b in self.ranges]
+
+    def insert(self, id: str, sig: U32 | MinHash) -> None:
+        n = len(self.ids)
+        self.ids.append(id)
+        for table, key in zip(self.tables, self._keys(sig), strict=True):
+            bucket = table.get(key)
+            if bucket is None:
+                table[key] = n
+            elif isinstance(bucket, int):
+                table[key] = [bucket, n]
+            elif len(bucket) < self.max_bucket:
+                bucket.append(n)
+
+    def query(self, sig: U32 | MinHash) -> list[str]:
+        hits: Counter[int] = Counter()
+        for table, key in zip(self.tables, self._keys(sig), strict=True):
+            bucket = table.get(key)
+            if isinstance(bucket, int):
+                hits[bucket] += 1
+            elif bucket:
+                hits.update(bucket)
+        ranked = sorted(hits.items(), key=lambda t: (-t[1], t[0]))
+        return [self.ids[i] for i, _ in ranked]
 
 
 def jaccard(a: U32, b: U32) -> float:
@@ -76,6 +155,25 @@ def exact_key(tokens: list[str]) -> str | None:
     if not tokens:
         return None
     return hashlib.blake2b(" ".join(tokens).encode(), digest_size=16).hexdigest()
+
+
+def prepare_text(text: str, min_shingles: int = 15) -> tuple[str | None, U32 | None, U32 | None]:
+    """The per-text part of duplicate detection: (exact key, shingle hashes, signature).
+
+    Pure and independent of other texts, so it runs in parallel shards (processes, Dask)."""
+    tokens = tokenize(text[:100_000])
+    key = exact_key(tokens)
+    if key is None:
+        return None, None, None
+    hashes = shingle_hashes(tokens)
+    if len(hashes) < min_shingles:
+        return key, hashes, None
+    return key, hashes, signature(hashes)
+
+
+def prepare_texts(texts: Sequence[str]) -> list[tuple[str | None, U32 | None, U32 | None]]:
+    """:func:`prepare_text` of each text (one shard)."""
+    return [prepare_text(t) for t in texts]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,20 +240,24 @@ class DedupIndex:
         self.max_candidates = max_candidates
         self.uf = UnionFind()
         self._exact: dict[str, str] = {}
-        self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=NUM_PERM)
+        self._lsh = BandIndex(lsh_threshold)
         self._hashes: dict[str, U32] = {}
-        self.minhashes: dict[str, MinHash] = {}
 
     def __len__(self) -> int:
         return len(self.uf.parent)
 
     def add(self, id: str, text: str) -> DupMatch | None:
         """Index ``text`` under ``id``; return the duplicate match, if any."""
+        return self.add_prepared(id, *prepare_text(text))
+
+    def add_prepared(
+        self, id: str, key: str | None, hashes: U32 | None, sig: U32 | None
+    ) -> DupMatch | None:
+        """:meth:`add` with the per-text work (:func:`prepare_text`) done beforehand, e.g. in
+        another process: only the index lookups run here."""
         if id in self.uf.parent:
             raise ValueError(f"duplicate id {id!r}")
         self.uf.add(id)
-        tokens = tokenize(text[:100_000])
-        key = exact_key(tokens)
         if key is None:
             return None
         first = self._exact.get(key)
@@ -163,12 +265,10 @@ class DedupIndex:
             root = self.uf.union(first, id)
             return DupMatch(id, root, "exact", 1.0)
         self._exact[key] = id
-        hashes = shingle_hashes(tokens)
-        if len(hashes) < self.min_shingles:
+        if hashes is None or sig is None or len(hashes) < self.min_shingles:
             return None
-        mh = minhash_of(hashes)
         best: tuple[float, str] | None = None
-        for cand in list(self._lsh.query(mh))[: self.max_candidates]:
+        for cand in self._lsh.query(sig)[: self.max_candidates]:
             other = self._hashes[cand]
             score = jaccard(hashes, other)
             ok = score >= self.jaccard_threshold
@@ -179,11 +279,10 @@ class DedupIndex:
                 best = (score, cand)
             if ok:
                 self.uf.union(cand, id)
-        self.minhashes[id] = mh
         if best is not None:
             # Not indexed: its cluster is already represented, which keeps buckets small.
             return DupMatch(id, self.uf.find(id), "near", round(best[0], 4))
-        self._lsh.insert(id, mh)
+        self._lsh.insert(id, sig)
         self._hashes[id] = hashes
         return None
 

@@ -65,6 +65,26 @@ def script_counts(text: str) -> tuple[int, int, int, int]:
     return cyr, lat, kkc, kkl
 
 
+# Russian function words, and Kazakh ones (also as typed on a Russian keyboard: ә→а, і→и, ...).
+_RU_FUNCTION = frozenset(
+    "и в во на не что для это по с со к от из за как но или чтобы также при о об бы же ли до у "
+    "его их ее её все всех был была были быть есть только уже если то так".split()
+)
+_KK_MARKERS = frozenset(
+    "және жане үшін ушин ушін үшин бойынша туралы керек деп мен бұл бул осы емес болу болып тиіс "
+    "қажет кажет бар жоқ жок да де та те ма ме ба бе па пе біз биз сіз сиз мына сол ол олар "
+    "және де мемлекеттік мемлекеттик тілі тили ретінде ретинде".split()
+)
+_CYR_WORD = re.compile(r"[а-яёәғқңөұүһіi]+")  # Latin i typed for і stays inside a word
+
+
+def _clearly_russian(text: str) -> bool:
+    """Cyrillic text whose function words are Russian and none Kazakh (no lingua needed)."""
+    words = _CYR_WORD.findall(text.lower())
+    ru = sum(1 for w in words if w in _RU_FUNCTION)
+    return ru >= 2 and ru >= 0.1 * len(words) and not any(w in _KK_MARKERS for w in words)
+
+
 def detect_language(text: str, *, margin: float = 0.2) -> str:
     """Return "kk", "ru", "en" or "und" (empty, too short or no letters)."""
     text = text[:5000]
@@ -78,6 +98,8 @@ def detect_language(text: str, *, margin: float = 0.2) -> str:
         ratio = kkc / max(cyr, 1)
         if ratio >= 0.12:
             return "kk"  # Russian text quoting Kazakh names stays far below 12 %
+        if ratio < 0.03 and _clearly_russian(text):
+            return "ru"  # lingua is the costly part; it is kept for the ambiguous rows
         scores = _scores(text)
         best = max(scores, key=lambda k: scores[k])
         ranked = sorted(scores.values(), reverse=True)
