@@ -19,7 +19,6 @@ signatures, or be written in the other language.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .dedup import U32, BandIndex, UnionFind, shingle_hashes, signature
+from .dedup import U32, BandIndex, UnionFind, shingle_hashes, signature, window_hashes
 from .letters import Letter, content_text, parse_letter
 from .normalize import tokenize
 from .reference import reference_texts
@@ -101,20 +100,24 @@ def _sentence_infos(text: str) -> tuple[_SentInfo, ...]:
 
 def infos_of_letter(letter: Letter) -> tuple[_SentInfo, ...]:
     """:func:`sentence_infos` of an already parsed letter (parsed without a lexicon)."""
+    return tuple(
+        _SentInfo(text, frozenset(grams.tolist()), weight, pos)
+        for text, weight, pos, grams, _ in _letter_sentences(letter)
+    )
+
+
+def _letter_sentences(letter: Letter) -> list[tuple[str, int, float, U32, str]]:
+    """(text, weight, position, 4-gram hashes, folded tokens joined) of each content sentence."""
     # Whole letters are compared, personal sentences included; only the formulas are left out.
     sents = letter.sentences(keep_persona=True)
     out = []
     n = max(len(sents), 1)
     for i, s in enumerate(sents):
-        toks = tokenize(s.text)
-        joined = " ".join(toks)
+        joined = " ".join(tokenize(s.text))
         if len(joined) < 3:
             continue
-        grams = frozenset(
-            zlib.crc32(joined[j : j + 4].encode()) for j in range(max(len(joined) - 3, 1))
-        )
-        out.append(_SentInfo(s.text, grams, len(joined), i / n))
-    return tuple(out)
+        out.append((s.text, len(joined), i / n, window_hashes(joined, 4), joined))
+    return out
 
 
 # --------------------------------------------------------------------------- per-text features
@@ -127,13 +130,6 @@ def infos_of_letter(letter: Letter) -> tuple[_SentInfo, ...]:
 PackedInfo = tuple[str, int, float, bytes]
 Features = tuple[tuple[PackedInfo, ...], U32 | None]
 _PRELOADED: dict[str, Features] = {}
-
-
-def pack_infos(infos: Sequence[_SentInfo]) -> tuple[PackedInfo, ...]:
-    return tuple(
-        (s.text, s.weight, s.pos, np.array(sorted(s.grams), dtype=np.uint32).tobytes())
-        for s in infos
-    )
 
 
 def unpack_infos(packed: Sequence[PackedInfo]) -> tuple[_SentInfo, ...]:
@@ -150,9 +146,11 @@ def _signature_of(infos: Sequence[_SentInfo]) -> U32:
 def campaign_features(letter: Letter, min_content_chars: int = 60) -> Features:
     """Packed sentence infos and content MinHash signature of a letter parsed without lexicon
     (its text at most 20 000 characters long, as :func:`sentence_infos` reads it)."""
-    infos = infos_of_letter(letter)
-    weight = sum(s.weight for s in infos)
-    return pack_infos(infos), _signature_of(infos) if weight >= min_content_chars else None
+    sents = _letter_sentences(letter)
+    packed = tuple((text, weight, pos, grams.tobytes()) for text, weight, pos, grams, _ in sents)
+    if sum(weight for _, weight, _, _, _ in sents) < min_content_chars:
+        return packed, None
+    return packed, signature(window_hashes(" ".join(j for *_, j in sents), 5))
 
 
 @contextmanager

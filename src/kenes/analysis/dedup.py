@@ -49,7 +49,11 @@ def shingle_hashes(tokens: list[str], k: int = 5) -> U32:
     Vectorised: the code points of the string are combined window by window in numpy (a
     polynomial hash mixed by a splitmix step), not one Python call per shingle.
     """
-    s = " ".join(tokens)
+    return window_hashes(" ".join(tokens), k)
+
+
+def window_hashes(s: str, k: int) -> U32:
+    """Sorted unique 32-bit hashes of the character k-grams of ``s`` (one gram if shorter)."""
     if not s:
         return np.zeros(0, dtype=np.uint32)
     cps = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)

@@ -10,7 +10,7 @@ import re
 import threading
 from typing import Any
 
-from .normalize import KAZAKH_CYRILLIC_LETTERS, KAZAKH_LATIN_LETTERS, kk_lat_to_cyr
+from .normalize import KAZAKH_LATIN_LETTERS, kk_lat_to_cyr
 
 LANGS = ("kk", "ru", "en")
 UNDETERMINED = "und"
@@ -44,25 +44,26 @@ def _scores(text: str) -> dict[str, float]:
     return {_CODES[v.language.name]: float(v.value) for v in values if v.language.name in _CODES}
 
 
+_CYR_LETTER = re.compile(r"[а-яёәғқңөұүһі]")
+_KK_CYR_LETTER = re.compile(r"[әғқңөұүһі]")
+_LAT_LETTER = re.compile(r"[a-zäğñöūüşı]")
+_KK_LAT_LETTER = re.compile(r"[äğñöūüşı]")
+
+
 def script_counts(text: str) -> tuple[int, int, int, int]:
     """(cyrillic letters, latin letters, kazakh-specific cyrillic, kazakh latin evidence).
 
     Kazakh Latin evidence counts 2 per ``äğñöūüşı`` and 1 per ``q``.
     """
-    cyr = lat = kkc = kkl = 0
-    for ch in text:
-        low = ch.lower()
-        if "а" <= low <= "я" or low in "ёәғқңөұүһі":
-            cyr += 1
-            if low in KAZAKH_CYRILLIC_LETTERS:
-                kkc += 1
-        elif "a" <= low <= "z" or low in KAZAKH_LATIN_LETTERS:
-            lat += 1
-            if low in KAZAKH_LATIN_LETTERS:
-                kkl += 2
-            elif low == "q":
-                kkl += 1
-    return cyr, lat, kkc, kkl
+    low = text.lower()  # counted by regular expressions (in C), not character by character
+    lat = len(_LAT_LETTER.findall(low))
+    kkl = 2 * len(_KK_LAT_LETTER.findall(low)) + low.count("q") if lat else 0
+    return (
+        len(_CYR_LETTER.findall(low)),
+        lat,
+        len(_KK_CYR_LETTER.findall(low)),
+        kkl,
+    )
 
 
 # Russian function words, and Kazakh ones (also as typed on a Russian keyboard: ә→а, і→и, ...).
