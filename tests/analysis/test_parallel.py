@@ -105,3 +105,27 @@ def test_plain_analysis_does_not_import_dask() -> None:
         "sys.exit(1 if any(m == 'dask' or m.startswith('dask.') for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False).returncode == 0
+
+
+@pytest.mark.usefixtures("e5")
+def test_cross_language_embeds_in_a_few_batched_calls(e5: Any) -> None:
+    """Every text of the cross-language step is embedded in a handful of batched calls, not
+    one call per member (the count does not grow with the number of translated members)."""
+    from kenes.analysis.campaigns import CampaignDoc, detect_campaigns
+
+    rows = generate(260, seed=5, translate_p=0.3, campaigns=3)
+    idx = DedupIndex()
+    for r in rows:
+        idx.add(r["id"], r["text"])
+    docs = [CampaignDoc(r["id"], r["text"], r["lang"], idx.uf.find(r["id"])) for r in rows]
+    calls: list[int] = []
+
+    def embed(texts: list[str]) -> Any:
+        calls.append(len(texts))
+        return e5.embed_queries(texts)
+
+    camps = detect_campaigns(docs, embed=embed)
+    joined = [m for c in camps for m in c.members if m.via == "embedding"]
+    assert len(joined) >= 5
+    # templates, candidates, language means (kk, ru), and all sentences of the joined members
+    assert len(calls) <= 5, calls

@@ -465,7 +465,7 @@ def _cross_language(
     scores = cvec @ tvec[live].T
     raw_scores = cvec_raw @ tvec_raw[live].T
     tlen = [len(campaigns[i].template) for i in live]
-    tsent_cache: dict[int, FloatArray] = {}
+    accepted: list[tuple[int, int]] = []  # (candidate row, live campaign column)
     for row, fam in enumerate(cands):
         j = int(np.argmax(scores[row]))
         camp = campaigns[live[j]]
@@ -475,20 +475,63 @@ def _cross_language(
         ratio = len(content_text(doc.text) or doc.text) / max(tlen[j], 1)
         if not 0.4 <= ratio <= 3.0:
             continue
-        if live[j] not in tsent_cache:
-            tsent_cache[live[j]] = centre(
-                embed(camp.template_sentences),
-                [camp.template_lang] * len(camp.template_sentences),
-                means,
-            )
-        tsv = tsent_cache[live[j]]
-        for u in fam:
+        accepted.append((row, j))
+    _attach_translations(
+        campaigns, live, cands, accepted, scores, members_of, by_id, embed, means, cfg
+    )
+    for c in campaigns:
+        c.translations = {k: v for k, v in c.translations.items() if v}
+
+
+def _attach_translations(
+    campaigns: list[Campaign],
+    live: list[int],
+    cands: list[list[str]],
+    accepted: list[tuple[int, int]],
+    scores: FloatArray,
+    members_of: dict[str, list[str]],
+    by_id: dict[str, CampaignDoc],
+    embed: EmbedFn,
+    means: dict[str, FloatArray],
+    cfg: CampaignConfig,
+) -> None:
+    """Add the accepted other-language families to their campaigns, with their personal
+    additions (sentences far from every template sentence). Every sentence involved - of the
+    templates and of the members - is embedded once, in one batched call: no call per member."""
+    used = sorted({live[j] for _, j in accepted})
+    member_sents = {
+        mid: [s.text for s in sentence_infos(by_id[mid].text)]
+        for row, _ in accepted
+        for u in cands[row]
+        for mid in members_of[u]
+    }
+    texts = list(
+        dict.fromkeys(
+            [t for i in used for t in campaigns[i].template_sentences]
+            + [t for sents in member_sents.values() for t in sents]
+        )
+    )
+    raw = embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+    row_of = {t: k for k, t in enumerate(texts)}
+
+    def vecs(sents: list[str], lang: str) -> FloatArray:
+        return centre(raw[[row_of[t] for t in sents]], [lang] * len(sents), means)
+
+    tsv_of = {
+        i: vecs(campaigns[i].template_sentences, campaigns[i].template_lang)
+        for i in used
+        if campaigns[i].template_sentences
+    }
+    for row, j in accepted:
+        camp = campaigns[live[j]]
+        doc = by_id[cands[row][0]]
+        tsv = tsv_of.get(live[j])
+        for u in cands[row]:
             for mid in members_of[u]:
-                sents = [s.text for s in sentence_infos(by_id[mid].text)]
+                sents = member_sents[mid]
                 adds: list[str] = []
-                if sents:
-                    svec = centre(embed(sents), [by_id[mid].lang] * len(sents), means)
-                    best = (svec @ tsv.T).max(axis=1)
+                if sents and tsv is not None:
+                    best = (vecs(sents, by_id[mid].lang) @ tsv.T).max(axis=1)
                     adds = [
                         s
                         for s, b in zip(sents, best, strict=True)
@@ -500,8 +543,6 @@ def _cross_language(
                         mid, by_id[mid].lang, adds, round(float(scores[row, j]), 3), "embedding"
                     )
                 )
-    for c in campaigns:
-        c.translations = {k: v for k, v in c.translations.items() if v}
 
 
 def match_template(
