@@ -88,6 +88,16 @@ def test_dask_local_cluster_output_equals_single_process(tmp_path: Path, tiny_dr
     campaigns = (tmp_path / "one" / "campaigns.jsonl").read_text(encoding="utf-8").splitlines()
     assert campaigns  # the input has form letters: the comparison covers campaigns
 
+    # A running scheduler reached by its tcp:// address, as worker hosts would be.
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        assert main([*base, "--out", str(tmp_path / "tcp"), "--scheduler", address]) == 0
+    for name in OUTPUTS:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "tcp" / name).read_bytes()
+
 
 def test_scheduler_address_is_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = _write(tmp_path / "in.jsonl", _rows(5, seed=1))
