@@ -276,8 +276,9 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for m in _SENT_END.finditer(text):
-        chunk = text[start : m.start()]
-        if _ABBREV.search(chunk) and "\n" not in m.group(0):
+        # only the last few characters can hold an abbreviation (searching the whole chunk
+        # for an anchored pattern costs its length); \b still sees the character before
+        if "\n" not in m.group(0) and _ABBREV.search(text, max(start, m.start() - 6), m.start()):
             continue  # "ст. 43" - not a sentence end
         _append_sentence(out, text, start, m.start())
         start = m.end()
