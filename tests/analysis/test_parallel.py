@@ -139,3 +139,54 @@ def test_cross_language_embeds_in_a_few_batched_calls(e5: Any) -> None:
     assert len(joined) >= 5
     # templates, candidates, language means (kk, ru), and all sentences of the joined members
     assert len(calls) <= 5, calls
+
+
+def test_vectorised_hashing_matches_the_plain_forms() -> None:
+    import random
+
+    import numpy as np
+    from datasketch import MinHash
+
+    from kenes.analysis.dedup import (
+        NUM_PERM,
+        shingle_hashes,
+        signature,
+        window_hashes,
+        window_hashes_many,
+    )
+
+    rng = random.Random(4)
+    alphabet = "абвгдеәқңөұүі xyz"
+    for _ in range(300):
+        strings = [
+            "".join(rng.choice(alphabet) for _ in range(rng.choice([0, 2, 3, 4, 9, 60])))
+            for _ in range(rng.randint(0, 6))
+        ]
+        many = window_hashes_many(strings, 4)
+        assert all(
+            np.array_equal(a, window_hashes(s, 4)) for a, s in zip(many, strings, strict=True)
+        )
+    hashes = shingle_hashes(["предлагаю", "изменить", "статью"])
+    m = MinHash(num_perm=NUM_PERM, hashfunc=lambda x: x)
+    m.update_batch(hashes.tolist())
+    assert np.array_equal(signature(hashes), m.hashvalues)  # datasketch's own arithmetic
+
+
+def test_band_index_is_ranked_deterministic_and_bounded() -> None:
+    import numpy as np
+
+    from kenes.analysis.dedup import BandIndex
+
+    idx = BandIndex(0.5, max_bucket=3)
+    base = np.arange(64, dtype=np.uint32)
+    near = base.copy()
+    near[:8] += 1000  # differs in the first bands only
+    idx.insert("far", np.full(64, 7, dtype=np.uint32))
+    idx.insert("near", near)
+    idx.insert("same", base.copy())
+    assert idx.query(base) == ["same", "near"]  # most shared bands first, "far" never
+    for i in range(5):
+        idx.insert(f"copy{i}", base.copy())
+    # buckets stop at 3 members, the earliest kept: copy0 is in all 14 of base's buckets,
+    # copy1 only in the 2 that "near" is not in, copy2-4 in none
+    assert idx.query(base) == ["same", "copy0", "near", "copy1"]

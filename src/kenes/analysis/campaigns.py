@@ -29,7 +29,15 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .dedup import U32, BandIndex, UnionFind, shingle_hashes, signature, window_hashes
+from .dedup import (
+    U32,
+    BandIndex,
+    UnionFind,
+    shingle_hashes,
+    signature,
+    window_hashes,
+    window_hashes_many,
+)
 from .letters import Letter, content_text, parse_letter
 from .normalize import tokenize
 from .reference import reference_texts
@@ -110,14 +118,14 @@ def _letter_sentences(letter: Letter) -> list[tuple[str, int, float, U32, str]]:
     """(text, weight, position, 4-gram hashes, folded tokens joined) of each content sentence."""
     # Whole letters are compared, personal sentences included; only the formulas are left out.
     sents = letter.sentences(keep_persona=True)
-    out = []
     n = max(len(sents), 1)
+    kept = []
     for i, s in enumerate(sents):
         joined = " ".join(tokenize(s.text))
-        if len(joined) < 3:
-            continue
-        out.append((s.text, len(joined), i / n, window_hashes(joined, 4), joined))
-    return out
+        if len(joined) >= 3:
+            kept.append((s.text, len(joined), i / n, joined))
+    grams = window_hashes_many([j for *_, j in kept], 4)
+    return [(t, w, p, g, j) for (t, w, p, j), g in zip(kept, grams, strict=True)]
 
 
 # --------------------------------------------------------------------------- per-text features
@@ -217,6 +225,27 @@ class CampaignConfig:
     xlang_threshold_low: float = 0.4
     xlang_sentence_threshold: float = 0.5
     min_lang_docs: int = 30
+    # candidate pairs whose MinHash-estimated overlap covers less than this share of the
+    # shorter text are not compared sentence by sentence (0 compares every candidate)
+    prefilter_coverage: float = 0.25
+
+
+def _promising(sig: U32, size: int, other: tuple[U32, int], cfg: CampaignConfig) -> bool:
+    """Cheap pre-check of a candidate pair before the sentence-by-sentence comparison.
+
+    The MinHash signatures estimate the Jaccard similarity J of the two texts' shingle sets;
+    with their sizes (content lengths) that gives the shared part J / (1 + J) * (|A| + |B|) and
+    the share of the shorter text it covers. Two texts can only be linked when one takes at
+    least ``link_threshold`` of the other (see :func:`linked`), so a pair whose estimated share
+    stays far below that (``prefilter_coverage``) is not compared: the candidate search of the
+    campaign stage then costs a few microseconds per candidate instead of a comparison of all
+    sentence pairs, and the stage stays near linear in the number of texts."""
+    if cfg.prefilter_coverage <= 0:
+        return True
+    osig, osize = other
+    j = float(np.count_nonzero(sig == osig)) / len(sig)
+    inter = j / (1.0 + j) * (size + osize)
+    return inter >= cfg.prefilter_coverage * max(min(size, osize), 1)
 
 
 def linked(c1: float, c2: float, cfg: CampaignConfig) -> bool:
@@ -242,6 +271,7 @@ def detect_campaigns(
     units = [u for u in members_of if u in by_id]
     uf = UnionFind()
     lsh = BandIndex(cfg.lsh_threshold)
+    indexed: dict[str, tuple[U32, int]] = {}  # signature and content length of indexed units
     for n, u in enumerate(units):
         uf.add(u)
         if progress and n % 5000 == 0:
@@ -250,6 +280,7 @@ def detect_campaigns(
         if sum(s.weight for s in infos) < cfg.min_content_chars:
             continue
         mh = _unit_signature(by_id[u].text, infos)
+        size = sum(s.weight for s in infos)
         best = 0.0
         seen = 0
         for cand in lsh.query(mh):
@@ -258,6 +289,8 @@ def detect_campaigns(
             seen += 1
             if seen > cfg.max_candidates:
                 break
+            if not _promising(mh, size, indexed[cand], cfg):
+                continue
             other = sentence_infos(by_id[cand].text)
             s1 = shared(infos, other, cfg.sentence_threshold)
             if s1 < cfg.min_shared_chars:
@@ -269,6 +302,7 @@ def detect_campaigns(
                 best = max(best, min(c1, c2))
         if best < cfg.prototype_threshold:
             lsh.insert(u, mh)
+            indexed[u] = (mh, size)
     families = [fam for fam in uf.groups().values()]
     weight = {u: len(members_of[u]) for u in units}
     campaigns: list[Campaign] = []

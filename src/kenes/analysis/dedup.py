@@ -68,6 +68,40 @@ def window_hashes(s: str, k: int) -> U32:
     return np.unique((h & _MAX_HASH).astype(np.uint32))
 
 
+def window_hashes_many(strings: Sequence[str], k: int) -> list[U32]:
+    """:func:`window_hashes` of each string, computed in one pass over their concatenation
+    (a handful of numpy calls per call instead of per string: sentences are short)."""
+    long = [i for i, x in enumerate(strings) if len(x) >= k]
+    out: list[U32] = [window_hashes(x, k) if len(x) < k else _EMPTY for x in strings]
+    if not long:
+        return out
+    joined = "".join(strings[i] for i in long)
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lens = np.array([len(strings[i]) for i in long], dtype=np.int64)
+    ends = np.cumsum(lens)
+    n = len(cps) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(k):
+        h = h * _P + cps[j : j + n]
+    h ^= h >> np.uint64(31)
+    h *= _M1
+    h ^= h >> np.uint64(29)
+    # window starts that stay inside one string, tagged with that string's rank
+    seg = np.repeat(np.arange(len(long), dtype=np.int64), lens)[:n]
+    ok = np.arange(n) + k <= ends[seg]
+    keys = np.unique((seg[ok].astype(np.uint64) << np.uint64(32)) | (h[ok] & _MAX_HASH))
+    low = (keys & _MAX_HASH).astype(np.uint32)
+    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(1, len(long), dtype=np.uint64))
+    starts = [0, *bounds.tolist()]
+    stops = [*bounds.tolist(), len(low)]
+    for i, a, b in zip(long, starts, stops, strict=True):
+        out[i] = low[a:b]
+    return out
+
+
+_EMPTY: U32 = np.zeros(0, dtype=np.uint32)
+
+
 def _fmix32(h: U32) -> U32:
     h = h ^ (h >> np.uint32(16))
     h = h * np.uint32(0x85EBCA6B)
