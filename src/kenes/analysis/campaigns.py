@@ -98,7 +98,7 @@ def sentence_infos(text: str) -> tuple[_SentInfo, ...]:
     """Content sentences of ``text`` with their folded character 4-gram sets."""
     packed = _PRELOADED.get(text)
     if packed is not None:
-        return unpack_infos(packed[0])
+        return unpack_infos(packed[0], text)
     return _sentence_infos(text)
 
 
@@ -109,13 +109,14 @@ def _sentence_infos(text: str) -> tuple[_SentInfo, ...]:
 def infos_of_letter(letter: Letter) -> tuple[_SentInfo, ...]:
     """:func:`sentence_infos` of an already parsed letter (parsed without a lexicon)."""
     return tuple(
-        _SentInfo(text, frozenset(grams.tolist()), weight, pos)
-        for text, weight, pos, grams, _ in _letter_sentences(letter)
+        _SentInfo(letter.text[a:b], frozenset(grams.tolist()), weight, pos)
+        for a, b, weight, pos, grams, _ in _letter_sentences(letter)
     )
 
 
-def _letter_sentences(letter: Letter) -> list[tuple[str, int, float, U32, str]]:
-    """(text, weight, position, 4-gram hashes, folded tokens joined) of each content sentence."""
+def _letter_sentences(letter: Letter) -> list[tuple[int, int, int, float, U32, str]]:
+    """(start, end, weight, position, 4-gram hashes, folded tokens joined) of each content
+    sentence (``letter.text[start:end]`` is the sentence)."""
     # Whole letters are compared, personal sentences included; only the formulas are left out.
     sents = letter.sentences(keep_persona=True)
     n = max(len(sents), 1)
@@ -123,9 +124,9 @@ def _letter_sentences(letter: Letter) -> list[tuple[str, int, float, U32, str]]:
     for i, s in enumerate(sents):
         joined = " ".join(tokenize(s.text))
         if len(joined) >= 3:
-            kept.append((s.text, len(joined), i / n, joined))
+            kept.append((s.start, s.end, len(joined), i / n, joined))
     grams = window_hashes_many([j for *_, j in kept], 4)
-    return [(t, w, p, g, j) for (t, w, p, j), g in zip(kept, grams, strict=True)]
+    return [(a, b, w, p, g, j) for (a, b, w, p, j), g in zip(kept, grams, strict=True)]
 
 
 # --------------------------------------------------------------------------- per-text features
@@ -135,15 +136,15 @@ def _letter_sentences(letter: Letter) -> list[tuple[str, int, float, U32, str]]:
 # :func:`detect_campaigns`. Packed form: numpy bytes instead of Python sets (compact to ship
 # and to hold for a million texts); :func:`sentence_infos` unpacks on demand (LRU cached).
 
-PackedInfo = tuple[str, int, float, bytes]
+PackedInfo = tuple[int, int, int, float, bytes]  # start, end, weight, position, 4-grams
 Features = tuple[tuple[PackedInfo, ...], U32 | None]
 _PRELOADED: dict[str, Features] = {}
 
 
-def unpack_infos(packed: Sequence[PackedInfo]) -> tuple[_SentInfo, ...]:
+def unpack_infos(packed: Sequence[PackedInfo], text: str) -> tuple[_SentInfo, ...]:
     return tuple(
-        _SentInfo(text, frozenset(np.frombuffer(grams, dtype=np.uint32).tolist()), weight, pos)
-        for text, weight, pos, grams in packed
+        _SentInfo(text[a:b], frozenset(np.frombuffer(grams, dtype=np.uint32).tolist()), w, pos)
+        for a, b, w, pos, grams in packed
     )
 
 
@@ -155,8 +156,8 @@ def campaign_features(letter: Letter, min_content_chars: int = 60) -> Features:
     """Packed sentence infos and content MinHash signature of a letter parsed without lexicon
     (its text at most 20 000 characters long, as :func:`sentence_infos` reads it)."""
     sents = _letter_sentences(letter)
-    packed = tuple((text, weight, pos, grams.tobytes()) for text, weight, pos, grams, _ in sents)
-    if sum(weight for _, weight, _, _, _ in sents) < min_content_chars:
+    packed = tuple((a, b, w, p, grams.tobytes()) for a, b, w, p, grams, _ in sents)
+    if sum(w for _, _, w, _, _, _ in sents) < min_content_chars:
         return packed, None
     return packed, signature(window_hashes(" ".join(j for *_, j in sents), 5))
 

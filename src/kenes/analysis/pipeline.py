@@ -374,8 +374,9 @@ def analyze(
     chrono = sorted(data, key=lambda r: r.order)
     index = DedupIndex()
     for n, r in enumerate(chrono, 1):
+        prep = prep_of.pop(r.key)  # shingles of rows that are not indexed are freed at once
         if "binary" not in r.flags and "empty" not in r.flags:
-            index.add_prepared(r.key, *prep_of[r.key][2:])
+            index.add_prepared(r.key, *prep[2:])
         if n % 100_000 == 0:
             say("duplicates", n, len(chrono))
     del prep_of
