@@ -184,9 +184,12 @@ def test_band_index_is_ranked_deterministic_and_bounded() -> None:
     idx.insert("far", np.full(64, 7, dtype=np.uint32))
     idx.insert("near", near)
     idx.insert("same", base.copy())
-    assert idx.query(base) == ["same", "near"]  # most shared bands first, "far" never
+    assert idx.query(base) == ["same", "near"]  # most similar first, "far" never
+    assert idx.query_scored(base) == [("same", 1.0), ("near", 56 / 64)]
+    assert idx.query(base, min_similarity=0.9) == ["same"]
     for i in range(5):
         idx.insert(f"copy{i}", base.copy())
     # buckets stop at 3 members, the earliest kept: copy0 is in all 14 of base's buckets,
     # copy1 only in the 2 that "near" is not in, copy2-4 in none
-    assert idx.query(base) == ["same", "copy0", "near", "copy1"]
+    assert idx.query(base) == ["same", "copy0", "copy1", "near"]
+    assert idx.query(base, limit=2) == ["same", "copy0"]

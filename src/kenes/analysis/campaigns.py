@@ -215,6 +215,9 @@ class CampaignConfig:
     min_content_chars: int = 60
     prototype_threshold: float = 0.8
     max_candidates: int = 40
+    # LSH candidates looked at per text, best estimated similarity first (members of the
+    # text's own family are skipped without a comparison and not counted in max_candidates)
+    max_scanned: int = 400
     template_support: float = 0.5
     template_sample: int = 300
     # cosines of language-centred embeddings (see ``centre``): translations of a letter score
@@ -231,22 +234,20 @@ class CampaignConfig:
     prefilter_coverage: float = 0.25
 
 
-def _promising(sig: U32, size: int, other: tuple[U32, int], cfg: CampaignConfig) -> bool:
+def _promising(jaccard: float, size: int, other_size: int, cfg: CampaignConfig) -> bool:
     """Cheap pre-check of a candidate pair before the sentence-by-sentence comparison.
 
-    The MinHash signatures estimate the Jaccard similarity J of the two texts' shingle sets;
-    with their sizes (content lengths) that gives the shared part J / (1 + J) * (|A| + |B|) and
+    ``jaccard`` is the MinHash estimate of the similarity J of the two texts' shingle sets;
+    with their sizes (content lengths) it gives the shared part J / (1 + J) * (|A| + |B|) and
     the share of the shorter text it covers. Two texts can only be linked when one takes at
     least ``link_threshold`` of the other (see :func:`linked`), so a pair whose estimated share
     stays far below that (``prefilter_coverage``) is not compared: the candidate search of the
-    campaign stage then costs a few microseconds per candidate instead of a comparison of all
+    campaign stage then costs microseconds per candidate instead of a comparison of all
     sentence pairs, and the stage stays near linear in the number of texts."""
     if cfg.prefilter_coverage <= 0:
         return True
-    osig, osize = other
-    j = float(np.count_nonzero(sig == osig)) / len(sig)
-    inter = j / (1.0 + j) * (size + osize)
-    return inter >= cfg.prefilter_coverage * max(min(size, osize), 1)
+    inter = jaccard / (1.0 + jaccard) * (size + other_size)
+    return inter >= cfg.prefilter_coverage * max(min(size, other_size), 1)
 
 
 def linked(c1: float, c2: float, cfg: CampaignConfig) -> bool:
@@ -272,7 +273,7 @@ def detect_campaigns(
     units = [u for u in members_of if u in by_id]
     uf = UnionFind()
     lsh = BandIndex(cfg.lsh_threshold)
-    indexed: dict[str, tuple[U32, int]] = {}  # signature and content length of indexed units
+    sizes: dict[str, int] = {}  # content length of indexed units
     for n, u in enumerate(units):
         uf.add(u)
         if progress and n % 5000 == 0:
@@ -284,13 +285,13 @@ def detect_campaigns(
         size = sum(s.weight for s in infos)
         best = 0.0
         seen = 0
-        for cand in lsh.query(mh):
+        for cand, est in lsh.query_scored(mh, limit=cfg.max_scanned):
             if uf.find(cand) == uf.find(u):
                 continue
             seen += 1
             if seen > cfg.max_candidates:
                 break
-            if not _promising(mh, size, indexed[cand], cfg):
+            if not _promising(est, size, sizes[cand], cfg):
                 continue
             other = sentence_infos(by_id[cand].text)
             s1 = shared(infos, other, cfg.sentence_threshold)
@@ -303,7 +304,7 @@ def detect_campaigns(
                 best = max(best, min(c1, c2))
         if best < cfg.prototype_threshold:
             lsh.insert(u, mh)
-            indexed[u] = (mh, size)
+            sizes[u] = size
     families = [fam for fam in uf.groups().values()]
     weight = {u: len(members_of[u]) for u in units}
     campaigns: list[Campaign] = []
