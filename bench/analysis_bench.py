@@ -335,6 +335,10 @@ def lexical_child(src: str, out: str, workers: int, executor: str) -> None:
     finally:
         runner.close()
     wall = time.perf_counter() - t
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     kb = 1024 if sys.platform != "darwin" else 1
     print(
         json.dumps(
@@ -342,9 +346,11 @@ def lexical_child(src: str, out: str, workers: int, executor: str) -> None:
                 "seconds": round(wall, 1),
                 "worker_start_s": round(start_s, 1),
                 "timings": {k: round(v, 1) for k, v in res.timings.items()},
-                "max_rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * kb >> 20,
-                "max_rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kb
-                >> 20,
+                # CPU seconds: comparable across machine loads, unlike the wall time
+                "cpu_main_s": round(me.ru_utime + me.ru_stime, 1),
+                "cpu_workers_s": round(kids.ru_utime + kids.ru_stime, 1),
+                "max_rss_main_mb": me.ru_maxrss * kb >> 20,
+                "max_rss_worker_mb": kids.ru_maxrss * kb >> 20,
             }
         ),
         flush=True,
@@ -407,6 +413,7 @@ def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) 
     emit("lexical", data)
     print(
         f"RESULT lexical_n={n} workers={workers} executor={executor} seconds={child['seconds']} "
+        f"cpu_main_s={child['cpu_main_s']} cpu_workers_s={child['cpu_workers_s']} "
         f"max_rss_main_mb={child['max_rss_main_mb']} max_rss_worker_mb={child['max_rss_worker_mb']} "
         f"rss_bound_mb={rss} bcubed_f1={bf:.4f} false_merge_rate={data['false_merge_rate']} "
         f"load={load[0]} ok={int(child['seconds'] <= 300 and rss <= 8192)}"
