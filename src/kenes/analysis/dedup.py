@@ -205,11 +205,23 @@ class BandIndex:
         return [i for i, _ in self.query_scored(sig, limit=limit, min_similarity=min_similarity)]
 
 
+def overlap(a: U32, b: U32) -> int:
+    """Size of the intersection of two sorted unique hash arrays (binary search of the
+    shorter in the longer: no concatenation and re-sort as in ``np.intersect1d``)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = 0
+    return int(np.count_nonzero(b[pos] == a))
+
+
 def jaccard(a: U32, b: U32) -> float:
     """Exact Jaccard similarity of two sorted unique hash arrays."""
     if not len(a) or not len(b):
         return 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
+    inter = overlap(a, b)
     return inter / (len(a) + len(b) - inter)
 
 
@@ -217,8 +229,7 @@ def containment(a: U32, b: U32) -> float:
     """Share of the smaller set contained in the other one."""
     if not len(a) or not len(b):
         return 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
-    return inter / min(len(a), len(b))
+    return overlap(a, b) / min(len(a), len(b))
 
 
 def exact_key(tokens: list[str]) -> str | None:
@@ -344,11 +355,12 @@ class DedupIndex:
         # compared exactly.
         for cand in self._lsh.query(sig, limit=self.max_candidates, min_similarity=0.3):
             other = self._hashes[cand]
-            score = jaccard(hashes, other)
+            inter = overlap(hashes, other)  # once, for both tests
+            small, big = sorted((len(hashes), len(other)))
+            score = inter / (small + big - inter)
             ok = score >= self.jaccard_threshold
             if not ok:
-                small, big = sorted((len(hashes), len(other)))
-                ok = small >= 0.6 * big and containment(hashes, other) >= self.containment_threshold
+                ok = small >= 0.6 * big and inter / small >= self.containment_threshold
             if ok and (best is None or score > best[0]):
                 best = (score, cand)
             if ok:
