@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/analysis_bench.py                 # everything, default sizes
     .venv/bin/python bench/analysis_bench.py --only speed --lexical-n 100000
+    .venv/bin/python bench/analysis_bench.py --only lexical --lexical-n 1000000 --workers 2
+
+``--only lexical`` runs the pipeline without embeddings (read, language, letters, duplicates,
+campaigns, output rows) in a child process killed at ``--time-limit`` seconds, then scores its
+campaigns against the generator's ground truth; it ends with one ``RESULT`` line.
 
 Prints a JSON object per section; the figures are copied into bench/README-analysis.md.
 """
@@ -11,8 +16,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from itertools import combinations
@@ -291,13 +300,146 @@ def bench_speed(lexical_n: int) -> None:
     )
 
 
+def _lexical_files(n: int, seed: int) -> tuple[Path, Path]:
+    """Generated input (id, text, submitted_at) and its ground truth, written once per (n, seed)."""
+    base = Path(tempfile.gettempdir()) / "kenes-bench"
+    base.mkdir(exist_ok=True)
+    src, gold = base / f"lexical-{n}-{seed}.jsonl", base / f"lexical-{n}-{seed}.gold.jsonl"
+    if not (src.is_file() and gold.is_file()):
+        with (
+            (base / "src.tmp").open("w", encoding="utf-8") as fs,
+            (base / "gold.tmp").open("w", encoding="utf-8") as fg,
+        ):
+            for r in iter_proposals(n, seed=seed):
+                row = {k: r[k] for k in ("id", "text", "submitted_at")}
+                fs.write(json.dumps(row, ensure_ascii=False) + "\n")
+                truth = {k: r[k] for k in ("id", "lang", "gt_campaign", "gt_kind")}
+                fg.write(json.dumps(truth, ensure_ascii=False) + "\n")
+        (base / "src.tmp").replace(src)
+        (base / "gold.tmp").replace(gold)
+    return src, gold
+
+
+def lexical_child(src: str, out: str, workers: int, executor: str) -> None:
+    """In the child process: the pipeline without embeddings, timings and memory on stdout."""
+    from kenes.analysis.parallel import make_runner
+    from kenes.analysis.pipeline import read_rows
+
+    t = time.perf_counter()
+    runner = make_runner(workers=workers, executor=executor)
+    start_s = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        res = analyze(read_rows(src), None, None, runner=runner)
+        res.write(out)
+    finally:
+        runner.close()
+    wall = time.perf_counter() - t
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    kb = 1024 if sys.platform != "darwin" else 1
+    print(
+        json.dumps(
+            {
+                "seconds": round(wall, 1),
+                "worker_start_s": round(start_s, 1),
+                "timings": {k: round(v, 1) for k, v in res.timings.items()},
+                # CPU seconds: comparable across machine loads, unlike the wall time
+                "cpu_main_s": round(me.ru_utime + me.ru_stime, 1),
+                "cpu_workers_s": round(kids.ru_utime + kids.ru_stime, 1),
+                "max_rss_main_mb": me.ru_maxrss * kb >> 20,
+                "max_rss_worker_mb": kids.ru_maxrss * kb >> 20,
+            }
+        ),
+        flush=True,
+    )
+
+
+def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) -> None:
+    t = time.perf_counter()
+    src, gold_path = _lexical_files(n, seed)
+    gen_s = time.perf_counter() - t
+    load = [round(x, 2) for x in os.getloadavg()]
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, __file__, "--lexical-child", str(src), out]
+        cmd += ["--workers", str(workers), "--executor", executor]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, check=False)
+        except subprocess.TimeoutExpired:
+            emit("lexical", {"n": n, "workers": workers, "killed_after_s": limit, "load": load})
+            print(f"RESULT lexical_n={n} workers={workers} seconds=killed>{limit:.0f} ok=0")
+            return
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stderr[-4000:])
+            raise SystemExit(f"child failed ({proc.returncode})")
+        child = json.loads(proc.stdout.strip().splitlines()[-1])
+        pred: dict[str, str] = {}
+        with (Path(out) / "proposals.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                p = json.loads(line)
+                pred[p["id"]] = p["campaign_id"] or p["id"]
+        n_camps = sum(1 for _ in (Path(out) / "campaigns.jsonl").open(encoding="utf-8"))
+    gold: dict[str, str] = {}
+    distinct: list[str] = []
+    with gold_path.open(encoding="utf-8") as fh:
+        for line in fh:
+            g = json.loads(line)
+            # without embeddings translations stay apart: gold is campaign x language
+            gold[g["id"]] = f"{g['gt_campaign']}/{g['lang']}" if g["gt_campaign"] else g["id"]
+            if g["gt_kind"] == "distinct":
+                distinct.append(g["id"])
+    bp, br, bf = bcubed(pred, gold)
+    false = sum(1 for i in distinct if pred[i] != i)
+    rss = child["max_rss_main_mb"] + workers * child["max_rss_worker_mb"]
+    data = {
+        "n": n,
+        "seed": seed,
+        "workers": workers,
+        "executor": executor,
+        "load_before": load,
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "generate_s": round(gen_s, 1),
+        **child,
+        "rss_bound_mb": rss,
+        "campaigns_found": n_camps,
+        "bcubed_p": round(bp, 4),
+        "bcubed_r": round(br, 4),
+        "bcubed_f1": round(bf, 4),
+        "false_merges": false,
+        "false_merge_rate": round(false / max(len(distinct), 1), 5),
+    }
+    emit("lexical", data)
+    print(
+        f"RESULT lexical_n={n} workers={workers} executor={executor} seconds={child['seconds']} "
+        f"cpu_main_s={child['cpu_main_s']} cpu_workers_s={child['cpu_workers_s']} "
+        f"max_rss_main_mb={child['max_rss_main_mb']} max_rss_worker_mb={child['max_rss_worker_mb']} "
+        f"rss_bound_mb={rss} bcubed_f1={bf:.4f} false_merge_rate={data['false_merge_rate']} "
+        f"load={load[0]} ok={int(child['seconds'] <= 300 and rss <= 8192)}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=("campaigns", "sib", "linking", "speed"), default=None)
+    ap.add_argument(
+        "--only", choices=("campaigns", "sib", "linking", "speed", "lexical"), default=None
+    )
     ap.add_argument("--campaign-n", type=int, default=3000)
     ap.add_argument("--lexical-n", type=int, default=100_000)
+    ap.add_argument("--lexical-seed", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--executor", choices=("dask", "processes"), default="processes")
+    ap.add_argument("--time-limit", type=float, default=900.0, help="kill the run after (s)")
+    ap.add_argument("--lexical-child", nargs=2, metavar=("SRC", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=100)
     a = ap.parse_args()
+    if a.lexical_child:
+        lexical_child(a.lexical_child[0], a.lexical_child[1], a.workers, a.executor)
+        return
+    if a.only == "lexical":
+        bench_lexical(a.lexical_n, a.lexical_seed, a.workers, a.executor, a.time_limit)
+        return
     if a.only in (None, "linking"):
         bench_linking()
     if a.only in (None, "campaigns"):

@@ -19,19 +19,26 @@ signatures, or be written in the other language.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHashLSH
 
-from .dedup import NUM_PERM, UnionFind, minhash_of, shingle_hashes
-from .letters import content_text, parse_letter
+from .dedup import (
+    U32,
+    BandIndex,
+    UnionFind,
+    shingle_hashes,
+    signature,
+    window_hashes,
+    window_hashes_many,
+)
+from .letters import Letter, content_text, parse_letter
 from .normalize import tokenize
 from .reference import reference_texts
 
@@ -89,20 +96,89 @@ class _SentInfo:
 @lru_cache(maxsize=50_000)
 def sentence_infos(text: str) -> tuple[_SentInfo, ...]:
     """Content sentences of ``text`` with their folded character 4-gram sets."""
+    packed = _PRELOADED.get(text)
+    if packed is not None:
+        return unpack_infos(packed[0], text)
+    return _sentence_infos(text)
+
+
+def _sentence_infos(text: str) -> tuple[_SentInfo, ...]:
+    return infos_of_letter(parse_letter(text[:20_000]))
+
+
+def infos_of_letter(letter: Letter) -> tuple[_SentInfo, ...]:
+    """:func:`sentence_infos` of an already parsed letter (parsed without a lexicon)."""
+    return tuple(
+        _SentInfo(letter.text[a:b], frozenset(grams.tolist()), weight, pos)
+        for a, b, weight, pos, grams, _ in _letter_sentences(letter)
+    )
+
+
+def _letter_sentences(letter: Letter) -> list[tuple[int, int, int, float, U32, str]]:
+    """(start, end, weight, position, 4-gram hashes, folded tokens joined) of each content
+    sentence (``letter.text[start:end]`` is the sentence)."""
     # Whole letters are compared, personal sentences included; only the formulas are left out.
-    sents = parse_letter(text[:20_000]).sentences(keep_persona=True)
-    out = []
+    sents = letter.sentences(keep_persona=True)
     n = max(len(sents), 1)
+    kept = []
     for i, s in enumerate(sents):
-        toks = tokenize(s.text)
-        joined = " ".join(toks)
-        if len(joined) < 3:
-            continue
-        grams = frozenset(
-            zlib.crc32(joined[j : j + 4].encode()) for j in range(max(len(joined) - 3, 1))
-        )
-        out.append(_SentInfo(s.text, grams, len(joined), i / n))
-    return tuple(out)
+        joined = " ".join(tokenize(s.text))
+        if len(joined) >= 3:
+            kept.append((s.start, s.end, len(joined), i / n, joined))
+    grams = window_hashes_many([j for *_, j in kept], 4)
+    return [(a, b, w, p, g, j) for (a, b, w, p, j), g in zip(kept, grams, strict=True)]
+
+
+# --------------------------------------------------------------------------- per-text features
+# The per-text work of campaign detection (letter parsing, 4-gram sets, MinHash signature) is
+# independent of the other texts: :func:`campaign_features` computes it in parallel shards
+# (processes or Dask workers) and :func:`preloaded` hands the results to
+# :func:`detect_campaigns`. Packed form: numpy bytes instead of Python sets (compact to ship
+# and to hold for a million texts); :func:`sentence_infos` unpacks on demand (LRU cached).
+
+PackedInfo = tuple[int, int, int, float, bytes]  # start, end, weight, position, 4-grams
+Features = tuple[tuple[PackedInfo, ...], U32 | None]
+_PRELOADED: dict[str, Features] = {}
+
+
+def unpack_infos(packed: Sequence[PackedInfo], text: str) -> tuple[_SentInfo, ...]:
+    return tuple(
+        _SentInfo(text[a:b], frozenset(np.frombuffer(grams, dtype=np.uint32).tolist()), w, pos)
+        for a, b, w, pos, grams in packed
+    )
+
+
+def _signature_of(infos: Sequence[_SentInfo]) -> U32:
+    return signature(shingle_hashes([t for s in infos for t in tokenize(s.text)]))
+
+
+def campaign_features(letter: Letter, min_content_chars: int = 60) -> Features:
+    """Packed sentence infos and content MinHash signature of a letter parsed without lexicon
+    (its text at most 20 000 characters long, as :func:`sentence_infos` reads it)."""
+    sents = _letter_sentences(letter)
+    packed = tuple((a, b, w, p, grams.tobytes()) for a, b, w, p, grams, _ in sents)
+    if sum(w for _, _, w, _, _, _ in sents) < min_content_chars:
+        return packed, None
+    return packed, signature(window_hashes(" ".join(j for *_, j in sents), 5))
+
+
+@contextmanager
+def preloaded(features: Mapping[str, Features]) -> Iterator[None]:
+    """Make precomputed :func:`campaign_features` (text -> features) visible to the detector."""
+    _PRELOADED.update(features)
+    sentence_infos.cache_clear()
+    try:
+        yield
+    finally:
+        _PRELOADED.clear()
+        sentence_infos.cache_clear()
+
+
+def _unit_signature(text: str, infos: Sequence[_SentInfo]) -> U32:
+    packed = _PRELOADED.get(text)
+    if packed is not None and packed[1] is not None:
+        return packed[1]
+    return _signature_of(infos)
 
 
 def _sim(a: frozenset[int], b: frozenset[int]) -> float:
@@ -139,6 +215,9 @@ class CampaignConfig:
     min_content_chars: int = 60
     prototype_threshold: float = 0.8
     max_candidates: int = 40
+    # LSH candidates looked at per text, best estimated similarity first (members of the
+    # text's own family are skipped without a comparison and not counted in max_candidates)
+    max_scanned: int = 400
     template_support: float = 0.5
     template_sample: int = 300
     # cosines of language-centred embeddings (see ``centre``): translations of a letter score
@@ -150,6 +229,25 @@ class CampaignConfig:
     xlang_threshold_low: float = 0.4
     xlang_sentence_threshold: float = 0.5
     min_lang_docs: int = 30
+    # candidate pairs whose MinHash-estimated overlap covers less than this share of the
+    # shorter text are not compared sentence by sentence (0 compares every candidate)
+    prefilter_coverage: float = 0.25
+
+
+def _promising(jaccard: float, size: int, other_size: int, cfg: CampaignConfig) -> bool:
+    """Cheap pre-check of a candidate pair before the sentence-by-sentence comparison.
+
+    ``jaccard`` is the MinHash estimate of the similarity J of the two texts' shingle sets;
+    with their sizes (content lengths) it gives the shared part J / (1 + J) * (|A| + |B|) and
+    the share of the shorter text it covers. Two texts can only be linked when one takes at
+    least ``link_threshold`` of the other (see :func:`linked`), so a pair whose estimated share
+    stays far below that (``prefilter_coverage``) is not compared: the candidate search of the
+    campaign stage then costs microseconds per candidate instead of a comparison of all
+    sentence pairs, and the stage stays near linear in the number of texts."""
+    if cfg.prefilter_coverage <= 0:
+        return True
+    inter = jaccard / (1.0 + jaccard) * (size + other_size)
+    return inter >= cfg.prefilter_coverage * max(min(size, other_size), 1)
 
 
 def linked(c1: float, c2: float, cfg: CampaignConfig) -> bool:
@@ -174,24 +272,27 @@ def detect_campaigns(
         members_of.setdefault(d.group or d.id, []).append(d.id)
     units = [u for u in members_of if u in by_id]
     uf = UnionFind()
-    lsh = MinHashLSH(threshold=cfg.lsh_threshold, num_perm=NUM_PERM)
+    lsh = BandIndex(cfg.lsh_threshold)
+    sizes: dict[str, int] = {}  # content length of indexed units
     for n, u in enumerate(units):
         uf.add(u)
         if progress and n % 5000 == 0:
             progress("campaigns: linking", n, len(units))
         infos = sentence_infos(by_id[u].text)
-        toks = [t for s in infos for t in tokenize(s.text)]
         if sum(s.weight for s in infos) < cfg.min_content_chars:
             continue
-        mh = minhash_of(shingle_hashes(toks))
+        mh = _unit_signature(by_id[u].text, infos)
+        size = sum(s.weight for s in infos)
         best = 0.0
         seen = 0
-        for cand in lsh.query(mh):
+        for cand, est in lsh.query_scored(mh, limit=cfg.max_scanned):
             if uf.find(cand) == uf.find(u):
                 continue
             seen += 1
             if seen > cfg.max_candidates:
                 break
+            if not _promising(est, size, sizes[cand], cfg):
+                continue
             other = sentence_infos(by_id[cand].text)
             s1 = shared(infos, other, cfg.sentence_threshold)
             if s1 < cfg.min_shared_chars:
@@ -203,6 +304,7 @@ def detect_campaigns(
                 best = max(best, min(c1, c2))
         if best < cfg.prototype_threshold:
             lsh.insert(u, mh)
+            sizes[u] = size
     families = [fam for fam in uf.groups().values()]
     weight = {u: len(members_of[u]) for u in units}
     campaigns: list[Campaign] = []
@@ -399,7 +501,7 @@ def _cross_language(
     scores = cvec @ tvec[live].T
     raw_scores = cvec_raw @ tvec_raw[live].T
     tlen = [len(campaigns[i].template) for i in live]
-    tsent_cache: dict[int, FloatArray] = {}
+    accepted: list[tuple[int, int]] = []  # (candidate row, live campaign column)
     for row, fam in enumerate(cands):
         j = int(np.argmax(scores[row]))
         camp = campaigns[live[j]]
@@ -409,20 +511,63 @@ def _cross_language(
         ratio = len(content_text(doc.text) or doc.text) / max(tlen[j], 1)
         if not 0.4 <= ratio <= 3.0:
             continue
-        if live[j] not in tsent_cache:
-            tsent_cache[live[j]] = centre(
-                embed(camp.template_sentences),
-                [camp.template_lang] * len(camp.template_sentences),
-                means,
-            )
-        tsv = tsent_cache[live[j]]
-        for u in fam:
+        accepted.append((row, j))
+    _attach_translations(
+        campaigns, live, cands, accepted, scores, members_of, by_id, embed, means, cfg
+    )
+    for c in campaigns:
+        c.translations = {k: v for k, v in c.translations.items() if v}
+
+
+def _attach_translations(
+    campaigns: list[Campaign],
+    live: list[int],
+    cands: list[list[str]],
+    accepted: list[tuple[int, int]],
+    scores: FloatArray,
+    members_of: dict[str, list[str]],
+    by_id: dict[str, CampaignDoc],
+    embed: EmbedFn,
+    means: dict[str, FloatArray],
+    cfg: CampaignConfig,
+) -> None:
+    """Add the accepted other-language families to their campaigns, with their personal
+    additions (sentences far from every template sentence). Every sentence involved - of the
+    templates and of the members - is embedded once, in one batched call: no call per member."""
+    used = sorted({live[j] for _, j in accepted})
+    member_sents = {
+        mid: [s.text for s in sentence_infos(by_id[mid].text)]
+        for row, _ in accepted
+        for u in cands[row]
+        for mid in members_of[u]
+    }
+    texts = list(
+        dict.fromkeys(
+            [t for i in used for t in campaigns[i].template_sentences]
+            + [t for sents in member_sents.values() for t in sents]
+        )
+    )
+    raw = embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+    row_of = {t: k for k, t in enumerate(texts)}
+
+    def vecs(sents: list[str], lang: str) -> FloatArray:
+        return centre(raw[[row_of[t] for t in sents]], [lang] * len(sents), means)
+
+    tsv_of = {
+        i: vecs(campaigns[i].template_sentences, campaigns[i].template_lang)
+        for i in used
+        if campaigns[i].template_sentences
+    }
+    for row, j in accepted:
+        camp = campaigns[live[j]]
+        doc = by_id[cands[row][0]]
+        tsv = tsv_of.get(live[j])
+        for u in cands[row]:
             for mid in members_of[u]:
-                sents = [s.text for s in sentence_infos(by_id[mid].text)]
+                sents = member_sents[mid]
                 adds: list[str] = []
-                if sents:
-                    svec = centre(embed(sents), [by_id[mid].lang] * len(sents), means)
-                    best = (svec @ tsv.T).max(axis=1)
+                if sents and tsv is not None:
+                    best = (vecs(sents, by_id[mid].lang) @ tsv.T).max(axis=1)
                     adds = [
                         s
                         for s, b in zip(sents, best, strict=True)
@@ -434,8 +579,6 @@ def _cross_language(
                         mid, by_id[mid].lang, adds, round(float(scores[row, j]), 3), "embedding"
                     )
                 )
-    for c in campaigns:
-        c.translations = {k: v for k, v in c.translations.items() if v}
 
 
 def match_template(

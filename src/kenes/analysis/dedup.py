@@ -14,13 +14,15 @@ added member, which is what ``duplicate_of`` reports.
 from __future__ import annotations
 
 import hashlib
-import zlib
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
 
 from .normalize import tokenize
 
@@ -33,33 +35,193 @@ def _ident(x: int) -> int:
 
 
 _MH_PROTO = MinHash(num_perm=NUM_PERM, hashfunc=_ident)
+# datasketch's permutations (seed 1) and its "affine32" scheme (MurmurHash3 finaliser, then
+# a * h + b modulo 2**32), applied to whole arrays at once.
+_PERM_A, _PERM_B = (np.asarray(p, dtype=np.uint32) for p in _MH_PROTO.permutations)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+_P = np.uint64(1_000_003)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
 
 
 def shingle_hashes(tokens: list[str], k: int = 5) -> U32:
-    """Sorted unique CRC32 hashes of character k-shingles of the joined tokens."""
-    s = " ".join(tokens)
+    """Sorted unique 32-bit hashes of character k-shingles of the joined tokens.
+
+    Vectorised: the code points of the string are combined window by window in numpy (a
+    polynomial hash mixed by a splitmix step), not one Python call per shingle.
+    """
+    return window_hashes(" ".join(tokens), k)
+
+
+def window_hashes(s: str, k: int) -> U32:
+    """Sorted unique 32-bit hashes of the character k-grams of ``s`` (one gram if shorter)."""
     if not s:
         return np.zeros(0, dtype=np.uint32)
-    if len(s) <= k:
-        grams = [s]
-    else:
-        grams = [s[i : i + k] for i in range(len(s) - k + 1)]
-    return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32))
+    cps = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    width = min(k, len(cps))
+    n = len(cps) - width + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(width):
+        h = h * _P + cps[j : j + n]
+    h ^= h >> np.uint64(31)
+    h *= _M1
+    h ^= h >> np.uint64(29)
+    return np.unique((h & _MAX_HASH).astype(np.uint32))
+
+
+def window_hashes_many(strings: Sequence[str], k: int) -> list[U32]:
+    """:func:`window_hashes` of each string, computed in one pass over their concatenation
+    (a handful of numpy calls per call instead of per string: sentences are short)."""
+    long = [i for i, x in enumerate(strings) if len(x) >= k]
+    out: list[U32] = [window_hashes(x, k) if len(x) < k else _EMPTY for x in strings]
+    if not long:
+        return out
+    joined = "".join(strings[i] for i in long)
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lens = np.array([len(strings[i]) for i in long], dtype=np.int64)
+    ends = np.cumsum(lens)
+    n = len(cps) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(k):
+        h = h * _P + cps[j : j + n]
+    h ^= h >> np.uint64(31)
+    h *= _M1
+    h ^= h >> np.uint64(29)
+    # window starts that stay inside one string, tagged with that string's rank
+    seg = np.repeat(np.arange(len(long), dtype=np.int64), lens)[:n]
+    ok = np.arange(n) + k <= ends[seg]
+    keys = np.unique((seg[ok].astype(np.uint64) << np.uint64(32)) | (h[ok] & _MAX_HASH))
+    low = (keys & _MAX_HASH).astype(np.uint32)
+    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(1, len(long), dtype=np.uint64))
+    starts = [0, *bounds.tolist()]
+    stops = [*bounds.tolist(), len(low)]
+    for i, a, b in zip(long, starts, stops, strict=True):
+        out[i] = low[a:b]
+    return out
+
+
+_EMPTY: U32 = np.zeros(0, dtype=np.uint32)
+
+
+def _fmix32(h: U32) -> U32:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    out: U32 = h ^ (h >> np.uint32(16))
+    return out
+
+
+def signature(hashes: U32) -> U32:
+    """The ``NUM_PERM`` MinHash values of precomputed shingle hashes (datasketch's scheme)."""
+    if not len(hashes):
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    hv = _fmix32(hashes.astype(np.uint32))[:, None]
+    out: U32 = (hv * _PERM_A + _PERM_B).min(axis=0)
+    return out
 
 
 def minhash_of(hashes: U32) -> MinHash:
-    """A MinHash (``NUM_PERM`` permutations) of precomputed shingle hashes."""
+    """A datasketch MinHash (``NUM_PERM`` permutations) of precomputed shingle hashes."""
     m = _MH_PROTO.copy()
-    if len(hashes):
-        m.update_batch(hashes.tolist())
+    m.hashvalues = np.minimum(m.hashvalues, signature(hashes))
     return m
+
+
+class BandIndex:
+    """MinHash LSH (bands of the signature, datasketch's optimal band/row split) whose queries
+    are deterministic and cheap at scale.
+
+    * a bucket stops growing at ``max_bucket`` members (a very common band value says little;
+      the other bands still find true neighbours), so a query touches a bounded number of ids;
+    * the signatures are kept in one array: the candidates of a query are ranked by their
+      estimated Jaccard similarity (share of equal MinHash values, computed for all of them in
+      one numpy operation), then by insertion order - not in the order of a Python ``set``,
+      which changed from process to process;
+    * ``min_similarity`` drops candidates below an estimated similarity, ``limit`` keeps the
+      best ones: the exact comparisons that follow run on a few candidates only.
+    """
+
+    def __init__(self, threshold: float, num_perm: int = NUM_PERM, max_bucket: int = 500) -> None:
+        b, r = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        self.ranges = [(i * r, (i + 1) * r) for i in range(b)]
+        # a bucket of one member is stored as that int (most buckets), larger ones as a list
+        self.tables: list[dict[bytes, int | list[int]]] = [{} for _ in range(b)]
+        self.max_bucket = max_bucket
+        self.ids: list[str] = []
+        self._sigs = np.zeros((1024, num_perm), dtype=np.uint32)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _keys(self, values: U32) -> list[bytes]:
+        return [values[a:b].tobytes() for a, b in self.ranges]
+
+    @staticmethod
+    def _values(sig: U32 | MinHash) -> U32:
+        values: U32 = sig.hashvalues if isinstance(sig, MinHash) else sig
+        return values
+
+    def insert(self, id: str, sig: U32 | MinHash) -> None:
+        values = self._values(sig)
+        n = len(self.ids)
+        self.ids.append(id)
+        if n == len(self._sigs):
+            self._sigs = np.concatenate([self._sigs, np.zeros_like(self._sigs)])
+        self._sigs[n] = values
+        for table, key in zip(self.tables, self._keys(values), strict=True):
+            bucket = table.get(key)
+            if bucket is None:
+                table[key] = n
+            elif isinstance(bucket, int):
+                table[key] = [bucket, n]
+            elif len(bucket) < self.max_bucket:
+                bucket.append(n)
+
+    def query_scored(
+        self, sig: U32 | MinHash, *, limit: int | None = None, min_similarity: float = 0.0
+    ) -> list[tuple[str, float]]:
+        """(id, estimated Jaccard similarity) of the candidates, best first."""
+        values = self._values(sig)
+        hits: Counter[int] = Counter()
+        for table, key in zip(self.tables, self._keys(values), strict=True):
+            bucket = table.get(key)
+            if isinstance(bucket, int):
+                hits[bucket] += 1
+            elif bucket:
+                hits.update(bucket)
+        if not hits:
+            return []
+        rows = np.fromiter(hits, dtype=np.int64, count=len(hits))
+        est = (self._sigs[rows] == values).mean(axis=1)
+        keep = est >= min_similarity
+        rows, est = rows[keep], est[keep]
+        order = np.lexsort((rows, -est))[:limit]
+        return [(self.ids[int(rows[i])], float(est[i])) for i in order]
+
+    def query(
+        self, sig: U32 | MinHash, *, limit: int | None = None, min_similarity: float = 0.0
+    ) -> list[str]:
+        """Candidate ids, best first (see :meth:`query_scored`)."""
+        return [i for i, _ in self.query_scored(sig, limit=limit, min_similarity=min_similarity)]
+
+
+def overlap(a: U32, b: U32) -> int:
+    """Size of the intersection of two sorted unique hash arrays (binary search of the
+    shorter in the longer: no concatenation and re-sort as in ``np.intersect1d``)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = 0
+    return int(np.count_nonzero(b[pos] == a))
 
 
 def jaccard(a: U32, b: U32) -> float:
     """Exact Jaccard similarity of two sorted unique hash arrays."""
     if not len(a) or not len(b):
         return 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
+    inter = overlap(a, b)
     return inter / (len(a) + len(b) - inter)
 
 
@@ -67,8 +229,7 @@ def containment(a: U32, b: U32) -> float:
     """Share of the smaller set contained in the other one."""
     if not len(a) or not len(b):
         return 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
-    return inter / min(len(a), len(b))
+    return overlap(a, b) / min(len(a), len(b))
 
 
 def exact_key(tokens: list[str]) -> str | None:
@@ -76,6 +237,25 @@ def exact_key(tokens: list[str]) -> str | None:
     if not tokens:
         return None
     return hashlib.blake2b(" ".join(tokens).encode(), digest_size=16).hexdigest()
+
+
+def prepare_text(text: str, min_shingles: int = 15) -> tuple[str | None, U32 | None, U32 | None]:
+    """The per-text part of duplicate detection: (exact key, shingle hashes, signature).
+
+    Pure and independent of other texts, so it runs in parallel shards (processes, Dask)."""
+    tokens = tokenize(text[:100_000])
+    key = exact_key(tokens)
+    if key is None:
+        return None, None, None
+    hashes = shingle_hashes(tokens)
+    if len(hashes) < min_shingles:
+        return key, hashes, None
+    return key, hashes, signature(hashes)
+
+
+def prepare_texts(texts: Sequence[str]) -> list[tuple[str | None, U32 | None, U32 | None]]:
+    """:func:`prepare_text` of each text (one shard)."""
+    return [prepare_text(t) for t in texts]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,20 +322,24 @@ class DedupIndex:
         self.max_candidates = max_candidates
         self.uf = UnionFind()
         self._exact: dict[str, str] = {}
-        self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=NUM_PERM)
+        self._lsh = BandIndex(lsh_threshold)
         self._hashes: dict[str, U32] = {}
-        self.minhashes: dict[str, MinHash] = {}
 
     def __len__(self) -> int:
         return len(self.uf.parent)
 
     def add(self, id: str, text: str) -> DupMatch | None:
         """Index ``text`` under ``id``; return the duplicate match, if any."""
+        return self.add_prepared(id, *prepare_text(text))
+
+    def add_prepared(
+        self, id: str, key: str | None, hashes: U32 | None, sig: U32 | None
+    ) -> DupMatch | None:
+        """:meth:`add` with the per-text work (:func:`prepare_text`) done beforehand, e.g. in
+        another process: only the index lookups run here."""
         if id in self.uf.parent:
             raise ValueError(f"duplicate id {id!r}")
         self.uf.add(id)
-        tokens = tokenize(text[:100_000])
-        key = exact_key(tokens)
         if key is None:
             return None
         first = self._exact.get(key)
@@ -163,27 +347,28 @@ class DedupIndex:
             root = self.uf.union(first, id)
             return DupMatch(id, root, "exact", 1.0)
         self._exact[key] = id
-        hashes = shingle_hashes(tokens)
-        if len(hashes) < self.min_shingles:
+        if hashes is None or sig is None or len(hashes) < self.min_shingles:
             return None
-        mh = minhash_of(hashes)
         best: tuple[float, str] | None = None
-        for cand in list(self._lsh.query(mh))[: self.max_candidates]:
+        # A duplicate has Jaccard >= 0.5 (>= 0.7, or containment 0.9 at a size ratio >= 0.6):
+        # candidates estimated below 0.3 (3 standard errors of 64 MinHash values) are not
+        # compared exactly.
+        for cand in self._lsh.query(sig, limit=self.max_candidates, min_similarity=0.3):
             other = self._hashes[cand]
-            score = jaccard(hashes, other)
+            inter = overlap(hashes, other)  # once, for both tests
+            small, big = sorted((len(hashes), len(other)))
+            score = inter / (small + big - inter)
             ok = score >= self.jaccard_threshold
             if not ok:
-                small, big = sorted((len(hashes), len(other)))
-                ok = small >= 0.6 * big and containment(hashes, other) >= self.containment_threshold
+                ok = small >= 0.6 * big and inter / small >= self.containment_threshold
             if ok and (best is None or score > best[0]):
                 best = (score, cand)
             if ok:
                 self.uf.union(cand, id)
-        self.minhashes[id] = mh
         if best is not None:
             # Not indexed: its cluster is already represented, which keeps buckets small.
             return DupMatch(id, self.uf.find(id), "near", round(best[0], 4))
-        self._lsh.insert(id, mh)
+        self._lsh.insert(id, sig)
         self._hashes[id] = hashes
         return None
 

@@ -10,7 +10,7 @@ import re
 import threading
 from typing import Any
 
-from .normalize import KAZAKH_CYRILLIC_LETTERS, KAZAKH_LATIN_LETTERS, kk_lat_to_cyr
+from .normalize import KAZAKH_LATIN_LETTERS, kk_lat_to_cyr
 
 LANGS = ("kk", "ru", "en")
 UNDETERMINED = "und"
@@ -44,25 +44,46 @@ def _scores(text: str) -> dict[str, float]:
     return {_CODES[v.language.name]: float(v.value) for v in values if v.language.name in _CODES}
 
 
+_CYR_LETTER = re.compile(r"[а-яёәғқңөұүһі]")
+_KK_CYR_LETTER = re.compile(r"[әғқңөұүһі]")
+_LAT_LETTER = re.compile(r"[a-zäğñöūüşı]")
+_KK_LAT_LETTER = re.compile(r"[äğñöūüşı]")
+
+
 def script_counts(text: str) -> tuple[int, int, int, int]:
     """(cyrillic letters, latin letters, kazakh-specific cyrillic, kazakh latin evidence).
 
     Kazakh Latin evidence counts 2 per ``äğñöūüşı`` and 1 per ``q``.
     """
-    cyr = lat = kkc = kkl = 0
-    for ch in text:
-        low = ch.lower()
-        if "а" <= low <= "я" or low in "ёәғқңөұүһі":
-            cyr += 1
-            if low in KAZAKH_CYRILLIC_LETTERS:
-                kkc += 1
-        elif "a" <= low <= "z" or low in KAZAKH_LATIN_LETTERS:
-            lat += 1
-            if low in KAZAKH_LATIN_LETTERS:
-                kkl += 2
-            elif low == "q":
-                kkl += 1
-    return cyr, lat, kkc, kkl
+    low = text.lower()  # counted by regular expressions (in C), not character by character
+    lat = len(_LAT_LETTER.findall(low))
+    kkl = 2 * len(_KK_LAT_LETTER.findall(low)) + low.count("q") if lat else 0
+    return (
+        len(_CYR_LETTER.findall(low)),
+        lat,
+        len(_KK_CYR_LETTER.findall(low)),
+        kkl,
+    )
+
+
+# Russian function words, and Kazakh ones (also as typed on a Russian keyboard: ә→а, і→и, ...).
+_RU_FUNCTION = frozenset(
+    "и в во на не что для это по с со к от из за как но или чтобы также при о об бы же ли до у "
+    "его их ее её все всех был была были быть есть только уже если то так".split()
+)
+_KK_MARKERS = frozenset(
+    "және жане үшін ушин ушін үшин бойынша туралы керек деп мен бұл бул осы емес болу болып тиіс "
+    "қажет кажет бар жоқ жок да де та те ма ме ба бе па пе біз биз сіз сиз мына сол ол олар "
+    "және де мемлекеттік мемлекеттик тілі тили ретінде ретинде".split()
+)
+_CYR_WORD = re.compile(r"[а-яёәғқңөұүһіi]+")  # Latin i typed for і stays inside a word
+
+
+def _clearly_russian(text: str) -> bool:
+    """Cyrillic text whose function words are Russian and none Kazakh (no lingua needed)."""
+    words = _CYR_WORD.findall(text.lower())
+    ru = sum(1 for w in words if w in _RU_FUNCTION)
+    return ru >= 2 and ru >= 0.1 * len(words) and not any(w in _KK_MARKERS for w in words)
 
 
 def detect_language(text: str, *, margin: float = 0.2) -> str:
@@ -78,6 +99,8 @@ def detect_language(text: str, *, margin: float = 0.2) -> str:
         ratio = kkc / max(cyr, 1)
         if ratio >= 0.12:
             return "kk"  # Russian text quoting Kazakh names stays far below 12 %
+        if ratio < 0.03 and _clearly_russian(text):
+            return "ru"  # lingua is the costly part; it is kept for the ambiguous rows
         scores = _scores(text)
         best = max(scores, key=lambda k: scores[k])
         ranked = sorted(scores.values(), reverse=True)

@@ -263,6 +263,13 @@ def _by_head(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=16)
+def _by_initial_words(prefixes: tuple[str, ...]) -> dict[str, tuple[tuple[str, list[str]], ...]]:
+    """:func:`_by_initial` with each prefix's words split once."""
+    return {k: tuple((p, p.split()) for p in v) for k, v in _by_initial(prefixes).items()}
+
+
+@lru_cache(maxsize=65_536)
 def _starts(skel: str, prefixes: tuple[str, ...]) -> str | None:
     heads = _by_head(prefixes)
     for head in dict.fromkeys((skel[:3], skel[:2], skel[:1])):  # longest first
@@ -271,8 +278,7 @@ def _starts(skel: str, prefixes: tuple[str, ...]) -> str | None:
                 return p
     # One typo per word ("Здраствуйте", "Уважемые", "Меня зоут").
     words = skel.split()
-    for p in _by_initial(prefixes).get(skel[:1], ()):
-        pw = p.split()
+    for p, pw in _by_initial_words(prefixes).get(skel[:1], ()):
         if len(pw) > len(words):
             continue
         ok = True

