@@ -13,7 +13,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ import numpy as np
 from .campaigns import Campaign, CampaignConfig, CampaignDoc, detect_campaigns
 from .dedup import DedupIndex
 from .embeddings import Embedder, FloatArray
+from .embedtext import KazakhRestorer, embedding_text
 from .langid import LANGS, detect_language
 from .letters import FormulaLexicon, parse_letter
 from .linking import ArticleLinker, parse_references
@@ -205,6 +206,7 @@ class _Row:
     order: tuple[int, str, int]
     content: str = ""
     persona: list[str] = field(default_factory=list)
+    embed: str = ""  # what the model sees: the content, Kazakh in Cyrillic (see embedtext)
 
 
 def _flags(text: str) -> list[str]:
@@ -254,6 +256,20 @@ def _prepare(rows: Iterable[dict[str, Any]], progress: Progress) -> list[_Row]:
     return out
 
 
+class _SharedEmbed:
+    """The embedder as the campaign stage sees it: a letter's content (formulas of the curated
+    lists removed, which is what that stage asks for) is answered with the vector of the
+    text the themes embed for the same letter, so each letter is embedded once per run."""
+
+    def __init__(self, embedder: Embedder, canon: dict[str, str]) -> None:
+        self.embedder = embedder
+        self.model_id = embedder.model_id
+        self.canon = canon
+
+    def embed_queries(self, texts: Sequence[str]) -> FloatArray:
+        return self.embedder.embed_queries([self.canon.get(t, t) for t in texts])
+
+
 def _embed_batched(
     embedder: Embedder, texts: list[str], progress: Progress, stage: str
 ) -> FloatArray:
@@ -287,6 +303,8 @@ def analyze(
     # summaries and article linking; campaigns and duplicates still compare whole texts.
     t = time.perf_counter()
     lexicon = FormulaLexicon.learn(r.text for r in data if "binary" not in r.flags)
+    canon: dict[str, str] = {}
+    curated: dict[str, str] = {}
     for r in data:
         if {"binary", "empty"} & set(r.flags):
             continue
@@ -295,6 +313,15 @@ def analyze(
         r.persona = letter.persona
         if letter.formula_only:
             r.flags.append("formula_only")
+        # the campaign stage asks for letters.content_text (curated lists only): the content
+        # plus what only the lexicon removed (a rare leading-clause cut differs: then that
+        # stage embeds its own text)
+        curated[r.key] = " ".join(p.text for p in letter.parts if p.kind in ("content", "learned"))
+    restorer = KazakhRestorer.learn(r.content for r in data if r.lang == "kk")
+    for r in data:
+        if r.content:
+            r.embed = embedding_text(r.content, r.lang, restorer)
+            canon.setdefault(curated[r.key], r.embed)
     say("letters", len(data), len(data))
     timings["letters"] = time.perf_counter() - t
 
@@ -317,16 +344,19 @@ def analyze(
         for r in chrono
         if r.key in index.uf.parent
     ]
-    embed_fn = embedder.embed_queries if embedder is not None else None
+    embed_fn = _SharedEmbed(embedder, canon).embed_queries if embedder is not None else None
     camps = detect_campaigns(docs, config=campaign_config, embed=embed_fn, progress=say)
     camp_of = {m.id: c for c in camps for m in c.members}
     say("campaigns", len(camps), None)
     timings["campaigns"] = time.perf_counter() - t
 
     # Units: one per campaign, one per remaining duplicate group with usable text.
-    units: list[ThemeItem] = [
-        ThemeItem(c.id, c.template, c.template_lang, tuple(c.member_ids)) for c in camps
-    ]
+    units: list[ThemeItem] = []
+    unit_embed: list[str] = []
+    for camp in camps:
+        content = parse_letter(camp.template, lexicon).content_text or camp.template
+        units.append(ThemeItem(camp.id, content, camp.template_lang, tuple(camp.member_ids)))
+        unit_embed.append(embedding_text(content, camp.template_lang, restorer))
     groups: dict[str, list[str]] = {}
     for r in chrono:
         if (
@@ -339,6 +369,7 @@ def analyze(
     for members in groups.values():
         first = by_key[members[0]]
         units.append(ThemeItem(first.key, first.content, first.lang, tuple(members)))
+        unit_embed.append(first.embed)
     unit_of = {m: u for u in units for m in u.member_ids}
 
     # Embeddings, themes, article links.
@@ -347,7 +378,7 @@ def analyze(
     linker: ArticleLinker | None = None
     if embedder is not None and units:
         t = time.perf_counter()
-        vecs = _embed_batched(embedder, [u.text for u in units], say, "embeddings")
+        vecs = _embed_batched(embedder, unit_embed, say, "embeddings")
         timings["embeddings"] = time.perf_counter() - t
         t = time.perf_counter()
         themes = cluster_themes(units, vecs, k=theme_k, progress=say)
@@ -489,4 +520,12 @@ def run_analyze(
         print(f"kenes analyze: error: {exc}", file=sys.stderr)
         return 2
     say(f"wrote {out_dir}", len(result.proposals), None)
+    encoded = getattr(embedder, "encoded", None)
+    stages = " ".join(f"{k}={v:.1f}" for k, v in result.timings.items())
+    print(
+        f"[kenes analyze] seconds: {stages}"
+        + (f" texts_embedded={encoded}" if encoded is not None else ""),
+        file=sys.stderr,
+        flush=True,
+    )
     return 0
