@@ -77,8 +77,10 @@ class KazakhRestorer:
             low = w.lower()
             got = self.table.get(_unmarked(low))
             # only letters typed without their mark get it back ("көл" never becomes "қол")
-            if got is None or got == low or not all(
-                a == b or a == _unmarked(b) for a, b in zip(low, got, strict=True)
+            if (
+                got is None
+                or got == low
+                or not all(a == b or a == _unmarked(b) for a, b in zip(low, got, strict=True))
             ):
                 return w
             return got.capitalize() if w[:1].isupper() else got
