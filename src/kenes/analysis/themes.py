@@ -1,10 +1,12 @@
 """Themes: clustering of deduplicated kk/ru proposals in embedding space.
 
 * per-language mean centring of the embeddings (removes most of the "language direction" of
-  e5, so a Kazakh and a Russian text on the same topic land together), then
-* k-means with k chosen by the cosine silhouette (on a sample) above a granularity floor
-  (:func:`min_themes`), optional subthemes per theme when a split has a clearly positive
-  silhouette,
+  e5, so a Kazakh and a Russian text on the same topic land together), and near-translations
+  (mutual nearest neighbours across the languages) tied to one vector, then
+* spectral clustering of a k-nearest-neighbour graph (on a sample; the other items take the
+  label of their nearest sampled neighbours), the top-level count chosen by *stability* (the
+  partition found again on random subsamples; :func:`choose_top`), then subthemes inside each
+  theme, their count given by the largest eigengap of the theme's graph,
 * items are the *content* of letters (greetings, closings and self-introductions are removed by
   :mod:`kenes.analysis.letters` before embedding and labelling),
 * labels: class-based TF-IDF over normalised tokens per language (Russian lemmatised with
@@ -80,11 +82,14 @@ _STOP = frozenset(
     ұсынамыз сұраймыз сұраймын бап бабы баптың бабын конституция республикасы қазақстан туралы
     деп деген болу болып болса және немесе әр барлық бір екі жылы жыл әрине шынымен ақыры тезірек
     міндетті түрде бәлкім қалайда жедел әйтеуір менің біздің немесе олар оның олардың
-    сіздің сіздерге бізге маған бар жоқ еді екен
+    сіздің сіздерге бізге маған бар жоқ еді екен мүмкін болуы болады болды болған болып кейін
+    табылады көптеген шамамен арқылы сияқты бойынша жатыр ретінде сондай кезде бірақ
+    являться иметь другой сказать после стать может также более один
     the a an of and or to is are in on for with this that it be""".split()
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _CYR = re.compile(r"[а-яёәғқңөұүһі]")
+_KK_LATIN = re.compile(r"[äğñöūüşı]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -194,22 +199,160 @@ def choose_k(
     return best[1], best[2], best[0]
 
 
-def min_themes(n: int) -> int:
-    """Granularity floor for the automatic theme count.
+def tie_translations(
+    x: FloatArray, langs: Sequence[str], *, threshold: float = 0.5, chunk: int = 4096
+) -> tuple[FloatArray, int]:
+    """Give a Kazakh and a Russian item that are each other's nearest neighbour across the
+    languages, with a (language-centred) cosine of at least ``threshold``, one shared vector
+    (their mean): near-translations then always share a theme. Translations of a SIB-200
+    sentence score 0.50-0.70 (5th percentile to median); the nearest other sentence 0.37
+    (median). Returns the new rows and the number of tied pairs."""
+    arr = np.asarray(langs)
+    a = np.flatnonzero(arr == "kk")
+    b = np.flatnonzero(arr == "ru")
+    if not len(a) or not len(b):
+        return x, 0
+    best_ab = np.empty(len(a), dtype=np.int64)
+    sim_ab = np.empty(len(a), dtype=np.float32)
+    best_ba = np.full(len(b), -1, dtype=np.int64)
+    sim_ba = np.full(len(b), -np.inf, dtype=np.float32)
+    for i in range(0, len(a), chunk):
+        s = x[a[i : i + chunk]] @ x[b].T
+        best_ab[i : i + chunk] = s.argmax(axis=1)
+        sim_ab[i : i + chunk] = s.max(axis=1)
+        col = s.argmax(axis=0)
+        top = s[col, np.arange(len(b))]
+        better = top > sim_ba
+        best_ba[better] = col[better] + i
+        sim_ba[better] = top[better]
+    y = x.copy()
+    tied = 0
+    for i, j in enumerate(best_ab.tolist()):
+        if best_ba[j] == i and sim_ab[i] >= threshold:
+            mean = x[a[i]] + x[b[j]]
+            y[a[i]] = y[b[j]] = mean / (np.linalg.norm(mean) or 1.0)
+            tied += 1
+    return y, tied
 
-    In e5-small space topics overlap, and the cosine silhouette alone prefers the coarsest
-    split (k = 2 on topic-labelled data): useless to a reviewer of thousands of proposals. The
-    silhouette chooses among k >= ``sqrt(n) / 5`` (4 themes for 400 items, 8 from 1,600 on).
-    """
-    return max(2, min(8, round(math.sqrt(n) / 5)))
+
+def _knn_graph(x: FloatArray, nn: int) -> Any:
+    """Symmetric k-nearest-neighbour graph (cosine weights) of the rows of ``x``."""
+    from scipy.sparse import csr_matrix
+
+    n = len(x)
+    nn = max(1, min(nn, n - 1))
+    s = x @ x.T
+    np.fill_diagonal(s, -1.0)
+    idx = np.argpartition(-s, nn, axis=1)[:, :nn]
+    rows = np.repeat(np.arange(n), nn)
+    cols = idx.ravel()
+    w = np.maximum(s[rows, cols], 1e-6)
+    g = csr_matrix((w, (rows, cols)), shape=(n, n))
+    return (g + g.T) / 2
 
 
-def default_ks(n: int) -> list[int]:
-    hi = max(2, min(40, int(math.sqrt(n / 2)) + 2))
-    lo = min(min_themes(n), hi)
-    ks = list(range(lo, min(hi, 16) + 1))
-    ks += [k for k in (20, 25, 30, 35, 40) if k <= hi]
-    return ks
+def _spectral(x: FloatArray, k: int, seed: int, nn: int) -> npt.NDArray[np.int64]:
+    from sklearn.cluster import SpectralClustering
+
+    if k <= 1 or len(x) <= k + 1:
+        return np.zeros(len(x), dtype=np.int64)
+    sc = SpectralClustering(
+        n_clusters=k, affinity="precomputed", random_state=seed, assign_labels="cluster_qr"
+    )
+    out: npt.NDArray[np.int64] = sc.fit_predict(_knn_graph(x, nn)).astype(np.int64)
+    return out
+
+
+def _neighbours(n: int) -> int:
+    return int(min(40, max(10, round(math.sqrt(n)))))
+
+
+def stability(x: FloatArray, k: int, *, seed: int = 0, runs: int = 4, frac: float = 0.8) -> float:
+    """How well a partition into ``k`` is found again: spectral clusterings of random
+    subsamples, compared on the items they share (mean pairwise adjusted Rand index)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(seed)
+    n = len(x)
+    m = max(k + 2, int(frac * n))
+    labs = []
+    for r in range(runs):
+        sub = np.sort(rng.choice(n, size=m, replace=False))
+        lab = np.full(n, -1, dtype=np.int64)
+        lab[sub] = _spectral(x[sub], k, seed + r, _neighbours(m))
+        labs.append(lab)
+    scores = []
+    for i in range(runs):
+        for j in range(i + 1, runs):
+            both = (labs[i] >= 0) & (labs[j] >= 0)
+            scores.append(adjusted_rand_score(labs[i][both], labs[j][both]))
+    return float(np.mean(scores))
+
+
+def top_range(n: int) -> tuple[int, int]:
+    """Top-level theme counts considered for ``n`` items: a reviewer's first screen (subthemes
+    carry the detail). Below 6 the choice is the coarse split that any topic data has (SIB-200:
+    4 groups of its 7 categories are the most stable partition), which is what subthemes are
+    for."""
+    hi = max(2, min(16, int(math.sqrt(n / 4))))
+    lo = min(hi, max(2, min(6, round(math.sqrt(n) / 5))))
+    return lo, hi
+
+
+def choose_top(x: FloatArray, *, seed: int = 0, sample: int = 1500) -> tuple[int, dict[int, float]]:
+    """Top-level theme count: the most stable (see :func:`stability`) in :func:`top_range`,
+    measured on a sample; ties go to the smaller count."""
+    n = len(x)
+    lo, hi = top_range(n)
+    if hi <= lo:
+        return lo, {}
+    rng = np.random.default_rng(seed)
+    xs = x[np.sort(rng.choice(n, size=min(n, sample), replace=False))]
+    scores = {k: stability(xs, k, seed=seed) for k in range(lo, hi + 1)}
+    return max(scores, key=lambda k: (round(scores[k], 2), -k)), scores
+
+
+def _partition(
+    x: FloatArray, k: int, seed: int, sample: int = 3000, chunk: int = 4096
+) -> npt.NDArray[np.int64]:
+    """Spectral clustering of a sample (kNN graph); every other item takes the majority
+    label of its 10 nearest sampled items."""
+    n = len(x)
+    if k <= 1 or n <= k + 1:
+        return np.zeros(n, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    idx = np.sort(rng.choice(n, size=min(n, sample), replace=False))
+    sub = _spectral(x[idx], k, seed, _neighbours(len(idx)))
+    labels = np.full(n, -1, dtype=np.int64)
+    labels[idx] = sub
+    rest = np.flatnonzero(labels < 0)
+    nn = min(10, len(idx))
+    for i in range(0, len(rest), chunk):
+        part = rest[i : i + chunk]
+        s = x[part] @ x[idx].T
+        near = np.argpartition(-s, nn - 1, axis=1)[:, :nn]
+        votes = np.zeros((len(part), k), dtype=np.float32)
+        np.add.at(votes, (np.repeat(np.arange(len(part)), nn), sub[near].ravel()), 1.0)
+        labels[part] = votes.argmax(axis=1)
+    return labels
+
+
+def _sub_count(x: FloatArray) -> int:
+    """Subthemes of a theme: the largest eigengap of its kNN graph's normalised Laplacian
+    among 2 to 6 groups (one per ~15 items at most)."""
+    from scipy.sparse.csgraph import laplacian
+    from scipy.sparse.linalg import eigsh
+
+    hi = min(6, len(x) // 15)
+    if hi < 2:
+        return 1
+    lap = laplacian(_knn_graph(x, _neighbours(len(x))), normed=True)
+    try:
+        w = np.sort(eigsh(lap, k=hi + 1, sigma=-0.01, which="LM")[0])
+    except Exception:  # pragma: no cover - ARPACK did not converge
+        return 1
+    gaps = np.diff(w)  # gaps[j]: between the (j+1)-th and (j+2)-th eigenvalue
+    return int(np.argmax(gaps[1:hi]) + 2)
 
 
 def cluster_themes(
@@ -218,21 +361,19 @@ def cluster_themes(
     *,
     k: int | None = None,
     seed: int = 0,
-    subtheme_min: int = 40,
-    subtheme_silhouette: float = 0.12,
+    subtheme_min: int = 30,
     progress: Progress | None = None,
 ) -> list[Theme]:
     """Cluster items (vectors: L2-normalised rows) into themes with labels and subthemes."""
     n = len(items)
     if n == 0:
         return []
-    x = center_by_language(vectors, [it.lang for it in items])
+    x = theme_space(vectors, [_label_lang(it) or it.lang for it in items])
     if n < 4:
         labels = np.zeros(n, dtype=np.int64)
-    elif k is not None:
-        labels = KMeans(n_clusters=min(k, n), n_init=3, random_state=seed).fit_predict(x)
     else:
-        _, labels, _ = choose_k(x, default_ks(n), seed=seed)
+        top = k if k is not None else choose_top(x, seed=seed)[0]
+        labels = _partition(x, min(top, n), seed)
     if progress:
         progress("themes: clustered", n, n)
     groups: dict[int, list[int]] = defaultdict(list)
@@ -244,12 +385,13 @@ def cluster_themes(
         theme = _make_theme(f"theme-{t_no:02d}", idx, items, x)
         themes.append(theme)
         if len(idx) >= subtheme_min:
-            sub_k, sub_labels, sil = choose_k(x[idx], range(2, 6), seed=seed)
-            if sub_k > 1 and sil >= subtheme_silhouette:
+            sub_k = _sub_count(x[idx[:3000]])
+            if sub_k > 1:
+                sub_labels = _partition(x[idx], sub_k, seed)
                 sub: dict[int, list[int]] = defaultdict(list)
                 for j, lab in zip(idx, sub_labels.tolist(), strict=True):
                     sub[int(lab)].append(j)
-                subs = sorted(sub.values(), key=lambda g: -len(g))
+                subs = sorted(sub.values(), key=lambda g: -sum(items[i].weight for i in g))
                 for s_no, sidx in enumerate(subs, 1):
                     st = _make_theme(f"{theme.id}.{s_no}", sidx, items, x)
                     st.parent = theme.id
@@ -259,37 +401,83 @@ def cluster_themes(
     return themes
 
 
+def theme_space(vectors: FloatArray, langs: Sequence[str]) -> FloatArray:
+    """The space themes are found in: each language's mean removed (see
+    :func:`center_by_language`), near-translations tied (see :func:`tie_translations`)."""
+    x = center_by_language(vectors, langs)
+    return tie_translations(x, langs)[0]
+
+
 def _make_theme(tid: str, idx: list[int], items: Sequence[ThemeItem], x: FloatArray) -> Theme:
     centroid = x[idx].mean(axis=0)
     sims = x[idx] @ centroid
-    reps = [items[idx[int(j)]] for j in np.argsort(-sims)[:3]]
+    order = [idx[int(j)] for j in np.argsort(-sims)]
     members: list[str] = []
     for i in idx:
         members.extend(items[i].member_ids or (items[i].id,))
     return Theme(
         id=tid,
-        item_ids=[items[i].id for i in idx],
+        item_ids=[items[i].id for i in order],
         member_ids=members,
         keywords={},
-        representative_ids=[(r.member_ids or (r.id,))[0] for r in reps],
+        representative_ids=[],
     )
 
 
+def _label_lang(item: ThemeItem) -> str | None:
+    if item.lang in ("ru", "kk"):
+        return item.lang
+    # Kazakh typed in Latin is sometimes detected as English: its letters tell
+    return "kk" if len(_KK_LATIN.findall(item.text)) >= 2 else None
+
+
 def _label(themes: list[Theme], items: Sequence[ThemeItem]) -> None:
+    """Keywords per language (class-based TF-IDF among the themes of one level), then the
+    representatives: per language, the items nearest the centre that contain a keyword."""
     by_id = {it.id: it for it in items}
+    lang_of = {it.id: _label_lang(it) for it in items}
+    terms_of: dict[str, set[str]] = {}
     for level in (None, "sub"):
         group = [t for t in themes if (t.parent is None) == (level is None)]
+        by_tid = {t.id: t for t in group}
         for lang, stem in (("ru", None), ("kk", 6)):
-            docs = {
-                t.id: [
-                    w
-                    for i in t.item_ids
-                    if by_id[i].lang == lang
-                    for w in label_terms(by_id[i].text, lang)
-                ]
-                for t in group
-            }
+            docs: dict[str, list[str]] = {}
+            for t in group:
+                words: list[str] = []
+                for i in t.item_ids:
+                    if lang_of[i] == lang:
+                        terms = label_terms(by_id[i].text, lang)
+                        terms_of[i] = set(terms)
+                        words.extend(terms)
+                docs[t.id] = words
             for tid, terms in c_tf_idf(docs, stem=stem).items():
-                theme = next(t for t in group if t.id == tid)
                 if terms:
-                    theme.keywords[lang] = terms
+                    by_tid[tid].keywords[lang] = terms
+    for t in themes:
+        t.representative_ids = _representatives(t, by_id, lang_of, terms_of)
+
+
+def _representatives(
+    t: Theme,
+    by_id: dict[str, ThemeItem],
+    lang_of: dict[str, str | None],
+    terms_of: dict[str, set[str]],
+    *,
+    per_lang: int = 2,
+    look: int = 12,
+) -> list[str]:
+    """Up to ``per_lang`` items per language among the ``look`` nearest the theme's centre
+    (``t.item_ids`` is in that order), those containing one of the theme's keywords first:
+    each label word can be checked against a proposal that uses it."""
+    chosen: list[str] = []
+    for lang in ("ru", "kk"):
+        near = [i for i in t.item_ids if lang_of[i] == lang][:look]
+        keys = set(t.keywords.get(lang, [])[:4])
+        backed = [i for i in near if terms_of.get(i, set()) & keys]
+        rest = [i for i in near if i not in backed]
+        chosen.extend((backed + rest)[:per_lang])
+    if not chosen:
+        chosen = t.item_ids[:3]
+    order = {i: n for n, i in enumerate(t.item_ids)}
+    chosen.sort(key=lambda i: order[i])
+    return [(by_id[i].member_ids or (i,))[0] for i in chosen]

@@ -235,6 +235,7 @@ def theme(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "only_open": only_open,
             "subthemes": list(th.subthemes.order_by("-size", "id")),
+            "representatives": selectors.proposals_by_id(th.representative_ids),
         },
     )
 
