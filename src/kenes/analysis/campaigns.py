@@ -19,6 +19,7 @@ signatures, or be written in the other language.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -242,6 +243,7 @@ def detect_campaigns(
     return campaigns
 
 
+_WORDS = re.compile(r"[^\W\d_]{5,}")
 _P61 = (1 << 61) - 1
 _BAND_RNG = np.random.default_rng(20261206)
 # a < 2**29 and 4-gram hashes < 2**32: a * x + b stays below 2**64
@@ -285,7 +287,11 @@ def attach_quoted(
         return 0
     index: dict[tuple[int, int], list[tuple[str, int]]] = {}
     proto_infos: dict[str, tuple[_SentInfo, ...]] = {}
-    for fam in big.values():
+    # prefilter (no parsing): the words (>= 5 letters) of each indexed member; a unit must
+    # contain half of some member's words to be parsed and searched sentence by sentence
+    anchors: dict[str, set[str]] = {}
+    families_of_word: dict[str, set[str]] = {}
+    for root, fam in big.items():
         step = max(1, len(fam) // cfg.quote_prototypes)
         for v in fam[::step][: cfg.quote_prototypes]:
             infos = sentence_infos(by_id[v].text)
@@ -295,17 +301,33 @@ def attach_quoted(
             for i, si in enumerate(infos):
                 for key in sentence_keys(si, cfg.quote_bands):
                     index.setdefault(key, []).append((v, i))
+            words = {w for si in infos for w in _WORDS.findall(si.text.lower())}
+            anchors[v] = words
+            for w in words:
+                families_of_word.setdefault(w, set()).add(root)
     if not proto_infos:
         return 0
+    word_index: dict[str, list[str]] = {}
+    for v, words in anchors.items():
+        for w in words:
+            if len(families_of_word[w]) <= 2:  # words common to many campaigns tell nothing
+                word_index.setdefault(w, []).append(v)
+    need = {v: max(3, len([w for w in ws if w in word_index]) // 2) for v, ws in anchors.items()}
     # a unit can only contain a block if it is at least about as long as the shortest one
     min_chars = int(
         cfg.quote_coverage * min(sum(s.weight for s in i) for i in proto_infos.values()) * 0.8
     )
     joined = 0
     for u in units:
-        if uf.find(u) in big or len(by_id[u].text) < min_chars:
+        text = by_id[u].text
+        if uf.find(u) in big or len(text) < min_chars:
             continue
-        infos = sentence_infos(by_id[u].text)
+        counts: Counter[str] = Counter()
+        for w in set(_WORDS.findall(text[:20_000].lower())):
+            counts.update(word_index.get(w, ()))
+        if not any(c >= need[v] for v, c in counts.items()):
+            continue
+        infos = sentence_infos(text)
         if len(infos) < 2 or sum(s.weight for s in infos) < min_chars:
             continue
         hits: dict[str, set[int]] = {}
