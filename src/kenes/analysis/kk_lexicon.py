@@ -338,6 +338,10 @@ _KK_FUNCTION = frozenset(
     ).split()
 )
 
+_EN_FUNCTION = frozenset(
+    "the and of to in is are be for that with this not on it as by or from should must".split()
+)
+
 _MIN_STEM = 2
 
 
@@ -428,10 +432,14 @@ def is_kazakh(text: str) -> bool:
     function = sum(1 for t in toks if t in _KK_FUNCTION)
     if lat > cyr:
         # Latin: Kazakh unless it reads as English
-        return function > 0 or any(ch in "äğñöūüşıq" for ch in norm)
+        english = sum(1 for t in toks if t in _EN_FUNCTION)
+        if function > english or any(ch in "äğñöūüşıq" for ch in norm):
+            return True
+        return english == 0 and sum(1 for t in toks if gloss_token(t)) >= 2
     return function >= 1 and function / len(toks) >= 0.05
 
 
+_VOWEL_I = re.compile(r"([аәеоөұүыуіэ])и", re.IGNORECASE)
 _CYR_WORD_LAT_I = re.compile(r"\b(?=\w*[а-яёәғқңөұүһ])\w*[iі]\w*\b")
 
 
@@ -440,7 +448,9 @@ def for_embedding(text: str) -> str:
     cyr = len(_CYR.findall(text.lower())) + len(_KK_CYR.findall(text.lower()))
     lat = len(_LAT.findall(text.lower()))
     if lat > cyr and is_kazakh(text):
-        return kk_lat_to_cyr(text)
+        # the 2021 alphabet writes "и" and "й" alike; after a vowel it is "й" in Kazakh words
+        # ("boiynşa" → "бойынша", "jaily" → "жайлы")
+        return _VOWEL_I.sub(r"\1й", kk_lat_to_cyr(text))
     if "i" in text or "I" in text:
         return _CYR_WORD_LAT_I.sub(lambda m: m.group(0).replace("i", "і").replace("I", "І"), text)
     return text
