@@ -24,12 +24,13 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 
 from .embeddings import Embedder
-from .kk_lexicon import for_embedding, gloss, gloss_text, is_kazakh
+from .kk_lexicon import for_embedding, gloss_text, is_kazakh
 from .normalize import fold, normalize_text, tokenize
 
 _N = r"(\d{1,3})"
@@ -192,9 +193,40 @@ _STOP = frozenset(
 )
 
 
+_RU_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    try:
+        import pymorphy3
+
+        return pymorphy3.MorphAnalyzer()
+    except Exception:  # pragma: no cover - dictionaries missing
+        return None
+
+
+@lru_cache(maxsize=200_000)
+def _lexical_token(word: str) -> str:
+    """Russian words are lemmatised ("акима" → "аким", "выборах" → "выборы"), then every word
+    is folded and cut to a 5-character prefix (a crude stem that also serves Kazakh)."""
+    if _RU_WORD.fullmatch(word):
+        m = _morph()
+        if m is not None:
+            word = str(m.parse(word)[0].normal_form)
+    t = fold(word)
+    return "" if t in _STOP else t[:5]
+
+
 def lexical_tokens(text: str) -> list[str]:
-    """Folded tokens, stop words removed, crudely stemmed to a 5-character prefix."""
-    return [t[:5] for t in tokenize(text) if len(t) > 2 and not t.isdigit() and t not in _STOP]
+    """Lemmatised (Russian), folded tokens, stop words removed, cut to a 5-character prefix."""
+    out = []
+    for w in tokenize(text, folded=False):
+        if len(w) > 2 and not w.isdigit():
+            t = _lexical_token(w)
+            if t:
+                out.append(t)
+    return out
 
 
 def query_tokens(text: str, *, kazakh: bool | None = None) -> list[str]:
@@ -203,7 +235,7 @@ def query_tokens(text: str, *, kazakh: bool | None = None) -> list[str]:
     words with a Kazakh proposal."""
     toks = lexical_tokens(text)
     if is_kazakh(text) if kazakh is None else kazakh:
-        toks += [t[:5] for t in gloss(text) if len(t) > 2 and t not in _STOP]
+        toks += lexical_tokens(gloss_text(text))
     return toks
 
 
