@@ -68,3 +68,12 @@ def test_kazakh_linking_in_three_scripts(draft_2026: dict[str, Any], e5: Any) ->
     top3 = [[x.article for x in r[:3]] for r in results]
     hits = sum(art in t3 for (_, art), t3 in zip(KAZAKH, top3, strict=True))
     assert hits >= 3, top3
+
+
+def test_lexicon_entries_are_single_words_with_distinct_stems() -> None:
+    from kenes.analysis.kk_lexicon import _KK_RU
+    from kenes.analysis.normalize import tokenize
+
+    keys = [tokenize(k) for k in _KK_RU]
+    assert all(len(k) == 1 for k in keys)
+    assert len({k[0] for k in keys}) == len(keys)  # no two entries fold to the same stem
