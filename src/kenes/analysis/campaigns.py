@@ -197,7 +197,7 @@ def detect_campaigns(
         mh = minhash_of(shingle_hashes(toks))
         best = 0.0
         seen = 0
-        for cand in lsh.query(mh):
+        for cand in sorted(lsh.query(mh), key=uf.rank.__getitem__):  # deterministic order
             if uf.find(cand) == uf.find(u):
                 continue
             seen += 1
