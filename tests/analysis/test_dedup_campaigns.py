@@ -135,3 +135,42 @@ def test_cross_language_campaign_join(e5: object) -> None:
     assert len(main) == 1 and joined == main
     distinct = [r for r in rows if r["gt_kind"] == "distinct"]
     assert sum(1 for r in distinct if r["id"] in pred) <= 0.01 * len(distinct) + 1
+
+
+def test_letters_quoting_the_key_block_join_the_campaign() -> None:
+    """A letter that quotes the campaign's key block among more sentences of its own (low
+    Jaccard with every copy) is found by the containment search; a letter that shares only one
+    sentence with the block is not."""
+    from kenes.analysis.campaigns import CampaignConfig
+
+    letter = CAMPAIGNS[0][2]["ru"]
+    own = (
+        "У нас в районе закрыли единственную поликлинику, до больницы сорок километров. "
+        "Автобус ходит два раза в день, зимой дорогу заметает. "
+        "Прошу также проверить, куда ушли деньги на ремонт школы в нашем селе. "
+        "Учителя получают мало, молодые специалисты уезжают в город. "
+        "Фермерам не дают кредиты под залог земли, хотя урожай в этом году был хороший. "
+        "Мост через реку не ремонтировали с советских времён, по нему страшно ездить. "
+        "Интернет в селе работает только на холме возле мечети, дети не могут учиться. "
+        "Молодёжь уезжает, в селе остались одни пенсионеры, клуб закрыт уже пять лет. "
+        "Воду привозят в бочках раз в неделю, колодцы пересохли прошлым летом. "
+        "Скотомогильник за околицей не огорожен, весной туда ходят собаки. "
+        "Фельдшер приезжает по вторникам, в остальные дни помощи ждать неоткуда. "
+        "Дорогу до районного центра обещают асфальтировать уже десятый год. "
+    )
+    rows: list[dict[str, object]] = [
+        {"id": f"c{i}", "lang": "ru", "text": " ".join(letter)} for i in range(6)
+    ]
+    # the quoted block is itself a variant (one sentence dropped, one word changed): not a
+    # near-duplicate of any copy, and its own sentences outweigh it (Jaccard far below 0.3)
+    block = [letter[0], letter[1].replace("ежегодно", "каждый год"), *letter[3:]]
+    quoted = "Здравствуйте! " + own + "Поддерживаю обращение: «" + " ".join(block) + "» Спасибо."
+    rows.append({"id": "quote", "lang": "ru", "text": quoted})
+    rows.append({"id": "one", "lang": "ru", "text": own + letter[1]})
+    on = detect_campaigns(_docs(rows))
+    off = detect_campaigns(_docs(rows), config=CampaignConfig(quote_search=False))
+    assert len(on) == 1
+    members = set(on[0].member_ids)
+    assert "quote" in members and "one" not in members
+    assert all(f"c{i}" in members for i in range(6))
+    assert "quote" not in {m for c in off for m in c.member_ids}

@@ -19,6 +19,7 @@ signatures, or be written in the other language.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -232,6 +233,16 @@ class CampaignConfig:
     # candidate pairs whose MinHash-estimated overlap covers less than this share of the
     # shorter text are not compared sentence by sentence (0 compares every candidate)
     prefilter_coverage: float = 0.25
+    # containment search (``attach_quoted``): letters that quote a campaign's key block among
+    # sentences of their own, which whole-text MinHash (Jaccard) does not propose
+    quote_search: bool = True
+    quote_bands: int = 6
+    quote_prototypes: int = 40
+    quote_candidate_share: float = 0.6
+    quote_max_posting: int = 500
+    # share of a member's content the letter must contain (the quoted copy may itself drop or
+    # reword a sentence of the block)
+    quote_coverage: float = 0.7
 
 
 def _promising(jaccard: float, size: int, other_size: int, cfg: CampaignConfig) -> bool:
@@ -305,6 +316,10 @@ def detect_campaigns(
         if best < cfg.prototype_threshold:
             lsh.insert(u, mh)
             sizes[u] = size
+    if cfg.quote_search:
+        if progress:
+            progress("campaigns: quoted key blocks", 0, len(units))
+        attach_quoted(units, uf, members_of, by_id, cfg)
     families = [fam for fam in uf.groups().values()]
     weight = {u: len(members_of[u]) for u in units}
     campaigns: list[Campaign] = []
@@ -328,6 +343,118 @@ def detect_campaigns(
         c.members.sort(key=lambda m: rank[m.id])
         c.representative_ids = [m.id for m in sorted(c.members, key=lambda m: -m.coverage)[:3]]
     return campaigns
+
+
+_WORDS = re.compile(r"[^\W\d_]{5,}")
+_P61 = (1 << 61) - 1
+_BAND_RNG = np.random.default_rng(20261206)
+# a < 2**29 and 4-gram hashes < 2**32: a * x + b stays below 2**64
+_BAND_A = _BAND_RNG.integers(1, 1 << 29, size=32, dtype=np.uint64)
+_BAND_B = _BAND_RNG.integers(0, 1 << 60, size=32, dtype=np.uint64)
+
+
+def sentence_keys(s: _SentInfo, bands: int) -> list[tuple[int, int]]:
+    """``bands`` one-row MinHash keys of a sentence's 4-gram set: two sentences of Jaccard J
+    share at least one key with probability 1 - (1 - J) ** bands."""
+    grams = np.fromiter(s.grams, dtype=np.uint64, count=len(s.grams))
+    if not len(grams):
+        return []
+    h = (_BAND_A[:bands, None] * grams[None, :] + _BAND_B[:bands, None]) % _P61
+    return [(b, int(v)) for b, v in enumerate(h.min(axis=1).tolist())]
+
+
+def attach_quoted(
+    units: Sequence[str],
+    uf: UnionFind,
+    members_of: dict[str, list[str]],
+    by_id: dict[str, CampaignDoc],
+    cfg: CampaignConfig,
+) -> int:
+    """Join to a campaign family the letters that *contain* its key block (containment, not
+    Jaccard: the letter may add more sentences of its own than it quotes).
+
+    Sentence-level search: up to ``quote_prototypes`` members of each family already large
+    enough to be a campaign are indexed sentence by sentence (banded MinHash of the 4-gram
+    sets); a unit outside those families whose sentences hit ``quote_candidate_share`` of a
+    member's content is verified as in the main pass - it must contain ``quote_coverage`` of
+    the member (fuzzy sentence matching) and at least ``min_shared_chars`` of it. Returns the
+    number of units joined."""
+    groups = uf.groups()
+    big: dict[str, list[str]] = {
+        root: fam
+        for root, fam in groups.items()
+        if sum(len(members_of[u]) for u in fam) >= cfg.min_size
+    }
+    if not big:
+        return 0
+    index: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    proto_infos: dict[str, tuple[_SentInfo, ...]] = {}
+    # prefilter (no parsing): the words (>= 5 letters) of each indexed member; a unit must
+    # contain half of some member's words to be parsed and searched sentence by sentence
+    anchors: dict[str, set[str]] = {}
+    families_of_word: dict[str, set[str]] = {}
+    for root, fam in big.items():
+        step = max(1, len(fam) // cfg.quote_prototypes)
+        for v in fam[::step][: cfg.quote_prototypes]:
+            infos = sentence_infos(by_id[v].text)
+            if len(infos) < 2 or sum(s.weight for s in infos) < cfg.min_template_chars:
+                continue
+            proto_infos[v] = infos
+            for i, si in enumerate(infos):
+                for key in sentence_keys(si, cfg.quote_bands):
+                    index.setdefault(key, []).append((v, i))
+            words = {w for si in infos for w in _WORDS.findall(si.text.lower())}
+            anchors[v] = words
+            for w in words:
+                families_of_word.setdefault(w, set()).add(root)
+    if not proto_infos:
+        return 0
+    word_index: dict[str, list[str]] = {}
+    for v, words in anchors.items():
+        for w in words:
+            if len(families_of_word[w]) <= 2:  # words common to many campaigns tell nothing
+                word_index.setdefault(w, []).append(v)
+    need = {v: max(3, len([w for w in ws if w in word_index]) // 2) for v, ws in anchors.items()}
+    # a unit can only contain a block if it is at least about as long as the shortest one
+    min_chars = int(
+        cfg.quote_coverage * min(sum(s.weight for s in i) for i in proto_infos.values()) * 0.8
+    )
+    joined = 0
+    for u in units:
+        text = by_id[u].text
+        if uf.find(u) in big or len(text) < min_chars:
+            continue
+        counts: Counter[str] = Counter()
+        for w in set(_WORDS.findall(text[:20_000].lower())):
+            counts.update(word_index.get(w, ()))
+        if not any(c >= need[v] for v, c in counts.items()):
+            continue
+        infos = sentence_infos(text)
+        if len(infos) < 2 or sum(s.weight for s in infos) < min_chars:
+            continue
+        hits: dict[str, set[int]] = {}
+        for si in infos:
+            for key in sentence_keys(si, cfg.quote_bands):
+                posting = index.get(key)
+                if posting is None or len(posting) > cfg.quote_max_posting:
+                    continue
+                for v, i in posting:
+                    hits.setdefault(v, set()).add(i)
+        best: tuple[float, str] | None = None
+        for v, idx in hits.items():
+            pinfo = proto_infos[v]
+            total = sum(s.weight for s in pinfo)
+            if sum(pinfo[i].weight for i in idx) < cfg.quote_candidate_share * total:
+                continue
+            got = shared(pinfo, infos, cfg.sentence_threshold)
+            if got < cfg.min_shared_chars or got < cfg.quote_coverage * total:
+                continue
+            if best is None or got / total > best[0]:
+                best = (got / total, v)
+        if best is not None:
+            uf.union(best[1], u)
+            joined += 1
+    return joined
 
 
 def _template(

@@ -9,6 +9,12 @@ Ranking per proposal:
    point *passages*, rescaled to [0, 1], combined with a BM25 score over folded, prefix-stemmed
    tokens. Articles below ``threshold`` are dropped; if none is left the answer is "no
    article" (an empty list).
+
+Kazakh proposals against a Russian-only draft (:mod:`kenes.analysis.kk_lexicon`): Kazakh typed
+in Latin is embedded in Cyrillic; the Kazakh stems are glossed into Russian words, which BM25
+matches (with a larger lexical weight) and which are embedded as a second, Russian query
+averaged with the proposal's own cosine; the "no article" rule compares a Kazakh proposal with
+the Russian everyday passages only (same cross-language handicap as the articles).
 """
 
 from __future__ import annotations
@@ -18,12 +24,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 
 from .embeddings import Embedder
-from .normalize import normalize_text, tokenize
+from .kk_lexicon import for_embedding, gloss_text, is_kazakh
+from .normalize import fold, normalize_text, tokenize
 
 _N = r"(\d{1,3})"
 _LIST = r"(\d{1,3}(?:\s*(?:,|и|және|мен|and|-)\s*\d{1,3})*)"
@@ -173,17 +181,62 @@ def draft_units(draft: dict[str, Any]) -> tuple[list[DraftUnit], list[DraftUnit]
     return arts, pts
 
 
+# Compared with folded tokens (``tokenize`` folds), so the list is folded too.
 _STOP = frozenset(
-    "и в во на не что с со по к ко о об от до за из для как это а но или же ли бы то так "
-    "все его ее их мы вы я он она они быть был есть чтобы также нужно прошу предлагаю статья "
-    "статьи статью конституции республики казахстан мен және бен пен да де үшін бұл осы "
-    "керек қажет ұсынамын бап бабы конституция".split()
+    fold(w)
+    for w in (
+        "и в во на не что с со по к ко о об от до за из для как это а но или же ли бы то так "
+        "все его ее их мы вы я он она они быть был есть чтобы также нужно прошу предлагаю статья "
+        "статьи статью конституции республики казахстан мен және бен пен да де үшін бұл осы "
+        "керек қажет ұсынамын бап бабы конституция"
+    ).split()
 )
 
 
+_RU_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    try:
+        import pymorphy3
+
+        return pymorphy3.MorphAnalyzer()
+    except Exception:  # pragma: no cover - dictionaries missing
+        return None
+
+
+@lru_cache(maxsize=200_000)
+def _lexical_token(word: str) -> str:
+    """Russian words are lemmatised ("акима" → "аким", "выборах" → "выборы"), then every word
+    is folded and cut to a 5-character prefix (a crude stem that also serves Kazakh)."""
+    if _RU_WORD.fullmatch(word):
+        m = _morph()
+        if m is not None:
+            word = str(m.parse(word)[0].normal_form)
+    t = fold(word)
+    return "" if t in _STOP else t[:5]
+
+
 def lexical_tokens(text: str) -> list[str]:
-    """Folded tokens, stop words removed, crudely stemmed to a 5-character prefix."""
-    return [t[:5] for t in tokenize(text) if len(t) > 2 and not t.isdigit() and t not in _STOP]
+    """Lemmatised (Russian), folded tokens, stop words removed, cut to a 5-character prefix."""
+    out = []
+    for w in tokenize(text, folded=False):
+        if len(w) > 2 and not w.isdigit():
+            t = _lexical_token(w)
+            if t:
+                out.append(t)
+    return out
+
+
+def query_tokens(text: str, *, kazakh: bool | None = None) -> list[str]:
+    """:func:`lexical_tokens` of a proposal, plus, for a Kazakh one, the Russian words its
+    Kazakh stems gloss to (:mod:`kenes.analysis.kk_lexicon`): a Russian-only draft then shares
+    words with a Kazakh proposal."""
+    toks = lexical_tokens(text)
+    if is_kazakh(text) if kazakh is None else kazakh:
+        toks += lexical_tokens(gloss_text(text))
+    return toks
 
 
 class BM25:
@@ -253,6 +306,11 @@ class ArticleLinker:
         sem_high: float = 0.90,
         lex_weight: float = 0.3,
         background_margin: float = -0.01,
+        gloss_weight: float = 0.5,
+        kk_lex_weight: float | None = 0.5,
+        kk_background_ru_only: bool = True,
+        kk_background_margin: float | None = -0.03,
+        kk_sem_shift: float = 0.0,
     ) -> None:
         self.embedder = embedder
         self.threshold, self.top_k, self.relative = threshold, top_k, relative
@@ -267,29 +325,82 @@ class ArticleLinker:
         self.bm25 = BM25([lexical_tokens(a.text) for a in self.articles])
         self.bvec = embedder.embed_passages(BACKGROUND)
         self.background_margin = background_margin
+        self.gloss_weight = gloss_weight
+        self.kk_background_ru_only = kk_background_ru_only
+        self.kk_background_margin = (
+            background_margin if kk_background_margin is None else kk_background_margin
+        )
+        self.kk_sem_shift = kk_sem_shift
+        self.b_is_ru = np.array([not is_kazakh(b) for b in BACKGROUND], dtype=bool)
+        self.kk_lex_weight = lex_weight if kk_lex_weight is None else kk_lex_weight
 
-    def scores(
-        self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None
-    ) -> np.ndarray[Any, np.dtype[np.float64]]:
-        """Combined semantic+lexical score matrix (texts x articles) in [0, 1]."""
-        q = self.embedder.embed_queries(list(texts)) if qvec is None else qvec
+    def _semantic(self, q: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """Cosine per article: the best of the article passage and its points' passages."""
         sem = q @ self.avec.T
-        background = (q @ self.bvec.T).max(axis=1)
         if len(self.points):
             psem = q @ self.pvec.T
             for j in range(len(self.articles)):
                 mask = self.p_article == j
                 if mask.any():
                     sem[:, j] = np.maximum(sem[:, j], psem[:, mask].max(axis=1))
-        sem_n = np.clip((sem - self.sem_low) / (self.sem_high - self.sem_low), 0, 1)
+        return sem
+
+    def query_vectors(
+        self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None
+    ) -> np.ndarray[Any, Any]:
+        """e5 query vectors of ``texts`` as the model should see them: Kazakh typed in Latin is
+        embedded in Cyrillic (and a Latin "i" in a Cyrillic word as "і"). Rows of ``qvec`` (the
+        caller's stored vectors of the raw texts) are reused where nothing changes."""
+        prepared = [for_embedding(t) for t in texts]
+        if qvec is None:
+            return self.embedder.embed_queries(prepared)
+        redo = [i for i, (a, b) in enumerate(zip(texts, prepared, strict=True)) if a != b]
+        if not redo:
+            return qvec
+        q = np.array(qvec, dtype=np.float32, copy=True)
+        q[redo] = self.embedder.embed_queries([prepared[i] for i in redo])
+        return q
+
+    def scores(
+        self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None
+    ) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Combined semantic+lexical score matrix (texts x articles) in [0, 1].
+
+        For a Kazakh proposal (the draft may be Russian only) the semantic part also embeds a
+        Russian gloss of its words (:func:`kenes.analysis.kk_lexicon.gloss_text`) and the
+        lexical part matches the glossed words too."""
+        q = self.query_vectors(texts, qvec)
+        sem = self._semantic(q)
+        # "no article" is decided on the proposal's own embedding (a gloss drops the words the
+        # lexicon does not know, i.e. most everyday words).
+        # A Kazakh proposal is compared with the Russian background passages only: the draft is
+        # Russian, and a same-language passage would always win against a cross-language article.
+        bsim = q @ self.bvec.T
+        kazakh = [is_kazakh(t) for t in texts]
+        if self.kk_background_ru_only:
+            bsim[np.array(kazakh, dtype=bool)[:, None] & ~self.b_is_ru[None, :]] = -1.0
+        kk_rows = np.array(kazakh, dtype=bool)
+        margin = np.where(kk_rows, self.kk_background_margin, self.background_margin)
+        off = bsim.max(axis=1) + margin >= sem.max(axis=1)
+        glossed = {i: gloss_text(t) for i, t in enumerate(texts) if kazakh[i]}
+        glossed = {i: g for i, g in glossed.items() if len(g.split()) >= 2}
+        if glossed and self.gloss_weight > 0:
+            rows = list(glossed)
+            gsem = self._semantic(self.embedder.embed_queries([glossed[i] for i in rows]))
+            g = self.gloss_weight
+            sem[rows] = (1 - g) * sem[rows] + g * gsem
+        # cross-language cosines run lower: a Kazakh proposal's scale is shifted down
+        shift = np.where(kk_rows, self.kk_sem_shift, 0.0)[:, None]
+        sem_n = np.clip((sem - self.sem_low + shift) / (self.sem_high - self.sem_low), 0, 1)
         lex = np.zeros_like(sem_n, dtype=np.float64)
+        weights = np.zeros(len(texts), dtype=np.float64)
         for i, t in enumerate(texts):
-            raw = self.bm25.scores(lexical_tokens(t))
+            raw = self.bm25.scores(query_tokens(t, kazakh=kazakh[i]))
             lex[i] = raw / (raw + 8.0)
-        w = self.lex_weight
+            weights[i] = self.kk_lex_weight if kazakh[i] else self.lex_weight
+        w = weights[:, None]
         out = np.asarray((1 - w) * sem_n + w * lex, dtype=np.float64)
         # "no article": closer to an everyday background topic than to any article.
-        off = background + self.background_margin >= sem.max(axis=1)
         out[off] *= 0.25
         return out
 
