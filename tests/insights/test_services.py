@@ -344,14 +344,15 @@ def test_a_link_to_an_article_of_another_version_is_refused(analysed, demo_draft
         services.article_link_set(actor=reviewer, proposal=distinct[0], article=v1_article)
 
 
-def test_demo_seed_runs_the_hashing_pipeline_once(form_letters, version):
+def test_demo_seed_runs_the_model_pipeline_once(form_letters, version):
     from kenes.core.seeding import SeedContext
     from kenes.insights.seed import seed
 
     ctx = SeedContext()
     seed(ctx)
     seed(ctx)  # idempotent
-    assert AnalysisRun.objects.filter(kind="full", status="done").count() == 1
+    run = AnalysisRun.objects.get(kind="full", status="done")
+    assert run.model_id.startswith("intfloat/multilingual-e5-small")
     assert "campaigns" in ctx.report[0]
 
 
