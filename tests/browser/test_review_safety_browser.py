@@ -110,6 +110,9 @@ def test_a_missing_reason_is_summarised_at_the_top_and_focused(
     page.locator("#id_reason_kk").fill("Қабылданбады: мерзім заңда белгіленген.")
     page.locator("[data-answer-form] button[type=submit]").click()
     page.wait_for_url(f"**/review/{proposals[1].pk}/**")
+    # the next proposal's page and its panels have finished loading: no request of the live
+    # server is left holding the database when the test's tables are flushed
+    page.wait_for_load_state("networkidle")
     assert Answer.objects.get().reason_kk == "Қабылданбады: мерзім заңда белгіленген."
 
 
