@@ -31,7 +31,7 @@ import numpy as np
 
 from .embeddings import Embedder
 from .kk_lexicon import for_embedding, gloss_text, is_kazakh
-from .normalize import fold, normalize_text, tokenize
+from .normalize import fold, lemma_ru, normalize_text, tokenize
 
 _N = r"(\d{1,3})"
 _LIST = r"(\d{1,3}(?:\s*(?:,|и|және|мен|and|-)\s*\d{1,3})*)"
@@ -196,24 +196,12 @@ _STOP = frozenset(
 _RU_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
 
 
-@lru_cache(maxsize=1)
-def _morph() -> Any:
-    try:
-        import pymorphy3
-
-        return pymorphy3.MorphAnalyzer()
-    except Exception:  # pragma: no cover - dictionaries missing
-        return None
-
-
 @lru_cache(maxsize=200_000)
 def _lexical_token(word: str) -> str:
     """Russian words are lemmatised ("акима" → "аким", "выборах" → "выборы"), then every word
     is folded and cut to a 5-character prefix (a crude stem that also serves Kazakh)."""
     if _RU_WORD.fullmatch(word):
-        m = _morph()
-        if m is not None:
-            word = str(m.parse(word)[0].normal_form)
+        word = lemma_ru(word)
     t = fold(word)
     return "" if t in _STOP else t[:5]
 

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 # Kazakh Cyrillic -> Kazakh Latin (2021 alphabet). Russian-only letters use the usual
 # digraphs of the official transliteration guidance.
@@ -167,6 +168,27 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 # Latin look-alikes typed inside Cyrillic words (a very common "typo" in pasted text).
 _HOMOGLYPH_LAT2CYR = str.maketrans("aceopxyk", "асеорхук")
 _CYR_WORD_WITH_LATIN = re.compile(r"\b(?=\w*[а-яёәғқңөұүһі])(?=\w*[aceopxyk])\w+\b")
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    """The process's pymorphy3 analyser (its dictionaries take ~50 MB and seconds to load)."""
+    try:
+        import pymorphy3
+
+        return pymorphy3.MorphAnalyzer()
+    except Exception:  # pragma: no cover - dictionaries missing
+        return None
+
+
+@lru_cache(maxsize=200_000)
+def lemma_ru(word: str) -> str:
+    """The dictionary form of a Russian word ("выборах" → "выборы"); the word itself when
+    pymorphy3 is not installed."""
+    m = _morph()
+    if m is None:
+        return word
+    return str(m.parse(word)[0].normal_form)
 
 
 def _strip_controls(text: str) -> str:

@@ -30,7 +30,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 from .letters import skeleton
-from .normalize import kk_lat_to_cyr
+from .normalize import kk_lat_to_cyr, lemma_ru
 
 FloatArray = npt.NDArray[np.float32]
 Progress = Callable[[str, int, int | None], None]
@@ -92,29 +92,11 @@ _CYR = re.compile(r"[а-яёәғқңөұүһі]")
 _KK_LATIN = re.compile(r"[äğñöūüşı]", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _morph() -> Any:
-    try:
-        import pymorphy3
-
-        return pymorphy3.MorphAnalyzer()
-    except Exception:  # pragma: no cover - dictionaries missing
-        return None
-
-
-@lru_cache(maxsize=200_000)
-def _lemma_ru(word: str) -> str:
-    m = _morph()
-    if m is None:
-        return word
-    return str(m.parse(word)[0].normal_form)
-
-
 def label_terms(text: str, lang: str) -> list[str]:
     """Readable terms for labels: Russian lemmas, Kazakh 6-letter stems (stopwords removed)."""
     words = [w for w in _WORD.findall(text.casefold()) if w not in _STOP]
     if lang == "ru":
-        return [lw for lw in (_lemma_ru(w) for w in words) if lw not in _STOP]
+        return [lw for lw in (lemma_ru(w) for w in words) if lw not in _STOP]
     # Kazakh typed in Latin is shown in Cyrillic (stems group all scripts, see c_tf_idf);
     # stop words are matched on the skeleton, so "жане" (Russian keyboard) and "jäne" go too
     out = [kk_lat_to_cyr(w) if w.isascii() or not _CYR.search(w) else w for w in words]
