@@ -299,6 +299,26 @@ def _ranked(vi: _VersionIndex, query: str, k: int) -> list[tuple[int, float]]:
         return vi.index.search(vec[0], k)
 
 
+def _hits(
+    ranked: list[tuple[int, float]], rows: dict[int, Proposal], *, public: bool
+) -> list[SearchHit]:
+    """The ranked proposals found in ``rows``, best first: the public (masked) text when
+    ``public``, else the original text for reviewers."""
+    return [
+        SearchHit(
+            proposal_id=pk,
+            code=p.code,
+            score=score,
+            language=p.language,
+            state=p.state,
+            text=p.public_text if public else p.text,
+            article_number=p.article.number if p.article else None,
+        )
+        for pk, score in ranked
+        if (p := rows.get(pk)) is not None
+    ]
+
+
 def semantic_search(*, version_id: int, query: str, k: int = SEARCH_K) -> SearchResult:
     """Proposals of ``version_id`` closest in meaning to ``query`` (any of kk/ru, either
     script), best first, for reviewers: every proposal, with its original text."""
@@ -311,19 +331,7 @@ def semantic_search(*, version_id: int, query: str, k: int = SEARCH_K) -> Search
         p.pk: p
         for p in Proposal.objects.filter(pk__in=[pk for pk, _s in ranked]).select_related("article")
     }
-    hits = [
-        SearchHit(
-            proposal_id=pk,
-            code=p.code,
-            score=score,
-            language=p.language,
-            state=p.state,
-            text=p.text,
-            article_number=p.article.number if p.article else None,
-        )
-        for pk, score in ranked
-        if (p := rows.get(pk)) is not None
-    ]
+    hits = _hits(ranked, rows, public=False)
     if vi.missing:
         _fill_soon(vi)
     return SearchResult(hits, len(vi.missing))
@@ -370,20 +378,7 @@ def similar_public(
         .only("pk", "code", "language", "state", "public_text", "article__number")
         .select_related("article")
     }
-    hits = [
-        SearchHit(
-            proposal_id=pk,
-            code=p.code,
-            score=score,
-            language=p.language,
-            state=p.state,
-            text=p.public_text,
-            article_number=p.article.number if p.article else None,
-        )
-        for pk, score in ranked
-        if (p := rows.get(pk)) is not None
-    ]
-    return hits[:k]
+    return _hits(ranked, rows, public=True)[:k]
 
 
 def search_index_fill(*, version_id: int, limit: int = 100_000) -> int:
