@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures.proposals",
     "tests.fixtures.ledger",
     "tests.fixtures.outreach",
+    "tests.fixtures.search",
 ]
 
 TESTS = Path(__file__).resolve().parent
@@ -36,6 +37,10 @@ FOLDER_FIXTURES: dict[str, tuple[str, ...]] = {
     # Messages and pages in English.
     "coalition": ("english_pages",),
     "insights": ("english_pages",),
+    # Search by meaning with the hashing embedder (tests/fixtures/search.py).
+    "insights/test_search.py": ("english_pages", "hashing_search"),
+    "insights/test_search_views.py": ("english_pages", "hashing_search"),
+    "portal/test_propose_similar.py": ("hashing_search",),
     "outreach": ("english_pages",),
     "browser/test_outreach_browser.py": ("english_pages",),
     # Anonymous pages cached as in production.

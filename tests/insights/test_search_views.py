@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kenes.insights import search
-
 pytestmark = pytest.mark.django_db
 
 NET = "Прошу провести интернет в сёла района, без интернета дети не могут учиться дистанционно."
 TAX_KK = "Шағын бизнеске салықтарды екі жылға азайтуды ұсынамын, ауылдарда жұмыс аз."
-
-
-@pytest.fixture(autouse=True)
-def hashing_search(settings):
-    settings.KENES_SEARCH_EMBEDDER = "hashing"
-    search.search_indexes_clear()
-    yield
-    search.search_indexes_clear()
 
 
 @pytest.fixture

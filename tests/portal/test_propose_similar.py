@@ -13,14 +13,6 @@ URL = "/propose/demo/v2/similar"
 NET = "Прошу провести интернет в сёла района, без интернета дети не могут учиться дистанционно."
 
 
-@pytest.fixture(autouse=True)
-def hashing_search(settings):
-    settings.KENES_SEARCH_EMBEDDER = "hashing"
-    search.search_indexes_clear()
-    yield
-    search.search_indexes_clear()
-
-
 @pytest.fixture
 def sent(submit):
     shown = submit(text=NET + " Мой телефон +7 701 123 45 67.", language="ru").proposal
