@@ -265,6 +265,8 @@ KENES_DELIB_RECOMPUTE_ON_READ = _env_bool("KENES_DELIB_RECOMPUTE_ON_READ", DEBUG
 KENES_STATS_CACHE_SECONDS = int(os.environ.get("KENES_STATS_CACHE_SECONDS", "5"))
 # API intake by group commit (kenes.proposals.batcher): one writer thread per web process.
 KENES_INTAKE_GROUP_COMMIT = _env_bool("KENES_INTAKE_GROUP_COMMIT", True)
+# POST /api/proposals/ through the lean intake handler (kenes.api.intake).
+KENES_INTAKE_LEAN = _env_bool("KENES_INTAKE_LEAN", True)
 KENES_INTAKE_BATCH_MAX = int(os.environ.get("KENES_INTAKE_BATCH_MAX", "500"))
 KENES_INTAKE_QUEUE_MAX = int(os.environ.get("KENES_INTAKE_QUEUE_MAX", "2000"))
 KENES_INTAKE_MAX_WAIT = float(os.environ.get("KENES_INTAKE_MAX_WAIT", "2.0"))

@@ -166,3 +166,49 @@ def test_concurrent_submissions_through_the_writer_thread_each_get_their_receipt
     received = Entry.objects.filter(kind="proposal.received").values_list("code", flat=True)
     assert sorted(received) == sorted(codes.values())
     assert batching.intake_stats()["written"] >= 120
+
+
+def test_waiting_events_of_stored_proposals_are_merged_in_order():
+    from kenes.proposals.batcher import merge_events
+
+    waiting = [
+        ("proposals.stored", {"proposal_ids": [1, 2]}),
+        ("other", {"id": 7}),
+        ("proposals.stored", {"proposal_ids": [3]}),
+        ("other", {"id": 8}),
+    ]
+    assert merge_events(waiting) == [
+        ("proposals.stored", {"proposal_ids": [1, 2, 3]}),
+        ("other", {"id": 7}),
+        ("other", {"id": 8}),
+    ]
+    # the waiting payloads themselves are left as they were
+    assert waiting[0][1] == {"proposal_ids": [1, 2]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reactions_to_a_batch_run_after_its_commit_in_their_own_thread(demo_draft, settings):
+    from kenes.core import hooks
+
+    # given a reaction to stored proposals that notes where it ran and what it saw committed
+    version = demo_draft[1]
+    settings.KENES_INTAKE_GROUP_COMMIT = True
+    seen: list[tuple[str, list[int], int]] = []
+
+    def reaction(*, proposal_ids: list[int]) -> None:
+        committed = Proposal.objects.filter(pk__in=proposal_ids).count()
+        seen.append((threading.current_thread().name, list(proposal_ids), committed))
+
+    hooks.register(hooks.PROPOSALS_STORED, reaction)
+    try:
+        # when submissions go through the writer thread
+        outcomes = [intake_submit(job(version, f"r{i}", f"{TEXT}, реакция {i}.")) for i in range(6)]
+        batching.batcher().stop()  # runs what is waiting, then stops both threads
+    finally:
+        hooks.unregister(hooks.PROPOSALS_STORED, reaction)
+    # then every stored proposal was announced once, to a reaction in the reactions thread,
+    # which found it committed
+    ids = sorted(o.submitted.proposal.pk for o in outcomes)
+    assert sorted(i for _t, got, _c in seen for i in got) == ids
+    assert {name for name, _got, _c in seen} == {"kenes-intake-reactions"}
+    assert all(committed == len(got) for _t, got, committed in seen)

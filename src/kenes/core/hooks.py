@@ -10,6 +10,7 @@ is logged and does not stop the others or the request.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -42,17 +43,32 @@ def handlers(event: str) -> list[Handler]:
     return list(_handlers.get(event, []))
 
 
+_deferred = threading.local()
+
+
+def defer_to(sink: Callable[[str, dict[str, Any]], None] | None) -> None:
+    """In this thread, hand each committed event to ``sink(event, payload)`` instead of running
+    its handlers in the committing thread (``None``: run them here again). The intake writer
+    uses this so that its next batch does not wait for the reactions to the last one; the
+    sink calls :func:`run_handlers` later, in a thread of its own."""
+    _deferred.sink = sink
+
+
+def run_handlers(event: str, payload: dict[str, Any]) -> None:
+    """Call the handlers of ``event`` now; one failing is logged and skipped."""
+    for h in handlers(event):
+        try:
+            h(**payload)
+        except Exception:  # a reaction must never undo or fail the committed write
+            log.exception("hook %s: handler %s failed", event, getattr(h, "__name__", h))
+
+
 def after_commit(event: str, **payload: Any) -> None:
     """Run the handlers of ``event`` with ``payload`` once the current transaction commits."""
-    todo = handlers(event)
-    if not todo:
+    if not handlers(event):
         return
-
-    def run() -> None:
-        for h in todo:
-            try:
-                h(**payload)
-            except Exception:  # a reaction must never undo or fail the committed write
-                log.exception("hook %s: handler %s failed", event, getattr(h, "__name__", h))
-
-    transaction.on_commit(run)
+    sink = getattr(_deferred, "sink", None)
+    if sink is not None:
+        transaction.on_commit(lambda: sink(event, payload))
+    else:
+        transaction.on_commit(lambda: run_handlers(event, payload))

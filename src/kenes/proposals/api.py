@@ -158,6 +158,14 @@ def _error(
     return Status(status, {"detail": detail, "errors": errors or {}})
 
 
+# An answer of the submit endpoint: status, JSON body, extra headers.
+Answer = tuple[int, dict[str, Any], dict[str, str]]
+
+
+def _fail(status: int, detail: str, errors: dict[str, list[str]] | None = None) -> Answer:
+    return status, {"detail": detail, "errors": errors or {}}, {}
+
+
 def _tracker_url(code: str) -> str:
     return f"{settings.KENES_PUBLIC_URL}/track/?code={code}"
 
@@ -243,17 +251,30 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any
     404 unknown document or version, 413 body over the size limit, 401 invalid token.
     403 without a token where the consultation requires signed-in citizens.
     """
-    caller = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
+    token = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
+    answer = submit_request(request, token)
+    if isinstance(answer, HttpResponse):
+        return answer  # type: ignore[return-value]
+    status, data, headers = answer
+    for name, value in headers.items():
+        response[name] = value
+    return Status(status, data)
+
+
+def submit_request(request: HttpRequest, token: ApiToken | None) -> HttpResponse | Answer:
+    """The whole of ``POST /api/proposals/`` after authentication: (status, body, headers),
+    or a ready response (429). Shared by the ninja endpoint above and the lean intake handler
+    (kenes.api.intake), so both answer alike."""
     retry = ratelimit.hit(
         request,
-        "submit_token" if caller else "submit",
-        f"token:{caller.prefix}" if caller else None,
+        "submit_token" if token else "submit",
+        f"token:{token.prefix}" if token else None,
     )
     if retry is not None:
-        return ratelimit.too_many(request, retry)  # type: ignore[return-value]
+        return ratelimit.too_many(request, retry)
     body = _read_body(request)
     if body is None:
-        return _error(
+        return _fail(
             413,
             _("The request is too large: at most %(n)s bytes.")
             % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
@@ -261,12 +282,11 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any
     try:
         data = SubmitIn.model_validate_json(body or b"{}")
     except pydantic.ValidationError as exc:
-        return _error(
+        return _fail(
             422,
             _("The proposal was not accepted: correct the fields listed."),
             pydantic_field_errors(exc),
         )
-    token = request.auth if isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
     key = request.headers.get("Idempotency-Key", "").strip()
     errors: dict[str, list[str]] = {
         name: [_("This field contains a NUL character (U+0000), which is not allowed.")]
@@ -278,10 +298,10 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any
     elif data.external_id and len(data.external_id) > 200:
         errors["external_id"] = [_("The external id is longer than 200 characters.")]
     if errors:
-        return _error(422, _("The proposal was not accepted: correct the fields listed."), errors)
+        return _fail(422, _("The proposal was not accepted: correct the fields listed."), errors)
     version = intake_version(data.document, data.version)
     if version is None:
-        return _error(
+        return _fail(
             404,
             _("There is no draft %(document)s/%(version)s.")
             % {"document": data.document, "version": data.version},
@@ -291,7 +311,7 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any
         # The consultation takes proposals only from signed-in citizens (issue #10); the
         # public API has no citizen sign-in, so it refuses. Channels with a token may send.
         message = _("This consultation accepts proposals only from signed-in citizens.")
-        return _error(403, message, {"identity": [message]})
+        return _fail(403, message, {"identity": [message]})
     canonical = _canonical_body(data)
     job = Job(
         scope=token.prefix if token else public_scope(ratelimit.client_ip(request)),
@@ -319,22 +339,22 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any
         check_idempotency_key(key)
         outcome = intake_submit(job)
     except Overloaded:
-        response["Retry-After"] = "1"
-        return _error(503, _("Too many proposals are arriving right now: try again shortly."))
+        message = _("Too many proposals are arriving right now: try again shortly.")
+        return 503, {"detail": message, "errors": {}}, {"Retry-After": "1"}
     except DuplicateProposalError as exc:
-        return _error(409, " ".join(exc.messages), exc.message_dict)
+        return _fail(409, " ".join(exc.messages), exc.message_dict)
     except ConsultationClosedError as exc:
-        return _error(422, " ".join(exc.messages), exc.message_dict)
+        return _fail(422, " ".join(exc.messages), exc.message_dict)
     except IdempotencyConflictError as exc:
-        return _error(422, " ".join(exc.messages), exc.message_dict)
+        return _fail(422, " ".join(exc.messages), exc.message_dict)
     except ValidationError as exc:
-        return _error(
+        return _fail(
             422,
             _("The proposal was not accepted: correct the fields listed."),
             field_errors(exc, "body"),
         )
     proposal = outcome.submitted.proposal
-    return Status(
+    return (
         200 if outcome.replayed else 201,
         {
             "code": proposal.code,
@@ -345,6 +365,7 @@ def submit(request: HttpRequest, response: HttpResponse) -> Status[dict[str, Any
             "submitted_at": proposal.submitted_at,
             "tracker_url": _tracker_url(proposal.code),
         },
+        {},
     )
 
 

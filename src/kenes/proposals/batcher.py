@@ -17,6 +17,13 @@ others. When more than ``KENES_INTAKE_QUEUE_MAX`` jobs wait, or the oldest has w
 ``KENES_INTAKE_MAX_WAIT`` seconds (the writer is behind), new ones are refused at once with
 :class:`Overloaded` (the API answers 503 with ``Retry-After``) instead of waiting to time out.
 
+The reactions to a committed batch (kenes.core.hooks: the live analysis task is enqueued there)
+run in a second thread of the process, :class:`Reactions`, so the next batch never waits for
+them; events that pile up while it works are merged (one analysis task for several batches —
+the step analyses every proposal above its watermark anyway). The version's consultation is
+read once every few seconds, not once per batch, and a batch writes without a savepoint (a
+failed batch is retried job by job anyway). Decision 26 in docs/decisions.md.
+
 A caller already inside a transaction (a test, ``ATOMIC_REQUESTS``) is served inline: its write
 must join its transaction.
 """
@@ -40,7 +47,8 @@ from django.db.models import Q
 from django.db.models.signals import post_migrate
 from django.utils import translation
 
-from kenes.core import crypto
+from kenes.consultations.models import Consultation
+from kenes.core import crypto, hooks
 from kenes.core.bulk import bulk_insert
 from kenes.drafts.models import Version
 from kenes.proposals.models import IdempotencyKey
@@ -142,6 +150,8 @@ def _write(batch: list[Job]) -> dict[Job, ApiSubmitted | ValidationError]:
                 channel=channel,
                 source=source,
                 rows=[j.row for j in jobs],
+                consultation=intake_consultation(jobs[0].version.pk),
+                savepoint=False,
             )
         for job, result in zip(jobs, results, strict=True):
             if isinstance(result, ValidationError):
@@ -180,6 +190,65 @@ def _write(batch: list[Job]) -> dict[Job, ApiSubmitted | ValidationError]:
 
 
 _STOP: Any = object()
+WRITER_THREAD = "kenes-intake-writer"
+
+
+class Reactions:
+    """The thread that runs the after-commit reactions of the writer's batches."""
+
+    def __init__(self) -> None:
+        self.items: queue.Queue[Any] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def put(self, event: str, payload: dict[str, Any]) -> None:
+        if self.thread is None or not self.thread.is_alive():
+            with self.lock:
+                if self.thread is None or not self.thread.is_alive():
+                    self.thread = threading.Thread(
+                        target=self._run, name="kenes-intake-reactions", daemon=True
+                    )
+                    self.thread.start()
+        self.items.put((event, payload))
+
+    def _run(self) -> None:
+        while True:
+            waiting = [self.items.get()]
+            while True:
+                try:
+                    waiting.append(self.items.get_nowait())
+                except queue.Empty:
+                    break
+            stop = _STOP in waiting
+            close_old_connections()
+            for event, payload in merge_events([w for w in waiting if w is not _STOP]):
+                hooks.run_handlers(event, payload)
+            if stop:
+                connection.close()
+                return
+
+    def stop(self) -> None:
+        """Run what is waiting, then stop the thread."""
+        if self.thread is not None and self.thread.is_alive():
+            self.items.put(_STOP)
+            self.thread.join()
+        self.thread = None
+
+
+def merge_events(waiting: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """Merge waiting events that only name stored proposals into one per event, in order."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    merged: dict[str, dict[str, Any]] = {}
+    for event, payload in waiting:
+        if set(payload) == {"proposal_ids"}:
+            if event in merged:
+                merged[event]["proposal_ids"].extend(payload["proposal_ids"])
+                continue
+            merged[event] = {"proposal_ids": list(payload["proposal_ids"])}
+            out.append((event, merged[event]))
+        else:
+            out.append((event, payload))
+    return out
 
 
 class Batcher:
@@ -193,6 +262,7 @@ class Batcher:
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
         self.pid = os.getpid()
+        self.reactions = Reactions()
         self.batches = 0
         self.written = 0
 
@@ -201,9 +271,7 @@ class Batcher:
             return
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(
-                    target=self._run, name="kenes-intake-writer", daemon=True
-                )
+                self.thread = threading.Thread(target=self._run, name=WRITER_THREAD, daemon=True)
                 self.thread.start()
 
     def submit(self, job: Job) -> ApiSubmitted:
@@ -235,6 +303,7 @@ class Batcher:
         return batch
 
     def _run(self) -> None:
+        hooks.defer_to(self.reactions.put)
         while True:
             batch = self._take()
             stop = _STOP in batch
@@ -260,6 +329,7 @@ class Batcher:
             self.jobs.put(_STOP)
             self.thread.join()
         self.thread = None
+        self.reactions.stop()
 
     def process(self, batch: list[Job]) -> None:
         outer = connection.in_atomic_block  # a caller's transaction (tests): answer in it
@@ -364,8 +434,27 @@ def intake_version(document: str, label: str) -> Version | None:
     return version
 
 
+_CONSULTATIONS: dict[int, tuple[float, Consultation | None]] = {}
+CONSULTATION_TTL = 5.0
+
+
+def intake_consultation(version_id: int) -> list[Consultation | None]:
+    """The consultation of a version, read at most every few seconds by the writer (its dates
+    decide whether a submission is taken; the times are compared per submission)."""
+    writer = threading.current_thread().name == WRITER_THREAD
+    now = time.monotonic()
+    cached = _CONSULTATIONS.get(version_id) if writer else None
+    if cached is not None and now - cached[0] < CONSULTATION_TTL:
+        return [cached[1]]
+    found = Consultation.objects.filter(version_id=version_id).first()
+    if writer:
+        _CONSULTATIONS[version_id] = (now, found)
+    return [found]
+
+
 def _forget_versions(**kwargs: Any) -> None:
     _VERSIONS.clear()
+    _CONSULTATIONS.clear()
 
 
 # A database flushed or migrated (tests, a restore) may reuse labels with new ids.

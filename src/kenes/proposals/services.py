@@ -516,6 +516,8 @@ def proposals_submit_many(
     source: str,
     rows: list[ProposalRow],
     targets: TargetCache | None = None,
+    consultation: list[Consultation | None] | None = None,
+    savepoint: bool = True,
 ) -> list[Submitted | ValidationError]:
     """Validate and store many proposals of one file or batch, in the caller's transaction.
 
@@ -524,7 +526,10 @@ def proposals_submit_many(
     whose external id is already stored, or appeared earlier in the batch, come back with
     ``created=False``. Writes proposals, their history and their ledger entries with bulk
     inserts; equivalent to calling proposal_submit per row, an order of magnitude faster.
-    ``targets`` caches the version's articles and points across the batches of one import.
+    ``targets`` caches the version's articles and points across the batches of one import;
+    ``consultation`` (a one-item list) the version's consultation, read by the caller.
+    ``savepoint=False`` writes the proposals without a savepoint: a receipt-code collision then
+    fails the caller's whole transaction (the intake writer retries its jobs one by one).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("proposals_submit_many must run inside a transaction")
@@ -532,7 +537,8 @@ def proposals_submit_many(
     existing = _already_imported(channel=channel, source=source, external_ids=[i for i in ids if i])
     if targets is None:
         targets = {}  # a caller importing many batches of one version passes one for all
-    consultation = [Consultation.objects.filter(version_id=version.pk).first()]
+    if consultation is None:
+        consultation = [Consultation.objects.filter(version_id=version.pk).first()]
     results: list[Submitted | ValidationError | None] = [None] * len(rows)
     fresh: list[tuple[int, _Prepared]] = []
     seen: dict[str, int] = {}
@@ -582,9 +588,11 @@ def proposals_submit_many(
         fresh = kept
     if fresh:
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=savepoint):
                 saved = bulk_insert(Proposal, [p.proposal for _n, p in fresh])
         except IntegrityError:
+            if not savepoint:
+                raise
             # A receipt-code collision or a concurrent import: store row by row instead.
             saved = []
             for n, _prepared in fresh:

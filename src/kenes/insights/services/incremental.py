@@ -454,7 +454,10 @@ def proposal_analyze_new(*, proposal_id: int) -> int:
         return 0
     with _LOCK, transaction.atomic():
         # One step at a time per version, across workers (and not during a full run's swap).
-        Version.objects.select_for_update().filter(pk=vid).values_list("pk").first()
+        # FOR NO KEY UPDATE: it excludes the other analysis steps but not the FOR KEY SHARE
+        # lock every new proposal's foreign key check takes on its version at commit — a
+        # plain FOR UPDATE made each intake commit wait for the whole analysis step.
+        Version.objects.select_for_update(no_key=True).filter(pk=vid).values_list("pk").first()
         run = _incremental_run(vid)
         if proposal_id <= run.last_proposal_id:
             return 0

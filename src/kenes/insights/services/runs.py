@@ -132,7 +132,8 @@ def analysis_run_full(
 
 @transaction.atomic
 def _replace(run: AnalysisRun, version: Version, result: Any, upto: int, actor: Actor) -> None:
-    Version.objects.select_for_update().filter(pk=version.pk).values_list("pk").first()
+    # NO KEY: excludes the incremental steps, not the submissions (see incremental.py).
+    Version.objects.select_for_update(no_key=True).filter(pk=version.pk).values_list("pk").first()
     stamp = {"run": run, "model_version": MODEL_VERSION}
     # Out with the old machine results (staff corrections are re-applied below).
     Campaign.objects.filter(version=version).delete()
