@@ -490,6 +490,13 @@ class ThemePlacer:
         sims = x @ self.ref.T
         nearest = sims.argmax(axis=1)
         voted = vote(x, self.ref, codes, len(names))
+        # per theme: its sampled rows that have a subtheme, the subthemes and their codes
+        inside: dict[str, tuple[list[int], list[str], npt.NDArray[np.int64]]] = {}
+        for theme in names:
+            rows = [r for r, t in enumerate(self.themes) if t == theme and self.subthemes[r]]
+            subs = sorted({self.subthemes[r] for r in rows}, key=lambda t: rank.get(t, 0))
+            sub_codes = np.array([subs.index(self.subthemes[r]) for r in rows], np.int64)
+            inside[theme] = (rows, subs, sub_codes)
         out: list[tuple[str, str | None] | None] = []
         for i in range(len(x)):
             j = int(nearest[i])
@@ -497,11 +504,9 @@ class ThemePlacer:
                 out.append((self.themes[j], self.subthemes[j] or None))
                 continue
             theme = names[int(voted[i])]
-            rows = [r for r, t in enumerate(self.themes) if t == theme and self.subthemes[r]]
+            rows, subs, sub_codes = inside[theme]
             sub: str | None = None
             if rows:
-                subs = sorted({self.subthemes[r] for r in rows}, key=lambda t: rank.get(t, 0))
-                sub_codes = np.array([subs.index(self.subthemes[r]) for r in rows], np.int64)
                 sub = subs[int(vote(x[i : i + 1], self.ref[rows], sub_codes, len(subs))[0])]
             out.append((theme, sub))
         return out
