@@ -166,3 +166,16 @@ def test_a_quoted_key_block_is_content_and_its_lead_a_formula() -> None:
         letter = parse_letter(f"{lead} «{block}» Это важно для села.")
         assert letter.parts[0].kind == "request"
         assert letter.content_text.startswith("«Верните прямые выборы")
+
+
+def test_a_proposal_about_contacts_or_phones_is_content_not_a_contact_line() -> None:
+    # the words for contacts and phones are a contact line only with an address or a number
+    for text in (
+        "Сәлеметсіздер ме. Авторлардың байланыс деректері шифрланған түрде сақталуы керек.",
+        "Ұсыныстарды ұялы қосымша және SMS арқылы қабылдауды қосыңыздар. Жауап күтемін.",
+        "Добрый день. Ответ нужно отправлять и по телефону, и на почту.",
+    ):
+        letter = parse_letter(text)
+        assert not letter.formula_only and "contact" not in {p.kind for p in letter.parts}
+    for line in ("тел. +7 701 123 45 67", "Байланыс: 8 701 555 12 34", "Тел.:", "a.b@mail.kz"):
+        assert parse_letter(f"Срок нужно продлить до 60 дней.\n{line}").parts[-1].kind == "contact"

@@ -182,10 +182,11 @@ _DATE = re.compile(
     r"\s*(?:г\.?|ж\.?|года|жыл\w*)?\s*[.,]?\s*$",
     re.IGNORECASE,
 )
-_CONTACT = re.compile(
-    r"[\w.+-]+@[\w-]+\.\w+|\+?\d[\d\s()-]{8,}\d|\b(?:тел|телефон|email|e-mail|почта|"
-    r"байланыс|ұялы|моб|whatsapp)\b",
-    re.IGNORECASE,
+# A contact line holds an address or a number; the words alone ("байланыс деректері",
+# "ұялы қосымша", "по телефону") also occur in proposals about contacts and phones.
+_CONTACT_VALUE = re.compile(r"[\w.+-]+@[\w-]+\.\w+|\+?\d[\d\s()-]{8,}\d")
+_CONTACT_WORD = re.compile(
+    r"\b(?:тел|телефон|email|e-mail|почта|байланыс|ұялы|моб|whatsapp)\b", re.IGNORECASE
 )
 _PLACE_WORDS = frozenset(
     skeleton(w)
@@ -328,7 +329,10 @@ def _classify(sentence: str, *, edge: bool, last_lines: bool) -> Kind:
     raw_words = _WORDS.findall(re.sub(r"\d+", " 0 ", sentence))
     if _DATE.match(sentence):
         return "date"
-    if _CONTACT.search(sentence) and len(words) <= 10:
+    if len(words) <= 10 and (
+        _CONTACT_VALUE.search(sentence)
+        or (_CONTACT_WORD.search(sentence) and (len(words) <= 3 or re.search(r"\d", sentence)))
+    ):
         return "contact"
     if not words:
         return "signature" if sentence.strip() else "content"

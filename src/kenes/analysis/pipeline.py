@@ -36,10 +36,11 @@ from .embedtext import KazakhRestorer, embedding_text
 from .langid import LANGS, detect_language
 from .letters import FormulaLexicon, parse_letter
 from .linking import ArticleLinker, parse_references
+from .live import LiveModel
 from .normalize import split_sentences
 from .parallel import Runner, SerialRunner, flatten, make_runner, make_shards
 from .summaries import summarize
-from .themes import Theme, ThemeItem, cluster_themes
+from .themes import Theme, ThemeItem, ThemePlacer, find_themes
 
 Progress = Callable[[str, int, int | None], None]
 MAX_CHARS = 20_000
@@ -191,6 +192,7 @@ class AnalysisResult:
     campaigns: list[dict[str, Any]]
     themes: list[dict[str, Any]]
     timings: dict[str, float] = field(default_factory=dict)
+    live: LiveModel | None = None  # how the live step reads new letters like this run
 
     def write(self, out_dir: str | Path) -> None:
         out = Path(out_dir)
@@ -450,6 +452,7 @@ def analyze(
 
     # Embeddings, themes, article links.
     themes: list[Theme] = []
+    placer: ThemePlacer | None = None
     unit_links: dict[str, list[dict[str, Any]]] = {}
     linker: ArticleLinker | None = None
     if embedder is not None and units:
@@ -457,7 +460,7 @@ def analyze(
         vecs = _embed_batched(embedder, unit_embed, say, "embeddings")
         timings["embeddings"] = time.perf_counter() - t
         t = time.perf_counter()
-        themes = cluster_themes(units, vecs, k=theme_k, progress=say)
+        themes, placer = find_themes(units, vecs, k=theme_k, progress=say)
         timings["themes"] = time.perf_counter() - t
         if draft is not None:
             t = time.perf_counter()
@@ -521,7 +524,8 @@ def analyze(
     themes_out = [_theme_row(th, by_key, camp_of) for th in themes]
     timings["total"] = time.perf_counter() - t0
     say("done", len(results), len(results))
-    return AnalysisResult(results, campaigns_out, themes_out, timings)
+    live = LiveModel(lexicon.keys, restorer.table, placer)
+    return AnalysisResult(results, campaigns_out, themes_out, timings, live)
 
 
 def _campaign_row(c: Campaign, by_key: dict[str, _Row]) -> dict[str, Any]:

@@ -136,20 +136,35 @@ def c_tf_idf(
     return out
 
 
-def center_by_language(x: FloatArray, langs: Sequence[str], min_count: int = 10) -> FloatArray:
-    """Subtract each language's mean vector (if it has ``min_count`` items); renormalise."""
-    x = x.astype(np.float32, copy=True)
+def language_means(
+    x: FloatArray, langs: Sequence[str], min_count: int = 10
+) -> dict[str, FloatArray]:
+    """Each language's mean vector, for the languages with ``min_count`` items (none when fewer
+    than two languages have that many: then nothing is centred)."""
     arr = np.array(langs)
-    groups = [lg for lg in set(langs) if (arr == lg).sum() >= min_count]
+    groups = sorted(lg for lg in set(langs) if (arr == lg).sum() >= min_count)
     if len(groups) < 2:
+        return {}
+    return {lg: x[arr == lg].mean(axis=0).astype(np.float32) for lg in groups}
+
+
+def apply_means(x: FloatArray, langs: Sequence[str], means: dict[str, FloatArray]) -> FloatArray:
+    """Subtract the mean of each row's language (when ``means`` has it); renormalise."""
+    x = x.astype(np.float32, copy=True)
+    if not means:
         return x
-    for lg in groups:
-        mask = arr == lg
-        x[mask] -= x[mask].mean(axis=0)
+    arr = np.array(langs)
+    for lg, mean in means.items():
+        x[arr == lg] -= mean
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1
     out: FloatArray = (x / norms).astype(np.float32)
     return out
+
+
+def center_by_language(x: FloatArray, langs: Sequence[str], min_count: int = 10) -> FloatArray:
+    """Subtract each language's mean vector (if it has ``min_count`` items); renormalise."""
+    return apply_means(x, langs, language_means(x, langs, min_count))
 
 
 def choose_k(
@@ -295,28 +310,48 @@ def choose_top(x: FloatArray, *, seed: int = 0, sample: int = 1500) -> tuple[int
 
 
 def _partition(
-    x: FloatArray, k: int, seed: int, sample: int = 3000, chunk: int = 4096
+    x: FloatArray, k: int, seed: int, sample: int | None = None, chunk: int = 4096
 ) -> npt.NDArray[np.int64]:
     """Spectral clustering of a sample (kNN graph); every other item takes the majority
     label of its 10 nearest sampled items."""
     n = len(x)
     if k <= 1 or n <= k + 1:
         return np.zeros(n, dtype=np.int64)
-    rng = np.random.default_rng(seed)
-    idx = np.sort(rng.choice(n, size=min(n, sample), replace=False))
+    idx = _sample(n, seed, sample)
     sub = _spectral(x[idx], k, seed, _neighbours(len(idx)))
     labels = np.full(n, -1, dtype=np.int64)
     labels[idx] = sub
     rest = np.flatnonzero(labels < 0)
-    nn = min(10, len(idx))
     for i in range(0, len(rest), chunk):
         part = rest[i : i + chunk]
-        s = x[part] @ x[idx].T
-        near = np.argpartition(-s, nn - 1, axis=1)[:, :nn]
-        votes = np.zeros((len(part), k), dtype=np.float32)
-        np.add.at(votes, (np.repeat(np.arange(len(part)), nn), sub[near].ravel()), 1.0)
-        labels[part] = votes.argmax(axis=1)
+        labels[part] = vote(x[part], x[idx], sub, k)
     return labels
+
+
+PARTITION_SAMPLE = 3000
+VOTERS = 10
+
+
+def _sample(n: int, seed: int, sample: int | None = None) -> npt.NDArray[np.int64]:
+    """The items a partition clusters (the others vote, see :func:`vote`)."""
+    size = min(n, PARTITION_SAMPLE if sample is None else sample)
+    rng = np.random.default_rng(seed)
+    out: npt.NDArray[np.int64] = np.sort(rng.choice(n, size=size, replace=False))
+    return out
+
+
+def vote(
+    q: FloatArray, ref: FloatArray, ref_labels: npt.NDArray[np.int64], k: int
+) -> npt.NDArray[np.int64]:
+    """The label of each row of ``q``: the majority among its ``VOTERS`` nearest rows of
+    ``ref`` (ties to the smaller label)."""
+    nn = min(VOTERS, len(ref))
+    s = q @ ref.T
+    near = np.argpartition(-s, nn - 1, axis=1)[:, :nn]
+    votes = np.zeros((len(q), k), dtype=np.float32)
+    np.add.at(votes, (np.repeat(np.arange(len(q)), nn), ref_labels[near].ravel()), 1.0)
+    out: npt.NDArray[np.int64] = votes.argmax(axis=1).astype(np.int64)
+    return out
 
 
 def _sub_count(x: FloatArray) -> int:
@@ -347,10 +382,28 @@ def cluster_themes(
     progress: Progress | None = None,
 ) -> list[Theme]:
     """Cluster items (vectors: L2-normalised rows) into themes with labels and subthemes."""
+    return find_themes(
+        items, vectors, k=k, seed=seed, subtheme_min=subtheme_min, progress=progress
+    )[0]
+
+
+def find_themes(
+    items: Sequence[ThemeItem],
+    vectors: FloatArray,
+    *,
+    k: int | None = None,
+    seed: int = 0,
+    subtheme_min: int = 30,
+    progress: Progress | None = None,
+) -> tuple[list[Theme], ThemePlacer]:
+    """:func:`cluster_themes`, and the :class:`ThemePlacer` that puts new items in these
+    themes the way the clustering put the items it did not cluster itself."""
     n = len(items)
     if n == 0:
-        return []
-    x = theme_space(vectors, [_label_lang(it) or it.lang for it in items])
+        return [], ThemePlacer({}, np.zeros((0, vectors.shape[1]), np.float32), [], [], [])
+    langs = [_label_lang(it) or it.lang for it in items]
+    means = language_means(vectors, langs)
+    x = tie_translations(apply_means(vectors, langs, means), langs)[0]
     if n < 4:
         labels = np.zeros(n, dtype=np.int64)
     else:
@@ -363,8 +416,11 @@ def cluster_themes(
         groups[int(lab)].append(i)
     ordered = sorted(groups.values(), key=lambda g: -sum(items[i].weight for i in g))
     themes: list[Theme] = []
+    # the run's labels in their own order (a tied vote goes to the smaller label)
+    order: dict[str, int] = {}
     for t_no, idx in enumerate(ordered, 1):
         theme = _make_theme(f"theme-{t_no:02d}", idx, items, x)
+        order[theme.id] = int(labels[idx[0]])
         themes.append(theme)
         if len(idx) >= subtheme_min:
             sub_k = _sub_count(x[idx[:3000]])
@@ -376,11 +432,84 @@ def cluster_themes(
                 subs = sorted(sub.values(), key=lambda g: -sum(items[i].weight for i in g))
                 for s_no, sidx in enumerate(subs, 1):
                     st = _make_theme(f"{theme.id}.{s_no}", sidx, items, x)
+                    order[st.id] = int(sub_labels[idx.index(sidx[0])])
                     st.parent = theme.id
                     theme.subthemes.append(st.id)
                     themes.append(st)
     _label(themes, items)
-    return themes
+    top_of: dict[str, str] = {}
+    sub_of: dict[str, str] = {}
+    for th in themes:
+        for item_id in th.item_ids:
+            (sub_of if th.parent else top_of)[item_id] = th.id
+    ref = _sample(n, seed)
+    placer = ThemePlacer(
+        means,
+        x[ref],
+        [top_of[items[int(i)].id] for i in ref],
+        [sub_of.get(items[int(i)].id, "") for i in ref],
+        sorted(order, key=lambda t: (order[t], t)),
+    )
+    return themes, placer
+
+
+@dataclass(slots=True)
+class ThemePlacer:
+    """Puts a new item in the themes of a run, in the run's own space and by its own rule.
+
+    The run clusters a sample of its items (:data:`PARTITION_SAMPLE`; all of them below that)
+    and every other item takes the majority theme of its :data:`VOTERS` nearest sampled items
+    (:func:`vote`); subthemes likewise inside the theme. A new item is placed the same way:
+    its vector centred with the run's language means (``means``), then the vote among the
+    run's sampled items (``ref``, rows in the run's theme space, with their theme and subtheme
+    ids); an item whose vector is one of the sampled ones keeps that item's themes. Subthemes
+    are voted among the theme's sampled items (exactly the run's rule while a theme has at most
+    :data:`PARTITION_SAMPLE` items)."""
+
+    means: dict[str, FloatArray]
+    ref: FloatArray
+    themes: list[str]
+    subthemes: list[str]  # "" where the theme has no subthemes
+    # theme and subtheme ids in the order of the run's cluster labels: a tied vote goes to the
+    # earlier one, as in the run
+    order: list[str]
+
+    SAME = 0.9999
+
+    def place(
+        self, vectors: FloatArray, langs: Sequence[str]
+    ) -> list[tuple[str, str | None] | None]:
+        """(theme id, subtheme id or None) per row of ``vectors`` (L2-normalised); None for
+        every row when the run found no themes."""
+        if not len(self.ref) or not len(vectors):
+            return [None] * len(vectors)
+        x = apply_means(vectors, langs, self.means)
+        rank = {t: r for r, t in enumerate(self.order)}
+        names = sorted(set(self.themes), key=lambda t: rank.get(t, len(rank)))
+        codes = np.array([names.index(t) for t in self.themes], dtype=np.int64)
+        sims = x @ self.ref.T
+        nearest = sims.argmax(axis=1)
+        voted = vote(x, self.ref, codes, len(names))
+        # per theme: its sampled rows that have a subtheme, the subthemes and their codes
+        inside: dict[str, tuple[list[int], list[str], npt.NDArray[np.int64]]] = {}
+        for theme in names:
+            rows = [r for r, t in enumerate(self.themes) if t == theme and self.subthemes[r]]
+            subs = sorted({self.subthemes[r] for r in rows}, key=lambda t: rank.get(t, 0))
+            sub_codes = np.array([subs.index(self.subthemes[r]) for r in rows], np.int64)
+            inside[theme] = (rows, subs, sub_codes)
+        out: list[tuple[str, str | None] | None] = []
+        for i in range(len(x)):
+            j = int(nearest[i])
+            if sims[i, j] >= self.SAME:
+                out.append((self.themes[j], self.subthemes[j] or None))
+                continue
+            theme = names[int(voted[i])]
+            rows, subs, sub_codes = inside[theme]
+            sub: str | None = None
+            if rows:
+                sub = subs[int(vote(x[i : i + 1], self.ref[rows], sub_codes, len(subs))[0])]
+            out.append((theme, sub))
+        return out
 
 
 def theme_space(vectors: FloatArray, langs: Sequence[str]) -> FloatArray:

