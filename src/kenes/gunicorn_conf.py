@@ -31,4 +31,4 @@ def post_fork(server: object, worker: object) -> None:
     5 ms a batch of a dozen round trips could wait tens of milliseconds for it."""
     import sys
 
-    sys.setswitchinterval(float(os.environ.get("KENES_WEB_SWITCH_INTERVAL", "0.0005")))
+    sys.setswitchinterval(float(os.environ.get("KENES_WEB_SWITCH_INTERVAL", "0.002")))
