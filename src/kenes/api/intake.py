@@ -53,7 +53,7 @@ def submit_view(request: HttpRequest) -> HttpResponse:
     from kenes.proposals.api import OptionalBearer, submit_request
     from kenes.proposals.models import ApiToken
 
-    auth = OptionalBearer()(request)
+    auth = _bearer(OptionalBearer)(request)
     if not auth:
         return api.on_exception(request, AuthenticationError())
     answer = submit_request(request, auth if isinstance(auth, ApiToken) else None)
@@ -64,6 +64,16 @@ def submit_view(request: HttpRequest) -> HttpResponse:
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+_BEARER: list[Any] = []
+
+
+def _bearer(kind: Any) -> Any:
+    """One authenticator per process (building one inspects its class each time)."""
+    if not _BEARER:
+        _BEARER.append(kind())
+    return _BEARER[0]
 
 
 urlpatterns = [path(INTAKE_PATH.lstrip("/"), submit_view, name="intake_submit")]
