@@ -240,6 +240,20 @@ def scalar(db: str, sql: str) -> int:
     return int(out.strip())
 
 
+def analysis_lag(db: str, *, limit: int) -> tuple[int, float | None]:
+    """(proposals not yet analysed now, seconds until none is), polling the incremental run."""
+    sql = (
+        "SELECT COALESCE((SELECT MAX(id) FROM proposals_proposal), 0) - COALESCE((SELECT "
+        "MAX(last_proposal_id) FROM insights_analysisrun WHERE kind = 'incremental'), 0)"
+    )
+    start = time.monotonic()
+    behind = first = scalar(db, sql)
+    while behind > 0 and time.monotonic() - start < limit:
+        time.sleep(0.5)
+        behind = scalar(db, sql)
+    return first, (time.monotonic() - start if behind <= 0 else None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=60)
@@ -248,6 +262,12 @@ def main() -> None:
     parser.add_argument("--database", default="kenes_bench_intake")
     parser.add_argument("--workers", type=int, default=0, help="KENES_WEB_WORKERS (0: default)")
     parser.add_argument("--threads", type=int, default=0, help="KENES_WEB_THREADS (0: default)")
+    parser.add_argument(
+        "--catch-up-seconds",
+        type=int,
+        default=300,
+        help="how long to wait for the live analysis to catch up after the load",
+    )
     args = parser.parse_args()
     # wrk is one address standing for many citizens: the per-address submission limit
     # (kenes.core.ratelimit, 20 per 10 min) would answer almost everything with 429.
@@ -292,6 +312,18 @@ def main() -> None:
                 lua=POST_LUA,
             )
             show("POST /api/proposals/ (submit)", post)
+            # Live analysis runs in the task worker at a lower priority: how far behind is it
+            # when the load stops, and how long until it has analysed every stored proposal?
+            behind, caught_up = analysis_lag(args.database, limit=args.catch_up_seconds)
+            print(
+                f"live analysis at the end of the run: {behind} proposals behind; "
+                + (
+                    f"caught up {caught_up:.0f} s later"
+                    if caught_up is not None
+                    else f"not caught up within {args.catch_up_seconds} s"
+                ),
+                flush=True,
+            )
         db = args.database
         stored = scalar(db, "SELECT COUNT(*) FROM proposals_proposal") - before
         unledgered = scalar(
@@ -319,7 +351,9 @@ def main() -> None:
             f"p50_ms={post['p50']:.1f} "
             f"p99_ms={post['p99']:.1f} errors={errors:.0f} healthz_per_s={ping['rps']:.0f} "
             f"ratio={intake / ping['rps']:.2f} stored={stored} unledgered={unledgered} "
-            f"keyless={keyless} connections={args.connections} seconds={args.seconds} "
+            f"keyless={keyless} analysis_behind={behind} "
+            f"analysis_caught_up_s={'-' if caught_up is None else round(caught_up)} "
+            f"connections={args.connections} seconds={args.seconds} "
             f"load={load:.1f}",
             flush=True,
         )
