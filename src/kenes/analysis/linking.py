@@ -238,18 +238,23 @@ class BM25:
             df.update(set(d))
         n = len(docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-
-    def scores(self, query: list[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
-        out = np.zeros(len(self.tf))
-        for t in set(query):
-            idf = self.idf.get(t)
-            if idf is None:
-                continue
+        # each term's score per document, computed once (a query then adds a few rows)
+        self.term_scores: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
+        for t, idf in self.idf.items():
+            row = np.zeros(n)
             for i, tf in enumerate(self.tf):
                 f = tf.get(t, 0)
                 if f:
                     denom = f + self.k1 * (1 - self.b + self.b * self.len[i] / self.avg)
-                    out[i] += idf * f * (self.k1 + 1) / denom
+                    row[i] = idf * f * (self.k1 + 1) / denom
+            self.term_scores[t] = row
+
+    def scores(self, query: list[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
+        out = np.zeros(len(self.tf))
+        for t in set(query):
+            row = self.term_scores.get(t)
+            if row is not None:
+                out += row
         return out
 
 
