@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 from kenes.analysis.embeddings import HashingEmbedder
-from kenes.analysis.linking import ArticleLinker, Reference, parse_references
+from kenes.analysis.linking import BM25, ArticleLinker, Reference, parse_references
 from kenes.analysis.summaries import Quote, check_summary, summarize
 from tests.analysis.generate import generate
 
@@ -99,3 +101,19 @@ def test_kazakh_references_in_every_script(text: str) -> None:
     from kenes.analysis.linking import Reference, parse_references
 
     assert parse_references(text) == [Reference("43", "2")]
+
+
+def test_bm25_scores_follow_the_formula() -> None:
+    docs = [["суд", "суд", "право"], ["право", "труд"], ["налог"]]
+    bm = BM25(docs)
+    k1, b, avg = bm.k1, bm.b, sum(map(len, docs)) / len(docs)
+
+    def term(t: str, i: int) -> float:
+        f = docs[i].count(t)
+        df = sum(t in d for d in docs)
+        idf = math.log(1 + (3 - df + 0.5) / (df + 0.5))
+        return idf * f * (k1 + 1) / (f + k1 * (1 - b + b * len(docs[i]) / avg)) if f else 0.0
+
+    got = bm.scores(["суд", "право", "неизвестно", "суд"])
+    assert np.allclose(got, [sum(term(t, i) for t in ("суд", "право")) for i in range(3)])
+    assert got[0] > got[1] > got[2] == 0.0

@@ -273,8 +273,13 @@ def detect_campaigns(
     config: CampaignConfig | None = None,
     embed: EmbedFn | None = None,
     progress: Progress | None = None,
+    family_of: dict[str, str] | None = None,
 ) -> list[Campaign]:
-    """Find campaigns among ``docs`` (given in chronological order)."""
+    """Find campaigns among ``docs`` (given in chronological order).
+
+    ``family_of``, when given, is filled with the lexical families too small to be a campaign:
+    each of their distinct texts (dedup roots) -> the family's representative, the text the
+    cross-language step embeds for the family (near-copies may share its vector)."""
     cfg = config or CampaignConfig()
     by_id = {d.id: d for d in docs}
     # Distinct texts (dedup roots) and their duplicates.
@@ -331,6 +336,8 @@ def detect_campaigns(
                 campaigns.append(camp)
                 continue
         small.append(fam)
+    if family_of is not None:
+        family_of.update((u, fam[0]) for fam in small if len(fam) > 1 for u in fam)
     if embed is not None and campaigns:
         if progress:
             progress("campaigns: cross-language", 0, len(campaigns))

@@ -238,18 +238,23 @@ class BM25:
             df.update(set(d))
         n = len(docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-
-    def scores(self, query: list[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
-        out = np.zeros(len(self.tf))
-        for t in set(query):
-            idf = self.idf.get(t)
-            if idf is None:
-                continue
+        # each term's score per document, computed once (a query then adds a few rows)
+        self.term_scores: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
+        for t, idf in self.idf.items():
+            row = np.zeros(n)
             for i, tf in enumerate(self.tf):
                 f = tf.get(t, 0)
                 if f:
                     denom = f + self.k1 * (1 - self.b + self.b * self.len[i] / self.avg)
-                    out[i] += idf * f * (self.k1 + 1) / denom
+                    row[i] = idf * f * (self.k1 + 1) / denom
+            self.term_scores[t] = row
+
+    def scores(self, query: list[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
+        out = np.zeros(len(self.tf))
+        for t in set(query):
+            row = self.term_scores.get(t)
+            if row is not None:
+                out += row
         return out
 
 
@@ -299,6 +304,7 @@ class ArticleLinker:
         kk_background_ru_only: bool = True,
         kk_background_margin: float | None = -0.03,
         kk_sem_shift: float = 0.0,
+        gloss_margin: float | None = None,
     ) -> None:
         self.embedder = embedder
         self.threshold, self.top_k, self.relative = threshold, top_k, relative
@@ -314,6 +320,7 @@ class ArticleLinker:
         self.bvec = embedder.embed_passages(BACKGROUND)
         self.background_margin = background_margin
         self.gloss_weight = gloss_weight
+        self.gloss_margin = gloss_margin
         self.kk_background_ru_only = kk_background_ru_only
         self.kk_background_margin = (
             background_margin if kk_background_margin is None else kk_background_margin
@@ -334,15 +341,26 @@ class ArticleLinker:
         return sem
 
     def query_vectors(
-        self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None
+        self,
+        texts: Sequence[str],
+        qvec: np.ndarray[Any, Any] | None = None,
+        embedded: Sequence[str] | None = None,
     ) -> np.ndarray[Any, Any]:
         """e5 query vectors of ``texts`` as the model should see them: Kazakh typed in Latin is
         embedded in Cyrillic (and a Latin "i" in a Cyrillic word as "і"). Rows of ``qvec`` (the
-        caller's stored vectors of the raw texts) are reused where nothing changes."""
+        caller's stored vectors) are reused where nothing changes: a row is of the raw text,
+        unless ``embedded`` tells which string it is of - a row whose string already differs
+        from the raw text was prepared by the caller (:func:`kenes.analysis.embedtext.
+        embedding_text`) and is kept as it is."""
         prepared = [for_embedding(t) for t in texts]
         if qvec is None:
             return self.embedder.embed_queries(prepared)
-        redo = [i for i, (a, b) in enumerate(zip(texts, prepared, strict=True)) if a != b]
+        seen = texts if embedded is None else embedded
+        redo = [
+            i
+            for i, (a, b, e) in enumerate(zip(texts, prepared, seen, strict=True))
+            if a != b and e == a
+        ]
         if not redo:
             return qvec
         q = np.array(qvec, dtype=np.float32, copy=True)
@@ -350,14 +368,29 @@ class ArticleLinker:
         return q
 
     def scores(
-        self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None
+        self,
+        texts: Sequence[str],
+        qvec: np.ndarray[Any, Any] | None = None,
+        embedded: Sequence[str] | None = None,
     ) -> np.ndarray[Any, np.dtype[np.float64]]:
         """Combined semantic+lexical score matrix (texts x articles) in [0, 1].
 
         For a Kazakh proposal (the draft may be Russian only) the semantic part also embeds a
         Russian gloss of its words (:func:`kenes.analysis.kk_lexicon.gloss_text`) and the
-        lexical part matches the glossed words too."""
-        q = self.query_vectors(texts, qvec)
+        lexical part matches the glossed words too. The gloss is embedded only where the rest
+        does not decide already (:meth:`needs_gloss`). ``qvec`` and ``embedded``: see
+        :meth:`query_vectors`."""
+        explicit = [self.explicit_links(t) for t in texts]
+        return self._scores(texts, qvec, embedded, [bool(x) for x in explicit])
+
+    def _scores(
+        self,
+        texts: Sequence[str],
+        qvec: np.ndarray[Any, Any] | None,
+        embedded: Sequence[str] | None,
+        explicit: Sequence[bool],
+    ) -> np.ndarray[Any, np.dtype[np.float64]]:
+        q = self.query_vectors(texts, qvec, embedded)
         sem = self._semantic(q)
         # "no article" is decided on the proposal's own embedding (a gloss drops the words the
         # lexicon does not know, i.e. most everyday words).
@@ -370,42 +403,76 @@ class ArticleLinker:
         kk_rows = np.array(kazakh, dtype=bool)
         margin = np.where(kk_rows, self.kk_background_margin, self.background_margin)
         off = bsim.max(axis=1) + margin >= sem.max(axis=1)
-        glossed = {i: gloss_text(t) for i, t in enumerate(texts) if kazakh[i]}
-        glossed = {i: g for i, g in glossed.items() if len(g.split()) >= 2}
-        if glossed and self.gloss_weight > 0:
-            rows = list(glossed)
-            gsem = self._semantic(self.embedder.embed_queries([glossed[i] for i in rows]))
-            g = self.gloss_weight
-            sem[rows] = (1 - g) * sem[rows] + g * gsem
-        # cross-language cosines run lower: a Kazakh proposal's scale is shifted down
-        shift = np.where(kk_rows, self.kk_sem_shift, 0.0)[:, None]
-        sem_n = np.clip((sem - self.sem_low + shift) / (self.sem_high - self.sem_low), 0, 1)
-        lex = np.zeros_like(sem_n, dtype=np.float64)
+        lex = np.zeros_like(sem, dtype=np.float64)
         weights = np.zeros(len(texts), dtype=np.float64)
         for i, t in enumerate(texts):
             raw = self.bm25.scores(query_tokens(t, kazakh=kazakh[i]))
             lex[i] = raw / (raw + 8.0)
             weights[i] = self.kk_lex_weight if kazakh[i] else self.lex_weight
+        # cross-language cosines run lower: a Kazakh proposal's scale is shifted down
+        shift = np.where(kk_rows, self.kk_sem_shift, 0.0)[:, None]
         w = weights[:, None]
-        out = np.asarray((1 - w) * sem_n + w * lex, dtype=np.float64)
-        # "no article": closer to an everyday background topic than to any article.
-        out[off] *= 0.25
+
+        def combine(sem: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
+            sem_n = np.clip((sem - self.sem_low + shift) / (self.sem_high - self.sem_low), 0, 1)
+            out = np.asarray((1 - w) * sem_n + w * lex, dtype=np.float64)
+            # "no article": closer to an everyday background topic than to any article.
+            out[off] *= 0.25
+            return out
+
+        out = combine(sem)
+        if self.gloss_weight <= 0:
+            return out
+        glossed = {
+            i: gloss_text(t)
+            for i, t in enumerate(texts)
+            if kazakh[i] and self.needs_gloss(out[i], explicit=explicit[i])
+        }
+        glossed = {i: g for i, g in glossed.items() if len(g.split()) >= 2}
+        if glossed:
+            rows = list(glossed)
+            gsem = self._semantic(self.embedder.embed_queries([glossed[i] for i in rows]))
+            g = self.gloss_weight
+            sem[rows] = (1 - g) * sem[rows] + g * gsem
+            out[rows] = combine(sem)[rows]
         return out
 
+    def needs_gloss(self, row: np.ndarray[Any, Any], *, explicit: bool) -> bool:
+        """Is a Kazakh proposal's Russian gloss worth embedding? Not when the proposal names
+        an article of the draft (the explicit reference comes first whatever the scores), nor
+        when, without the gloss, its best article leads the next one by ``gloss_margin`` or
+        more (the gloss moves a score by much less: the ranking is decided)."""
+        if explicit:
+            return False
+        if self.gloss_margin is None or len(row) < 2:
+            return True
+        top = np.partition(row, len(row) - 2)[-2:]
+        return bool(top[1] - top[0] < self.gloss_margin)
+
+    def explicit_links(self, text: str) -> list[ArticleLink]:
+        """The draft's articles (and points) ``text`` names, in text order, score 1.0."""
+        links: list[ArticleLink] = []
+        for ref in parse_references(text):
+            if ref.article in self._index and all(x.article != ref.article for x in links):
+                pt = ref.point if (ref.article, ref.point) in self.known_points else None
+                links.append(ArticleLink(ref.article, 1.0, pt, "explicit"))
+        return links
+
     def link(
-        self, texts: Sequence[str], qvec: np.ndarray[Any, Any] | None = None
+        self,
+        texts: Sequence[str],
+        qvec: np.ndarray[Any, Any] | None = None,
+        embedded: Sequence[str] | None = None,
     ) -> list[list[ArticleLink]]:
-        """Best-first article links per text (explicit references first; [] = no article)."""
+        """Best-first article links per text (explicit references first; [] = no article).
+        ``qvec`` and ``embedded``: see :meth:`query_vectors`."""
         out: list[list[ArticleLink]] = []
         if not texts:
             return out
-        mat = self.scores(texts, qvec)
-        for i, text in enumerate(texts):
-            links: list[ArticleLink] = []
-            for ref in parse_references(text):
-                if ref.article in self._index and all(x.article != ref.article for x in links):
-                    pt = ref.point if (ref.article, ref.point) in self.known_points else None
-                    links.append(ArticleLink(ref.article, 1.0, pt, "explicit"))
+        explicit = [self.explicit_links(t) for t in texts]
+        mat = self._scores(texts, qvec, embedded, [bool(x) for x in explicit])
+        for i in range(len(texts)):
+            links = list(explicit[i])
             row = mat[i]
             order = np.argsort(-row)
             best = float(row[order[0]]) if len(order) else 0.0

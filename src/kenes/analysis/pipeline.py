@@ -421,9 +421,12 @@ def analyze(
         CampaignDoc(r.key, r.text, r.lang, dup[r.key] or r.key) for r in chrono if r.key in indexed
     ]
     embed_fn = _SharedEmbed(embedder, canon).embed_queries if embedder is not None else None
+    family_of: dict[str, str] = {}
     with preloaded(features):
         del features
-        camps = detect_campaigns(docs, config=campaign_config, embed=embed_fn, progress=say)
+        camps = detect_campaigns(
+            docs, config=campaign_config, embed=embed_fn, progress=say, family_of=family_of
+        )
     camp_of = {m.id: c for c in camps for m in c.members}
     say("campaigns", len(camps), None)
     timings["campaigns"] = time.perf_counter() - t
@@ -444,10 +447,13 @@ def analyze(
         ):
             continue
         groups.setdefault(dup[r.key] or r.key, []).append(r.key)
-    for members in groups.values():
+    for root, members in groups.items():
         first = by_key[members[0]]
         units.append(ThemeItem(first.key, first.content, first.lang, tuple(members)))
-        unit_embed.append(first.embed)
+        # near-copies of a lexical family too small to be a campaign share the vector of the
+        # family's representative (embedded by the cross-language step already)
+        rep = by_key[family_of.get(root, first.key)]
+        unit_embed.append(rep.embed if rep.embed and rep.lang == first.lang else first.embed)
     unit_of = {m: u for u in units for m in u.member_ids}
 
     # Embeddings, themes, article links.
@@ -467,7 +473,11 @@ def analyze(
             linker = ArticleLinker(draft, embedder)
             for i in range(0, len(units), EMBED_BATCH):
                 chunk = units[i : i + EMBED_BATCH]
-                links = linker.link([u.text for u in chunk], qvec=vecs[i : i + EMBED_BATCH])
+                links = linker.link(
+                    [u.text for u in chunk],
+                    qvec=vecs[i : i + EMBED_BATCH],
+                    embedded=unit_embed[i : i + EMBED_BATCH],
+                )
                 for u, ls in zip(chunk, links, strict=True):
                     unit_links[u.id] = [x.as_dict() for x in ls]
                 say("article links", min(i + EMBED_BATCH, len(units)), len(units))
