@@ -198,7 +198,9 @@ def test_vectorised_sentence_matching_equals_the_set_comparison() -> None:
     for _ in range(120):
         fam = rng.choice(families)
         a = rng.choice(fam)
-        others = [rng.choice(fam if rng.random() < 0.6 else texts) for _ in range(rng.randint(1, 9))]
+        others = [
+            rng.choice(fam if rng.random() < 0.6 else texts) for _ in range(rng.randint(1, 9))
+        ]
         ga, ia = c.sentence_grams(a), c.sentence_infos(a)
         many = c.shared_many(ga, [c.sentence_grams(o) for o in others], 0.6)
         for o, got in zip(others, many, strict=True):
