@@ -335,17 +335,19 @@ def _lexical_files(n: int, seed: int) -> tuple[Path, Path]:
     base.mkdir(exist_ok=True)
     src, gold = base / f"lexical-{n}-{seed}.jsonl", base / f"lexical-{n}-{seed}.gold.jsonl"
     if not (src.is_file() and gold.is_file()):
+        # temporary names of this (n, seed) and process: concurrent runs do not mix their rows
+        tmp_src, tmp_gold = (base / f".{p.name}.{os.getpid()}.tmp" for p in (src, gold))
         with (
-            (base / "src.tmp").open("w", encoding="utf-8") as fs,
-            (base / "gold.tmp").open("w", encoding="utf-8") as fg,
+            tmp_src.open("w", encoding="utf-8") as fs,
+            tmp_gold.open("w", encoding="utf-8") as fg,
         ):
             for r in iter_proposals(n, seed=seed):
                 row = {k: r[k] for k in ("id", "text", "submitted_at")}
                 fs.write(json.dumps(row, ensure_ascii=False) + "\n")
                 truth = {k: r[k] for k in ("id", "lang", "gt_campaign", "gt_kind")}
                 fg.write(json.dumps(truth, ensure_ascii=False) + "\n")
-        (base / "src.tmp").replace(src)
-        (base / "gold.tmp").replace(gold)
+        tmp_src.replace(src)
+        tmp_gold.replace(gold)
     return src, gold
 
 

@@ -20,6 +20,7 @@ signatures, or be written in the other language.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ from .normalize import tokenize
 from .reference import reference_texts
 
 FloatArray = npt.NDArray[np.float32]
+_WORDS = re.compile(r"[^\W\d_]{5,}")
 EmbedFn = Callable[[list[str]], FloatArray]
 Progress = Callable[[str, int, int | None], None]
 
@@ -94,17 +96,203 @@ class _SentInfo:
     pos: float
 
 
+@dataclass(frozen=True, slots=True)
+class SentGrams:
+    """The content sentences of a text in array form, for vectorised comparisons.
+
+    ``grams`` holds the 4-gram hashes of all sentences sorted by value, ``sent`` the sentence
+    of each of them; ``lens`` is the number of distinct 4-grams per sentence, ``weights`` the
+    sentence lengths (folded) and ``spans`` their ``(start, end)`` in the text."""
+
+    spans: npt.NDArray[np.int64]
+    weights: npt.NDArray[np.int64]
+    lens: npt.NDArray[np.int64]
+    grams: U32
+    sent: npt.NDArray[np.int64]
+    total: int
+    flat: U32  # the 4-grams in sentence order (``lens[0]`` of the first sentence, ...)
+    words: U32  # sorted unique hashes of the words of >= 5 letters (quoted-block prefilter)
+
+    def __len__(self) -> int:
+        return len(self.weights)
+
+
+# Packed form of a text's campaign features (one uint32 array, compact to ship and to hold for
+# a million texts): [n, start_1, end_1, weight_1, ..., n_grams_1, ..., n_words, grams of
+# sentence 1, sentence 2, ..., words]. Features = (packed, content MinHash signature or None).
+Features = tuple[U32, U32 | None]
+_PRELOADED: dict[str, Features] = {}
+_EMPTY_I64: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+
+
+def pack_features(sents: Sequence[tuple[int, int, int, float, U32, str]], words: U32) -> U32:
+    n = len(sents)
+    head = [n]
+    for a, b, w, _, _, _ in sents:
+        head += [a, b, w]
+    head += [len(g) for *_, g, _ in sents]
+    head.append(len(words))
+    parts = [np.asarray(head, dtype=np.uint32), *(g for *_, g, _ in sents), words]
+    return np.concatenate(parts).astype(np.uint32, copy=False)
+
+
+def unpack_grams(packed: U32) -> SentGrams:
+    n = int(packed[0])
+    head = packed[1 : 1 + 3 * n].astype(np.int64).reshape(n, 3)
+    lens = packed[1 + 3 * n : 1 + 4 * n].astype(np.int64)
+    nw = int(packed[1 + 4 * n])
+    start = 2 + 4 * n
+    flat = packed[start : start + int(lens.sum())]
+    words = packed[start + len(flat) : start + len(flat) + nw]
+    return _grams_from(head[:, :2], head[:, 2], lens, flat, words)
+
+
+def _grams_from(
+    spans: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.int64],
+    lens: npt.NDArray[np.int64],
+    flat: U32,
+    words: U32,
+) -> SentGrams:
+    sent = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+    order = np.argsort(flat, kind="stable")
+    return SentGrams(
+        spans, weights, lens, flat[order], sent[order], int(weights.sum()), flat, words
+    )
+
+
+def _word_hashes(text: str) -> U32:
+    words = {w for w in _WORDS.findall(text[:20_000].lower())}
+    return np.unique(np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint32, len(words)))
+
+
+@lru_cache(maxsize=50_000)
+def sentence_grams(text: str) -> SentGrams:
+    """:class:`SentGrams` of ``text`` (precomputed features when :func:`preloaded`)."""
+    packed = _PRELOADED.get(text)
+    if packed is not None:
+        return unpack_grams(packed[0])
+    letter = parse_letter(text[:20_000])
+    return unpack_grams(pack_features(_letter_sentences(letter), _word_hashes(letter.text)))
+
+
+def grams_of_infos(infos: Sequence[_SentInfo]) -> SentGrams:
+    """:class:`SentGrams` of sentence infos (a template: spans are meaningless)."""
+    lens = np.array([len(s.grams) for s in infos], dtype=np.int64)
+    flat = (
+        np.fromiter((g for s in infos for g in s.grams), np.uint32, int(lens.sum()))
+        if len(infos)
+        else np.zeros(0, dtype=np.uint32)
+    )
+    weights = np.array([s.weight for s in infos], dtype=np.int64)
+    return _grams_from(
+        np.zeros((len(infos), 2), dtype=np.int64), weights, lens, flat, np.zeros(0, np.uint32)
+    )
+
+
+def match_matrix(a: SentGrams, b: SentGrams, threshold: float) -> npt.NDArray[np.bool_]:
+    """``[i, j]``: sentence i of ``a`` and sentence j of ``b`` have 4-gram Jaccard similarity
+    >= ``threshold`` - every sentence pair at once, from one merge of the two sorted gram
+    arrays (exactly the values of :func:`_sim`, without a Python set per sentence)."""
+    na, nb = len(a), len(b)
+    if not na or not nb:
+        return np.zeros((na, nb), dtype=bool)
+    lo = np.searchsorted(b.grams, a.grams, "left")
+    cnt = np.searchsorted(b.grams, a.grams, "right") - lo
+    hit = cnt > 0
+    if not hit.any():
+        return np.zeros((na, nb), dtype=bool)
+    lo, cnt, asent = lo[hit], cnt[hit], a.sent[hit]
+    total = int(cnt.sum())
+    if total == len(cnt):  # every shared gram occurs once in b (the common case)
+        ai, bi = asent, b.sent[lo]
+    else:
+        offsets = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        ai, bi = np.repeat(asent, cnt), b.sent[np.repeat(lo, cnt) + offsets]
+    inter = np.bincount(ai * nb + bi, minlength=na * nb).reshape(na, nb)
+    union = a.lens[:, None] + b.lens[None, :] - inter
+    # the same float division as _sim: the same decisions at the threshold
+    ok: npt.NDArray[np.bool_] = (inter > 0) & (inter / union >= threshold)
+    return ok
+
+
+def shared_both(a: SentGrams, b: SentGrams, threshold: float) -> tuple[int, int]:
+    """(length of ``a``'s sentences with a fuzzy counterpart in ``b``, same for ``b`` in ``a``)."""
+    ok = match_matrix(a, b, threshold)
+    if not ok.size:
+        return 0, 0
+    return int(a.weights[ok.any(axis=1)].sum()), int(b.weights[ok.any(axis=0)].sum())
+
+
+def shared_many(
+    a: SentGrams, others: Sequence[SentGrams], threshold: float
+) -> list[tuple[int, int]]:
+    """:func:`shared_both` of ``a`` with each of ``others``, in one pass: the 4-grams of all the
+    others are looked up in ``a`` at once (a dozen numpy calls for the whole batch instead of
+    a dozen per pair), with exactly the same values."""
+    na, k = len(a), len(others)
+    if not k:
+        return []
+    if not na:
+        return [(0, 0)] * k
+    nsent = np.array([len(o) for o in others], dtype=np.int64)
+    lens = np.concatenate([o.lens for o in others])
+    grams = np.concatenate([o.flat for o in others])
+    # 1/16 of a 2**16-bit filter of a's 4-grams lets through few of the grams a lacks, which
+    # the exact (binary) search then does not need to look at
+    bitmap = np.zeros(1 << 16, dtype=bool)
+    bitmap[a.grams & 0xFFFF] = True
+    keep = np.flatnonzero(bitmap[grams & 0xFFFF])
+    if not len(keep):
+        return [(0, 0)] * k
+    # global sentence (over all the others) of each kept gram
+    gsent = np.searchsorted(np.cumsum(lens), keep, "right")
+    grams = grams[keep]
+    lo = np.searchsorted(a.grams, grams, "left")
+    cnt = np.searchsorted(a.grams, grams, "right") - lo
+    hit = cnt > 0
+    lo, cnt, gsent = lo[hit], cnt[hit], gsent[hit]
+    total = int(cnt.sum())
+    if not total:
+        return [(0, 0)] * k
+    if total == len(cnt):
+        oi, ai = gsent, a.sent[lo]
+    else:
+        offsets = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        oi, ai = np.repeat(gsent, cnt), a.sent[np.repeat(lo, cnt) + offsets]
+    # (sentence of an other, sentence of a) pairs that share a 4-gram, and how many they share
+    pairs, inter = np.unique(oi * na + ai, return_counts=True)
+    oi, ai = pairs // na, pairs % na
+    ok = inter / (lens[oi] + a.lens[ai] - inter) >= threshold
+    oi, ai = oi[ok], ai[ok]
+    weights = np.concatenate([o.weights for o in others])
+    owner = np.repeat(np.arange(k, dtype=np.int64), nsent)
+    # each other's sentences with a counterpart in a
+    o_got = np.zeros(len(lens), dtype=bool)
+    o_got[oi] = True
+    s_other = np.bincount(owner, weights=weights * o_got, minlength=k)
+    # a's sentences with a counterpart in each other
+    a_got = np.zeros(k * na, dtype=bool)
+    a_got[owner[oi] * na + ai] = True
+    s_a = a_got.reshape(k, na) @ a.weights
+    return [(int(x), int(y)) for x, y in zip(s_a.tolist(), s_other.tolist(), strict=True)]
+
+
 @lru_cache(maxsize=50_000)
 def sentence_infos(text: str) -> tuple[_SentInfo, ...]:
     """Content sentences of ``text`` with their folded character 4-gram sets."""
-    packed = _PRELOADED.get(text)
-    if packed is not None:
-        return unpack_infos(packed[0], text)
-    return _sentence_infos(text)
+    return infos_of_grams(sentence_grams(text), text)
 
 
-def _sentence_infos(text: str) -> tuple[_SentInfo, ...]:
-    return infos_of_letter(parse_letter(text[:20_000]))
+def infos_of_grams(g: SentGrams, text: str) -> tuple[_SentInfo, ...]:
+    n = len(g)
+    if not n:
+        return ()
+    by_sent = np.split(g.grams[np.argsort(g.sent, kind="stable")], np.cumsum(g.lens)[:-1])
+    return tuple(
+        _SentInfo(text[int(a) : int(b)], frozenset(grams.tolist()), int(w), i / n)
+        for i, ((a, b), w, grams) in enumerate(zip(g.spans, g.weights, by_sent, strict=True))
+    )
 
 
 def infos_of_letter(letter: Letter) -> tuple[_SentInfo, ...]:
@@ -134,19 +322,7 @@ def _letter_sentences(letter: Letter) -> list[tuple[int, int, int, float, U32, s
 # The per-text work of campaign detection (letter parsing, 4-gram sets, MinHash signature) is
 # independent of the other texts: :func:`campaign_features` computes it in parallel shards
 # (processes or Dask workers) and :func:`preloaded` hands the results to
-# :func:`detect_campaigns`. Packed form: numpy bytes instead of Python sets (compact to ship
-# and to hold for a million texts); :func:`sentence_infos` unpacks on demand (LRU cached).
-
-PackedInfo = tuple[int, int, int, float, bytes]  # start, end, weight, position, 4-grams
-Features = tuple[tuple[PackedInfo, ...], U32 | None]
-_PRELOADED: dict[str, Features] = {}
-
-
-def unpack_infos(packed: Sequence[PackedInfo], text: str) -> tuple[_SentInfo, ...]:
-    return tuple(
-        _SentInfo(text[a:b], frozenset(np.frombuffer(grams, dtype=np.uint32).tolist()), w, pos)
-        for a, b, w, pos, grams in packed
-    )
+# :func:`detect_campaigns`; :func:`sentence_grams` unpacks on demand (LRU cached).
 
 
 def _signature_of(infos: Sequence[_SentInfo]) -> U32:
@@ -154,10 +330,10 @@ def _signature_of(infos: Sequence[_SentInfo]) -> U32:
 
 
 def campaign_features(letter: Letter, min_content_chars: int = 60) -> Features:
-    """Packed sentence infos and content MinHash signature of a letter parsed without lexicon
+    """Packed sentence grams and content MinHash signature of a letter parsed without lexicon
     (its text at most 20 000 characters long, as :func:`sentence_infos` reads it)."""
     sents = _letter_sentences(letter)
-    packed = tuple((a, b, w, p, grams.tobytes()) for a, b, w, p, grams, _ in sents)
+    packed = pack_features(sents, _word_hashes(letter.text))
     if sum(w for _, _, w, _, _, _ in sents) < min_content_chars:
         return packed, None
     return packed, signature(window_hashes(" ".join(j for *_, j in sents), 5))
@@ -167,19 +343,21 @@ def campaign_features(letter: Letter, min_content_chars: int = 60) -> Features:
 def preloaded(features: Mapping[str, Features]) -> Iterator[None]:
     """Make precomputed :func:`campaign_features` (text -> features) visible to the detector."""
     _PRELOADED.update(features)
+    sentence_grams.cache_clear()
     sentence_infos.cache_clear()
     try:
         yield
     finally:
         _PRELOADED.clear()
+        sentence_grams.cache_clear()
         sentence_infos.cache_clear()
 
 
-def _unit_signature(text: str, infos: Sequence[_SentInfo]) -> U32:
+def _unit_signature(text: str, grams: SentGrams) -> U32:
     packed = _PRELOADED.get(text)
     if packed is not None and packed[1] is not None:
         return packed[1]
-    return _signature_of(infos)
+    return _signature_of(infos_of_grams(grams, text))
 
 
 def _sim(a: frozenset[int], b: frozenset[int]) -> float:
@@ -294,14 +472,17 @@ def detect_campaigns(
         uf.add(u)
         if progress and n % 5000 == 0:
             progress("campaigns: linking", n, len(units))
-        infos = sentence_infos(by_id[u].text)
-        if sum(s.weight for s in infos) < cfg.min_content_chars:
+        text = by_id[u].text
+        grams = sentence_grams(text)
+        size = grams.total
+        if size < cfg.min_content_chars:
             continue
-        mh = _unit_signature(by_id[u].text, infos)
-        size = sum(s.weight for s in infos)
+        mh = _unit_signature(text, grams)
         best = 0.0
         seen = 0
-        for cand, est in lsh.query_scored(mh, limit=cfg.max_scanned):
+        found = lsh.query_scored(mh, limit=cfg.max_scanned)
+        done: dict[int, tuple[int, int]] = {}
+        for at, (cand, est) in enumerate(found):
             if uf.find(cand) == uf.find(u):
                 continue
             seen += 1
@@ -309,12 +490,32 @@ def detect_campaigns(
                 break
             if not _promising(est, size, sizes[cand], cfg):
                 continue
-            other = sentence_infos(by_id[cand].text)
-            s1 = shared(infos, other, cfg.sentence_threshold)
+            if at not in done:
+                # compare u with this candidate and the next ones the loop may reach, at once
+                # (lazily: unions on the way may skip some, then the next batch follows)
+                root = uf.find(u)
+                ahead: list[int] = []
+                room = cfg.max_candidates - seen + 1
+                for j in range(at, len(found)):
+                    other_id, other_est = found[j]
+                    if uf.find(other_id) == root:
+                        continue
+                    if _promising(other_est, size, sizes[other_id], cfg):
+                        ahead.append(j)
+                    room -= 1
+                    if not room:
+                        break
+                batch = [sentence_grams(by_id[found[j][0]].text) for j in ahead]
+                for j, r in zip(
+                    ahead, shared_many(grams, batch, cfg.sentence_threshold), strict=True
+                ):
+                    done[j] = r
+            s1, s2 = done[at]
             if s1 < cfg.min_shared_chars:
                 continue
-            c1 = s1 / max(sum(s.weight for s in infos), 1)
-            c2 = coverage(other, infos, cfg.sentence_threshold)
+            other_total = sizes[cand]
+            c1 = s1 / max(size, 1)
+            c2 = s2 / other_total if other_total else 0.0
             if linked(c1, c2, cfg):
                 uf.union(cand, u)
                 best = max(best, min(c1, c2))
@@ -352,7 +553,6 @@ def detect_campaigns(
     return campaigns
 
 
-_WORDS = re.compile(r"[^\W\d_]{5,}")
 _P61 = (1 << 61) - 1
 _BAND_RNG = np.random.default_rng(20261206)
 # a < 2**29 and 4-gram hashes < 2**32: a * x + b stays below 2**64
@@ -368,6 +568,18 @@ def sentence_keys(s: _SentInfo, bands: int) -> list[tuple[int, int]]:
         return []
     h = (_BAND_A[:bands, None] * grams[None, :] + _BAND_B[:bands, None]) % _P61
     return [(b, int(v)) for b, v in enumerate(h.min(axis=1).tolist())]
+
+
+def _sentence_keys(g: SentGrams, bands: int) -> list[list[tuple[int, int]]]:
+    """:func:`sentence_keys` of every sentence of ``g`` at once (same values)."""
+    if not len(g):
+        return []
+    order = np.argsort(g.sent, kind="stable")
+    grams = g.grams[order].astype(np.uint64)
+    h = (_BAND_A[:bands, None] * grams[None, :] + _BAND_B[:bands, None]) % _P61
+    starts = np.concatenate([[0], np.cumsum(g.lens)[:-1]])
+    mins = np.minimum.reduceat(h, starts, axis=1).T.tolist()
+    return [list(enumerate(row)) for row in mins]
 
 
 def attach_quoted(
@@ -394,70 +606,98 @@ def attach_quoted(
     }
     if not big:
         return 0
-    index: dict[tuple[int, int], list[tuple[str, int]]] = {}
-    proto_infos: dict[str, tuple[_SentInfo, ...]] = {}
+    index: dict[tuple[int, int], list[int]] = {}  # sentence key -> prototype sentences
+    protos: dict[str, SentGrams] = {}
     # prefilter (no parsing): the words (>= 5 letters) of each indexed member; a unit must
-    # contain half of some member's words to be parsed and searched sentence by sentence
-    anchors: dict[str, set[str]] = {}
-    families_of_word: dict[str, set[str]] = {}
+    # contain half of some member's words to be searched sentence by sentence. Words are
+    # compared as CRC-32 hashes, which the workers computed for every text beforehand.
+    anchors: dict[str, set[int]] = {}
+    families_of_word: dict[int, set[str]] = {}
+    owner: list[int] = []  # prototype (rank) of each indexed sentence
     for root, fam in big.items():
         step = max(1, len(fam) // cfg.quote_prototypes)
         for v in fam[::step][: cfg.quote_prototypes]:
-            infos = sentence_infos(by_id[v].text)
-            if len(infos) < 2 or sum(s.weight for s in infos) < cfg.min_template_chars:
+            text = by_id[v].text
+            pg = sentence_grams(text)
+            if len(pg) < 2 or pg.total < cfg.min_template_chars:
                 continue
-            proto_infos[v] = infos
-            for i, si in enumerate(infos):
-                for key in sentence_keys(si, cfg.quote_bands):
-                    index.setdefault(key, []).append((v, i))
-            words = {w for si in infos for w in _WORDS.findall(si.text.lower())}
+            for keys in _sentence_keys(pg, cfg.quote_bands):
+                for key in keys:
+                    index.setdefault(key, []).append(len(owner))
+                owner.append(len(protos))
+            protos[v] = pg
+            words = {
+                zlib.crc32(w.encode())
+                for a, b in pg.spans.tolist()
+                for w in _WORDS.findall(text[a:b].lower())
+            }
             anchors[v] = words
             for w in words:
                 families_of_word.setdefault(w, set()).add(root)
-    if not proto_infos:
+    if not protos:
         return 0
-    word_index: dict[str, list[str]] = {}
+    word_index: dict[int, list[str]] = {}
     for v, words in anchors.items():
-        for w in words:
+        for w in sorted(words):
             if len(families_of_word[w]) <= 2:  # words common to many campaigns tell nothing
                 word_index.setdefault(w, []).append(v)
     need = {v: max(3, len([w for w in ws if w in word_index]) // 2) for v, ws in anchors.items()}
+    known = np.array(sorted(word_index), dtype=np.uint32)
+    proto_ids = list(protos)
+    proto_list = list(protos.values())
+    proto_total = np.array([g.total for g in proto_list], dtype=np.float64)
+    owner_arr = np.array(owner, dtype=np.int64)
+    sent_weight = np.concatenate([g.weights for g in proto_list]).astype(np.float64)
+    index_arr = {key: np.array(p, dtype=np.int64) for key, p in index.items()}
+    del index
+    rank_of = {v: q for q, v in enumerate(proto_ids)}
+    word_protos = {
+        w: np.array([rank_of[v] for v in vs], dtype=np.int64) for w, vs in word_index.items()
+    }
+    need_arr = np.array([need[v] for v in proto_ids], dtype=np.int64)
+    least = min(need.values())
     # a unit can only contain a block if it is at least about as long as the shortest one
-    min_chars = int(
-        cfg.quote_coverage * min(sum(s.weight for s in i) for i in proto_infos.values()) * 0.8
-    )
+    min_chars = int(cfg.quote_coverage * min(g.total for g in protos.values()) * 0.8)
     joined = 0
     for u in units:
         text = by_id[u].text
-        if uf.find(u) in big or len(text) < min_chars:
+        if len(text) < min_chars or uf.find(u) in big:
             continue
-        counts: Counter[str] = Counter()
-        for w in set(_WORDS.findall(text[:20_000].lower())):
-            counts.update(word_index.get(w, ()))
-        if not any(c >= need[v] for v, c in counts.items()):
+        ug = sentence_grams(text)
+        if len(ug) < 2 or ug.total < min_chars:
             continue
-        infos = sentence_infos(text)
-        if len(infos) < 2 or sum(s.weight for s in infos) < min_chars:
+        pos = np.searchsorted(known, ug.words)
+        pos[pos == len(known)] = 0
+        found = ug.words[known[pos] == ug.words] if len(known) else ug.words[:0]
+        if len(found) < least:
             continue
-        hits: dict[str, set[int]] = {}
-        for si in infos:
-            for key in sentence_keys(si, cfg.quote_bands):
-                posting = index.get(key)
-                if posting is None or len(posting) > cfg.quote_max_posting:
-                    continue
-                for v, i in posting:
-                    hits.setdefault(v, set()).add(i)
+        counts = np.bincount(
+            np.concatenate([word_protos[w] for w in found.tolist()]), minlength=len(proto_ids)
+        )
+        if not (counts >= need_arr).any():
+            continue
+        postings = [
+            posting
+            for keys in _sentence_keys(ug, cfg.quote_bands)
+            for key in keys
+            if (posting := index_arr.get(key)) is not None and len(posting) <= cfg.quote_max_posting
+        ]
+        if not postings:
+            continue
+        hit = np.unique(np.concatenate(postings))
+        # length of each prototype's sentences hit, against the share its content must reach
+        got_hit = np.bincount(owner_arr[hit], weights=sent_weight[hit], minlength=len(proto_ids))
+        chosen = np.flatnonzero(got_hit >= cfg.quote_candidate_share * proto_total).tolist()
+        if not chosen:
+            continue
+        res = shared_many(ug, [proto_list[q] for q in chosen], cfg.sentence_threshold)
         best: tuple[float, str] | None = None
-        for v, idx in hits.items():
-            pinfo = proto_infos[v]
-            total = sum(s.weight for s in pinfo)
-            if sum(pinfo[i].weight for i in idx) < cfg.quote_candidate_share * total:
-                continue
-            got = shared(pinfo, infos, cfg.sentence_threshold)
+        for q, (_, got) in zip(chosen, res, strict=True):
+            total = proto_list[q].total
             if got < cfg.min_shared_chars or got < cfg.quote_coverage * total:
                 continue
-            if best is None or got / total > best[0]:
-                best = (got / total, v)
+            if best is None or got / total > best[0]:  # ties: the earliest prototype
+                best = (got / total, proto_ids[q])
         if best is not None:
             uf.union(best[1], u)
             joined += 1
@@ -518,13 +758,20 @@ def _build(
     if len(tmpl) < 2 or sum(s.weight for s in tmpl) < cfg.min_template_chars:
         return None
     members: list[CampaignMember] = []
+    tg = grams_of_infos(tmpl)
     for u in fam:
         for mid in members_of[u]:
-            minfo = sentence_infos(by_id[mid].text)
-            cov = coverage(tmpl, minfo, cfg.sentence_threshold)
+            text = by_id[mid].text
+            mg = sentence_grams(text)
+            ok = match_matrix(tg, mg, cfg.sentence_threshold)
+            got = int(tg.weights[ok.any(axis=1)].sum())  # ok is (template, member) shaped
+            cov = got / tg.total if tg.total else 0.0
             if cov < cfg.member_coverage:
                 continue
-            adds = [s.text for s in minfo if _best(s, tmpl) < cfg.sentence_threshold]
+            matched: list[bool] = np.asarray(ok.any(axis=0)).tolist()
+            adds = [
+                text[a:b] for (a, b), m in zip(mg.spans.tolist(), matched, strict=True) if not m
+            ]
             members.append(CampaignMember(mid, by_id[mid].lang, adds, round(cov, 3)))
     if sum(1 for _ in members) < cfg.min_size:
         return None
