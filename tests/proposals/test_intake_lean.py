@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core import signals
 from django.db import close_old_connections
 from django.test import override_settings
+from django.urls import get_urlconf, reverse
 
 from kenes.api.intake import INTAKE_MIDDLEWARE, IntakeHandler, intake_middleware
 from kenes.proposals.models import Proposal
@@ -146,6 +147,9 @@ def test_the_lean_handler_answers_as_the_site_does(client, version, label, paylo
     # then both answers are the same (and each was a real answer)
     assert site == lean, label
     assert site[0] in (201, 401, 404, 413, 422)
+    # and the thread still resolves and reverses the site's URLs afterwards
+    assert get_urlconf() in (None, settings.ROOT_URLCONF)
+    assert reverse("api-1:proposals_list") == URL
 
 
 def test_a_token_and_an_idempotent_retry_answer_alike_on_both_paths(client, version):
@@ -205,6 +209,8 @@ def test_the_lean_stack_keeps_the_site_order_and_follows_the_site(version):
         }
         seen: list[list[tuple[str, str]]] = []
         with keep_test_connection():
-            b"".join(handler(environ, lambda status, headers, exc=None: seen.append(headers)))
+            answer = handler(environ, lambda status, headers, exc=None: seen.append(headers))
+            b"".join(answer)
+            answer.close()
     names = {name.lower() for name, _value in seen[0]}
     assert "x-frame-options" in names and "content-security-policy" not in names

@@ -2,12 +2,12 @@
 
 A submission through the full site stack passes twenty middlewares (sessions, CSRF, staff
 sign-in, second factor, django-axes, public caching, …), the URL resolver of the whole site and
-ninja's operation machinery — about half of a submission's CPU in the web process, none of it
-needed by an anonymous or token-authenticated JSON submission. :class:`IntakeHandler` is a
+ninja's operation machinery — about a third of a submission's CPU in the web process, none
+of it needed by an anonymous or token-authenticated JSON submission. :class:`IntakeHandler` is a
 Django handler of its own for that one path: the same request object, signals and exception
 handling, only the middlewares that shape an API answer (security headers, language, NUL
-checks, compression, frame and content policies — in the site's order), and a view that calls
-the very function the ninja endpoint calls (:func:`kenes.proposals.api.submit_request`) and
+checks, compression, frame and content policies — in the site's order), and one view, found
+without the site's URL resolver, that calls the very function the ninja endpoint calls (:func:`kenes.proposals.api.submit_request`) and
 renders with the API's own renderer and error handlers, so both paths answer byte for byte
 alike (tests/proposals/test_intake_lean.py compares them). ``kenes.wsgi.application`` sends
 ``POST /api/proposals/`` here and everything else to the site; the OpenAPI schema still
@@ -23,12 +23,13 @@ from django.conf import settings
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import ResolverMatch
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from ninja.errors import AuthenticationError
 
 INTAKE_PATH = "/api/proposals/"
+INTAKE_ROUTE = INTAKE_PATH.lstrip("/")
 
 # The site's middlewares that matter for a JSON submission, kept in the site's order.
 INTAKE_MIDDLEWARE = (
@@ -76,20 +77,6 @@ def _bearer(kind: Any) -> Any:
     return _BEARER[0]
 
 
-urlpatterns = [path(INTAKE_PATH.lstrip("/"), submit_view, name="intake_submit")]
-
-
-class _UrlconfMiddleware:
-    """Resolve against this module's one URL, not the whole site's."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.urlconf = __name__
-        return self.get_response(request)
-
-
 class IntakeHandler(WSGIHandler):
     """A WSGI handler with the intake middlewares only (see the module's docstring)."""
 
@@ -98,7 +85,7 @@ class IntakeHandler(WSGIHandler):
         self._template_response_middleware: list[Any] = []
         self._exception_middleware: list[Any] = []
         handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
-        for name in [*intake_middleware(), f"{__name__}._UrlconfMiddleware"][::-1]:
+        for name in intake_middleware()[::-1]:
             middleware = import_string(name)(handler)
             if hasattr(middleware, "process_view"):
                 self._view_middleware.insert(0, middleware.process_view)
@@ -108,6 +95,13 @@ class IntakeHandler(WSGIHandler):
                 self._exception_middleware.append(middleware.process_exception)
             handler = convert_exception_to_response(middleware)
         self._middleware_chain = handler
+
+    def resolve_request(self, request: HttpRequest) -> ResolverMatch:
+        """Its one view, without the site's resolver; ``reverse()`` still sees the site's URLs
+        (the thread's URLconf is left alone)."""
+        match = ResolverMatch(submit_view, (), {}, url_name="intake_submit", route=INTAKE_ROUTE)
+        request.resolver_match = match
+        return match
 
 
 def dispatch(site: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
