@@ -28,6 +28,10 @@ from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from ninja.errors import AuthenticationError
 
+from kenes.api.urls import api
+from kenes.proposals.api import OptionalBearer, submit_request
+from kenes.proposals.models import ApiToken
+
 INTAKE_PATH = "/api/proposals/"
 INTAKE_ROUTE = INTAKE_PATH.lstrip("/")
 
@@ -48,13 +52,13 @@ def intake_middleware() -> list[str]:
     return [name for name in settings.MIDDLEWARE if name in INTAKE_MIDDLEWARE]
 
 
+# Built once: ninja inspects the authenticator's class each time one is built.
+_AUTH = OptionalBearer()
+
+
 @csrf_exempt
 def submit_view(request: HttpRequest) -> HttpResponse:
-    from kenes.api.urls import api
-    from kenes.proposals.api import OptionalBearer, submit_request
-    from kenes.proposals.models import ApiToken
-
-    auth = _bearer(OptionalBearer)(request)
+    auth = _AUTH(request)
     if not auth:
         return api.on_exception(request, AuthenticationError())
     answer = submit_request(request, auth if isinstance(auth, ApiToken) else None)
@@ -65,16 +69,6 @@ def submit_view(request: HttpRequest) -> HttpResponse:
     for name, value in headers.items():
         response[name] = value
     return response
-
-
-_BEARER: list[Any] = []
-
-
-def _bearer(kind: Any) -> Any:
-    """One authenticator per process (building one inspects its class each time)."""
-    if not _BEARER:
-        _BEARER.append(kind())
-    return _BEARER[0]
 
 
 class IntakeHandler(WSGIHandler):
