@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from kenes.core.bulk import bulk_insert
+from kenes.core.bulk import bulk_insert, held_ids, ids_query
 from kenes.proposals.models import Channel, Proposal, ProposalState, StateChange
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,26 @@ def test_a_duplicate_key_is_djangos_integrity_error_and_rolls_back_alone(version
 
 def test_nothing_to_insert():
     assert bulk_insert(Proposal, []) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="keys are drawn ahead on PostgreSQL")
+def test_keys_drawn_ahead_in_one_statement_are_used_first_and_the_rest_dropped(version):
+    # given keys of two tables drawn in one statement
+    wanted = [(Proposal, 2), (StateChange, 3)]
+    sql, params = ids_query(connection, wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    drawn = {n: sorted(i for t, i in rows if t == n) for n in (0, 1)}
+    assert len(drawn[0]) == 2 and len(drawn[1]) == 3
+    with held_ids(connection, wanted, rows):
+        # when more rows are inserted than were drawn, the held keys go first, then new ones
+        saved = bulk_insert(Proposal, [_proposal(version, f"KNS-TEST-03{i:02d}") for i in range(3)])
+        assert [p.pk for p in saved[:2]] == drawn[0]
+        assert saved[2].pk not in drawn[0] + drawn[1]
+        (change,) = bulk_insert(StateChange, [StateChange(proposal=saved[0], to_state="received")])
+        assert change.pk == drawn[1][0]
+    # then keys left over are not used after the block
+    (later,) = bulk_insert(StateChange, [StateChange(proposal=saved[1], to_state="received")])
+    assert later.pk not in drawn[1]
+    assert Proposal.objects.filter(pk__in=drawn[0]).count() == 2

@@ -14,7 +14,9 @@ Errors are Django's (a duplicate key raises :class:`django.db.IntegrityError`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -61,13 +63,66 @@ def _getter(field: models.Field[Any, Any], connection: Any) -> Callable[[models.
     return converted
 
 
-def _next_ids(cursor: Any, table: str, column: str, n: int) -> list[int]:
+def _sequence(cursor: Any, table: str, column: str) -> str:
     sequence = _SEQUENCES.get((table, column))
     if sequence is None:
         cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
         sequence = _SEQUENCES[(table, column)] = cursor.fetchone()[0]
-    cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, n])
-    return [row[0] for row in cursor.fetchall()]
+    return sequence
+
+
+# Primary keys drawn ahead by :func:`held_ids`, per connection and table.
+_HELD = "_kenes_held_ids"
+
+
+def _next_ids(connection: Any, cursor: Any, table: str, column: str, n: int) -> list[int]:
+    held: deque[int] | None = getattr(connection, _HELD, {}).get(table)
+    ids: list[int] = []
+    while held and len(ids) < n:
+        ids.append(held.popleft())
+    if len(ids) < n:
+        sequence = _sequence(cursor, table, column)
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, n - len(ids)])
+        ids.extend(row[0] for row in cursor.fetchall())
+    return ids
+
+
+def ids_query(
+    connection: Any, wanted: Sequence[tuple[type[models.Model], int]]
+) -> tuple[str, list[Any]]:
+    """One statement drawing the primary keys of several tables (PostgreSQL): rows of
+    (position in ``wanted``, id). Run it, then pass its rows to :func:`held_ids`."""
+    parts: list[str] = []
+    params: list[Any] = []
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for n, (model, count) in enumerate(wanted):
+            pk = model._meta.pk
+            assert pk is not None and pk.column is not None
+            parts.append("SELECT %s::int, nextval(%s) FROM generate_series(1, %s)")
+            params += [n, _sequence(raw, model._meta.db_table, pk.column), count]
+    return " UNION ALL ".join(parts), params
+
+
+@contextlib.contextmanager
+def held_ids(
+    connection: Any,
+    wanted: Sequence[tuple[type[models.Model], int]],
+    rows: Sequence[tuple[int, int]],
+) -> Iterator[None]:
+    """Let the :func:`bulk_insert` calls inside take their keys from ``rows`` (from
+    :func:`ids_query`) before drawing more: a batch writing several tables then spends one
+    round trip on its keys instead of one per table. Ids left unused are dropped at the end
+    (sequences have gaps anyway), so keys are always drawn during the transaction using them.
+    """
+    held: dict[str, deque[int]] = {model._meta.db_table: deque() for model, _n in wanted}
+    for position, ident in sorted(rows):
+        held[wanted[position][0]._meta.db_table].append(ident)
+    setattr(connection, _HELD, held)
+    try:
+        yield
+    finally:
+        setattr(connection, _HELD, {})
 
 
 def bulk_insert(model: type[M], objs: Sequence[M], *, batch_size: int = 5000) -> list[M]:
@@ -91,7 +146,7 @@ def bulk_insert(model: type[M], objs: Sequence[M], *, batch_size: int = 5000) ->
         raw = cursor.cursor
         for start in range(0, len(objs), batch_size):
             chunk = objs[start : start + batch_size]
-            ids = _next_ids(raw, opts.db_table, pk.column, len(chunk))
+            ids = _next_ids(connection, raw, opts.db_table, pk.column, len(chunk))
             with raw.copy(sql) as copy:
                 for obj, ident in zip(chunk, ids, strict=True):
                     copy.write_row([ident, *[get(obj) for get in getters]])

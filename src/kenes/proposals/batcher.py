@@ -49,9 +49,10 @@ from django.utils import translation
 
 from kenes.consultations.models import Consultation
 from kenes.core import crypto, hooks
-from kenes.core.bulk import bulk_insert
+from kenes.core.bulk import bulk_insert, held_ids, ids_query
 from kenes.drafts.models import Version
-from kenes.proposals.models import IdempotencyKey
+from kenes.ledger.models import Entry
+from kenes.proposals.models import IdempotencyKey, Proposal, StateChange
 from kenes.proposals.services import ProposalRow, Submitted, proposals_submit_many
 from kenes.proposals.tokens import (
     ApiSubmitted,
@@ -105,22 +106,69 @@ class Job:
             )
 
 
-def _write(batch: list[Job]) -> dict[Job, ApiSubmitted | ValidationError]:
-    """Write a batch in the current transaction; return each job's outcome."""
-    out: dict[Job, ApiSubmitted | ValidationError] = {}
-    keyed: dict[str, set[str]] = defaultdict(set)
-    for job in batch:
-        if job.key:
-            keyed[job.scope].add(job.key)
-    found: dict[tuple[str, str], IdempotencyKey] = {}
-    if keyed:
+# The keyed submissions of a batch already stored (replays and conflicts).
+_KEYS_TAKEN = (
+    "SELECT id FROM proposals_idempotencykey"
+    " WHERE (scope, key) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
+)
+
+
+def _look_up(
+    pairs: list[tuple[str, str]], wanted: list[tuple[type[Any], int]]
+) -> tuple[dict[tuple[str, str], IdempotencyKey], list[tuple[int, int]]]:
+    """The batch's stored idempotency keys, and (on PostgreSQL) the primary keys of its rows
+    drawn ahead — both in one round trip (a pipeline of two statements)."""
+    ids: list[int] = []
+    id_rows: list[tuple[int, int]] = []
+    if connection.vendor == "postgresql":
+        sql, params = ids_query(connection, wanted)
+        raw = connection.connection
+        with connection.wrap_database_errors:
+            with raw.pipeline():
+                drawn = raw.cursor()
+                drawn.execute(sql, params)
+                taken = raw.cursor() if pairs else None
+                if taken is not None:
+                    taken.execute(_KEYS_TAKEN, [[p[0] for p in pairs], [p[1] for p in pairs]])
+            id_rows = drawn.fetchall()
+            if taken is not None:
+                ids = [row[0] for row in taken.fetchall()]
+        if not ids:
+            return {}, id_rows
+        query = IdempotencyKey.objects.filter(pk__in=ids)
+    elif pairs:
+        keyed: dict[str, list[str]] = defaultdict(list)
+        for scope, key in pairs:
+            keyed[scope].append(key)
         where = Q()
         for scope, names in keyed.items():
-            where |= Q(scope=scope, key__in=sorted(names))
-        found = {
-            (k.scope, k.key): k
-            for k in IdempotencyKey.objects.select_related("proposal").filter(where)
-        }
+            where |= Q(scope=scope, key__in=names)
+        query = IdempotencyKey.objects.filter(where)
+    else:
+        return {}, id_rows
+    found = {(k.scope, k.key): k for k in query.select_related("proposal")}
+    return found, id_rows
+
+
+def _write(batch: list[Job]) -> dict[Job, ApiSubmitted | ValidationError]:
+    """Write a batch in the current transaction; return each job's outcome."""
+    pairs = sorted({(job.scope, job.key) for job in batch if job.key})
+    n = len(batch)
+    wanted: list[tuple[type[Any], int]] = [
+        (Proposal, n),
+        (StateChange, n),
+        (Entry, n),
+        (IdempotencyKey, len(pairs)),
+    ]
+    found, id_rows = _look_up(pairs, wanted)
+    with held_ids(connection, wanted, id_rows):
+        return _write_found(batch, found)
+
+
+def _write_found(
+    batch: list[Job], found: dict[tuple[str, str], IdempotencyKey]
+) -> dict[Job, ApiSubmitted | ValidationError]:
+    out: dict[Job, ApiSubmitted | ValidationError] = {}
     first: dict[tuple[str, str], Job] = {}
     followers: list[tuple[Job, Job]] = []
     groups: dict[tuple[int, str, str, str], list[Job]] = defaultdict(list)
