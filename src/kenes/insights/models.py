@@ -58,6 +58,10 @@ class AnalysisRun(models.Model):
     # A full run's way of reading new letters (kenes.analysis.live.LiveModel.dumps): its
     # learned formulas, Kazakh vocabulary and theme space, used by the incremental step.
     live_model = models.BinaryField(default=b"", blank=True, editable=False)
+    # Ids at or below last_proposal_id that no proposal had when the step passed them, with
+    # when they were first seen missing ({"id": unix seconds}): a concurrent transaction may
+    # still commit them (kenes.insights.services.incremental, "Late commits").
+    gaps = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("analysis run")

@@ -6,19 +6,28 @@ a per-worker :class:`~kenes.analysis.dedup.DedupIndex` per version (rebuilt from
 when cold) and works through a per-version watermark (``AnalysisRun.last_proposal_id``): each
 step analyses *all* proposals above it, so a task for an already analysed proposal does nothing.
 Themes and semantic article links come from the last full run's embedder and themes; formulas
-(greetings, closings, self-introductions) are left out of both."""
+(greetings, closings, self-introductions) are left out of both.
+
+Late commits (PostgreSQL): ids are drawn when a transaction writes, not when it commits, so a
+batch of one web process can commit after a later-numbered batch of another — after a step has
+already moved the watermark past it. Each step therefore records the ids at or below its new
+watermark that no proposal has (``AnalysisRun.gaps``) and looks for them again in the next
+steps; a gap is forgotten after :data:`GAP_SECONDS` (a rolled-back or unused id, or a
+transaction open that long — the next full run covers it). SQLite commits one writer at a time,
+so ids there are visible in order and no gap can fill later."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from kenes.analysis.campaigns import match_template, sentence_infos
@@ -308,6 +317,7 @@ def _state_for(version_id: int, run: AnalysisRun) -> _VersionState:
             Proposal.objects.filter(
                 version_id=version_id, pk__gt=state.indexed_upto, pk__lte=run.last_proposal_id
             )
+            .exclude(pk__in=[int(k) for k in run.gaps or {}])  # not analysed yet
             .order_by("pk")
             .values_list("pk", "text")
             .iterator(chunk_size=2000),
@@ -342,6 +352,7 @@ def _incremental_run(version_id: int) -> AnalysisRun:
             status=AnalysisRun.Status.RUNNING,
             model_version=MODEL_VERSION,
             last_proposal_id=full.last_proposal_id if full else 0,
+            gaps=full.gaps if full else {},
         )
     return run
 
@@ -519,7 +530,7 @@ def proposal_analyze_new(*, proposal_id: int) -> int:
         # plain FOR UPDATE made each intake commit wait for the whole analysis step.
         Version.objects.select_for_update(no_key=True).filter(pk=vid).values_list("pk").first()
         run = _incremental_run(vid)
-        if proposal_id <= run.last_proposal_id:
+        if proposal_id <= run.last_proposal_id and str(proposal_id) not in run.gaps:
             return 0
         try:
             return _analyze_fresh(vid, run)
@@ -528,10 +539,36 @@ def proposal_analyze_new(*, proposal_id: int) -> int:
             raise
 
 
+GAP_SECONDS = 600.0
+
+
+def missing_ids(low: int, high: int) -> list[int]:
+    """Ids in (low, high] that no stored proposal (of any version) has — PostgreSQL only."""
+    if connection.vendor != "postgresql" or high <= low:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT g FROM generate_series(%s::bigint, %s::bigint) AS g WHERE NOT EXISTS"
+            " (SELECT 1 FROM proposals_proposal AS p WHERE p.id = g)",
+            [low + 1, high],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def open_gaps(run: AnalysisRun, now: float) -> dict[int, float]:
+    """The run's gaps still worth looking for (see the module docstring)."""
+    return {int(k): float(v) for k, v in (run.gaps or {}).items() if now - float(v) < GAP_SECONDS}
+
+
 def _analyze_fresh(vid: int, run: AnalysisRun) -> int:
     state = _state_for(vid, run)
+    now = time.time()
+    gaps = open_gaps(run, now)
+    where = Q(pk__gt=run.last_proposal_id)
+    if gaps:
+        where |= Q(pk__in=sorted(gaps))
     fresh = list(
-        Proposal.objects.filter(version_id=vid, pk__gt=run.last_proposal_id)
+        Proposal.objects.filter(where, version_id=vid)
         .order_by("pk")
         .values_list("pk", "text", "article_id", "point_id", "language")
     )
@@ -570,8 +607,13 @@ def _analyze_fresh(vid: int, run: AnalysisRun) -> int:
         state.templates[camp.pk] = camp.template
         state.campaign_of.update(dict.fromkeys(members, camp.pk))
         made += 1
+    upto = max([run.last_proposal_id, *(row[0] for row in fresh)])
+    for row in fresh:
+        gaps.pop(row[0], None)
+    gaps.update(dict.fromkeys(missing_ids(run.last_proposal_id, upto), now))
     AnalysisRun.objects.filter(pk=run.pk).update(
-        last_proposal_id=fresh[-1][0] if fresh else run.last_proposal_id,
+        last_proposal_id=upto,
+        gaps={str(k): v for k, v in sorted(gaps.items())},
         n_proposals=F("n_proposals") + len(fresh),
         n_duplicates=F("n_duplicates") + len(out["dups"]),
         n_campaigns=F("n_campaigns") + made,

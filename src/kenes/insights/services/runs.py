@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -171,6 +171,22 @@ def _links_of(
     return out
 
 
+GAP_WINDOW = 20_000
+
+
+def _unread(version: Version, upto: int, read: set[int]) -> dict[str, float]:
+    """The ids just below the run's watermark that it did not read and no other version
+    holds: a transaction may still commit them, so the incremental step looks for them again
+    (kenes.insights.services.incremental, "Late commits"). PostgreSQL only."""
+    if connection.vendor != "postgresql" or upto <= 0:
+        return {}
+    low = max(0, upto - GAP_WINDOW)
+    others = Proposal.objects.filter(pk__gt=low, pk__lte=upto).exclude(version=version)
+    taken = read | set(others.values_list("pk", flat=True))
+    now = time.time()
+    return {str(i): now for i in range(low + 1, upto + 1) if i not in taken}
+
+
 @transaction.atomic
 def _replace(run: AnalysisRun, version: Version, result: Any, upto: int, actor: Actor) -> None:
     # NO KEY: excludes the incremental steps, not the submissions (see incremental.py).
@@ -294,6 +310,7 @@ def _replace(run: AnalysisRun, version: Version, result: Any, upto: int, actor: 
         status=AnalysisRun.Status.DONE,
         finished_at=timezone.now(),
         last_proposal_id=upto,
+        gaps=_unread(version, upto, {int(p.id) for p in result.proposals}),
         n_proposals=len(result.proposals),
         n_duplicates=len(dups),
         n_campaigns=Campaign.objects.filter(version=version).count(),
