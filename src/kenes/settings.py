@@ -341,6 +341,9 @@ KENES_FLOOD_WINDOW = int(os.environ.get("KENES_FLOOD_WINDOW", "3600"))
 # A lost API response: a retry with the same Idempotency-Key shows the secret again within
 # this many seconds (the secret is kept encrypted until then, then erased).
 KENES_RECEIPT_REPLAY_SECONDS = int(os.environ.get("KENES_RECEIPT_REPLAY_SECONDS", "86400"))
+# Where the live analysis step runs in the web process (the demo: KENES_INSIGHTS_INLINE, on in
+# DEBUG), build its state in the background on the process's first request.
+KENES_INSIGHTS_WARM = _env_bool("KENES_INSIGHTS_WARM", DEBUG)
 
 # Staff sign-in: lockout after repeated failures (django-axes) and a TOTP second factor
 # (django-otp) when KENES_STAFF_OTP is on (production).

@@ -168,3 +168,35 @@ def test_a_young_version_is_analysed_whole_at_each_arrival(
     with django_capture_on_commit_callbacks(execute=True):
         later = submit_at(texts[3])
     assert AnalysisRun.objects.filter(kind="full").count() == 3 and themes_of(later)
+
+
+def test_warming_up_builds_the_step_for_open_consultations_once(corpus, submit_at, version):
+    # given a full run, and the version's consultation open
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kenes.consultations.models import Consultation
+    from kenes.insights.services import incremental
+
+    services.analysis_run_full(actor=None, version=version, embedder="hashing")
+    now = timezone.now()
+    Consultation.objects.create(
+        version=version, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9)
+    )
+    incremental._STATES.clear()
+    # when the process warms up (as on its first request in the demo)
+    assert incremental.warm_up() == [version.pk]
+    state = incremental._STATES[version.pk]
+    # then the step's state, embedder and linker are built before any proposal arrives
+    assert state.semantic is not None and state.semantic.linker is not None
+    # and the first proposal is analysed with that very state, not a rebuilt one
+    q = submit_at(
+        "Предлагаю в статье 5 закрепить публикацию всех отчётов комиссии.", article_number="5"
+    )
+    assert services.proposal_analyze_new(proposal_id=q.pk) == 1
+    assert incremental._STATES[version.pk] is state
+    assert ArticleLink.objects.filter(proposal=q).exists()
+    # and a closed consultation is not warmed
+    Consultation.objects.filter(version=version).update(closes_at=now - timedelta(hours=1))
+    assert incremental.warm_up() == []

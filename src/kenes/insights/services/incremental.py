@@ -517,6 +517,28 @@ def _duplicates_campaign(
     return camp
 
 
+def warm_up() -> list[int]:
+    """Build the step's state (duplicate index, embedder, the draft's linker, the last run's
+    live model) for each version whose consultation is open, so the first proposal after a
+    (re)start is analysed in a moment instead of after the model is loaded and the draft's
+    passages embedded. Returns the versions warmed. Called in the background on a process's
+    first request when the step runs in the web process (the demo; kenes.insights.apps)."""
+    from kenes.consultations.models import Consultation
+
+    warmed: list[int] = []
+    for consultation in Consultation.objects.order_by("pk"):
+        vid = consultation.version_id
+        if not consultation.is_open() or vid in warmed:
+            continue
+        with _LOCK, transaction.atomic():
+            state = _state_for(vid, _incremental_run(vid))
+            sem = _semantic_for(state, vid)
+            if sem is not None:
+                sem.embedder.embed_queries(["Кеңес"])  # the model's weights, loaded once
+        warmed.append(vid)
+    return warmed
+
+
 def proposal_analyze_new(*, proposal_id: int) -> int:
     """The incremental step (see the module docstring). Returns how many proposals it analysed."""
     version_id = Proposal.objects.filter(pk=proposal_id).values_list("version_id", flat=True)
