@@ -7,10 +7,13 @@ distinct texts the automatic count (stability of subsamples) settles on two.
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from kenes.core.seeding import SeedContext
 from kenes.drafts.models import Version
 from kenes.insights.models import AnalysisRun
 from kenes.insights.services import analysis_run_full
+from kenes.insights.services.incremental import warm_up
 
 
 def seed(ctx: SeedContext) -> None:
@@ -25,3 +28,8 @@ def seed(ctx: SeedContext) -> None:
             f"campaigns, {run.n_themes} themes ({run.timings.get('total', 0):.1f} s, "
             "multilingual-e5-small)."
         )
+    if settings.KENES_INSIGHTS_WARM:
+        # The draft's passage vectors of each open consultation, stored now: the demo's first
+        # proposal is then analysed in a moment, not after the draft is embedded.
+        warmed = warm_up()
+        ctx.say(f"Insights: live analysis ready for {len(warmed)} open consultation(s).")

