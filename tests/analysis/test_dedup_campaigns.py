@@ -3,9 +3,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
-from kenes.analysis.campaigns import CampaignDoc, detect_campaigns
+from kenes.analysis.campaigns import (
+    CampaignConfig,
+    CampaignDoc,
+    _covers_template,
+    detect_campaigns,
+)
 from kenes.analysis.dedup import DedupIndex
 from tests.analysis.generate import CAMPAIGNS, generate
 
@@ -212,3 +218,19 @@ def test_vectorised_sentence_matching_equals_the_set_comparison() -> None:
     packed, _sig = c.campaign_features(parse_letter(texts[0]))
     with c.preloaded({texts[0]: (packed, None)}):
         assert c.sentence_infos(texts[0]) == c.infos_of_letter(parse_letter(texts[0]))
+
+
+def test_a_translation_must_cover_the_template_not_only_resemble_it() -> None:
+    """Cross-language attachment checks coverage as the lexical path does: a letter in the
+    other language that repeats one sentence of a five-sentence template is not a copy (seed
+    200 of the letters bench: a Russian proposal on article 9 joined the Kazakh campaign)."""
+    cfg = CampaignConfig()
+    template = np.eye(5, 8, dtype=np.float32)  # five unrelated sentences
+    sents = ["x" * 60] * 5
+    one = np.eye(5, 8, dtype=np.float32)[:1] * 0.9
+    assert not _covers_template(one, template, sents, cfg)
+    three = np.vstack([np.eye(5, 8, dtype=np.float32)[:3] * 0.8, np.ones((1, 8)) * 0.1])
+    assert _covers_template(three.astype(np.float32), template, sents, cfg)
+    # by length: one long sentence of the template is most of it
+    assert _covers_template(one, template, ["x" * 300] + ["x" * 40] * 4, cfg)
+    assert not _covers_template(one[:0], template, sents, cfg)

@@ -943,6 +943,10 @@ def _attach_translations(
         camp = campaigns[live[j]]
         doc = by_id[cands[row][0]]
         tsv = tsv_of.get(live[j])
+        if tsv is not None and not _covers_template(
+            vecs(member_sents[doc.id], doc.lang), tsv, camp.template_sentences, cfg
+        ):
+            continue
         for u in cands[row]:
             for mid in members_of[u]:
                 sents = member_sents[mid]
@@ -960,6 +964,21 @@ def _attach_translations(
                         mid, by_id[mid].lang, adds, round(float(scores[row, j]), 3), "embedding"
                     )
                 )
+
+
+def _covers_template(
+    member: FloatArray, template: FloatArray, template_sents: list[str], cfg: CampaignConfig
+) -> bool:
+    """Does a letter in another language cover ``member_coverage`` of the template (by length),
+    a template sentence counting as covered when one of the letter's sentences reaches
+    ``xlang_sentence_threshold``? The membership rule of the lexical path, in embedding space:
+    a letter close to the template as a whole but repeating one of its sentences is no copy."""
+    if not len(member):
+        return False
+    best = (template @ member.T).max(axis=1)
+    weights = np.array([len(t) for t in template_sents], dtype=np.float64)
+    covered = float(weights[best >= cfg.xlang_sentence_threshold].sum())
+    return covered >= cfg.member_coverage * float(weights.sum())
 
 
 def match_template(
