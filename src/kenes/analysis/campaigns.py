@@ -41,7 +41,7 @@ from .dedup import (
     window_hashes_many,
 )
 from .letters import Letter, content_text, parse_letter
-from .normalize import tokenize
+from .normalize import tokenize, tokenize_cached
 from .reference import reference_texts
 
 FloatArray = npt.NDArray[np.float32]
@@ -311,7 +311,7 @@ def _letter_sentences(letter: Letter) -> list[tuple[int, int, int, float, U32, s
     n = max(len(sents), 1)
     kept = []
     for i, s in enumerate(sents):
-        joined = " ".join(tokenize(s.text))
+        joined = " ".join(tokenize_cached(s.text))
         if len(joined) >= 3:
             kept.append((s.start, s.end, len(joined), i / n, joined))
     grams = window_hashes_many([j for *_, j in kept], 4)
@@ -337,6 +337,30 @@ def campaign_features(letter: Letter, min_content_chars: int = 60) -> Features:
     if sum(w for _, _, w, _, _, _ in sents) < min_content_chars:
         return packed, None
     return packed, signature(window_hashes(" ".join(j for *_, j in sents), 5))
+
+
+def campaign_features_many(
+    letters: Sequence[Letter],
+    min_content_chars: int = 60,
+    *,
+    known: Mapping[str, U32 | None] | None = None,
+) -> list[Features]:
+    """:func:`campaign_features` of each letter (same values). ``known`` maps a joined token
+    string to its 5-shingle MinHash signature when it is computed already (the duplicate
+    stage's whole text: a letter without formulas has the same string), which is reused."""
+    out: list[Features] = []
+    for letter in letters:
+        sents = _letter_sentences(letter)
+        packed = pack_features(sents, _word_hashes(letter.text))
+        if sum(w for _, _, w, _, _, _ in sents) < min_content_chars:
+            out.append((packed, None))
+            continue
+        content = " ".join(j for *_, j in sents)
+        sig = known.get(content) if known is not None else None
+        if sig is None:
+            sig = signature(window_hashes(content, 5))
+        out.append((packed, sig))
+    return out
 
 
 @contextmanager
