@@ -247,3 +247,39 @@ def test_one_pass_per_text_work_equals_the_separate_stages() -> None:
         assert same(letter, None if {"binary", "empty"} & set(p[0]) else next(separate))
     # control characters are counted once per distinct character, with the same total
     assert "binary" in _flags("ab\x01\x02\n" * 30) and "binary" not in _flags("абв\nгде\n" * 30)
+
+
+def test_campaign_checks_in_workers_give_the_same_campaigns() -> None:
+    """The candidate checks computed ahead in the workers, block by block (small blocks here,
+    so that several are in flight), give exactly the campaigns of the in-process linking; the
+    workers foresee the pairs the linking asks for."""
+    from kenes.analysis.campaigns import (
+        CampaignDoc,
+        campaign_features,
+        detect_campaigns,
+        preloaded,
+    )
+    from kenes.analysis.letters import parse_letter
+
+    rows = generate(600, seed=9)
+    idx = DedupIndex()
+    for r in rows:
+        idx.add(r["id"], r["text"])
+    docs = [CampaignDoc(r["id"], r["text"], r["lang"], idx.uf.find(r["id"])) for r in rows]
+    features = {d.text: campaign_features(parse_letter(d.text[:20_000])) for d in docs}
+    said: list[str] = []
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        said.append(stage)
+
+    pool = ProcessRunner(2)
+    try:
+        with preloaded(features):
+            one = detect_campaigns(docs)
+            two = detect_campaigns(docs, runner=pool, link_block=40, progress=progress)
+    finally:
+        pool.close()
+    assert one and one == two
+    stat = next(s for s in said if "checks in workers" in s)
+    hits, asked = (int(x) for x in stat.split()[-2].split("/"))
+    assert asked and hits == asked, stat

@@ -480,7 +480,12 @@ def analyze(
     with preloaded(features):
         del features
         camps = detect_campaigns(
-            docs, config=campaign_config, embed=embed_fn, progress=say, family_of=family_of
+            docs,
+            config=campaign_config,
+            embed=embed_fn,
+            progress=say,
+            family_of=family_of,
+            runner=run,
         )
     camp_of = {m.id: c for c in camps for m in c.members}
     say("campaigns", len(camps), None)
