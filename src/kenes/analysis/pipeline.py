@@ -414,6 +414,7 @@ def analyze(
     campaign_config: CampaignConfig | None = None,
     theme_k: int | None = None,
     runner: Runner | None = None,
+    campaign_checks_in_workers: bool = False,
 ) -> AnalysisResult:
     """Run the whole analysis. ``embedder=None`` skips everything that needs embeddings.
 
@@ -485,7 +486,9 @@ def analyze(
             embed=embed_fn,
             progress=say,
             family_of=family_of,
-            runner=run,
+            # off by default: at 100k the checks cost the workers more than they saved the
+            # main process (bench/README-analysis.md, branch lex1m2)
+            runner=run if campaign_checks_in_workers else None,
         )
     camp_of = {m.id: c for c in camps for m in c.members}
     say("campaigns", len(camps), None)
