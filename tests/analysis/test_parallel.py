@@ -193,3 +193,93 @@ def test_band_index_is_ranked_deterministic_and_bounded() -> None:
     # copy1 only in the 2 that "near" is not in, copy2-4 in none
     assert idx.query(base) == ["same", "copy0", "copy1", "near"]
     assert idx.query(base, limit=2) == ["same", "copy0"]
+
+
+def test_one_pass_per_text_work_equals_the_separate_stages() -> None:
+    """The combined shard (one tokenisation, one parse for both lexicon versions, the
+    duplicate signature reused by the campaign stage) gives exactly the separate results."""
+    import numpy as np
+
+    from kenes.analysis.campaigns import campaign_features, campaign_features_many
+    from kenes.analysis.dedup import prepare_texts
+    from kenes.analysis.letters import FormulaLexicon, parse_letter, parse_letter_both
+    from kenes.analysis.normalize import tokenize
+    from kenes.analysis.pipeline import _flags, letters_shard, text_shard
+
+    rows = _rows(300, seed=21)
+    texts = [r["text"][:20_000] for r in rows]
+    lexicon = FormulaLexicon.learn(texts, min_docs=3)
+    assert len(lexicon)  # greetings and closings recur: the lexicon path is exercised
+
+    def same(a: Any, b: Any) -> bool:
+        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+            return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.array_equal(a, b)
+        if isinstance(a, list | tuple):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        return bool(a == b)
+
+    both_differ = 0
+    for text in texts:
+        plain, learned = parse_letter_both(text, lexicon)
+        assert plain == parse_letter(text)
+        assert learned == parse_letter(text, lexicon)
+        both_differ += plain is not learned
+    assert both_differ
+
+    plain_letters = [parse_letter(t) for t in texts]
+    known = {" ".join(tokenize(t)): p[2] for t, p in zip(texts, prepare_texts(texts), strict=True)}
+    many = campaign_features_many(
+        plain_letters, known={k: v for k, v in known.items() if v is not None}
+    )
+    assert same(many, [campaign_features(x) for x in plain_letters])
+    tokens = [tokenize(t) for t in texts]
+    assert same(prepare_texts(texts, tokens=tokens), prepare_texts(texts))
+
+    items = [(t, "") for t in texts]
+    combined = text_shard((items, lexicon.keys))
+    prepared = prepare_shard(items)
+    usable = [
+        t for t, p in zip(texts, prepared, strict=True) if not {"binary", "empty"} & set(p[0])
+    ]
+    separate = iter(letters_shard((usable, lexicon.keys)))
+    for (prep, letter), p in zip(combined, prepared, strict=True):
+        assert same(prep, p)
+        assert same(letter, None if {"binary", "empty"} & set(p[0]) else next(separate))
+    # control characters are counted once per distinct character, with the same total
+    assert "binary" in _flags("ab\x01\x02\n" * 30) and "binary" not in _flags("абв\nгде\n" * 30)
+
+
+def test_campaign_checks_in_workers_give_the_same_campaigns() -> None:
+    """The candidate checks computed ahead in the workers, block by block (small blocks here,
+    so that several are in flight), give exactly the campaigns of the in-process linking; the
+    workers foresee the pairs the linking asks for."""
+    from kenes.analysis.campaigns import (
+        CampaignDoc,
+        campaign_features,
+        detect_campaigns,
+        preloaded,
+    )
+    from kenes.analysis.letters import parse_letter
+
+    rows = generate(600, seed=9)
+    idx = DedupIndex()
+    for r in rows:
+        idx.add(r["id"], r["text"])
+    docs = [CampaignDoc(r["id"], r["text"], r["lang"], idx.uf.find(r["id"])) for r in rows]
+    features = {d.text: campaign_features(parse_letter(d.text[:20_000])) for d in docs}
+    said: list[str] = []
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        said.append(stage)
+
+    pool = ProcessRunner(2)
+    try:
+        with preloaded(features):
+            one = detect_campaigns(docs)
+            two = detect_campaigns(docs, runner=pool, link_block=40, progress=progress)
+    finally:
+        pool.close()
+    assert one and one == two
+    stat = next(s for s in said if "checks in workers" in s)
+    hits, asked = (int(x) for x in stat.split()[-2].split("/"))
+    assert asked and hits == asked, stat

@@ -41,7 +41,8 @@ from .dedup import (
     window_hashes_many,
 )
 from .letters import Letter, content_text, parse_letter
-from .normalize import tokenize
+from .normalize import tokenize, tokenize_cached
+from .parallel import Runner, submit
 from .reference import reference_texts
 
 FloatArray = npt.NDArray[np.float32]
@@ -311,7 +312,7 @@ def _letter_sentences(letter: Letter) -> list[tuple[int, int, int, float, U32, s
     n = max(len(sents), 1)
     kept = []
     for i, s in enumerate(sents):
-        joined = " ".join(tokenize(s.text))
+        joined = " ".join(tokenize_cached(s.text))
         if len(joined) >= 3:
             kept.append((s.start, s.end, len(joined), i / n, joined))
     grams = window_hashes_many([j for *_, j in kept], 4)
@@ -337,6 +338,30 @@ def campaign_features(letter: Letter, min_content_chars: int = 60) -> Features:
     if sum(w for _, _, w, _, _, _ in sents) < min_content_chars:
         return packed, None
     return packed, signature(window_hashes(" ".join(j for *_, j in sents), 5))
+
+
+def campaign_features_many(
+    letters: Sequence[Letter],
+    min_content_chars: int = 60,
+    *,
+    known: Mapping[str, U32 | None] | None = None,
+) -> list[Features]:
+    """:func:`campaign_features` of each letter (same values). ``known`` maps a joined token
+    string to its 5-shingle MinHash signature when it is computed already (the duplicate
+    stage's whole text: a letter without formulas has the same string), which is reused."""
+    out: list[Features] = []
+    for letter in letters:
+        sents = _letter_sentences(letter)
+        packed = pack_features(sents, _word_hashes(letter.text))
+        if sum(w for _, _, w, _, _, _ in sents) < min_content_chars:
+            out.append((packed, None))
+            continue
+        content = " ".join(j for *_, j in sents)
+        sig = known.get(content) if known is not None else None
+        if sig is None:
+            sig = signature(window_hashes(content, 5))
+        out.append((packed, sig))
+    return out
 
 
 @contextmanager
@@ -452,8 +477,16 @@ def detect_campaigns(
     embed: EmbedFn | None = None,
     progress: Progress | None = None,
     family_of: dict[str, str] | None = None,
+    runner: Runner | None = None,
+    link_block: int = 2000,
 ) -> list[Campaign]:
     """Find campaigns among ``docs`` (given in chronological order).
+
+    ``runner`` (with more than one worker, and the per-text features :func:`preloaded`) runs
+    the sentence-by-sentence checks of the candidate pairs in its workers, ``link_block``
+    units at a time, ahead of the linking (see :class:`_AheadChecks`); the linking itself still
+    runs here, in unit order, and takes the checks' results - the same values as computed
+    here (a pair the workers did not foresee is computed here), so the result is the same.
 
     ``family_of``, when given, is filled with the lexical families too small to be a campaign:
     each of their distinct texts (dedup roots) -> the family's representative, the text the
@@ -468,7 +501,12 @@ def detect_campaigns(
     uf = UnionFind()
     lsh = BandIndex(cfg.lsh_threshold)
     sizes: dict[str, int] = {}  # content length of indexed units
+    ahead_checks: _AheadChecks | None = None
+    if runner is not None and runner.workers > 1 and _PRELOADED and units:
+        ahead_checks = _AheadChecks(units, by_id, uf, lsh, sizes, cfg, runner, link_block)
     for n, u in enumerate(units):
+        if ahead_checks is not None:
+            ahead_checks.reach(n)
         uf.add(u)
         if progress and n % 5000 == 0:
             progress("campaigns: linking", n, len(units))
@@ -505,11 +543,17 @@ def detect_campaigns(
                     room -= 1
                     if not room:
                         break
-                batch = [sentence_grams(by_id[found[j][0]].text) for j in ahead]
-                for j, r in zip(
-                    ahead, shared_many(grams, batch, cfg.sentence_threshold), strict=True
-                ):
-                    done[j] = r
+                known = ahead_checks.take(u, [found[j][0] for j in ahead]) if ahead_checks else {}
+                rest = [j for j in ahead if found[j][0] not in known]
+                for j in ahead:
+                    if found[j][0] in known:
+                        done[j] = known[found[j][0]]
+                if rest:
+                    batch = [sentence_grams(by_id[found[j][0]].text) for j in rest]
+                    for j, r in zip(
+                        rest, shared_many(grams, batch, cfg.sentence_threshold), strict=True
+                    ):
+                        done[j] = r
             s1, s2 = done[at]
             if s1 < cfg.min_shared_chars:
                 continue
@@ -522,6 +566,10 @@ def detect_campaigns(
         if best < cfg.prototype_threshold:
             lsh.insert(u, mh)
             sizes[u] = size
+    if ahead_checks is not None:
+        ahead_checks.close()
+        if progress:
+            progress(f"campaigns: checks in workers {ahead_checks.stats()}", len(units), None)
     if cfg.quote_search:
         if progress:
             progress("campaigns: quoted key blocks", 0, len(units))
@@ -551,6 +599,155 @@ def detect_campaigns(
         c.members.sort(key=lambda m: rank[m.id])
         c.representative_ids = [m.id for m in sorted(c.members, key=lambda m: -m.coverage)[:3]]
     return campaigns
+
+
+def shared_shard(
+    job: tuple[list[U32], list[tuple[int, list[int]]], float],
+) -> list[list[tuple[int, int]]]:
+    """In a worker: :func:`shared_many` of each (unit, candidates) pair list of a block, the
+    texts given as packed features (each shipped and unpacked once per job)."""
+    packs, pairs, threshold = job
+    grams: dict[int, SentGrams] = {}
+
+    def get(i: int) -> SentGrams:
+        g = grams.get(i)
+        if g is None:
+            g = grams[i] = unpack_grams(packs[i])
+        return g
+
+    return [shared_many(get(a), [get(b) for b in bs], threshold) for a, bs in pairs]
+
+
+def _size_sig(packed: Features) -> tuple[int, U32 | None]:
+    """(content length, content signature) of a text's packed features, without unpacking."""
+    arr, sig = packed
+    n = int(arr[0])
+    return int(arr[1 : 1 + 3 * n][2::3].astype(np.int64).sum()), sig
+
+
+class _AheadChecks:
+    """The candidate checks of the campaign linking, computed in the runner's workers ahead of
+    the linking loop.
+
+    For a block of units the candidates are foreseen from the state of the linking when the
+    block is prepared: the LSH index as it is then, plus every unit of this block and of the
+    one before it (some of which the loop will index on the way), minus the candidates already
+    in the unit's family (families only grow). Up to ``max_candidates + slack`` of each are
+    sent, with the texts' packed features, as shards of work; while the workers check them,
+    the loop links the previous block. The loop asks :meth:`take` for a unit's pairs and
+    computes itself any pair that was not foreseen, so its result does not depend on this."""
+
+    def __init__(
+        self,
+        units: Sequence[str],
+        by_id: Mapping[str, CampaignDoc],
+        uf: UnionFind,
+        lsh: BandIndex,
+        sizes: Mapping[str, int],
+        cfg: CampaignConfig,
+        runner: Runner,
+        block: int,
+        slack: int = 20,
+    ) -> None:
+        self.units, self.by_id, self.uf, self.lsh, self.sizes = units, by_id, uf, lsh, sizes
+        self.cfg, self.runner, self.block, self.slack = cfg, runner, max(block, 1), slack
+        self.info: dict[str, tuple[int, U32 | None]] = {}
+        self.pending: dict[int, Callable[[], list[list[list[tuple[int, int]]]]]] = {}
+        self.shards_of: dict[int, list[list[tuple[str, list[str]]]]] = {}
+        self.results: dict[str, dict[str, tuple[int, int]]] = {}
+        self.next_block = 0
+        self.asked = self.hits = 0
+
+    def _info(self, u: str) -> tuple[int, U32 | None]:
+        got = self.info.get(u)
+        if got is None:
+            got = self.info[u] = _size_sig(_PRELOADED[self.by_id[u].text])
+        return got
+
+    def _root(self, x: str) -> str:
+        return self.uf.find(x) if x in self.uf.parent else x
+
+    def _foresee(self, k: int) -> None:
+        """Send the foreseen pairs of block ``k`` to the workers."""
+        cfg, lo = self.cfg, k * self.block
+        hi = min(lo + self.block, len(self.units))
+        local = BandIndex(cfg.lsh_threshold)
+        local_sizes: dict[str, int] = {}
+        cap = cfg.max_candidates + self.slack
+        pairs: list[tuple[str, list[str]]] = []
+        for n in range(max(0, lo - self.block), hi):
+            u = self.units[n]
+            size, sig = self._info(u)
+            if size < cfg.min_content_chars or sig is None:
+                continue
+            if n >= lo:
+                root = self._root(u)
+                cands: dict[str, None] = {}
+                for index, szs in ((self.lsh, self.sizes), (local, local_sizes)):
+                    seen = 0
+                    for cand, est in index.query_scored(sig, limit=cfg.max_scanned):
+                        if self._root(cand) == root:
+                            continue
+                        seen += 1
+                        if seen > cap:
+                            break
+                        if _promising(est, size, szs[cand], cfg):
+                            cands[cand] = None
+                if cands:
+                    pairs.append((u, list(cands)))
+            local.insert(u, sig)
+            local_sizes[u] = size
+        shards = [pairs[i :: self.runner.workers] for i in range(self.runner.workers)]
+        jobs = []
+        for shard in shards:
+            slot: dict[str, int] = {}
+            packs: list[U32] = []
+            encoded: list[tuple[int, list[int]]] = []
+            for u, others in shard:
+                ids = []
+                for x in (u, *others):
+                    if x not in slot:
+                        slot[x] = len(packs)
+                        packs.append(_PRELOADED[self.by_id[x].text][0])
+                    ids.append(slot[x])
+                encoded.append((ids[0], ids[1:]))
+            jobs.append((packs, encoded, cfg.sentence_threshold))
+        self.pending[k] = submit(self.runner, shared_shard, jobs)
+        self.shards_of[k] = shards
+
+    def _collect(self, k: int) -> None:
+        done = self.pending.pop(k)()
+        for shard, res in zip(self.shards_of.pop(k), done, strict=True):
+            for (u, others), r in zip(shard, res, strict=True):
+                self.results[u] = dict(zip(others, r, strict=True))
+
+    def reach(self, n: int) -> None:
+        """The loop is at unit ``n``: its block's results are in, the next block is sent."""
+        if n % self.block:
+            return
+        k = n // self.block
+        if k == 0:
+            self._foresee(0)
+            self.next_block = 1
+        self.results.clear()  # the previous block's pairs are not asked for again
+        if self.next_block == k + 1 and self.next_block * self.block < len(self.units):
+            self._foresee(self.next_block)
+            self.next_block += 1
+        self._collect(k)
+
+    def take(self, u: str, cands: Sequence[str]) -> dict[str, tuple[int, int]]:
+        got = self.results.get(u, {})
+        out = {c: got[c] for c in cands if c in got}
+        self.asked += len(cands)
+        self.hits += len(out)
+        return out
+
+    def close(self) -> None:
+        for k in list(self.pending):
+            self._collect(k)
+
+    def stats(self) -> str:
+        return f"{self.hits}/{self.asked} pairs"
 
 
 _P61 = (1 << 61) - 1

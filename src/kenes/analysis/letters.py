@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from .normalize import Sentence, fold, split_sentences
+from .normalize import Sentence, fold_cached, split_sentences
 
 Kind = Literal[
     "content",
@@ -53,7 +53,7 @@ _DOUBLE = re.compile(r"([^\W\d_])\1+")
 def skeleton(text: str) -> str:
     """Script- and keyboard-independent form: Kazakh Latin, Cyrillic and Cyrillic typed without
     the Kazakh letters give the same string; words joined by single spaces, digits as ``0``."""
-    folded = fold(text).replace("io", "e")
+    folded = fold_cached(text).replace("io", "e")
     folded = _DOUBLE.sub(r"\1", folded)
     return " ".join(_WORDS.findall(re.sub(r"\d+", " 0 ", folded)))
 
@@ -312,6 +312,17 @@ def _rest_is_filler(words: list[str], raw_words: list[str]) -> bool:
     return True
 
 
+@lru_cache(maxsize=65_536)
+def _persona_hits(w: str) -> int:
+    """How many persona prefixes the (skeleton) word ``w`` starts with."""
+    return sum(1 for pre in PERSONAS if w.startswith(pre))
+
+
+@lru_cache(maxsize=65_536)
+def _opinion_word(w: str) -> bool:
+    return any(w.startswith(o) for o in _OPINION)
+
+
 def persona_of(text: str) -> list[str]:
     """Author attributes (ru labels) named in a self-introduction."""
     skel = skeleton(text)
@@ -361,8 +372,8 @@ def _classify(sentence: str, *, edge: bool, last_lines: bool) -> Kind:
 def _is_persona(skel: str, words: list[str]) -> bool:
     if len(words) > 12 or (_starts(skel, PERSONA_OPENINGS) is None and "ретінде" not in skel):
         return False
-    hits = sum(1 for w in words for pre in PERSONAS if w.startswith(pre))
-    if not hits or any(w.startswith(o) for w in words for o in _OPINION):
+    hits = sum(map(_persona_hits, words))
+    if not hits or any(map(_opinion_word, words)):
         return False
     # "Я учитель из Караганды" / "Мен Қарағандыдан келген мұғаліммін" - few other words.
     return len(words) <= 8
@@ -397,7 +408,7 @@ def _leading_clause(sentence: str) -> tuple[int, Kind] | None:
         p = _starts(skel, prefixes)
         if p is not None and _rest_is_filler(words[len(p.split()) :], raw_words[len(p.split()) :]):
             return m.end(), kind  # type: ignore[return-value]
-    if any(w.startswith(pre) for w in words for pre in PERSONAS) and (
+    if any(map(_persona_hits, words)) and (
         _starts(skel, PERSONA_OPENINGS) is not None or "ретінде" in words
     ):
         return m.end(), "persona"
@@ -483,39 +494,70 @@ def _key(sentence: str) -> str:
     return skeleton(sentence)
 
 
-def parse_letter(text: str, lexicon: FormulaLexicon | None = None) -> Letter:
-    """Split ``text`` into formula and content parts (exact slices) and collect the persona."""
-    sents = split_sentences(text)
+def parse_letter(
+    text: str, lexicon: FormulaLexicon | None = None, *, sents: list[Sentence] | None = None
+) -> Letter:
+    """Split ``text`` into formula and content parts (exact slices) and collect the persona.
+
+    ``sents`` are ``split_sentences(text)`` when the caller has them already."""
+    return parse_letter_both(text, lexicon, sents=sents)[1]
+
+
+def parse_letter_both(
+    text: str, lexicon: FormulaLexicon | None = None, *, sents: list[Sentence] | None = None
+) -> tuple[Letter, Letter]:
+    """(the letter parsed without ``lexicon``, parsed with it) in one pass: the two differ
+    only in the content sentences that are learned formulas. When none is, both are the same
+    object."""
+    if sents is None:
+        sents = split_sentences(text)
     n = len(sents)
     parts: list[Part] = []
     persona: list[str] = []
+    # the lexicon's version, from the first learned sentence on (None while equal to plain)
+    lparts: list[Part] | None = None
+    lpersona: list[str] = []
     for i, s in enumerate(sents):
         edge = i < 2 or i >= n - 3
         kind: Kind = _classify(s.text, edge=edge, last_lines=i >= n - 3 and i > 0)
-        if kind == "content" and lexicon is not None and s.text in lexicon:
-            kind = "learned"
+        learned = kind == "content" and lexicon is not None and s.text in lexicon
+        if learned and lparts is None:
+            lparts, lpersona = list(parts), list(persona)
+        mine: list[Part] = []
+        labels: list[str] = []
         if kind == "content":
             cut = _leading_clause(s.text)
             if cut is not None:
                 end, ckind = cut
                 rest_kind = _classify(s.text[end:], edge=edge, last_lines=False)
                 if rest_kind != "content":  # "Здравствуйте, уважаемые члены группы!"
-                    parts.append(Part(s.start, s.end, s.text, ckind))
+                    mine.append(Part(s.start, s.end, s.text, ckind))
                     if ckind == "persona":
-                        persona.extend(p for p in persona_of(s.text) if p not in persona)
-                    continue
-                head = s.text[:end].rstrip()
-                parts.append(Part(s.start, s.start + len(head), head, ckind))
-                if ckind == "persona":
-                    persona.extend(p for p in persona_of(head) if p not in persona)
-                rest = s.text[end:]
-                off = s.start + end
-                parts.append(Part(off, off + len(rest), rest, "content"))
-                continue
-        if kind == "persona":
-            persona.extend(p for p in persona_of(s.text) if p not in persona)
-        parts.append(Part(s.start, s.end, s.text, kind))
-    return Letter(text, parts, persona)
+                        labels = persona_of(s.text)
+                else:
+                    head = s.text[:end].rstrip()
+                    mine.append(Part(s.start, s.start + len(head), head, ckind))
+                    if ckind == "persona":
+                        labels = persona_of(head)
+                    rest = s.text[end:]
+                    off = s.start + end
+                    mine.append(Part(off, off + len(rest), rest, "content"))
+        if not mine:
+            if kind == "persona":
+                labels = persona_of(s.text)
+            mine.append(Part(s.start, s.end, s.text, kind))
+        parts.extend(mine)
+        persona.extend(p for p in labels if p not in persona)
+        if lparts is not None:
+            if learned:
+                lparts.append(Part(s.start, s.end, s.text, "learned"))
+            else:
+                lparts.extend(mine)
+                lpersona.extend(p for p in labels if p not in lpersona)
+    plain = Letter(text, parts, persona)
+    if lparts is None:
+        return plain, plain
+    return plain, Letter(text, lparts, lpersona)
 
 
 def content_text(text: str, lexicon: FormulaLexicon | None = None) -> str:

@@ -272,6 +272,18 @@ def tokenize(text: str, *, folded: bool = True) -> list[str]:
     return _TOKEN.findall(fold(text) if folded else normalize_text(text))
 
 
+@lru_cache(maxsize=65_536)
+def fold_cached(text: str) -> str:
+    """:func:`fold` of a short text (a sentence) that several stages fold: computed once."""
+    return fold(text)
+
+
+@lru_cache(maxsize=65_536)
+def tokenize_cached(text: str) -> tuple[str, ...]:
+    """:func:`tokenize` (folded) of a short text, as a tuple, through :func:`fold_cached`."""
+    return tuple(_TOKEN.findall(fold_cached(text)))
+
+
 def shingles(text: str, k: int = 5) -> set[str]:
     """Character k-shingles of the folded text with whitespace collapsed (punctuation dropped)."""
     s = " ".join(tokenize(text))

@@ -117,6 +117,20 @@ class DaskRunner:
             self._cluster.close()
 
 
+def submit(runner: Runner, fn: Callable[[Any], R], shards: Sequence[Any]) -> Callable[[], list[R]]:
+    """Start :meth:`Runner.map` of ``fn`` over ``shards`` and return a function that waits for
+    the results (in shard order): a process pool or a Dask cluster works on them meanwhile;
+    other runners compute them at once."""
+    if isinstance(runner, ProcessRunner):
+        futures = [runner._pool.submit(fn, s) for s in shards]
+        return lambda: [f.result() for f in futures]
+    if isinstance(runner, DaskRunner) and shards:
+        dask_futures = runner._client.map(fn, list(shards), pure=False)
+        return lambda: list(runner._client.gather(dask_futures))
+    results = runner.map(fn, shards)
+    return lambda: results
+
+
 def make_runner(
     *, workers: int | None = None, scheduler: str | None = None, executor: str = "dask"
 ) -> Runner:

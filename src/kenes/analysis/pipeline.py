@@ -14,7 +14,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,18 +26,18 @@ from .campaigns import (
     CampaignConfig,
     CampaignDoc,
     Features,
-    campaign_features,
+    campaign_features_many,
     detect_campaigns,
     preloaded,
 )
-from .dedup import U32, DedupIndex, prepare_text
+from .dedup import U32, DedupIndex, prepare_texts
 from .embeddings import Embedder, FloatArray
 from .embedtext import KazakhRestorer, embedding_text
 from .langid import LANGS, detect_language
-from .letters import FormulaLexicon, parse_letter
+from .letters import FormulaLexicon, parse_letter, parse_letter_both
 from .linking import ArticleLinker, parse_references
 from .live import LiveModel
-from .normalize import split_sentences
+from .normalize import tokenize
 from .parallel import Runner, SerialRunner, flatten, make_runner, make_shards
 from .summaries import summarize
 from .themes import Theme, ThemeItem, ThemePlacer, find_themes
@@ -235,7 +235,12 @@ def _flags(text: str) -> list[str]:
     sample = text[:MAX_CHARS]
     bad = sample.count("\ufffd")
     if not sample.isprintable():  # control characters are rare: look only when there are some
-        bad += sum(1 for ch in sample if unicodedata.category(ch)[0] == "C" and ch not in "\n\r\t")
+        # (a newline is not printable: look at the distinct characters only, counted in C)
+        bad += sum(
+            sample.count(ch)
+            for ch in set(sample)
+            if unicodedata.category(ch)[0] == "C" and ch not in "\n\r\t"
+        )
     if bad > max(2, len(sample) // 10):
         flags.append("binary")
     letters = sum(map(str.isalpha, sample))
@@ -251,56 +256,97 @@ def _flags(text: str) -> list[str]:
 Prepared = tuple[list[str], str, str | None, U32 | None, U32 | None]
 
 
+def _flags_lang(text: str, given: str) -> tuple[list[str], str]:
+    flags = _flags(text)
+    if "binary" in flags or "empty" in flags:
+        lang = "und"
+    elif given in LANGS:
+        lang = given
+    else:
+        lang = detect_language(text)
+    if lang == "und" and "und" not in flags:
+        flags.append("unknown_language")
+    return flags, lang
+
+
+def _unusable(flags: list[str]) -> bool:
+    return "binary" in flags or "empty" in flags
+
+
+def _prepare_items(items: list[tuple[str, str]]) -> tuple[list[Prepared], dict[int, list[str]]]:
+    """:func:`prepare_shard`, and the tokens of each usable text (by position)."""
+    fl = [_flags_lang(text, given) for text, given in items]
+    usable = [i for i, (flags, _) in enumerate(fl) if not _unusable(flags)]
+    tokens = {i: tokenize(items[i][0][:100_000]) for i in usable}
+    dups = prepare_texts([items[i][0] for i in usable], tokens=[tokens[i] for i in usable])
+    out: list[Prepared] = [(flags, lang, None, None, None) for flags, lang in fl]
+    for i, d in zip(usable, dups, strict=True):
+        out[i] = (fl[i][0], fl[i][1], *d)
+    return out, tokens
+
+
 def prepare_shard(items: list[tuple[str, str]]) -> list[Prepared]:
     """Per-row work of one shard: (flags, language, duplicate key, shingles, signature).
 
     ``items`` are (text already cut to ``MAX_CHARS``, given language or "") pairs (the caller
     adds the ``truncated`` flag)."""
-    out: list[Prepared] = []
-    for text, given in items:
-        flags = _flags(text)
-        if "binary" in flags or "empty" in flags:
-            lang = "und"
-        elif given in LANGS:
-            lang = given
-        else:
-            lang = detect_language(text)
-        if lang == "und" and "und" not in flags:
-            flags.append("unknown_language")
-        if "binary" in flags or "empty" in flags:
-            out.append((flags, lang, None, None, None))
-        else:
-            out.append((flags, lang, *prepare_text(text)))
-    return out
+    return _prepare_items(items)[0]
 
 
 LetterResult = tuple[str, list[str], bool, Features, str]
+
+
+def _letters(
+    texts: list[str],
+    keys: frozenset[str],
+    known: Mapping[str, U32 | None] | None = None,
+) -> list[LetterResult]:
+    lexicon = FormulaLexicon(keys)
+    both = [parse_letter_both(text, lexicon if keys else None) for text in texts]
+    features = campaign_features_many([plain for plain, _ in both], known=known)
+    out: list[LetterResult] = []
+    for (_, letter), feats in zip(both, features, strict=True):
+        curated = " ".join(p.text for p in letter.parts if p.kind in ("content", "learned"))
+        out.append((letter.content_text, letter.persona, letter.formula_only, feats, curated))
+    return out
 
 
 def letters_shard(job: tuple[list[str], frozenset[str]]) -> list[LetterResult]:
     """Per text of a shard: content text, persona, "formula only" (letter parsed with the
     corpus lexicon), the campaign features (letter parsed without it) and the text the campaign
     stage embeds (content plus learned formulas: what the curated lists alone leave). The letter
-    is parsed once when none of its sentences is a learned formula (then both parses are equal)."""
+    is parsed once: the two parses differ only in the sentences that are learned formulas."""
     texts, keys = job
-    lexicon = FormulaLexicon(keys)
-    out: list[LetterResult] = []
-    for text in texts:
-        plain = parse_letter(text)
-        letter = plain
-        if keys and any(s.text in lexicon for s in split_sentences(text)):
-            letter = parse_letter(text, lexicon)
-        features = campaign_features(plain)
-        curated = " ".join(p.text for p in letter.parts if p.kind in ("content", "learned"))
-        out.append((letter.content_text, letter.persona, letter.formula_only, features, curated))
+    return _letters(texts, keys)
+
+
+TextResult = tuple[Prepared, LetterResult | None]
+
+
+def text_shard(job: tuple[list[tuple[str, str]], frozenset[str]]) -> list[TextResult]:
+    """:func:`prepare_shard` and :func:`letters_shard` of the usable texts of one shard in one
+    pass: the texts are tokenised once for the duplicate signature, and a letter whose content
+    is the whole text reuses that signature for the campaign stage."""
+    items, keys = job
+    prepared, tokens = _prepare_items(items)
+    usable = sorted(tokens)
+    known = {" ".join(tokens[i]): prepared[i][4] for i in usable if prepared[i][4] is not None}
+    parsed = _letters([items[i][0] for i in usable], keys, known)
+    out: list[TextResult] = [(p, None) for p in prepared]
+    for i, res in zip(usable, parsed, strict=True):
+        out[i] = (prepared[i], res)
     return out
 
 
 def _prepare(
     rows: Iterable[dict[str, Any]], progress: Progress, runner: Runner
-) -> tuple[list[_Row], list[Prepared]]:
+) -> tuple[list[_Row], list[Prepared], dict[str, LetterResult], FormulaLexicon]:
+    """Read the rows; learn the formula lexicon; then the per-text work of each distinct
+    (text, given language) in shards: flags, language, duplicate signature, letter, campaign
+    features. Exact copies are worked on once."""
     out: list[_Row] = []
-    items: list[tuple[str, str]] = []
+    slot: dict[tuple[str, str], int] = {}
+    where: list[int] = []
     for i, r in enumerate(rows):
         text = str(r.get("text") or "")
         atext = text[:MAX_CHARS]
@@ -308,15 +354,29 @@ def _prepare(
         ts = str(r.get("submitted_at") or "")
         flags = ["truncated"] if len(text) > MAX_CHARS else []
         out.append(_Row(str(r["id"]), r["id"], atext, "", flags, (0 if ts else 1, ts, i)))
-        items.append((atext, given))
+        where.append(slot.setdefault((atext, given), len(slot)))
         if (i + 1) % 100_000 == 0:
             progress("read", i + 1, None)
-    prepared = flatten(runner.map(prepare_shard, make_shards(items)))
-    for row, (flags, lang, *_rest) in zip(out, prepared, strict=True):
-        row.flags = flags if "empty" in flags else row.flags + flags
+    # Formulas learned from this corpus (its first texts, see FormulaLexicon.learn): the
+    # workers parse each letter with them.
+    lexicon = FormulaLexicon.learn(r.text for r in out if "binary" not in _flags(r.text))
+    jobs = [(shard, lexicon.keys) for shard in make_shards(list(slot))]
+    del slot
+    done = flatten(runner.map(text_shard, jobs))
+    del jobs
+    prepared: list[Prepared] = []
+    parsed: dict[str, LetterResult] = {}
+    for row, k in zip(out, where, strict=True):
+        prep, letter = done[k]
+        flags, lang = prep[0], prep[1]
+        row.flags = list(flags) if "empty" in flags else row.flags + flags
         row.lang = lang
+        prepared.append(prep)
+        if letter is not None:
+            parsed.setdefault(row.text, letter)
+    del done, where
     progress("read + language", len(out), len(out))
-    return out, prepared
+    return out, prepared, parsed, lexicon
 
 
 class _SharedEmbed:
@@ -354,6 +414,7 @@ def analyze(
     campaign_config: CampaignConfig | None = None,
     theme_k: int | None = None,
     runner: Runner | None = None,
+    campaign_checks_in_workers: bool = False,
 ) -> AnalysisResult:
     """Run the whole analysis. ``embedder=None`` skips everything that needs embeddings.
 
@@ -363,19 +424,14 @@ def analyze(
     run = runner or SerialRunner()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    data, prepared = _prepare(rows, say, run)
+    data, prepared, parsed, lexicon = _prepare(rows, say, run)
     by_key = {r.key: r for r in data}
     timings["read_langid"] = time.perf_counter() - t0
 
     # Letters: formulas (curated + learned from this corpus) are kept out of themes, labels,
     # summaries and article linking; campaigns and duplicates still compare whole texts.
     t = time.perf_counter()
-    lexicon = FormulaLexicon.learn(r.text for r in data if "binary" not in r.flags)
     usable = [r for r in data if not {"binary", "empty"} & set(r.flags)]
-    texts = list(dict.fromkeys(r.text for r in usable))  # exact copies are parsed once
-    jobs = [(shard, lexicon.keys) for shard in make_shards(texts)]
-    parsed = dict(zip(texts, flatten(run.map(letters_shard, jobs)), strict=True))
-    del texts, jobs
     features: dict[str, Features] = {}
     curated: dict[str, str] = {}
     for r in usable:
@@ -425,7 +481,14 @@ def analyze(
     with preloaded(features):
         del features
         camps = detect_campaigns(
-            docs, config=campaign_config, embed=embed_fn, progress=say, family_of=family_of
+            docs,
+            config=campaign_config,
+            embed=embed_fn,
+            progress=say,
+            family_of=family_of,
+            # off by default: at 100k the checks cost the workers more than they saved the
+            # main process (bench/README-analysis.md, branch lex1m2)
+            runner=run if campaign_checks_in_workers else None,
         )
     camp_of = {m.id: c for c in camps for m in c.members}
     say("campaigns", len(camps), None)
