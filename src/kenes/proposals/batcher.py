@@ -393,12 +393,19 @@ class Batcher:
                 outcomes.update(_write(batch))
             if outer:
                 self._settle(batch, outcomes)
-        except Exception:
+        except Exception as exc:
             pending = [job for job in batch if not job.done.is_set()]
             if not pending:  # committed and answered; a later commit hook failed
                 log.exception("a commit hook of an intake batch failed")
                 return
-            log.warning("intake batch of %s rolled back; writing one by one", len(pending))
+            # The error's kind and constraint only (its detail may quote a row's values).
+            diag = getattr(exc.__cause__, "diag", None)
+            log.warning(
+                "intake batch of %s rolled back (%s%s); writing one by one",
+                len(pending),
+                type(exc).__name__,
+                f" on {diag.constraint_name}" if getattr(diag, "constraint_name", None) else "",
+            )
             if connection.needs_rollback or not connection.is_usable():
                 connection.close()
             self._one_by_one(pending)
