@@ -399,12 +399,12 @@ class Batcher:
                 log.exception("a commit hook of an intake batch failed")
                 return
             # The error's kind and constraint only (its detail may quote a row's values).
-            diag = getattr(exc.__cause__, "diag", None)
+            constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
             log.warning(
                 "intake batch of %s rolled back (%s%s); writing one by one",
                 len(pending),
                 type(exc).__name__,
-                f" on {diag.constraint_name}" if getattr(diag, "constraint_name", None) else "",
+                f" on {constraint}" if constraint else "",
             )
             if connection.needs_rollback or not connection.is_usable():
                 connection.close()
