@@ -61,7 +61,7 @@ class InsightsConfig(AppConfig):
         hooks.register(hooks.PROPOSALS_STORED, _proposals_stored)
         # Where the step runs in the web process (the demo), warm it up on the first request:
         # loading the model and embedding the draft took ≈ 25 s before the first result.
-        if getattr(settings, "KENES_INSIGHTS_WARM", settings.DEBUG) and getattr(
+        if settings.KENES_INSIGHTS_WARM and getattr(
             settings, "KENES_INSIGHTS_INLINE", settings.DEBUG
         ):
             request_started.connect(_warm_in_background, dispatch_uid="kenes.insights.warm")

