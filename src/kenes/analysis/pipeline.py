@@ -258,7 +258,7 @@ Prepared = tuple[list[str], str, str | None, U32 | None, U32 | None]
 
 def _flags_lang(text: str, given: str) -> tuple[list[str], str]:
     flags = _flags(text)
-    if "binary" in flags or "empty" in flags:
+    if _unusable(flags):
         lang = "und"
     elif given in LANGS:
         lang = given
