@@ -270,6 +270,7 @@ KENES_INTAKE_LEAN = _env_bool("KENES_INTAKE_LEAN", True)
 KENES_INTAKE_BATCH_MAX = int(os.environ.get("KENES_INTAKE_BATCH_MAX", "500"))
 KENES_INTAKE_QUEUE_MAX = int(os.environ.get("KENES_INTAKE_QUEUE_MAX", "2000"))
 KENES_INTAKE_MAX_WAIT = float(os.environ.get("KENES_INTAKE_MAX_WAIT", "2.0"))
+KENES_INTAKE_REACTIONS_EVERY = float(os.environ.get("KENES_INTAKE_REACTIONS_EVERY", "0.5"))
 # Sequence ledger entries right after each commit (demo, small deployments). Production runs
 # `kenes ledger sequence --loop` instead, which batches entries every second.
 KENES_LEDGER_AUTOSEQUENCE = _env_bool("KENES_LEDGER_AUTOSEQUENCE", DEBUG)
@@ -344,6 +345,10 @@ KENES_RECEIPT_REPLAY_SECONDS = int(os.environ.get("KENES_RECEIPT_REPLAY_SECONDS"
 # Where the live analysis step runs in the web process (the demo: KENES_INSIGHTS_INLINE, on in
 # DEBUG), build its state in the background on the process's first request.
 KENES_INSIGHTS_WARM = _env_bool("KENES_INSIGHTS_WARM", DEBUG)
+# The analysis worker waits while proposals arrive faster than this per second (0: never), for
+# at most KENES_INSIGHTS_YIELD_MAX seconds in a row: receipts first in a surge (decision 28).
+KENES_INSIGHTS_YIELD_RATE = float(os.environ.get("KENES_INSIGHTS_YIELD_RATE", "200"))
+KENES_INSIGHTS_YIELD_MAX = float(os.environ.get("KENES_INSIGHTS_YIELD_MAX", "300"))
 
 # Staff sign-in: lockout after repeated failures (django-axes) and a TOTP second factor
 # (django-otp) when KENES_STAFF_OTP is on (production).

@@ -223,3 +223,36 @@ def test_reactions_to_a_batch_run_after_its_commit_in_their_own_thread(
     assert sorted(i for _t, got, _c in seen for i in got) == ids
     assert {name for name, _got, _c in seen} == {"kenes-intake-reactions"}
     assert all(committed == len(got) for _t, got, committed in seen)
+
+
+def test_reactions_run_at_most_once_per_interval_with_the_events_between_merged(settings):
+    import time
+
+    from kenes.core import hooks
+    from kenes.proposals.batcher import Reactions
+
+    # given reactions at most every 0.3 s, and a handler that notes when it ran and on what
+    settings.KENES_INTAKE_REACTIONS_EVERY = 0.3
+    calls: list[tuple[float, list[int]]] = []
+
+    def noted(*, proposal_ids: list[int]) -> None:
+        calls.append((time.monotonic(), list(proposal_ids)))
+
+    hooks.register("test.surge", noted)
+    reactions = Reactions()
+    try:
+        reactions.put("test.surge", {"proposal_ids": [1]})
+        deadline = time.monotonic() + 5
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # when two more batches commit right after the first reaction
+        reactions.put("test.surge", {"proposal_ids": [2]})
+        reactions.put("test.surge", {"proposal_ids": [3]})
+        while len(calls) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        reactions.stop()
+        hooks.unregister("test.surge", noted)
+    # then they get one reaction together, no sooner than the interval after the first
+    assert [ids for _t, ids in calls] == [[1], [2, 3]]
+    assert calls[1][0] - calls[0][0] >= 0.29

@@ -10,7 +10,9 @@ from kenes.insights.models import AnalysisRun
 
 @task(queue_name="analysis")
 def analyze_new(*, proposal_id: int) -> int:
-    """The incremental step for a new proposal (and any others not analysed yet)."""
+    """The incremental step for a new proposal (and any others not analysed yet); during an
+    intake surge it first waits for the surge to pass (decision 28)."""
+    services.yield_to_intake()
     return services.proposal_analyze_new(proposal_id=proposal_id)
 
 

@@ -20,7 +20,10 @@ others. When more than ``KENES_INTAKE_QUEUE_MAX`` jobs wait, or the oldest has w
 The reactions to a committed batch (kenes.core.hooks: the live analysis task is enqueued there)
 run in a second thread of the process, :class:`Reactions`, so the next batch never waits for
 them; events that pile up while it works are merged (one analysis task for several batches —
-the step analyses every proposal above its watermark anyway). The version's consultation is
+the step analyses every proposal above its watermark anyway), and it starts a round at most
+every ``KENES_INTAKE_REACTIONS_EVERY`` seconds, so under load one analysis task stands for the
+batches of that interval (decision 28). The writer runs Django's connection care (its age, the
+health check's round trip) once a second, not before each batch. The version's consultation is
 read once every few seconds, not once per batch, and a batch writes without a savepoint (a
 failed batch is retried job by job anyway). Decision 26 in docs/decisions.md.
 
@@ -238,6 +241,7 @@ def _write_found(
 
 
 _STOP: Any = object()
+CHECK_EVERY = 1.0  # seconds between the writer's connection checks
 WRITER_THREAD = "kenes-intake-writer"
 
 
@@ -248,6 +252,7 @@ class Reactions:
         self.items: queue.Queue[Any] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.stopping = False
 
     def put(self, event: str, payload: dict[str, Any]) -> None:
         if self.thread is None or not self.thread.is_alive():
@@ -260,8 +265,16 @@ class Reactions:
         self.items.put((event, payload))
 
     def _run(self) -> None:
+        last = 0.0
         while True:
             waiting = [self.items.get()]
+            # At most one round of reactions every KENES_INTAKE_REACTIONS_EVERY seconds: under
+            # load the events of the batches in between are merged into one (one analysis task
+            # for all of them instead of one per batch).
+            pause = last + settings.KENES_INTAKE_REACTIONS_EVERY - time.monotonic()
+            if pause > 0 and not self.stopping:
+                time.sleep(pause)
+            last = time.monotonic()
             while True:
                 try:
                     waiting.append(self.items.get_nowait())
@@ -278,9 +291,11 @@ class Reactions:
     def stop(self) -> None:
         """Run what is waiting, then stop the thread."""
         if self.thread is not None and self.thread.is_alive():
+            self.stopping = True
             self.items.put(_STOP)
             self.thread.join()
         self.thread = None
+        self.stopping = False
 
 
 def merge_events(waiting: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
@@ -313,6 +328,7 @@ class Batcher:
         self.reactions = Reactions()
         self.batches = 0
         self.written = 0
+        self.checked = 0.0
 
     def _ensure_thread(self) -> None:
         if self.thread is not None and self.thread.is_alive():
@@ -381,8 +397,12 @@ class Batcher:
 
     def process(self, batch: list[Job]) -> None:
         outer = connection.in_atomic_block  # a caller's transaction (tests): answer in it
-        if not outer:
+        if not outer and time.monotonic() - self.checked >= CHECK_EVERY:
+            # Django's per-request care of the connection (its age, a health check: one round
+            # trip) once a second, not once per batch; a batch that fails on a broken
+            # connection closes it and is written again one by one.
             close_old_connections()
+            self.checked = time.monotonic()
         outcomes: dict[Job, ApiSubmitted | ValidationError] = {}
         try:
             with transaction.atomic():

@@ -32,6 +32,7 @@ from kenes.insights.services.incremental import (
     proposal_analyze_new,
     proposals_analyze_soon,
     worker_state_clear,
+    yield_to_intake,
 )
 from kenes.insights.services.runs import analysis_run_full, analysis_run_full_later
 
@@ -57,4 +58,5 @@ __all__ = [
     "theme_member_remove",
     "themes_merge",
     "worker_state_clear",
+    "yield_to_intake",
 ]

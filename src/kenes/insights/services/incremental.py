@@ -21,13 +21,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from kenes.analysis.campaigns import match_template, sentence_infos
@@ -581,6 +581,62 @@ def proposal_analyze_new(*, proposal_id: int) -> int:
         except BaseException:
             _STATES.pop(vid, None)  # the index may hold rows that were rolled back
             raise
+
+
+class SurgeWatch:
+    """Live analysis yields to intake during a surge (decision 28 in docs/decisions.md).
+
+    The step's database writes (duplicates, campaign members, links, themes, verdicts: four to
+    six indexed rows per proposal) run in PostgreSQL backends at normal priority, whatever the
+    worker's own priority, so on a small host they take CPU from the intake they follow. While
+    new proposals arrive faster than ``KENES_INSIGHTS_YIELD_RATE`` per second (0: never yield)
+    the analysis worker waits, checking again every second, for at most
+    ``KENES_INSIGHTS_YIELD_MAX`` seconds in a row; then it analyses everything that arrived
+    meanwhile in one step. The rate is the growth of the highest proposal id since the last
+    look (the previous task's, when there was one), so a quiet site never waits.
+    """
+
+    def __init__(
+        self,
+        *,
+        read_max: Callable[[], int],
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.read_max, self.clock, self.sleep = read_max, clock, sleep
+        self.seen: tuple[float, int] | None = None
+
+    def rate(self) -> float:
+        now, top = self.clock(), self.read_max()
+        before, self.seen = self.seen, (now, top)
+        if before is None or now <= before[0]:
+            return 0.0
+        return (top - before[1]) / (now - before[0])
+
+    def wait(self, *, limit: float, max_seconds: float) -> float:
+        """Wait while the arrival rate is at least ``limit`` per second; return the seconds
+        waited (at most about ``max_seconds``)."""
+        if limit <= 0:
+            return 0.0
+        start = self.clock()
+        while self.rate() >= limit and self.clock() - start < max_seconds:
+            self.sleep(1.0)
+        return self.clock() - start
+
+
+def _highest_id() -> int:
+    return Proposal.objects.aggregate(top=Max("pk"))["top"] or 0
+
+
+_SURGE = SurgeWatch(read_max=_highest_id)
+
+
+def yield_to_intake() -> float:
+    """In the analysis worker, before a step: wait out an intake surge (see SurgeWatch)."""
+    return _SURGE.wait(
+        limit=float(getattr(settings, "KENES_INSIGHTS_YIELD_RATE", 0)),
+        max_seconds=float(getattr(settings, "KENES_INSIGHTS_YIELD_MAX", 300)),
+    )
 
 
 GAP_SECONDS = 600.0
