@@ -233,6 +233,20 @@ def show(label: str, r: dict[str, float]) -> None:
     )
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time so far (/proc/stat, ticks): user, nice, system, idle, iowait,
+    irq, softirq, steal."""
+    return [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
+
+
+def cpu_shares(before: list[int], after: list[int]) -> dict[str, float]:
+    """Idle and stolen shares of the machine between two :func:`cpu_times` (what was left
+    unused, and what the hypervisor gave to others: context for a throughput figure)."""
+    d = [a - b for a, b in zip(after, before, strict=True)]
+    total = sum(d) or 1
+    return {"idle": (d[3] + d[4]) / total, "steal": d[7] / total}
+
+
 def scalar(db: str, sql: str) -> int:
     out = subprocess.run(
         ["psql", f"{PG}/{db}", "-tAc", sql], capture_output=True, text=True, check=True
@@ -295,6 +309,7 @@ def main() -> None:
         )
         with serve(env, extra) as base:
             wrk(base + "/healthz", seconds=3, connections=args.connections)  # warm up
+            ping_start = cpu_times()
             ping = wrk(
                 base + "/healthz",
                 seconds=args.seconds,
@@ -302,8 +317,10 @@ def main() -> None:
                 threads=args.wrk_threads,
             )
             show("GET /healthz (no database)", ping)
+            ping_cpu = cpu_shares(ping_start, cpu_times())
             wrk(base + "/api/proposals/", seconds=3, connections=args.connections, lua=POST_LUA)
             before = scalar(args.database, "SELECT COUNT(*) FROM proposals_proposal")
+            post_start = cpu_times()
             post = wrk(
                 base + "/api/proposals/",
                 seconds=args.seconds,
@@ -312,6 +329,7 @@ def main() -> None:
                 lua=POST_LUA,
             )
             show("POST /api/proposals/ (submit)", post)
+            post_cpu = cpu_shares(post_start, cpu_times())
             # Live analysis runs in the task worker at a lower priority: how far behind is it
             # when the load stops, and how long until it has analysed every stored proposal?
             behind, caught_up = analysis_lag(args.database, limit=args.catch_up_seconds)
@@ -354,7 +372,8 @@ def main() -> None:
             f"keyless={keyless} analysis_behind={behind} "
             f"analysis_caught_up_s={'-' if caught_up is None else round(caught_up)} "
             f"connections={args.connections} seconds={args.seconds} "
-            f"load={load:.1f}",
+            f"load={load:.1f} idle={post_cpu['idle']:.2f} steal={post_cpu['steal']:.2f} "
+            f"healthz_idle={ping_cpu['idle']:.2f} healthz_steal={ping_cpu['steal']:.2f}",
             flush=True,
         )
 
