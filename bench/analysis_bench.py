@@ -18,6 +18,7 @@ import csv
 import json
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -396,9 +397,17 @@ def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) 
     with tempfile.TemporaryDirectory() as out:
         cmd = [sys.executable, __file__, "--lexical-child", str(src), out]
         cmd += ["--workers", str(workers), "--executor", executor]
+        # The child in a session of its own, so that at the limit its pool or Dask workers
+        # are stopped with it (killing the child alone left them running).
+        child_proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, check=False)
+            stdout, stderr = child_proc.communicate(timeout=limit)
+            proc = subprocess.CompletedProcess(cmd, child_proc.returncode, stdout, stderr)
         except subprocess.TimeoutExpired:
+            os.killpg(child_proc.pid, signal.SIGKILL)
+            child_proc.communicate()
             emit("lexical", {"n": n, "workers": workers, "killed_after_s": limit, "load": load})
             print(f"RESULT lexical_n={n} workers={workers} seconds=killed>{limit:.0f} ok=0")
             return
