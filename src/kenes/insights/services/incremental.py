@@ -634,8 +634,7 @@ _SURGE = SurgeWatch(read_max=_highest_id)
 def yield_to_intake() -> float:
     """In the analysis worker, before a step: wait out an intake surge (see SurgeWatch)."""
     return _SURGE.wait(
-        limit=float(getattr(settings, "KENES_INSIGHTS_YIELD_RATE", 0)),
-        max_seconds=float(getattr(settings, "KENES_INSIGHTS_YIELD_MAX", 300)),
+        limit=settings.KENES_INSIGHTS_YIELD_RATE, max_seconds=settings.KENES_INSIGHTS_YIELD_MAX
     )
 
 
