@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,30 @@ def test_process_pool_gives_the_single_process_result() -> None:
     assert one.campaigns == two.campaigns and one.campaigns
     serial = SerialRunner().map(len, [[1], [1, 2]])
     assert serial == [1, 2]
+
+
+def _worker_pid(_: object) -> int:
+    return os.getpid()
+
+
+def test_released_pool_gives_its_workers_back_and_starts_again() -> None:
+    """After the per-text stage the pool's processes end (their caches held 1.7 GB each at
+    1M rows); a later map starts new ones and still works."""
+    pool = ProcessRunner(2)
+    try:
+        first = set(pool.map(_worker_pid, range(8)))
+        procs = list(pool.pool()._processes.values())  # the test looks inside the pool
+        assert first and os.getpid() not in first
+        pool.release()
+        for proc in procs:
+            proc.join(timeout=10)
+            assert not proc.is_alive()
+        second = set(pool.map(_worker_pid, range(8)))
+        assert second and not first & second
+        assert flatten(pool.map(sorted, [[3, 1], [2]])) == [1, 3, 2]
+    finally:
+        pool.close()
+    pool.close()  # closing twice is harmless
 
 
 def test_dask_local_cluster_output_equals_single_process(tmp_path: Path, tiny_draft: Any) -> None:

@@ -46,6 +46,11 @@ class Runner(Protocol):
 
     def map(self, fn: Callable[[Any], R], shards: Sequence[Any]) -> list[R]: ...
 
+    def release(self) -> None:
+        """Give back what the workers hold between stages (their caches); a later
+        :meth:`map` starts them again."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -55,27 +60,43 @@ class SerialRunner:
     def map(self, fn: Callable[[Any], R], shards: Sequence[Any]) -> list[R]:
         return [fn(s) for s in shards]
 
+    def release(self) -> None:
+        return None  # the work ran in this process: its caches serve the later stages too
+
     def close(self) -> None:
         return None
 
 
 class ProcessRunner:
     """A process pool of ``workers`` processes (``fork`` where available: the workers inherit
-    the loaded modules and the language detector instead of loading them again)."""
+    the loaded modules and the language detector instead of loading them again). The pool is
+    started on first use and again after :meth:`release`."""
 
     def __init__(self, workers: int) -> None:
         if workers < 1:
             raise ValueError("workers must be >= 1")
         self.workers = workers
         methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+        return self._pool
 
     def map(self, fn: Callable[[Any], R], shards: Sequence[Any]) -> list[R]:
-        return list(self._pool.map(fn, shards))
+        return list(self.pool().map(fn, shards))
+
+    def release(self) -> None:
+        """Stop the worker processes: after the per-text stage of a 1M run each still held
+        ≈ 1.7 GB of caches for the half hour of the sequential stages."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.release()
 
 
 class DaskRunner:
@@ -111,6 +132,12 @@ class DaskRunner:
         result: list[R] = self._client.gather(futures)
         return result
 
+    def release(self) -> None:
+        """A cluster of this run's own is restarted (its workers' memory given back); a shared
+        scheduler's workers are left alone: other work may be running on them."""
+        if self._cluster is not None:
+            self._client.restart()
+
     def close(self) -> None:
         self._client.close()
         if self._cluster is not None:
@@ -122,7 +149,8 @@ def submit(runner: Runner, fn: Callable[[Any], R], shards: Sequence[Any]) -> Cal
     the results (in shard order): a process pool or a Dask cluster works on them meanwhile;
     other runners compute them at once."""
     if isinstance(runner, ProcessRunner):
-        futures = [runner._pool.submit(fn, s) for s in shards]
+        pool = runner.pool()
+        futures = [pool.submit(fn, s) for s in shards]
         return lambda: [f.result() for f in futures]
     if isinstance(runner, DaskRunner) and shards:
         dask_futures = runner._client.map(fn, list(shards), pure=False)

@@ -425,6 +425,8 @@ def analyze(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     data, prepared, parsed, lexicon = _prepare(rows, say, run)
+    if not campaign_checks_in_workers:
+        run.release()  # the workers are not needed again: their caches go now, not at the end
     by_key = {r.key: r for r in data}
     timings["read_langid"] = time.perf_counter() - t0
 
