@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -390,20 +392,16 @@ def lexical_child(src: str, out: str, workers: int, executor: str) -> None:
     )
 
 
-class _GroupWatch:
-    """Samples the summed resident memory of a process group (the bench's child and its pool or
-    Dask workers) every second: the peak at one moment, which ``ru_maxrss`` (a per-process
-    maximum, at different moments) only bounds from above."""
+class _TreeWatch:
+    """Samples the summed resident memory of a process and its descendants (the bench's child
+    and its pool or Dask workers) every second: the peak at one moment, which ``ru_maxrss`` (a
+    per-process maximum, at different moments) only bounds from above."""
 
-    def __init__(self, pgid: int) -> None:
-        import threading
-
-        self.pgid = pgid
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
         self.peak_mb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
@@ -412,23 +410,17 @@ class _GroupWatch:
 
     def _run(self) -> None:
         while not self._stop.wait(1.0):
-            total_kb = 0
-            for entry in os.scandir("/proc"):
-                if not entry.name.isdigit():
-                    continue
+            total = 0
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            for proc in procs:
                 try:
-                    with open(f"/proc/{entry.name}/stat", encoding="ascii") as fh:
-                        fields = fh.read().rsplit(")", 1)[1].split()
-                    if int(fields[2]) != self.pgid:  # field 5 of stat: the process group
-                        continue
-                    with open(f"/proc/{entry.name}/status", encoding="ascii") as fh:
-                        for line in fh:
-                            if line.startswith("VmRSS:"):
-                                total_kb += int(line.split()[1])
-                                break
-                except (OSError, ValueError, IndexError):
-                    continue
-            self.peak_mb = max(self.peak_mb, total_kb >> 10)
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    continue  # ended between the listing and the reading
+            self.peak_mb = max(self.peak_mb, total >> 20)
 
 
 def _stage_lines(stderr: str) -> list[str]:
@@ -440,7 +432,7 @@ def _last_stage(stderr: str) -> str:
     return lines[-1].removeprefix("[kenes analyze] ") if lines else "none"
 
 
-def _stage_times(stderr: str) -> list[str]:
+def _stages_seen(stderr: str) -> list[str]:
     """The stages in the order the child reported them (first line of each)."""
     seen: dict[str, None] = {}
     for ln in _stage_lines(stderr):
@@ -461,15 +453,13 @@ def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) 
         child_proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
         )
-        watch = _GroupWatch(child_proc.pid)
-        watch.start()
+        watch = _TreeWatch(child_proc.pid)
         try:
             stdout, stderr = child_proc.communicate(timeout=limit)
             proc = subprocess.CompletedProcess(cmd, child_proc.returncode, stdout, stderr)
         except subprocess.TimeoutExpired:
             os.killpg(child_proc.pid, signal.SIGKILL)
             _, stderr = child_proc.communicate()
-            watch.stop()
             stage = _last_stage(stderr)
             emit(
                 "lexical",
@@ -484,10 +474,11 @@ def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) 
             )
             print(
                 f"RESULT lexical_n={n} workers={workers} seconds=killed>{limit:.0f} "
-                f"peak_rss_group_mb={watch.peak_mb} last_stage={stage.replace(' ', '_')!s} ok=0"
+                f"peak_rss_group_mb={watch.peak_mb} last_stage={stage.replace(' ', '_')} ok=0"
             )
             return
-        watch.stop()
+        finally:
+            watch.stop()
         if proc.returncode != 0:
             sys.stderr.write(proc.stderr[-4000:])
             raise SystemExit(f"child failed ({proc.returncode})")
@@ -512,7 +503,7 @@ def bench_lexical(n: int, seed: int, workers: int, executor: str, limit: float) 
     rss = child["max_rss_main_mb"] + workers * child["max_rss_worker_mb"]
     data = {
         "peak_rss_group_mb": watch.peak_mb,
-        "stages_seen": _stage_times(proc.stderr),
+        "stages_seen": _stages_seen(proc.stderr),
         "n": n,
         "seed": seed,
         "workers": workers,
