@@ -282,6 +282,11 @@ def main() -> None:
         default=300,
         help="how long to wait for the live analysis to catch up after the load",
     )
+    parser.add_argument(
+        "--no-writer",
+        action="store_true",
+        help="KENES_INTAKE_WRITER=0: each web process writes by itself (no writer process)",
+    )
     args = parser.parse_args()
     # wrk is one address standing for many citizens: the per-address submission limit
     # (kenes.core.ratelimit, 20 per 10 min) would answer almost everything with 429.
@@ -290,6 +295,7 @@ def main() -> None:
         extra["KENES_WEB_WORKERS"] = str(args.workers)
     if args.threads:
         extra["KENES_WEB_THREADS"] = str(args.threads)
+    extra["KENES_INTAKE_WRITER"] = "0" if args.no_writer else "1"
     with tempfile.TemporaryDirectory() as tmp:
         env = fresh_database(args.database, Path(tmp))
         env.pop("KENES_LEDGER_KEY", None)
@@ -372,7 +378,7 @@ def main() -> None:
             f"keyless={keyless} analysis_behind={behind} "
             f"analysis_caught_up_s={'-' if caught_up is None else round(caught_up)} "
             f"connections={args.connections} seconds={args.seconds} "
-            f"load={load:.1f} idle={post_cpu['idle']:.2f} steal={post_cpu['steal']:.2f} "
+            f"writer={extra['KENES_INTAKE_WRITER']} load={load:.1f} idle={post_cpu['idle']:.2f} steal={post_cpu['steal']:.2f} "
             f"healthz_idle={ping_cpu['idle']:.2f} healthz_steal={ping_cpu['steal']:.2f}",
             flush=True,
         )

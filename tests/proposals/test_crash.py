@@ -12,11 +12,13 @@ import csv
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -113,7 +115,7 @@ def kill_group(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def server(db: CrashDb, port: int):
+def server(db: CrashDb, port: int, env: dict[str, str] | None = None):
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -129,7 +131,7 @@ def server(db: CrashDb, port: int):
             "--log-level",
             "warning",
         ],
-        env=db.env,
+        env={**db.env, **(env or {})},
         cwd=REPO,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
@@ -165,6 +167,23 @@ def post(conn: http.client.HTTPConnection, key: str) -> tuple[int, dict]:
     )
     response = conn.getresponse()
     return response.status, json.loads(response.read())
+
+
+def retry_and_check_once(
+    db: CrashDb,
+    port: int,
+    lost: list[str],
+    results: list[tuple[str, int | None, str | None]],
+) -> None:
+    """Retry the unanswered keys on a fresh server; each request must be stored exactly once."""
+    with server(db, port):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        retried = {key: post(conn, key) for key in lost}
+    assert {status for status, _data in retried.values()} <= {200, 201}
+    keys = db.query("SELECT key, COUNT(*) FROM proposals_idempotencykey GROUP BY key")
+    assert {key for key, _n in keys} == {key for key, _s, _c in results}
+    assert {n for _key, n in keys} == {1}
+    assert db.scalar("SELECT COUNT(*) FROM proposals_proposal") == len(keys)
 
 
 def test_no_receipt_is_lost_when_the_server_is_killed(crash_db):
@@ -222,16 +241,93 @@ def test_no_receipt_is_lost_when_the_server_is_killed(crash_db):
     assert lost  # the kill did interrupt requests
 
     # when the clients retry what got no answer, on a restarted server
-    with server(crash_db, port):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-        retried = {key: post(conn, key) for key in lost}
     # then each gets a receipt (new, or the one committed before the crash), and each request
     # is stored exactly once
-    assert {status for status, _data in retried.values()} <= {200, 201}
-    keys = crash_db.query("SELECT key, COUNT(*) FROM proposals_idempotencykey GROUP BY key")
-    assert {key for key, _n in keys} == {key for key, _s, _c in results}
-    assert {n for _key, n in keys} == {1}
-    assert crash_db.scalar("SELECT COUNT(*) FROM proposals_proposal") == len(keys)
+    retry_and_check_once(crash_db, port, lost, results)
+
+
+def test_no_receipt_is_lost_when_the_intake_writer_is_killed(crash_db):
+    # given an intake writer process and a server whose web processes send it submissions
+    folder = tempfile.mkdtemp(prefix="kc", dir="/tmp")  # a short path for the Unix socket
+    env = {"KENES_INTAKE_WRITER_SOCKET": f"{folder}/w.sock"}
+    writer = subprocess.Popen(
+        [str(BIN / "kenes"), "intake_writer"],
+        env={**crash_db.env, **env},
+        cwd=REPO,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    port = free_port()
+    results: list[tuple[str, int | None, str | None]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        i = 0
+        while not stop.is_set():
+            key = f"w{n}-{i}"
+            i += 1
+            try:
+                status, data = post(conn, key)
+            except (OSError, http.client.HTTPException, ValueError):
+                with lock:
+                    results.append((key, None, None))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            with lock:
+                results.append((key, status, data.get("code")))
+
+    def stored_receipts() -> int:
+        with lock:
+            return sum(1 for r in results if r[1] == 201)
+
+    def wait_for_receipts(n: int) -> None:
+        deadline = time.monotonic() + 60
+        while stored_receipts() < n and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert stored_receipts() >= n
+
+    try:
+        deadline = time.monotonic() + 30
+        while not Path(env["KENES_INTAKE_WRITER_SOCKET"]).exists():
+            assert time.monotonic() < deadline and writer.poll() is None, "no writer"
+            time.sleep(0.05)
+        with server(crash_db, port, env):
+            threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+            for t in threads:
+                t.start()
+            wait_for_receipts(40)
+            # when the writer is stopped, every submission waits for it: the web processes
+            # write through it, not by themselves
+            os.killpg(writer.pid, signal.SIGSTOP)
+            time.sleep(0.3)
+            paused = stored_receipts()
+            time.sleep(1.0)
+            assert stored_receipts() == paused
+            # and when it is killed with the submissions it had not read
+            kill_group(writer)
+            # then the web processes write by themselves and intake goes on
+            wait_for_receipts(paused + 40)
+            stop.set()
+            for t in threads:
+                t.join(timeout=30)
+    finally:
+        kill_group(writer)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    # and every receipt given out is for a committed proposal, and the requests in flight at
+    # the kill were told to retry (503), not given a receipt
+    receipts = {code for _key, status, code in results if status == 201}
+    stored = {row[0] for row in crash_db.query("SELECT code FROM proposals_proposal")}
+    assert receipts <= stored
+    assert {status for _key, status, _code in results} <= {201, 503}
+    lost = [key for key, status, _code in results if status == 503]
+    assert lost
+    # and when the clients retry those, each request is stored exactly once
+    retry_and_check_once(crash_db, port, lost, results)
 
 
 def test_an_import_killed_midway_completes_once_when_run_again(crash_db, tmp_path):

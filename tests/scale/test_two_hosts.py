@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import socket
+import tempfile
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -77,13 +79,19 @@ def test_two_app_servers_and_two_workers_lose_and_repeat_nothing(version):
     ports = [free_port(), free_port()]
     procs: list[Proc] = []
     gunicorn = str(Path(KENES).with_name("gunicorn"))
-    for port in ports:
+    # The first host runs an intake writer process of its own (decision 29); the second's web
+    # process writes by itself.
+    folder = tempfile.mkdtemp(prefix="kh", dir="/tmp")
+    writer_env = {**env, "KENES_INTAKE_WRITER_SOCKET": f"{folder}/w.sock"}
+    writer = Proc("intake_writer", env=writer_env)
+    wait_for(lambda: any("listening" in line for line in writer.output()), 60, "the writer")
+    for port, host_env in zip(ports, (writer_env, env), strict=True):
         procs.append(
             Proc(
                 "-c",
                 "python:kenes.gunicorn_conf",
                 "kenes.wsgi",
-                env={**env, "KENES_BIND": f"127.0.0.1:{port}"},
+                env={**host_env, "KENES_BIND": f"127.0.0.1:{port}"},
                 program=gunicorn,
             )
         )
@@ -94,7 +102,7 @@ def test_two_app_servers_and_two_workers_lose_and_repeat_nothing(version):
     sequencers = [
         Proc("ledger", "sequence", "--loop", "--interval", "0.5", env=env) for _ in range(2)
     ]
-    everything = procs + workers + sequencers
+    everything = [writer, *procs, *workers, *sequencers]
     try:
         wait_for(lambda: all(ready(p) for p in ports), 60, "both app servers")
         # when N proposals arrive, alternately at both servers, some sent twice (a retry)
@@ -124,6 +132,12 @@ def test_two_app_servers_and_two_workers_lose_and_repeat_nothing(version):
         wait_for(lambda: len(receipts_sent()) >= N, 90, "the receipts of every proposal")
         sent = receipts_sent()
         assert sorted(sent) == sorted(codes)
+
+        # and the first host's submissions (the even ones) were written by its writer process
+        writer.stop()
+        wait_for(lambda: any("stopped after" in line for line in writer.output()), 10, "the writer")
+        assert f"intake writer stopped after {N // 2} answers" in writer.output()
     finally:
         for p in everything:
             p.stop()
+        shutil.rmtree(folder, ignore_errors=True)

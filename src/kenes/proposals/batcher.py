@@ -40,6 +40,7 @@ import queue
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,12 +88,19 @@ class Job:
     done: threading.Event = field(default_factory=threading.Event)
     result: ApiSubmitted | None = None
     error: BaseException | None = None
+    # Called once the job is settled (the writer process answers its web process from here).
+    on_done: Callable[[Job], None] | None = None
 
     def settle(
         self, result: ApiSubmitted | None = None, error: BaseException | None = None
     ) -> None:
         self.result, self.error = result, error
         self.done.set()
+        if self.on_done is not None:
+            try:
+                self.on_done(self)
+            except Exception:  # an answer that cannot be sent must not stop the writer
+                log.exception("an intake answer could not be sent")
 
     def inline(self) -> ApiSubmitted:
         """Submit this job alone, in the caller's thread and transaction."""
@@ -338,13 +346,18 @@ class Batcher:
                 self.thread = threading.Thread(target=self._run, name=WRITER_THREAD, daemon=True)
                 self.thread.start()
 
-    def submit(self, job: Job) -> ApiSubmitted:
-        """Queue a job and wait for its batch to commit; raise its error if it failed."""
+    def enqueue(self, job: Job) -> None:
+        """Queue a job without waiting (its ``on_done`` is called when it is settled); raise
+        :class:`Overloaded` at once when the writer is behind."""
         if self.jobs.qsize() >= self.queue_max or self.behind() > self.max_wait:
             raise Overloaded
         self._ensure_thread()
         job.queued_at = time.monotonic()
         self.jobs.put(job)
+
+    def submit(self, job: Job) -> ApiSubmitted:
+        """Queue a job and wait for its batch to commit; raise its error if it failed."""
+        self.enqueue(job)
         job.done.wait()
         if job.error is not None:
             raise job.error
@@ -476,6 +489,15 @@ def intake_submit(job: Job) -> ApiSubmitted:
     """Submit through this process's group commit, or inline inside a caller's transaction."""
     if not settings.KENES_INTAKE_GROUP_COMMIT or connection.in_atomic_block:
         return job.inline()
+    if settings.KENES_INTAKE_WRITER_SOCKET:
+        from kenes.proposals.writer import WriterLost, client  # the writer imports this module
+
+        try:
+            answered = client().submit(job)
+        except WriterLost:
+            raise Overloaded from None  # 503: the client retries with its Idempotency-Key
+        if answered is not None:
+            return answered
     return batcher().submit(job)
 
 
