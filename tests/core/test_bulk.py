@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from kenes.core.bulk import bulk_insert, held_ids, ids_query
-from kenes.proposals.models import Channel, Proposal, ProposalState, StateChange
+from kenes.core.bulk import _blueprint, bulk_insert, held_ids, ids_query, unsaved
+from kenes.ledger.models import Entry
+from kenes.proposals.models import Channel, IdempotencyKey, Proposal, ProposalState, StateChange
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,85 @@ def test_keys_drawn_ahead_in_one_statement_are_used_first_and_the_rest_dropped(v
     (later,) = bulk_insert(StateChange, [StateChange(proposal=saved[1], to_state="received")])
     assert later.pk not in drawn[1]
     assert Proposal.objects.filter(pk__in=drawn[0]).count() == 2
+
+
+def _fields(obj) -> dict[str, object]:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def _same_as_init(model, **values) -> None:
+    assert _blueprint(model) is not None  # built without Model.__init__, not by falling back
+    made, built = unsaved(model, **values), model(**values)
+    assert type(made) is model
+    ours, theirs = _fields(made), _fields(built)
+    for field in model._meta.concrete_fields:
+        if field.has_default() and callable(field.default) and field.attname not in values:
+            # a fresh value each time (a timestamp, a new dict): the same kind of value
+            assert type(ours[field.attname]) is type(theirs[field.attname]), field.attname
+            ours.pop(field.attname), theirs.pop(field.attname)
+    assert ours == theirs
+    assert made._state.adding and made._state.db is None
+    for field in model._meta.concrete_fields:
+        if field.is_relation and field.name in values:
+            assert made._state.fields_cache.get(field.name) is values[field.name]
+
+
+def test_an_unsaved_instance_is_the_one_model_init_builds(version):
+    # the keywords the intake path uses, relations given as instances and as ids
+    fields = {
+        "code": "KNS-AAAA-BBBB",
+        "secret_digest": "d" * 64,
+        "text": "Предлагаю продлить срок обсуждения",
+        "public_text": "Предлагаю продлить срок обсуждения",
+        "text_hash": "h" * 64,
+        "language": "kk",
+        "language_detected": True,
+        "version": version,
+        "article": None,
+        "point": None,
+        "entered_by": None,
+        "author_kind": "expert",
+        "region": "71",
+        "contact": "+7 701 123 4567",
+        "author_index": "i" * 64,
+        "consent": True,
+        "channel": Channel.API,
+        "external_id": "x-1",
+        "form_date": None,
+    }
+    _same_as_init(Proposal, **fields)
+    _same_as_init(Proposal, code="KNS-CCCC-DDDD", version_id=version.pk)
+    _same_as_init(
+        StateChange,
+        proposal_id=7,
+        actor_id=None,
+        actor_label="system",
+        from_state="",
+        to_state=ProposalState.RECEIVED,
+        details={"channel": "api"},
+    )
+    _same_as_init(Entry, kind="proposal.received", code="KNS-AAAA-BBBB", data="{}")
+    stored = bulk_insert(Proposal, [unsaved(Proposal, **fields)])[0]
+    _same_as_init(IdempotencyKey, scope="s", key="k", request_digest="d", proposal=stored)
+
+
+def test_an_unsaved_instance_is_stored_and_read_back_like_any_other(version):
+    proposal = unsaved(
+        Proposal, code="KNS-EEEE-FFFF", text="Текст предложения", version=version, contact="a@b.kz"
+    )
+    bulk_insert(Proposal, [proposal])
+    again = Proposal.objects.get(pk=proposal.pk)
+    assert (again.code, again.text, again.contact, again.version_id) == (
+        "KNS-EEEE-FFFF",
+        "Текст предложения",
+        "a@b.kz",
+        version.pk,
+    )
+    assert again.state == ProposalState.RECEIVED and again.submitted_at is not None
+
+
+def test_keywords_that_are_not_columns_go_through_model_init(version):
+    # a property (pk) is set as Model.__init__ sets it; an unknown name fails as it does there
+    assert unsaved(Entry, pk=5, kind="k", code="c", data="{}").pk == 5
+    with pytest.raises(TypeError):
+        unsaved(Entry, nonsense=1)

@@ -123,6 +123,9 @@ def test_concurrent_submissions_through_the_writer_get_their_receipts(demo_draft
     assert some.submitted.proposal.submitted_at == stored.submitted_at
     assert some.submitted.proposal.state == stored.state
     assert some.submitted.secret and some.submitted.created and not some.replayed
+    # and the fields the answer did not carry are read from the database when asked for
+    assert some.submitted.proposal.text == stored.text
+    assert some.submitted.proposal.version_id == stored.version_id
 
 
 def test_refusals_cross_the_socket_with_their_kind_and_messages(demo_draft, socket_path):

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from kenes.core.bulk import bulk_insert
+from kenes.core.bulk import bulk_insert, unsaved
 from kenes.ledger import signing
 from kenes.ledger.events import EVENT_VERSION, Event, canonical
 from kenes.ledger.merkle import (
@@ -34,7 +34,7 @@ SEQUENCER_LEADER_LOCK_ID = SEQUENCER_LOCK_ID + 1
 def _entry(event: Event, at: str) -> Entry:
     payload = {"v": EVENT_VERSION, "type": str(event.kind), "code": event.code, "at": at}
     payload.update(event.body)
-    return Entry(kind=str(event.kind), code=event.code, data=canonical(payload).decode())
+    return unsaved(Entry, kind=str(event.kind), code=event.code, data=canonical(payload).decode())
 
 
 def ledger_append(event: Event) -> Entry:

@@ -53,7 +53,7 @@ from django.utils import translation
 
 from kenes.consultations.models import Consultation
 from kenes.core import crypto, hooks
-from kenes.core.bulk import bulk_insert, held_ids, ids_query
+from kenes.core.bulk import bulk_insert, held_ids, ids_query, unsaved
 from kenes.drafts.models import Version
 from kenes.ledger.models import Entry
 from kenes.proposals.models import IdempotencyKey, Proposal, StateChange
@@ -219,7 +219,8 @@ def _write_found(
             out[job] = ApiSubmitted(result, replayed=not result.created)
             if job.key and result.created:
                 keys.append(
-                    IdempotencyKey(
+                    unsaved(
+                        IdempotencyKey,
                         scope=job.scope,
                         key=job.key,
                         request_digest=job.digest,

@@ -19,7 +19,7 @@ from kenes.consultations.models import Consultation
 from kenes.consultations.services import intake_check
 from kenes.core import hooks, pii
 from kenes.core.actors import Actor
-from kenes.core.bulk import bulk_insert
+from kenes.core.bulk import bulk_insert, unsaved
 from kenes.core.crypto import blind_index
 from kenes.core.text import has_nul, visible_length
 from kenes.core.validation import EMAIL_RE, PHONE_RE
@@ -327,7 +327,8 @@ def _prepare(
         lang, detected = detect_language(clean, ui_language)
     secret = receipts.new_secret()
     user = acting_user(actor)
-    proposal = Proposal(
+    proposal = unsaved(
+        Proposal,
         code=receipts.new_code(),
         secret_digest=receipts.secret_digest(secret, secret_key()),
         text=clean,
@@ -433,7 +434,8 @@ def _count_received(proposals: list[Proposal]) -> None:
 
 def _received(proposal: Proposal, actor: Actor) -> StateChange:
     user = acting_user(actor)
-    return StateChange(
+    return unsaved(
+        StateChange,
         proposal_id=proposal.pk,  # ids, not instances: no descriptor and router work per row
         actor_id=user.pk if user else None,
         actor_label=user.get_username() if user else "system",

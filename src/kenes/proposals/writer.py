@@ -41,7 +41,8 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections
+from django.db import DEFAULT_DB_ALIAS, close_old_connections
+from django.db.models.base import ModelState
 from django.utils import translation
 
 from kenes.consultations.services import ConsultationClosedError
@@ -173,8 +174,8 @@ class WriterClient:
             raise WriterLost
         if kind == "ok":
             pk, code, state, language, submitted_at, secret, created, replayed = payload
-            proposal = Proposal(
-                pk=pk,
+            proposal = answered_proposal(
+                id=pk,
                 code=code,
                 state=state,
                 language=language,
@@ -188,6 +189,19 @@ class WriterClient:
         if name is None:
             raise RuntimeError(messages)
         raise ERRORS.get(name, ValidationError)(messages)
+
+
+def answered_proposal(**loaded: Any) -> Proposal:
+    """The stored proposal as the writer described it: an instance with only these fields
+    loaded, like a row read with ``.only(...)`` (any other field is read from the database
+    when used). Built without ``Proposal.__init__``, which costs ≈ 50 µs for its 40 fields on
+    every submission."""
+    proposal = Proposal.__new__(Proposal)
+    proposal._state = ModelState()
+    proposal._state.adding = False
+    proposal._state.db = DEFAULT_DB_ALIAS
+    proposal.__dict__.update(loaded)
+    return proposal
 
 
 _CLIENT: WriterClient | None = None

@@ -36,4 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(f"intake writer listening on {path}")
         self.stdout.flush()
         server.serve()
-        self.stdout.write(f"intake writer stopped after {server.answered} answers")
+        self.stdout.write(
+            f"intake writer stopped after {server.answered} answers"
+            f" ({server.batcher.written} submissions written in {server.batcher.batches} batches)"
+        )
