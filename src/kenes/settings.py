@@ -271,7 +271,7 @@ KENES_INTAKE_BATCH_MAX = int(os.environ.get("KENES_INTAKE_BATCH_MAX", "500"))
 KENES_INTAKE_QUEUE_MAX = int(os.environ.get("KENES_INTAKE_QUEUE_MAX", "2000"))
 KENES_INTAKE_MAX_WAIT = float(os.environ.get("KENES_INTAKE_MAX_WAIT", "2.0"))
 KENES_INTAKE_REACTIONS_EVERY = float(os.environ.get("KENES_INTAKE_REACTIONS_EVERY", "0.5"))
-# A writer process of its own for the whole host (`kenes intake_writer`, decision 29): the web
+# A writer process of its own for the whole host (`kenes intake-writer`, decision 29): the web
 # processes send it their submissions over this Unix socket; empty: each writes by itself.
 KENES_INTAKE_WRITER_SOCKET = os.environ.get("KENES_INTAKE_WRITER_SOCKET", "")
 KENES_INTAKE_WRITER_TIMEOUT = float(os.environ.get("KENES_INTAKE_WRITER_TIMEOUT", "20"))

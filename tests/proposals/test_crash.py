@@ -251,7 +251,7 @@ def test_no_receipt_is_lost_when_the_intake_writer_is_killed(crash_db):
     folder = tempfile.mkdtemp(prefix="kc", dir="/tmp")  # a short path for the Unix socket
     env = {"KENES_INTAKE_WRITER_SOCKET": f"{folder}/w.sock"}
     writer = subprocess.Popen(
-        [str(BIN / "kenes"), "intake_writer"],
+        [str(BIN / "kenes"), "intake-writer"],
         env={**crash_db.env, **env},
         cwd=REPO,
         start_new_session=True,

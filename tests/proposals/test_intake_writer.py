@@ -2,7 +2,7 @@
 
 The writer's server runs here in a thread of the test process, on a real Unix socket, with its
 own Batcher; the web side is the same code the web processes run (``intake_submit`` and the
-API). tests/proposals/test_crash.py runs ``kenes intake_writer`` as a real process and kills it.
+API). tests/proposals/test_crash.py runs ``kenes intake-writer`` as a real process and kills it.
 """
 
 from __future__ import annotations

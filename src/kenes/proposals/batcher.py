@@ -29,6 +29,11 @@ failed batch is retried job by job anyway). Decision 26 in docs/decisions.md.
 
 A caller already inside a transaction (a test, ``ATOMIC_REQUESTS``) is served inline: its write
 must join its transaction.
+
+When ``KENES_INTAKE_WRITER_SOCKET`` is set, the same Batcher runs in the host's writer process
+(``kenes intake-writer``, :mod:`kenes.proposals.writer`, decision 29) and each web process's
+request threads send it their jobs; the writer thread of the web process is then only used
+while that process is unreachable.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ With :mod:`kenes.proposals.batcher` alone, each web process runs its own writer 
 shares the process's GIL with the request threads: after each of a batch's database round trips
 the writer waits for the GIL while request threads run Python, so a batch of a dozen
 submissions took ≈ 30 ms of wall time for ≈ 6 ms of CPU, and PostgreSQL's backends sat "idle in
-transaction" waiting for it (bench/README-intake.md). ``kenes intake_writer`` runs the same
+transaction" waiting for it (bench/README-intake.md). ``kenes intake-writer`` runs the same
 :class:`~kenes.proposals.batcher.Batcher` in a process of its own, listening on a Unix socket
 (``KENES_INTAKE_WRITER_SOCKET``); each web process's request threads send it their checked
 submission and wait for its answer. One writer per host also means larger batches (fewer commits

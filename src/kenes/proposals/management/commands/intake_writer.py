@@ -1,4 +1,4 @@
-"""``kenes intake_writer``: the API intake's group-commit writer as a process of its own."""
+"""``kenes intake-writer``: the API intake's group-commit writer as a process of its own."""
 
 from __future__ import annotations
 
