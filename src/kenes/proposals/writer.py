@@ -298,11 +298,13 @@ class WriterServer:
                         else:
                             self._read(key.data, selector)
             finally:
+                # No frame is read any more; what is queued is written and answered before the
+                # connections close.
+                self.batcher.stop()
                 for key in list(selector.get_map().values()):
                     if key.data is not None:
                         key.data.sock.close()
                 selector.close()
-                self.batcher.stop()  # what is queued is written and answered first
                 if os.path.exists(self.path):
                     os.unlink(self.path)
 
