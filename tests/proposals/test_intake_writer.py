@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from kenes.ledger.models import Entry
+from kenes.proposals import batcher as batching
 from kenes.proposals import writer as writing
 from kenes.proposals.batcher import Batcher, Job, intake_submit
 from kenes.proposals.models import IdempotencyKey, Proposal
@@ -177,7 +178,10 @@ def test_without_a_running_writer_each_web_process_writes_by_itself(demo_draft, 
     # given no writer listening on the configured socket
     assert not Path(socket_path).exists()
     # when a submission comes
-    outcome = intake_submit(job(version, "alone", f"{TEXT}, без писателя."))
+    try:
+        outcome = intake_submit(job(version, "alone", f"{TEXT}, без писателя."))
+    finally:
+        batching.batcher().stop()  # this process's writer thread, and its database session
     # then it is written by this process, and the writer is not asked again for a moment
     assert outcome.submitted.created
     assert Proposal.objects.filter(code=outcome.submitted.proposal.code).exists()
