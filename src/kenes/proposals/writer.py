@@ -324,31 +324,30 @@ class WriterServer:
             data = conn.sock.recv(1 << 18)
         except OSError:
             data = b""
-        if not data:
+        if not data or not self._take_frames(conn, data):
             selector.unregister(conn.sock)
             conn.sock.close()
-            return
+
+    def _take_frames(self, conn: _Conn, data: bytes) -> bool:
+        """Take every whole frame received so far; False when one is over the limit or not a
+        submission this code sent (the connection is then closed)."""
         buffer = conn.buffer
         buffer += data
         while len(buffer) >= HEADER.size:
             (size,) = HEADER.unpack_from(buffer)
             if size > MAX_FRAME:
                 log.warning("intake writer: a frame over the limit; connection closed")
-                selector.unregister(conn.sock)
-                conn.sock.close()
-                return
+                return False
             if len(buffer) < HEADER.size + size:
                 break
             raw = bytes(buffer[HEADER.size : HEADER.size + size])
             del buffer[: HEADER.size + size]
             try:
-                message = json.loads(raw)
-                self._take(conn, message)
-            except (ValueError, TypeError):  # not a submission this code sent
+                self._take(conn, json.loads(raw))
+            except (ValueError, TypeError):
                 log.warning("intake writer: a malformed frame; connection closed")
-                selector.unregister(conn.sock)
-                conn.sock.close()
-                return
+                return False
+        return True
 
     def _take(self, conn: _Conn, message: list[Any]) -> None:
         seq, scope, key, digest, version_pk, channel, source, language, row = message
