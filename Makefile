@@ -16,12 +16,14 @@ $(BIN)/python:
 $(VENV)/.base-installed: requirements/base.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --require-hashes -r requirements/base.lock
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/kenes build-embedder --optional
 	touch $@
 
 # Everything, including test and lint tools.
 $(VENV)/.dev-installed: requirements/dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --require-hashes -r requirements/dev.lock
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/kenes build-embedder --optional
 	touch $(VENV)/.base-installed $@
 
 install: $(VENV)/.base-installed

@@ -12,6 +12,7 @@ import sys
 # Commands that run without Django or a database: pure-Python entry points.
 PURE_COMMANDS = {
     "analyze": "kenes.analysis.cli",
+    "build-embedder": "kenes.analysis.native",
     "opinions": "kenes.analysis.opinions.cli",
     "verify": "kenes.ledger.merkle.verify",
     "witness": "kenes.ledger.merkle.witness",

