@@ -249,3 +249,21 @@ def test_the_socket_is_only_for_the_service_user(demo_draft, socket_path):
         mode = Path(socket_path).stat().st_mode & 0o777
     assert mode & 0o077 == 0
     assert not Path(socket_path).exists()  # removed when the writer stops
+
+
+def test_readyz_says_whether_the_writer_answers_and_stays_ready_without_it(
+    client, demo_draft, socket_path, monkeypatch
+):
+    from kenes.ledger.merkle import generate_key
+
+    monkeypatch.setenv("KENES_LEDGER_KEY", generate_key("kenes.test/ledger")[0])
+    # given no writer on the configured socket: ready (intake goes on), with the reason noted
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json()["ok"] is True
+    note = response.json()["notes"]["intake_writer"]
+    assert note.startswith("unreachable (") and "themselves" in note
+    # when the writer listens, the note says so; its probe leaves the writer serving
+    with writer_server(socket_path) as server:
+        assert client.get("/readyz").json()["notes"] == {"intake_writer": "ok"}
+        outcome = intake_submit(job(demo_draft[1], "after-probe", f"{TEXT}, после проверки."))
+        assert outcome.submitted.created and server.answered == 1

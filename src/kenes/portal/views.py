@@ -211,9 +211,27 @@ def _ready_tasks() -> str:
     return ""
 
 
+def _intake_writer_note() -> str | None:
+    """None when no intake writer is configured; else "ok" or why this process writes
+    submissions itself. Informative only: without the writer intake goes on, slower."""
+    from django.conf import settings as conf
+
+    path = getattr(conf, "KENES_INTAKE_WRITER_SOCKET", "")
+    if not path:
+        return None
+    from kenes.proposals.writer import reachable
+
+    problem = reachable(path)
+    if not problem:
+        return "ok"
+    return f"unreachable ({problem}); the web processes write submissions themselves"
+
+
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness for load balancers: the database answers, the ledger key is readable and the
-    task queue (django-tasks' table) answers. 503 with the failing checks otherwise."""
+    task queue (django-tasks' table) answers. 503 with the failing checks otherwise. Where an
+    intake writer is configured, ``notes.intake_writer`` says whether it answers; a host whose
+    writer is down still takes submissions (slower), so that note never makes it unready."""
     checks: dict[str, str] = {}
     for name, check in (
         ("database", _ready_database),
@@ -227,6 +245,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks[name] = problem or "ok"
     ready = all(v == "ok" for v in checks.values())
     body: dict[str, object] = {"ok": ready, "checks": checks}
+    writer_note = _intake_writer_note()
+    if writer_note is not None:
+        body["notes"] = {"intake_writer": writer_note}
     if not ready:
         body["reason"] = "; ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
     response = JsonResponse(body, status=200 if ready else 503)

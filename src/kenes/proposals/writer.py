@@ -204,6 +204,20 @@ def answered_proposal(**loaded: Any) -> Proposal:
     return proposal
 
 
+def reachable(path: str, timeout: float = 0.5) -> str:
+    """'' when a writer accepts connections on ``path``, else why not (for ``/readyz``). The
+    probe connects and closes without a frame: the writer sees a clean end of stream."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    probe.settimeout(timeout)
+    try:
+        probe.connect(path)
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc.strerror or exc}"
+    finally:
+        probe.close()
+    return ""
+
+
 _CLIENT: WriterClient | None = None
 _CLIENT_LOCK = threading.Lock()
 
