@@ -123,3 +123,33 @@ def test_the_embedder_splits_calls_and_keeps_each_texts_vector() -> None:
         np.linalg.norm(together, axis=1) * np.linalg.norm(alone, axis=1)
     )
     assert float(cos.min()) >= native.MIN_COSINE
+
+
+CRASHING_ENGINE = r"""
+#include <stddef.h>
+void *e5_load(const char *path) { volatile int *p = NULL; (void)path; return (void *)(size_t)*p; }
+void e5_free(void *m) { (void)m; }
+int e5_dim(const void *m) { (void)m; return 384; }
+int e5_embed(void *m, const char *t, int q, float *o) { return 0; }
+int e5_embed_batch(void *m, const char **t, int n, int q, float *o) { return 0; }
+int e5_token_count(void *m, const char *t, int q) { return 0; }
+int e5_load_sae(void *m, const char *p) { return -1; }
+int e5_sparse_dim(const void *m) { return 0; }
+int e5_embed_sparse(void *m, const char *t, int k, int *i, float *v) { return -1; }
+"""
+
+
+def test_a_library_that_crashes_fails_the_build_not_the_installer(tmp_path: Path) -> None:
+    import subprocess
+
+    src = tmp_path / "crash.c"
+    src.write_text(CRASHING_ENGINE)
+    lib = tmp_path / "libcrash.so"
+    subprocess.run(["gcc", "-shared", "-fPIC", str(src), "-o", str(lib)], check=True)
+    with pytest.raises(native.BuildError, match="failed on the probe texts"):
+        native._probe_in_child(lib)
+    # and a file that is no library at all
+    junk = tmp_path / "junk.so"
+    junk.write_bytes(b"not an ELF file")
+    with pytest.raises(native.BuildError, match="failed on the probe texts"):
+        native._probe_in_child(junk)

@@ -161,6 +161,32 @@ def _probe_cosines(lib: Path) -> np.ndarray:
     return np.concatenate(cos)
 
 
+def _probe_in_child(lib: Path) -> float:
+    """The probe set's smallest cosine, computed in a child process: a library that crashes
+    on load or on its first text fails the build instead of the installing process."""
+    code = (
+        "import sys; from pathlib import Path; from kenes.analysis.native import _probe_cosines; "
+        "print(float(_probe_cosines(Path(sys.argv[1])).min()))"
+    )
+    try:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-c", code, str(lib)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BuildError("the host build did not embed the probe texts within 5 minutes") from exc
+    if done.returncode != 0:
+        why = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        raise BuildError(f"the host build failed on the probe texts: {why[0][:500]}")
+    try:
+        return float(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError) as exc:
+        raise BuildError(f"the probe printed no cosine: {done.stdout[-200:]!r}") from exc
+
+
 class BuildError(RuntimeError):
     """The host build could not be made or did not give the wheel's vectors."""
 
@@ -186,10 +212,10 @@ def build(*, cc: str | None = None, dest: Path | None = None) -> Build:
         if done.returncode != 0:
             raise BuildError(f"{compiler} failed: {done.stderr.strip()[:2000]}")
         seconds = time.perf_counter() - t0
-        cos = _probe_cosines(lib)
-        if not np.all(np.isfinite(cos)) or float(cos.min()) < MIN_COSINE:
+        min_cos = _probe_in_child(lib)
+        if not min_cos >= MIN_COSINE:  # also catches NaN
             raise BuildError(
-                f"the host build's vectors differ from the wheel's (min cosine {cos.min():.5f} "
+                f"the host build's vectors differ from the wheel's (min cosine {min_cos:.5f} "
                 f"< {MIN_COSINE}); the wheel's engine stays in use"
             )
         record = {
@@ -200,7 +226,7 @@ def build(*, cc: str | None = None, dest: Path | None = None) -> Build:
             "flags": list(FLAGS),
             # only the instruction-set features: those are what the build may use
             "cpu_features": sorted(f for f in features if _isa_feature(f)),
-            "min_cosine": round(float(cos.min()), 6),
+            "min_cosine": round(min_cos, 6),
             "compile_seconds": round(seconds, 2),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
