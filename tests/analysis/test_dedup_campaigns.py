@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kenes.analysis.campaigns import (
     CampaignConfig,
@@ -12,7 +14,7 @@ from kenes.analysis.campaigns import (
     _covers_template,
     detect_campaigns,
 )
-from kenes.analysis.dedup import DedupIndex
+from kenes.analysis.dedup import DedupIndex, overlap, overlaps
 from tests.analysis.generate import CAMPAIGNS, generate
 
 BASE = (
@@ -234,3 +236,20 @@ def test_a_translation_must_cover_the_template_not_only_resemble_it() -> None:
     # by length: one long sentence of the template is most of it
     assert _covers_template(one, template, ["x" * 300] + ["x" * 40] * 4, cfg)
     assert not _covers_template(one[:0], template, sents, cfg)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 60), max_size=40),
+    st.lists(st.lists(st.integers(0, 60), max_size=40), max_size=6),
+)
+def test_batched_overlaps_equal_the_pairwise_ones(a: list[int], others: list[list[int]]) -> None:
+    """The duplicate index counts the shared shingles of all candidates at once; each count
+    is the pairwise one (sorted unique arrays; empty ones, hashes past either end)."""
+
+    def arr(xs: list[int]) -> np.ndarray:
+        return np.unique(np.array(xs, dtype=np.uint32))
+
+    ua, uo = arr(a), [arr(o) for o in others]
+    assert overlaps(ua, uo) == [overlap(ua, b) for b in uo]
+    assert overlaps(ua, uo) == [len(set(ua.tolist()) & set(b.tolist())) for b in uo]

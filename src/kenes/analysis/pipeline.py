@@ -38,7 +38,7 @@ from .letters import FormulaLexicon, parse_letter, parse_letter_both
 from .linking import ArticleLinker, parse_references
 from .live import LiveModel
 from .normalize import tokenize
-from .parallel import Runner, SerialRunner, flatten, make_runner, make_shards
+from .parallel import Runner, SerialRunner, make_runner, make_shards
 from .summaries import summarize
 from .themes import Theme, ThemeItem, ThemePlacer, find_themes
 
@@ -306,8 +306,11 @@ def _letters(
     features = campaign_features_many([plain for plain, _ in both], known=known)
     out: list[LetterResult] = []
     for (_, letter), feats in zip(both, features, strict=True):
+        content = letter.content_text
         curated = " ".join(p.text for p in letter.parts if p.kind in ("content", "learned"))
-        out.append((letter.content_text, letter.persona, letter.formula_only, feats, curated))
+        # one object when equal (most letters): pickled and kept once
+        curated = content if curated == content else curated
+        out.append((content, letter.persona, letter.formula_only, feats, curated))
     return out
 
 
@@ -360,10 +363,19 @@ def _prepare(
     # Formulas learned from this corpus (its first texts, see FormulaLexicon.learn): the
     # workers parse each letter with them.
     lexicon = FormulaLexicon.learn(r.text for r in out if "binary" not in _flags(r.text))
-    jobs = [(shard, lexicon.keys) for shard in make_shards(list(slot))]
+    keys = list(slot)
     del slot
-    done = flatten(runner.map(text_shard, jobs))
-    del jobs
+    jobs = [(shard, lexicon.keys) for shard in make_shards(keys)]
+    # Each shard's results as they come: a letter's strings that equal its text (or each
+    # other) are kept once, before the next shard's arrive (at 1M rows this is ~1 GB).
+    done: list[TextResult] = []
+    for part in runner.imap(text_shard, jobs):
+        for prep, letter in part:
+            text = keys[len(done)][0]
+            if letter is not None and letter[0] == text:
+                letter = (text, *letter[1:4], text if letter[4] == text else letter[4])
+            done.append((prep, letter))
+    del jobs, keys
     prepared: list[Prepared] = []
     parsed: dict[str, LetterResult] = {}
     for row, k in zip(out, where, strict=True):
@@ -424,6 +436,7 @@ def analyze(
     run = runner or SerialRunner()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    run.start()  # before the rows are read: forked workers would otherwise inherit them
     data, prepared, parsed, lexicon = _prepare(rows, say, run)
     if not campaign_checks_in_workers:
         run.release()  # the workers are not needed again: their caches go now, not at the end
@@ -437,7 +450,9 @@ def analyze(
     features: dict[str, Features] = {}
     curated: dict[str, str] = {}
     for r in usable:
-        content, persona, formula_only, features[r.text], curated[r.key] = parsed[r.text]
+        content, persona, formula_only, features[r.text], cur = parsed[r.text]
+        if embedder is not None:
+            curated[r.key] = cur
         r.content = content
         r.persona = list(persona)
         if formula_only:
@@ -447,10 +462,17 @@ def analyze(
     # answered with the same vectors (_SharedEmbed), so each letter is embedded once per run.
     canon: dict[str, str] = {}
     restorer = KazakhRestorer.learn(r.content for r in data if r.lang == "kk")
-    for r in data:
-        if r.content:
-            r.embed = embedding_text(r.content, r.lang, restorer)
-            canon.setdefault(curated[r.key], r.embed)
+    if embedder is not None:  # a lexical run needs neither (and at 1M they are ~1 GB)
+        made: dict[tuple[str, str], str] = {}
+        for r in data:
+            if r.content:
+                e = made.get((r.content, r.lang))
+                if e is None:
+                    e = embedding_text(r.content, r.lang, restorer)
+                    e = made[r.content, r.lang] = r.content if e == r.content else e
+                r.embed = e
+                canon.setdefault(curated[r.key], r.embed)
+        del made
     del curated
     say("letters", len(data), len(data))
     timings["letters"] = time.perf_counter() - t
