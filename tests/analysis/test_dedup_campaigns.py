@@ -220,6 +220,20 @@ def test_vectorised_sentence_matching_equals_the_set_comparison() -> None:
     packed, _sig = c.campaign_features(parse_letter(texts[0]))
     with c.preloaded({texts[0]: (packed, None)}):
         assert c.sentence_infos(texts[0]) == c.infos_of_letter(parse_letter(texts[0]))
+    # the candidates' side read straight from the packed features gives the same lengths
+    sample = [t for fam in families[:6] for t in fam[:10]] + texts[:20]
+    feats = {t: c.campaign_features(parse_letter(t)) for t in sample}
+    others_matched = 0
+    with c.preloaded(feats):
+        rows_side = [c.sentence_rows(o) for o in sample]
+        assert all(isinstance(r, c.SentRows) for r in rows_side)
+        for a in sample[::7]:
+            ga = c.sentence_grams(a)
+            want = c.shared_many(ga, [c.sentence_grams(o) for o in sample], 0.6)
+            assert c.shared_many(ga, rows_side, 0.6) == want
+            others_matched += sum(x > 0 for x, _ in want) - 1  # itself aside
+    assert others_matched > 20
+    assert not isinstance(c.sentence_rows(texts[0]), c.SentRows)  # not preloaded: unpacked
 
 
 def test_a_translation_must_cover_the_template_not_only_resemble_it() -> None:
