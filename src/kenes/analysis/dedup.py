@@ -14,7 +14,6 @@ added member, which is what ``duplicate_of`` reports.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -154,7 +153,8 @@ class BandIndex:
         return len(self.ids)
 
     def _keys(self, values: U32) -> list[bytes]:
-        return [values[a:b].tobytes() for a, b in self.ranges]
+        raw, w = values.tobytes(), values.itemsize  # one copy, then byte slices
+        return [raw[w * a : w * b] for a, b in self.ranges]
 
     @staticmethod
     def _values(sig: U32 | MinHash) -> U32:
@@ -182,11 +182,11 @@ class BandIndex:
     ) -> list[tuple[str, float]]:
         """(id, estimated Jaccard similarity) of the candidates, best first."""
         values = self._values(sig)
-        hits: Counter[int] = Counter()
+        hits: set[int] = set()  # the order of the rows does not matter: they are sorted below
         for table, key in zip(self.tables, self._keys(values), strict=True):
             bucket = table.get(key)
             if isinstance(bucket, int):
-                hits[bucket] += 1
+                hits.add(bucket)
             elif bucket:
                 hits.update(bucket)
         if not hits:
