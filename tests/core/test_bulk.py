@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from kenes.core.bulk import _blueprint, bulk_insert, held_ids, ids_query, unsaved
-from kenes.ledger.models import Entry
+from kenes.ledger.models import Entry, Leaf
 from kenes.proposals.models import Channel, IdempotencyKey, Proposal, ProposalState, StateChange
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,26 @@ def test_a_duplicate_key_is_djangos_integrity_error_and_rolls_back_alone(version
         )
     assert not Proposal.objects.filter(code="KNS-TEST-0201").exists()
     assert Proposal.objects.filter(code="KNS-TEST-0200").count() == 1
+
+
+def test_rows_whose_key_the_caller_chooses_are_written_with_that_key():
+    entries = [Entry.objects.create(kind="test", data=f'{{"n": {n}}}') for n in range(3)]
+    hashes = [bytes([n]) * 32 for n in range(3)]
+    leaves = bulk_insert(
+        Leaf,
+        [
+            unsaved(Leaf, index=10 + n, entry_id=e.pk, leaf_hash=h)
+            for n, (e, h) in enumerate(zip(entries, hashes, strict=True))
+        ],
+    )
+    assert [leaf.pk for leaf in leaves] == [10, 11, 12]
+    assert not any(leaf._state.adding for leaf in leaves)
+    stored = list(Leaf.objects.order_by("index").values_list("index", "entry_id", "leaf_hash"))
+    assert [(i, e, bytes(h)) for i, e, h in stored] == [
+        (10 + n, e.pk, h) for n, (e, h) in enumerate(zip(entries, hashes, strict=True))
+    ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(Leaf, [unsaved(Leaf, index=10, entry_id=entries[0].pk, leaf_hash=hashes[0])])
 
 
 def test_nothing_to_insert():

@@ -206,3 +206,52 @@ def test_autosequence_places_a_new_proposal_in_the_log_at_commit(submit, setting
     code = submit(text="Предложение, которое сразу попадает в журнал.").proposal.code
     assert Leaf.objects.filter(entry__code=code).exists()
     assert Checkpoint.objects.order_by("-size").first().size == Leaf.objects.count()
+
+
+def test_a_windowed_sequence_looks_from_the_floor_and_a_full_scan_catches_late_entries(
+    log, monkeypatch
+):
+    from kenes.ledger import services
+
+    with transaction.atomic():
+        late = ledger_append(proposal_state(code="KNS-L", from_state="received", to_state="x"))
+        early = ledger_append(proposal_state(code="KNS-E", from_state="received", to_state="y"))
+    assert late.pk < early.pk
+    # Only the entry from `since` on is placed: the late one (a lower id) waits.
+    assert ledger_sequence(since=early.pk).size == 5
+    assert Leaf.objects.get(index=4).entry_id == early.pk
+    monkeypatch.setattr(services, "LOOKBACK_IDS", 0)
+    assert services.sequence_floor() == early.pk
+    assert ledger_sequence(since=services.sequence_floor()) is None
+    monkeypatch.setattr(services, "LOOKBACK_IDS", 5000)
+    assert services.sequence_floor() == 0
+    # A full scan places it after the higher id; the log stays contiguous and consistent.
+    assert ledger_sequence().size == 6
+    assert Leaf.objects.get(index=5).entry_id == late.pk
+    assert ledger_audit().ok
+
+
+def test_the_sequencer_loop_scans_fully_first_then_from_the_floor(log, monkeypatch):
+    from kenes.ledger.management.commands import ledger as command
+
+    calls: list[int | None] = []
+    real = command.ledger_sequence
+
+    def spy(*, since=None):
+        calls.append(since)
+        return real(since=since)
+
+    class Stop(Exception):
+        pass
+
+    def sleep(_seconds):
+        if len(calls) == 3:
+            raise Stop
+
+    monkeypatch.setattr(command, "ledger_sequence", spy)
+    monkeypatch.setattr(command.time, "sleep", sleep)
+    monkeypatch.setattr(command.signing, "allow_signing", lambda: None)
+    with pytest.raises(Stop):
+        call_command("ledger", "sequence", "--loop", "--interval", "0")
+    floor = max(0, Leaf.objects.order_by("-entry_id").first().entry_id - 5000)
+    assert calls == [None, floor, floor]

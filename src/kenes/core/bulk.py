@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from django.db import connections, models, router
 from django.db.models import signals
 from django.db.models.base import ModelState
+from django.db.models.fields import AutoFieldMixin
 
 M = TypeVar("M", bound=models.Model)
 
@@ -210,6 +211,9 @@ def bulk_insert(model: type[M], objs: Sequence[M], *, batch_size: int = 5000) ->
     opts = model._meta
     pk = opts.pk
     assert pk is not None and pk.column is not None
+    if not isinstance(pk, AutoFieldMixin):
+        # A key the caller chooses (a leaf's index): written as it is, none drawn.
+        return _copy_chosen_keys(model, objs, connection, alias, batch_size)
     fields = [f for f in opts.concrete_fields if f is not pk]
     getters = [_getter(f, connection) for f in fields]
     qn = connection.ops.quote_name
@@ -227,4 +231,25 @@ def bulk_insert(model: type[M], objs: Sequence[M], *, batch_size: int = 5000) ->
                 obj.pk = ident
                 obj._state.adding = False
                 obj._state.db = alias
+    return objs
+
+
+def _copy_chosen_keys(
+    model: type[M], objs: list[M], connection: Any, alias: str, batch_size: int
+) -> list[M]:
+    opts = model._meta
+    fields = list(opts.concrete_fields)
+    getters = [_getter(f, connection) for f in fields]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(str(f.column)) for f in fields)
+    sql = f"COPY {qn(opts.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = cursor.cursor
+        for start in range(0, len(objs), batch_size):
+            with raw.copy(sql) as copy:
+                for obj in objs[start : start + batch_size]:
+                    copy.write_row([get(obj) for get in getters])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
     return objs

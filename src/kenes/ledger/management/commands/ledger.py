@@ -9,7 +9,12 @@ from django.db import connection
 
 from kenes.ledger import signing
 from kenes.ledger.audit import ledger_audit
-from kenes.ledger.services import SEQUENCER_LEADER_LOCK_ID, ledger_sequence
+from kenes.ledger.services import (
+    FULL_SCAN_SECONDS,
+    SEQUENCER_LEADER_LOCK_ID,
+    ledger_sequence,
+    sequence_floor,
+)
 
 ACTIONS = [
     "sequence",
@@ -113,6 +118,8 @@ class Command(BaseCommand):
         """
         leader = connection.vendor != "postgresql"
         announced = False
+        floor: int | None = None
+        scanned_at = 0.0
         while True:
             if not leader:
                 with connection.cursor() as cursor:
@@ -126,7 +133,14 @@ class Command(BaseCommand):
                     self.stdout.write(f"leader (pid {os.getpid()})")
                     self.stdout.flush()
             if leader:
-                checkpoint = ledger_sequence()
+                # A full scan first and every FULL_SCAN_SECONDS; in between only the entries
+                # from the floor on (kenes.ledger.services.sequence_floor).
+                now = time.monotonic()
+                full = floor is None or now - scanned_at >= FULL_SCAN_SECONDS
+                checkpoint = ledger_sequence(since=None if full else floor)
+                if full:
+                    scanned_at = now
+                floor = sequence_floor()
                 if checkpoint is not None:
                     self.stdout.write(f"checkpoint {checkpoint.size}")
                     self.stdout.flush()
