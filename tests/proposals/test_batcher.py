@@ -256,3 +256,22 @@ def test_reactions_run_at_most_once_per_interval_with_the_events_between_merged(
     # then they get one reaction together, no sooner than the interval after the first
     assert [ids for _t, ids in calls] == [[1], [2, 3]]
     assert calls[1][0] - calls[0][0] >= 0.29
+
+
+@pytest.mark.django_db
+def test_the_writer_keeps_its_sessions_pending_lists_small_once_per_connection():
+    from django.test.utils import CaptureQueriesContext
+
+    writer = Batcher(batch_max=8, queue_max=8)
+    with CaptureQueriesContext(connection) as first:
+        writer._tune_session()
+    with CaptureQueriesContext(connection) as again:
+        writer._tune_session()
+    assert len(again) == 0  # the same connection is not set twice
+    if connection.vendor != "postgresql":
+        assert len(first) == 0
+        return
+    assert len(first) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW gin_pending_list_limit")
+        assert cursor.fetchone()[0] == f"{batching.GIN_PENDING_LIST_KB}kB"
