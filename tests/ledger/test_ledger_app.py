@@ -223,8 +223,8 @@ def test_a_windowed_sequence_looks_from_the_floor_and_a_full_scan_catches_late_e
     monkeypatch.setattr(services, "LOOKBACK_IDS", 0)
     assert services.sequence_floor() == early.pk
     assert ledger_sequence(since=services.sequence_floor()) is None
-    monkeypatch.setattr(services, "LOOKBACK_IDS", 5000)
-    assert services.sequence_floor() == 0
+    monkeypatch.setattr(services, "LOOKBACK_IDS", early.pk - late.pk)
+    assert services.sequence_floor() == late.pk
     # A full scan places it after the higher id; the log stays contiguous and consistent.
     assert ledger_sequence().size == 6
     assert Leaf.objects.get(index=5).entry_id == late.pk
