@@ -211,45 +211,26 @@ def bulk_insert(model: type[M], objs: Sequence[M], *, batch_size: int = 5000) ->
     opts = model._meta
     pk = opts.pk
     assert pk is not None and pk.column is not None
-    if not isinstance(pk, AutoFieldMixin):
-        # A key the caller chooses (a leaf's index): written as it is, none drawn.
-        return _copy_chosen_keys(model, objs, connection, alias, batch_size)
-    fields = [f for f in opts.concrete_fields if f is not pk]
+    # A key the caller chooses (a leaf's index) is written as it is; an auto key is drawn.
+    auto = isinstance(pk, AutoFieldMixin)
+    fields = [f for f in opts.concrete_fields if not (auto and f is pk)]
     getters = [_getter(f, connection) for f in fields]
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(str(c)) for c in [pk.column, *(f.column for f in fields)])
+    keys = [pk.column] if auto else []
+    columns = ", ".join(qn(str(c)) for c in [*keys, *(f.column for f in fields)])
     sql = f"COPY {qn(opts.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor
         for start in range(0, len(objs), batch_size):
             chunk = objs[start : start + batch_size]
-            ids = _next_ids(connection, raw, opts.db_table, pk.column, len(chunk))
+            ids = _next_ids(connection, raw, opts.db_table, pk.column, len(chunk)) if auto else []
             with raw.copy(sql) as copy:
-                for obj, ident in zip(chunk, ids, strict=True):
-                    copy.write_row([ident, *[get(obj) for get in getters]])
-            for obj, ident in zip(chunk, ids, strict=True):
-                obj.pk = ident
+                for n, obj in enumerate(chunk):
+                    values = [get(obj) for get in getters]
+                    copy.write_row([ids[n], *values] if auto else values)
+            for n, obj in enumerate(chunk):
+                if auto:
+                    obj.pk = ids[n]
                 obj._state.adding = False
                 obj._state.db = alias
-    return objs
-
-
-def _copy_chosen_keys(
-    model: type[M], objs: list[M], connection: Any, alias: str, batch_size: int
-) -> list[M]:
-    opts = model._meta
-    fields = list(opts.concrete_fields)
-    getters = [_getter(f, connection) for f in fields]
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(str(f.column)) for f in fields)
-    sql = f"COPY {qn(opts.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        raw = cursor.cursor
-        for start in range(0, len(objs), batch_size):
-            with raw.copy(sql) as copy:
-                for obj in objs[start : start + batch_size]:
-                    copy.write_row([get(obj) for get in getters])
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = alias
     return objs

@@ -140,7 +140,8 @@ class Command(BaseCommand):
                 checkpoint = ledger_sequence(since=None if full else floor)
                 if full:
                     scanned_at = now
-                floor = sequence_floor()
+                if checkpoint is not None or floor is None:
+                    floor = sequence_floor()  # moves only when leaves were placed
                 if checkpoint is not None:
                     self.stdout.write(f"checkpoint {checkpoint.size}")
                     self.stdout.flush()
