@@ -4,6 +4,8 @@ once. Tests needing ../shared/data skip with a reason when it is absent
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,36 @@ def _folder_fixtures(request):
     names = FOLDER_FIXTURES.get(rel) or FOLDER_FIXTURES.get(rel.split("/")[0], ())
     for name in names:
         request.getfixturevalue(name)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """A test using the live server ends only when the server has answered every request.
+
+    The live server is one thread pool for the whole session and, on in-memory SQLite, shares
+    the test's database connection. A request still running when a test ends (a page the
+    browser was loading as its context closed) would run beside the next test's setup or the
+    flush that empties the database, on the same connection: its transaction can then undo the
+    flush, and the next test finds the last one's rows. So, before the database is emptied,
+    every browser context the test left open is closed and the request threads are awaited.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    # Set up first, so that it is torn down after this fixture's wait.
+    request.getfixturevalue("transactional_db")
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    deadline = time.monotonic() + 30
+    while busy := _request_threads():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the live server still answers {len(busy)} request(s) 30 s after the test")
+        time.sleep(0.02)
+
+
+def _request_threads() -> list[threading.Thread]:
+    """The live server's threads that are answering a request (socketserver names them
+    after ``process_request_thread``)."""
+    return [t for t in threading.enumerate() if t.is_alive() and "process_request_thread" in t.name]
