@@ -259,19 +259,63 @@ def test_reactions_run_at_most_once_per_interval_with_the_events_between_merged(
 
 
 @pytest.mark.django_db
-def test_the_writer_keeps_its_sessions_pending_lists_small_once_per_connection():
-    from django.test.utils import CaptureQueriesContext
+def test_pending_lists_of_the_full_text_indexes_are_merged_on_demand(submit):
+    from kenes.proposals import pending
 
-    writer = Batcher(batch_max=8, queue_max=8)
-    with CaptureQueriesContext(connection) as first:
-        writer._tune_session()
-    with CaptureQueriesContext(connection) as again:
-        writer._tune_session()
-    assert len(again) == 0  # the same connection is not set twice
+    # given proposals just stored (their full-text entries wait in the indexes' pending lists)
+    for i in range(5):
+        submit(text=f"{TEXT}: вопрос номер {i} о сроках и языках обсуждения.")
     if connection.vendor != "postgresql":
-        assert len(first) == 0
+        # (SQLite has no such indexes: nothing is tried)
+        assert pending.merge_pending_lists() is None
         return
-    assert len(first) == 1
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW gin_pending_list_limit")
-        assert cursor.fetchone()[0] == f"{batching.GIN_PENDING_LIST_KB}kB"
+    # when they are merged, then pages of the lists were merged, and none are left after
+    assert pending.merge_pending_lists() > 0
+    assert pending.merge_pending_lists() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_merger_returns_at_once_while_another_process_merges(submit):
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN pending lists and advisory locks are PostgreSQL's")
+    import psycopg
+
+    from kenes.proposals import pending
+
+    submit(text=f"{TEXT}: о порядке опубликования ответов комиссии.")
+    params = connection.get_connection_params()
+    other = psycopg.connect(
+        **{k: v for k, v in params.items() if k in ("host", "port", "user", "password", "dbname")}
+    )
+    try:
+        # given another session merging (holding the mergers' lock)
+        other.execute("SELECT pg_advisory_lock(%s)", [pending.LOCK_KEY])
+        # then this one does not wait for it, and leaves the lists as they are
+        started = time.monotonic()
+        assert pending.merge_pending_lists() is None
+        assert time.monotonic() - started < 1
+        other.execute("SELECT pg_advisory_unlock(%s)", [pending.LOCK_KEY])
+        assert pending.merge_pending_lists() > 0
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reactions_thread_merges_the_pending_lists_of_what_intake_wrote(
+    demo_draft, settings, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN pending lists are PostgreSQL's")
+    from kenes.core import hooks
+    from kenes.proposals import pending
+
+    monkeypatch.setattr(hooks, "_handlers", {})  # (no live analysis: only the merges)
+    monkeypatch.setattr(pending, "MERGE_EVERY", 0.0)
+    settings.KENES_INTAKE_GROUP_COMMIT = True
+    version = demo_draft[1]
+    # given submissions through the writer thread, whose reactions thread then stops
+    for i in range(6):
+        intake_submit(job(version, f"g{i}", f"{TEXT}, слияние списков {i}."))
+    batching.batcher().stop()
+    # then nothing of theirs waits in a pending list
+    assert pending.merge_pending_lists() == 0

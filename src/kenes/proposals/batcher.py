@@ -61,6 +61,7 @@ from kenes.core import crypto, hooks
 from kenes.core.bulk import bulk_insert, held_ids, ids_query, unsaved
 from kenes.drafts.models import Version
 from kenes.ledger.models import Entry
+from kenes.proposals import pending
 from kenes.proposals.models import IdempotencyKey, Proposal, StateChange
 from kenes.proposals.services import ProposalRow, Submitted, proposals_submit_many
 from kenes.proposals.tokens import (
@@ -255,8 +256,8 @@ def _write_found(
 
 
 _STOP: Any = object()
+_WRITTEN: Any = object()  # rows were committed: the full-text indexes' pending lists grew
 CHECK_EVERY = 1.0  # seconds between the writer's connection checks
-GIN_PENDING_LIST_KB = 64  # the writer's session: PostgreSQL's smallest pending-list limit
 WRITER_THREAD = "kenes-intake-writer"
 
 
@@ -268,8 +269,13 @@ class Reactions:
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
         self.stopping = False
+        self.merged = 0.0
 
     def put(self, event: str, payload: dict[str, Any]) -> None:
+        self._ensure_thread()
+        self.items.put((event, payload))
+
+    def _ensure_thread(self) -> None:
         if self.thread is None or not self.thread.is_alive():
             with self.lock:
                 if self.thread is None or not self.thread.is_alive():
@@ -277,7 +283,6 @@ class Reactions:
                         target=self._run, name="kenes-intake-reactions", daemon=True
                     )
                     self.thread.start()
-        self.items.put((event, payload))
 
     def _run(self) -> None:
         last = 0.0
@@ -296,12 +301,29 @@ class Reactions:
                 except queue.Empty:
                     break
             stop = _STOP in waiting
+            written = _WRITTEN in waiting
             close_old_connections()
-            for event, payload in merge_events([w for w in waiting if w is not _STOP]):
+            events = [w for w in waiting if w is not _STOP and w is not _WRITTEN]
+            for event, payload in merge_events(events):
                 hooks.run_handlers(event, payload)
+            if written and (stop or time.monotonic() - self.merged >= pending.MERGE_EVERY):
+                self._merge()
             if stop:
                 connection.close()
                 return
+
+    def written(self) -> None:
+        """Note that a batch was committed: its rows' full-text entries are to be merged."""
+        self._ensure_thread()
+        self.items.put(_WRITTEN)
+
+    def _merge(self) -> None:
+        # While intake commits, beside its inserts rather than inside one (decision 31).
+        try:
+            pending.merge_pending_lists()
+        except Exception:  # a reaction must never stop the reactions
+            log.exception("merging the full-text indexes' pending lists failed")
+        self.merged = time.monotonic()
 
     def stop(self) -> None:
         """Run what is waiting, then stop the thread."""
@@ -344,7 +366,6 @@ class Batcher:
         self.batches = 0
         self.written = 0
         self.checked = 0.0
-        self.tuned: object = None
 
     def _ensure_thread(self) -> None:
         if self.thread is not None and self.thread.is_alive():
@@ -424,8 +445,6 @@ class Batcher:
             # connection closes it and is written again one by one.
             close_old_connections()
             self.checked = time.monotonic()
-        if not outer:
-            self._tune_session()
         outcomes: dict[Job, ApiSubmitted | ValidationError] = {}
         try:
             with transaction.atomic():
@@ -434,6 +453,8 @@ class Batcher:
                     # answered before the commit's other hooks (task enqueues) run.
                     transaction.on_commit(lambda: self._settle(batch, outcomes))
                 outcomes.update(_write(batch))
+                if not outer:
+                    transaction.on_commit(self.reactions.written)
             if outer:
                 self._settle(batch, outcomes)
         except Exception as exc:
@@ -452,21 +473,6 @@ class Batcher:
             if connection.needs_rollback or not connection.is_usable():
                 connection.close()
             self._one_by_one(pending)
-
-    def _tune_session(self) -> None:
-        """Once per database connection of the writer (PostgreSQL): a small pending list for
-        the full-text indexes (decision 31). The writer's inserts then merge the list into the
-        index every few hundred rows, a few milliseconds each time, instead of one batch in
-        a surge merging 4 MB while its requests wait; imports keep the server's limit."""
-        if connection.vendor != "postgresql":
-            return
-        connection.ensure_connection()
-        raw = connection.connection
-        if raw is self.tuned:
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET gin_pending_list_limit = {GIN_PENDING_LIST_KB}")
-        self.tuned = raw
 
     def _settle(
         self, batch: list[Job], outcomes: dict[Job, ApiSubmitted | ValidationError]
