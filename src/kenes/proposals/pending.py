@@ -20,11 +20,12 @@ import threading
 
 from django.db import DatabaseError, connection
 
+from kenes.proposals.models import Proposal
+
 log = logging.getLogger(__name__)
 
 MERGE_EVERY = 2.0  # seconds between merges while intake commits
 LOCK_KEY = 0x4B454E4547494E  # pg_try_advisory_lock key: "KENEGIN"
-TABLE = "proposals_proposal"
 
 _refused = threading.Event()
 
@@ -48,7 +49,7 @@ def merge_pending_lists() -> int | None:
         if not cursor.fetchone()[0]:
             return None
         try:
-            cursor.execute(_SQL, [TABLE])
+            cursor.execute(_SQL, [Proposal._meta.db_table])
             return int(cursor.fetchone()[0])
         except DatabaseError as exc:
             _refused.set()
